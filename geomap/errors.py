@@ -1,0 +1,76 @@
+"""geomap's exceptions.
+
+Standard library only, so that every module (and the CLI at start-up) can import
+it without pulling in numpy, pyproj or geopandas.
+
+Every message is one line that names the problem and the fix.  The CLI turns a
+:class:`GeomapError` into that line on stderr and exits with ``exit_code``; it
+never prints a traceback for one.
+"""
+
+from __future__ import annotations
+
+
+class GeomapError(Exception):
+    """Base class of every error geomap raises on purpose."""
+
+    #: process exit status the CLI uses for this error
+    exit_code = 1
+
+
+class InputError(GeomapError, ValueError):
+    """The user's input is malformed: coordinates, columns, files, options."""
+
+    exit_code = 2
+
+
+class CoordinateError(InputError):
+    """A longitude/latitude pair is outside its range or not a number."""
+
+
+class FileFormatError(InputError):
+    """A file cannot be read, or has no usable rows or geometries."""
+
+
+class CRSError(InputError):
+    """A layer or input file has no CRS, or one that cannot be converted."""
+
+
+class LayerError(GeomapError, ValueError):
+    """A line-of-contact layer is unusable (no lines, bad metadata)."""
+
+    exit_code = 2
+
+
+class LayerNotFound(LayerError, LookupError):
+    """No shipped layer has that id, or none is valid on the requested date."""
+
+
+class ClaimError(GeomapError, ValueError):
+    """A distance claim could not be turned into a numeric range."""
+
+    exit_code = 2
+
+
+class PlaceNotFound(GeomapError, LookupError):
+    """The gazetteer has no place by that name."""
+
+    exit_code = 2
+
+
+class AmbiguousPlace(GeomapError, LookupError):
+    """Several places match and none clearly dominates."""
+
+    exit_code = 2
+
+
+class MissingDependency(GeomapError, RuntimeError):
+    """An optional program or package (chromium, dask, ...) is not installed."""
+
+    exit_code = 3
+
+
+class GeodesicError(GeomapError, ArithmeticError):
+    """The geodesic computation did not converge (should never happen)."""
+
+    exit_code = 4
