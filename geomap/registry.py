@@ -360,6 +360,8 @@ def validate_metadata(meta: dict) -> list[str]:
             problems.append("only line layers may name an area_layer")
         elif not isinstance(meta["area_layer"], str) or not _ID_RE.match(meta["area_layer"]):
             problems.append("area_layer must be a layer id")
+    if meta.get("role") is not None and meta["role"] not in ("borders", "land"):
+        problems.append(f"role {meta['role']!r} must be 'borders', 'land' or absent")
     acc = meta.get("accuracy_m")
     if isinstance(acc, (int, float)) and not isinstance(acc, bool) and not acc > 0:
         problems.append("accuracy_m must be a positive number of metres")

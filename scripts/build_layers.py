@@ -250,6 +250,7 @@ SPECS: list[dict] = [
             "Most attributes (reduced to 12 fields); coordinates rounded to 6 decimals (about 0.1 m).",
             "Disputed areas are drawn as Natural Earth's de facto 2017 view.",
         ],
+        "role": "land",
         "notes": "The base map drawn under every offline map, and the land mask derive-line uses to recognise coastline.",
     },
     {
@@ -271,13 +272,14 @@ SPECS: list[dict] = [
             "Everything outside lon 44.5-48.5, lat 38.5-41.5 (clipped).",
             "Maritime boundaries and coastlines.",
         ],
+        "role": "borders",
         "notes": "ARM/AZE/GEO/IRN/TUR/RUS land boundaries. derive-line removes the parts of a control polygon that run along these borders. It is not a line of contact.",
     },
 ]
 
 KEY_ORDER = [
     "id", "title", "kind", "theatre", "valid_from", "valid_to", "version", "geometry_file", "crs",
-    "sha256", "bbox", "counts", "accuracy_m", "accuracy_note", "area_layer", "held_by", "source",
+    "sha256", "bbox", "counts", "accuracy_m", "accuracy_note", "area_layer", "held_by", "role", "source",
     "licence", "attribution", "omits", "notes",
 ]
 
@@ -378,6 +380,8 @@ def build_one(spec: dict, data_dir: Path, out_dir: Path) -> dict:
         meta["area_layer"] = spec["area_layer"]
     if "held_by" in spec:
         meta["held_by"] = spec["held_by"]
+    if "role" in spec:
+        meta["role"] = spec["role"]
     ordered = {k: meta[k] for k in KEY_ORDER if k in meta}
     (folder / "layer.json").write_text(
         json.dumps(ordered, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
