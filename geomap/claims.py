@@ -935,7 +935,7 @@ def parse_claim(text: str, *, lexicon: str | Path | None = None) -> Claim:
             )
     rationale_parts = [e.rationale for e in chosen.entries]
     unit = chosen.unit
-    rationale_parts.append(f"Unit '{unit.id}' = {unit.data['metres']:g} m: {unit.rationale}")
+    rationale_parts.append(f"Unit '{unit.id}' = {float(unit.data['metres']):.10g} m: {unit.rationale}")
     citations = [e.citation for e in (*chosen.entries, unit) if e.citation]
     return Claim(
         text=text,
