@@ -1,13 +1,30 @@
-"""Batch measurement of many incident rows: every input row comes out, with a status."""
+"""Batch measurement of many incident rows: every input row comes out, with a status.
+
+The in-memory engine.  :func:`measure_table` measures a
+:class:`geomap.inputs.PointTable` against one line, or (``theatre=``) against
+the line valid on each row's own date; :func:`measure_file` and
+:func:`check_file` are the jobs behind ``geomap distance FILE`` and
+``geomap check FILE``.  ``geomap.batch_dask`` runs the same computation over
+partitions.
+
+Exit codes: a batch run exits 1 when any row could not be measured (the output
+is still written), 0 otherwise.
+"""
 
 from __future__ import annotations
 
+import datetime as _dt
+import os
+import tempfile
 from collections import Counter
-from typing import Any
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
 
 import numpy as np
 
 from geomap._version import __version__
+from geomap.errors import InputError, LayerNotFound
 
 #: columns geomap adds to each row (a public contract: scripts rely on these names)
 RESULT_COLUMNS = (
@@ -28,55 +45,517 @@ RESULT_COLUMNS = (
     "geomap_version",
 )
 
+#: further columns, after RESULT_COLUMNS: the uncertainties behind distance_low_m/high_m
+UNCERTAINTY_COLUMNS = ("location_uncertainty_m", "layer_accuracy_m")
 
-def measure_points(table, lines, *, radius_m: float = 0.0):
-    """Measure every row of a :class:`geomap.inputs.PointTable` against ``lines``.
+#: added with ``theatre=``: the date each row was measured as of, and the chosen layer's validity
+AS_OF_COLUMNS = ("as_of_date", "layer_valid_from", "layer_valid_to")
+
+#: added by :func:`check_file`
+VERDICT_COLUMNS = ("claim", "verdict", "verdict_strict", "verdict_lenient", "verdict_margin_m")
+
+#: statuses that mean "measured"
+OK = "ok"
+
+#: rows per call of the kernel (the kernel splits it over its threads)
+CHUNK_ROWS = 200_000
+
+#: output suffixes :func:`write_result` knows
+OUTPUT_SUFFIXES = {".csv": "csv", ".geojson": "geojson", ".gpkg": "gpkg", ".parquet": "parquet"}
+
+
+@dataclass
+class BatchResult:
+    """The measured rows of a batch run, with the status counts and evidence.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        Every input row, input columns first, then :data:`RESULT_COLUMNS`,
+        :data:`UNCERTAINTY_COLUMNS` (and :data:`AS_OF_COLUMNS`,
+        :data:`VERDICT_COLUMNS` when used).
+    summary : dict
+        status -> number of rows; adds up to ``len(frame)``.
+    lon, lat : ndarray
+        The rows' input points (degrees; NaN where the coordinates are unusable),
+        used as the geometry of vector outputs.
+    layers : dict
+        layer id -> evidence (source, sha256, validity, accuracy) for each layer used.
+    verdicts : dict or None
+        verdict -> number of rows (for :func:`check_file`).
+    """
+
+    frame: Any
+    summary: dict[str, int]
+    lon: np.ndarray
+    lat: np.ndarray
+    source: str = ""
+    id_col: str | None = None
+    layers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    verdicts: dict[str, int] | None = None
+
+    @property
+    def exit_code(self) -> int:
+        """1 if any row could not be measured, else 0."""
+        return 0 if set(self.summary) <= {OK} else 1
+
+    def failures(self, limit: int = 5) -> list[tuple[str, str]]:
+        """The first ``limit`` rows that failed, as (row id or 'row N', status)."""
+        status = self.frame["status"].to_numpy()
+        bad = np.flatnonzero(status != OK)[:limit]
+        out = []
+        for i in bad:
+            ident = self.frame[self.id_col].iloc[i] if self.id_col else None
+            out.append((f"{self.id_col}={ident}" if ident is not None else f"row {i + 1}", str(status[i])))
+        return out
+
+
+# --------------------------------------------------------------------- as-of selection
+def select_layers_by_date(theatre: str, dates: np.ndarray, kind: str = "line") -> tuple[np.ndarray, dict]:
+    """The id of the ``theatre`` layer valid on each date (None where none is).
+
+    Parameters
+    ----------
+    theatre : str
+        A theatre name (see ``geomap layers list``); an unknown one raises
+        :class:`~geomap.errors.LayerNotFound` listing the theatres.
+    dates : ndarray of datetime64[D]
+        NaT gives None.
 
     Returns
     -------
-    (frame, summary)
-        ``frame``: the input columns plus :data:`RESULT_COLUMNS` (rows that
-        could not be measured keep their input values, a ``status`` saying why
-        and empty results).  ``summary``: status -> count, adding up to the
-        number of input rows.
+    (ids, layers)
+        ``ids``: object array of layer ids; ``layers``: id -> :class:`geomap.registry.Layer`.
+    """
+    from geomap.registry import select_layer, theatres
+
+    known = theatres()
+    if theatre not in known:
+        raise LayerNotFound(f"unknown theatre {theatre!r}: choose one of {', '.join(known) or 'none'} "
+                            "(see 'geomap layers list')")
+    ids = np.full(dates.shape, None, dtype=object)
+    layers: dict[str, Any] = {}
+    valid = ~np.isnat(dates)
+    if not valid.any():
+        return ids, layers
+    uniq, inverse = np.unique(dates[valid], return_inverse=True)
+    chosen = np.full(uniq.shape, None, dtype=object)
+    for k, day in enumerate(uniq):
+        try:
+            layer = select_layer(theatre, _dt.date.fromisoformat(str(day)), kind=kind)
+        except LayerNotFound:
+            continue
+        layers[layer.id] = layer
+        chosen[k] = layer.id
+    ids[valid] = chosen[inverse]
+    return ids, layers
+
+
+# --------------------------------------------------------------------- measuring
+def measure_table(
+    table,
+    *,
+    lines=None,
+    theatre: str | None = None,
+    date: str | _dt.date | None = None,
+    radius_m: float = 0.0,
+    claim=None,
+    lines_by_id: dict | None = None,
+    progress: Callable[[int], None] | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+    workers: int | None = None,
+) -> BatchResult:
+    """Measure every row of a :class:`geomap.inputs.PointTable`.
+
+    Parameters
+    ----------
+    table : PointTable
+    lines : LineSet, optional
+        One line for every row (``--layer``).
+    theatre : str, optional
+        Measure each row against the ``theatre`` line valid on the row's own
+        date (``--theatre``); rows without a usable date get ``missing_date`` /
+        ``invalid_date``, rows whose date no layer covers ``no_layer_for_date``.
+    date : str or date, optional
+        With ``theatre``: the date of every row, for a file without a date column.
+    radius_m : float
+        Location uncertainty (m) of every row; a row's precision code
+        (ACLED/UCDP) gives its own radius, and the larger of the two is used.
+    claim : geomap.claims.Claim, optional
+        Judge every measured row's distance interval against it (adds
+        :data:`VERDICT_COLUMNS`).
+    lines_by_id : dict, optional
+        Already loaded LineSets by layer id (the Dask engine passes its broadcast copy).
+    progress : callable, optional
+        Called with the number of rows just finished (adds up to ``len(table)``).
+
+    Returns
+    -------
+    BatchResult
     """
     import pandas as pd
 
+    n = len(table)
+    status = np.asarray(table.status, dtype=object).copy()
+    row_radius = np.maximum(np.nan_to_num(np.asarray(table.radius_m if table.radius_m is not None
+                                                     else np.zeros(n), dtype=float)), float(radius_m))
+    lines_by_id = dict(lines_by_id or {})
+    as_of = None
+    if theatre is not None:
+        if lines is not None:
+            raise InputError("--layer and --theatre were both given: pass one (--theatre picks each row's line by date)")
+        if table.has_dates and date is not None:
+            raise InputError(f"{table.source} has a date column ({table.schema.date_col}) and --date was given: "
+                             "drop --date (each row is measured as of its own date) or pass --layer")
+        if table.has_dates:
+            dates = table.date
+            bad = (status == OK) & (table.date_status != OK)
+            status[bad] = table.date_status[bad]
+        elif date is not None:
+            from geomap.registry import parse_date
+
+            dates = np.full(n, np.datetime64(parse_date(date).isoformat(), "D"))
+        else:
+            raise InputError(f"{table.source} has no date column: name it with --date-col, or pass --date "
+                             "YYYY-MM-DD for every row, or --layer")
+        layer_ids, layer_meta = select_layers_by_date(theatre, np.where(status == OK, dates, np.datetime64("NaT")))
+        status[(status == OK) & (layer_ids == None)] = "no_layer_for_date"  # noqa: E711 - elementwise
+        groups = {lid: np.flatnonzero((status == OK) & (layer_ids == lid)) for lid in layer_meta}
+        as_of = dates
+    else:
+        if lines is None:
+            raise InputError("no line of contact given: pass --layer ID|PATH, or --theatre NAME "
+                             "(each row measured as of its own date)")
+        key = getattr(lines, "source", "line")
+        lines_by_id[key] = lines
+        groups = {key: np.flatnonzero(status == OK)}
+        layer_meta = {}
+
     from geomap.distance import distance_to_line
 
-    ok = table.status == "ok"
-    lon = np.where(ok, table.lon, np.nan)
-    lat = np.where(ok, table.lat, np.nan)
-    res = distance_to_line(lon=lon, lat=lat, lines=lines)
+    d = np.full(n, np.nan)
+    nlon = np.full(n, np.nan)
+    nlat = np.full(n, np.nan)
+    az = np.full(n, np.nan)
+    feat = np.full(n, -1, dtype=np.int64)
+    part = np.full(n, -1, dtype=np.int64)
+    seg = np.full(n, -1, dtype=np.int64)
+    section = np.full(n, None, dtype=object)
+    layer_col = np.full(n, None, dtype=object)
+    sha_col = np.full(n, None, dtype=object)
+    acc = np.full(n, np.nan)
+    valid_from = np.full(n, None, dtype=object)
+    valid_to = np.full(n, None, dtype=object)
+    evidence: dict[str, dict[str, Any]] = {}
+    for lid, idx in groups.items():
+        if idx.size == 0:
+            continue
+        lineset = lines_by_id.get(lid)
+        if lineset is None:
+            from geomap.lines import read_lines
+
+            lineset = lines_by_id[lid] = read_lines(lid)
+        labels = np.array([lineset.label(f) for f in range(len(lineset))] + [None], dtype=object)
+        accuracy_m = float(getattr(getattr(lineset, "layer", None), "accuracy_m", None) or 0.0)
+        for start in range(0, idx.size, chunk_rows):
+            rows = idx[start:start + chunk_rows]
+            res = distance_to_line(lon=table.lon[rows], lat=table.lat[rows], lines=lineset, workers=workers)
+            d[rows] = res.distance_m
+            nlon[rows] = res.nearest_lon
+            nlat[rows] = res.nearest_lat
+            az[rows] = res.azimuth_deg
+            feat[rows] = res.feature_index
+            part[rows] = res.part_index
+            seg[rows] = res.segment_index
+            section[rows] = labels[res.feature_index]
+            if progress is not None:
+                progress(int(rows.size))
+        ev = dict(lineset.evidence(), rows=int(idx.size))
+        evidence[str(ev.get("layer") or lid)] = ev
+        layer_col[idx] = ev["layer"]
+        sha_col[idx] = ev["layer_sha256"]
+        acc[idx] = accuracy_m
+        meta = getattr(lineset, "layer", None)
+        if meta is not None:
+            valid_from[idx] = meta.valid_from
+            valid_to[idx] = meta.valid_to
+    if progress is not None:
+        rest = int(np.count_nonzero(status != OK))
+        if rest:
+            progress(rest)
+
+    ok = status == OK
     frame = table.frame.copy() if hasattr(table.frame, "copy") else pd.DataFrame(table.frame)
-    clash = [c for c in RESULT_COLUMNS if c in frame.columns]
+    frame = frame.reset_index(drop=True)
+    added = list(RESULT_COLUMNS) + list(UNCERTAINTY_COLUMNS)
+    if as_of is not None:
+        added += list(AS_OF_COLUMNS)
+    if claim is not None:
+        added += list(VERDICT_COLUMNS)
+    clash = [c for c in added if c in frame.columns]
     if clash:
         frame = frame.rename(columns={c: f"input_{c}" for c in clash})
-    cols = res.columns()
-    accuracy_m = float(getattr(getattr(lines, "layer", None), "accuracy_m", None) or 0.0)
-    d = res.distance_m
-    evidence = res.evidence()
+    radius_out = np.where(ok, row_radius, np.nan)
+    low = np.maximum(d - row_radius - np.nan_to_num(acc), 0.0)
+    high = d + row_radius + np.nan_to_num(acc)
     out: dict[str, Any] = {
-        "status": table.status,
+        "status": status,
         "distance_m": np.round(d, 3),
-        "nearest_lon": np.round(res.nearest_lon, 7),
-        "nearest_lat": np.round(res.nearest_lat, 7),
-        "feature_index": pd.array(np.where(ok, res.feature_index, -1), dtype="Int64"),
-        "section": np.where(ok, cols["section"], None),
-        "part_index": pd.array(res.part_index, dtype="Int64"),
-        "segment_index": pd.array(res.segment_index, dtype="Int64"),
-        "azimuth_deg": np.round(res.azimuth_deg, 4),
-        "distance_low_m": np.round(np.maximum(d - radius_m - accuracy_m, 0.0), 3),
-        "distance_high_m": np.round(d + radius_m + accuracy_m, 3),
-        "layer": evidence["layer"],
-        "layer_sha256": evidence["layer_sha256"],
-        "method": "geodesic-exact-WGS84",
+        "nearest_lon": np.round(nlon, 7),
+        "nearest_lat": np.round(nlat, 7),
+        "feature_index": _int_col(feat, ok),
+        "section": np.where(ok, section, None),
+        "part_index": _int_col(part, ok),
+        "segment_index": _int_col(seg, ok),
+        "azimuth_deg": np.round(az, 4),
+        "distance_low_m": np.round(np.where(ok, low, np.nan), 3),
+        "distance_high_m": np.round(np.where(ok, high, np.nan), 3),
+        "layer": layer_col,
+        "layer_sha256": sha_col,
+        "method": np.where(ok, "geodesic-exact-WGS84", None),
         "geomap_version": __version__,
+        "location_uncertainty_m": radius_out,
+        "layer_accuracy_m": np.where(ok, acc, np.nan),
     }
-    for key in ("feature_index", "part_index", "segment_index"):
-        out[key][~ok] = pd.NA
+    if as_of is not None:
+        text = np.datetime_as_string(as_of, unit="D").astype(object)
+        text[np.isnat(as_of)] = None
+        out["as_of_date"] = text
+        out["layer_valid_from"] = valid_from
+        out["layer_valid_to"] = valid_to
+    verdict_counts = None
+    if claim is not None:
+        cols = judge_intervals(claim, out["distance_low_m"], out["distance_high_m"])
+        out.update(cols)
+        verdict_counts = dict(Counter(v for v in cols["verdict"] if v is not None))
     for key, value in out.items():
         frame[key] = value
-    summary = dict(Counter(str(s) for s in table.status))
-    assert sum(summary.values()) == len(frame)
-    return frame, summary
+    summary = dict(Counter(str(s) for s in status))
+    if sum(summary.values()) != len(frame):  # pragma: no cover - an invariant, checked on every run
+        raise AssertionError("status counts do not add up to the input rows")
+    return BatchResult(
+        frame=frame,
+        summary=summary,
+        lon=np.asarray(table.lon, dtype=float),
+        lat=np.asarray(table.lat, dtype=float),
+        source=table.source,
+        id_col=table.schema.id_col,
+        layers=evidence,
+        verdicts=verdict_counts,
+    )
+
+
+def _int_col(values, ok):
+    import pandas as pd
+
+    col = pd.array(np.where(ok, values, 0), dtype="Int64")
+    col[~ok] = pd.NA
+    return col
+
+
+def measure_points(table, lines, *, radius_m: float = 0.0):
+    """Measure every row of ``table`` against one line: returns ``(frame, summary)``.
+
+    The older two-value form of :func:`measure_table` (kept for scripts).
+    """
+    result = measure_table(table, lines=lines, radius_m=radius_m)
+    return result.frame, result.summary
+
+
+# --------------------------------------------------------------------- verdicts
+def judge_intervals(claim, low_m, high_m) -> dict[str, np.ndarray]:
+    """Vectorised :func:`geomap.verdict.judge` over many distance intervals.
+
+    Applies the same closed-range rule to every ``[low_m[i], high_m[i]]`` (NaN
+    = not measured, giving None).  Returns the :data:`VERDICT_COLUMNS`:
+    ``verdict``, ``verdict_strict``, ``verdict_lenient`` (each ``supported`` /
+    ``contradicted`` / ``inconclusive``) and ``verdict_margin_m`` (the
+    ``margin_m`` of :class:`geomap.verdict.Verdict`), plus ``claim`` (its text).
+    """
+    lo = np.asarray(low_m, dtype=float)
+    hi = np.asarray(high_m, dtype=float)
+    measured = np.isfinite(lo) & np.isfinite(hi)
+
+    def outcome(reading):
+        lower, upper = reading.lower_m, reading.upper_m
+        inside = (lower <= lo) & (hi <= upper)
+        overlap = (lo <= upper) & (hi >= lower)
+        res = np.where(inside, "supported", np.where(overlap, "inconclusive", "contradicted")).astype(object)
+        res[~measured] = None
+        return res
+
+    strict = outcome(claim.strict)
+    lenient = outcome(claim.lenient)
+    verdict = np.where(strict == "supported", "supported",
+                       np.where(lenient == "contradicted", "contradicted", "inconclusive")).astype(object)
+    verdict[~measured] = None
+    margin = np.full(lo.shape, np.nan)
+    s_min, s_max = claim.strict.min_m, claim.strict.max_m
+    clear = [lo - s_min if s_min is not None else None, s_max - hi if s_max is not None else None]
+    clear = [c for c in clear if c is not None]
+    sup = verdict == "supported"
+    if clear:
+        margin[sup] = np.minimum.reduce(clear)[sup] if len(clear) > 1 else clear[0][sup]
+    con = verdict == "contradicted"
+    below = hi < claim.lenient.lower_m
+    margin[con & below] = (claim.lenient.lower_m - hi)[con & below]
+    margin[con & ~below] = (lo - claim.lenient.upper_m)[con & ~below]
+    text = getattr(claim, "matched_text", None) or getattr(claim, "text", "")
+    return {
+        "claim": np.where(measured, text, None).astype(object),
+        "verdict": verdict,
+        "verdict_strict": strict,
+        "verdict_lenient": lenient,
+        "verdict_margin_m": np.round(margin, 3),
+    }
+
+
+# --------------------------------------------------------------------- jobs
+def read_table(inputs):
+    """Read the points file named by a :class:`geomap.jobs.Inputs`."""
+    from geomap.inputs import read_points
+
+    return read_points(inputs.points, lon_col=inputs.lon_col, lat_col=inputs.lat_col, date_col=inputs.date_col,
+                       id_col=inputs.id_col, assume_crs=inputs.assume_crs)
+
+
+def _line_args(spec) -> dict[str, Any]:
+    """``lines=`` or ``theatre=``/``date=`` for :func:`measure_table` from a :class:`geomap.jobs.LineSpec`."""
+    if spec.layer is not None and spec.theatre is not None:
+        raise InputError("--layer and --theatre were both given: pass one (--theatre picks each row's line by date)")
+    if spec.theatre is not None:
+        return {"theatre": spec.theatre, "date": spec.date}
+    if spec.layer is None:
+        raise InputError("no line of contact given: pass --layer ID|PATH, or --theatre NAME "
+                         "(each row measured as of its own date)")
+    return {"lines": spec.load()}
+
+
+def measure_file(inputs, spec, *, claim=None, progress_factory=None, output=None) -> BatchResult:
+    """Read a points file and measure every row (``geomap distance FILE``).
+
+    Parameters
+    ----------
+    inputs : geomap.jobs.Inputs
+        ``points`` (path), column names, ``radius_m``, ``engine``/``scheduler``.
+    spec : geomap.jobs.LineSpec
+        ``layer`` (one line for all rows) or ``theatre`` (each row's own date).
+    claim : geomap.claims.Claim, optional
+        Add verdict columns.
+    progress_factory : callable, optional
+        ``progress_factory(total_rows)`` returns a context manager whose value
+        has ``update(n)`` (e.g. ``click.progressbar``); None for no progress.
+    output : str, optional
+        With ``engine="dask"``, the output path (required: results are
+        written part by part and never held in memory).
+
+    Returns
+    -------
+    BatchResult
+        With the Dask engine, ``frame`` is None (the rows are in ``output``).
+    """
+    if getattr(inputs, "engine", "local") == "dask":
+        from geomap.batch_dask import measure_dask
+
+        return measure_dask(inputs, spec, claim=claim, output=output, progress_factory=progress_factory)
+    table = read_table(inputs)
+    args = _line_args(spec)
+    if progress_factory is None:
+        return measure_table(table, radius_m=inputs.radius_m, claim=claim, **args)
+    with progress_factory(len(table)) as bar:
+        return measure_table(table, radius_m=inputs.radius_m, claim=claim, progress=bar.update, **args)
+
+
+def check_file(inputs, spec, claim, *, progress_factory=None, output=None) -> BatchResult:
+    """Judge a distance claim for every row of a points file (``geomap check FILE --claim TEXT``).
+
+    ``claim`` is a :class:`geomap.claims.Claim` or its text (parsed with
+    :func:`geomap.claims.parse_claim`).  The result's frame carries
+    :data:`VERDICT_COLUMNS` and ``verdicts`` counts them; rows that could
+    not be measured have no verdict.  See :func:`measure_file`.
+    """
+    if isinstance(claim, str):
+        from geomap.claims import parse_claim
+
+        claim = parse_claim(claim)
+    return measure_file(inputs, spec, claim=claim, progress_factory=progress_factory, output=output)
+
+
+# --------------------------------------------------------------------- writing
+def output_kind(path: str | Path | None, fmt: str | None = None) -> str | None:
+    """The file kind :func:`write_result` writes for ``path`` (by suffix), or None for text output."""
+    if path is None or str(path) == "-":
+        return None
+    return OUTPUT_SUFFIXES.get(Path(path).suffix.lower())
+
+
+def write_result(result: BatchResult, path: str | Path) -> None:
+    """Write a batch result to ``path`` atomically, the format chosen by its suffix.
+
+    ``.csv`` (every column, points as the input's columns), ``.geojson``,
+    ``.gpkg`` and ``.parquet`` (GeoParquet), the last three with the input
+    point as geometry (EPSG:4326; none where the coordinates were unusable).
+    The file is written under a temporary name in the same folder and then
+    renamed over ``path``, so readers never see a half-written file.
+    """
+    kind = output_kind(path)
+    if kind is None:
+        raise InputError(f"cannot tell the output format of {path}: end it with .csv, .geojson, .gpkg or .parquet")
+    with atomic_path(path) as tmp:
+        write_frame(result.frame, result.lon, result.lat, tmp, kind)
+
+
+class atomic_path:
+    """Context manager: a temporary path in ``path``'s folder, renamed onto ``path`` on success."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+
+    def __enter__(self) -> Path:
+        folder = self.path.parent if str(self.path.parent) else Path(".")
+        if not folder.is_dir():
+            raise InputError(f"folder {folder} does not exist: create it or choose another -o path")
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=f".tmp{self.path.suffix}", dir=folder)
+        os.close(fd)
+        os.unlink(tmp)  # writers (GDAL) want to create the file themselves
+        self.tmp = Path(tmp)
+        return self.tmp
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            os.replace(self.tmp, self.path)
+        else:
+            for extra in (self.tmp, Path(str(self.tmp) + "-journal"), Path(str(self.tmp) + "-wal")):
+                if extra.exists():
+                    extra.unlink()
+
+
+def write_frame(frame, lon, lat, path: Path, kind: str, *, append: bool = False, header: bool = True) -> None:
+    """Write ``frame`` (with points ``lon``/``lat``) to ``path`` as ``kind`` (csv/geojson/gpkg/parquet)."""
+    if kind == "csv":
+        frame.to_csv(path, index=False, mode="a" if append else "w", header=header)
+        return
+    gdf = to_geoframe(frame, lon, lat)
+    if kind == "parquet":
+        gdf.to_parquet(path, index=False)
+    elif kind == "gpkg":
+        gdf.to_file(path, driver="GPKG", layer="geomap_distances", engine="pyogrio", append=append)
+    elif kind == "geojson":
+        gdf.to_file(path, driver="GeoJSON", engine="pyogrio")
+    else:  # pragma: no cover - output_kind only returns the kinds above
+        raise InputError(f"unknown output kind {kind!r}")
+
+
+def to_geoframe(frame, lon, lat):
+    """``frame`` as a GeoDataFrame with the input points as geometry (EPSG:4326)."""
+    import geopandas as gpd
+    import shapely
+
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    have = np.isfinite(lon) & np.isfinite(lat)
+    geoms = np.full(lon.shape, None, dtype=object)
+    if have.any():
+        geoms[have] = shapely.points(lon[have], lat[have])
+    frame = frame.rename(columns={"geometry": "input_geometry"}) if "geometry" in frame.columns else frame
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs="EPSG:4326", index=frame.index), crs="EPSG:4326")

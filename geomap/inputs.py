@@ -1,14 +1,27 @@
-"""Reading incident points from files: CSV/TSV, GeoJSON, GeoPackage, and any GDAL vector format.
+"""Reading incident points from files: event datasets (ACLED, UCDP GED), CSV/TSV, GeoJSON, GeoPackage, GeoParquet.
 
-Every input row is kept: rows whose coordinates are missing or out of range
-get a ``status`` saying why, instead of disappearing.
+Every input row is kept: rows whose coordinates, date or location precision
+are unusable get a ``status`` saying why, instead of disappearing.
+
+Event datasets are recognised by their columns, without flags:
+
+* **ACLED** exports: ``event_id_cnty``, ``event_date``, ``latitude``,
+  ``longitude`` (and ``geo_precision``);
+* **UCDP GED**: ``id``, ``date_start``, ``latitude``, ``longitude``,
+  ``where_prec``.
+
+Their precision codes become location-uncertainty radii (see
+:data:`PRECISION_RADII_M` and ``docs/batch.md`` for the sources).  Any other
+table names its columns with ``lon_col``/``lat_col``/``date_col``/``id_col``
+(found by common names when not given).
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +30,54 @@ from geomap.errors import FileFormatError, InputError
 
 LON_NAMES = ("lon", "lng", "long", "longitude", "x", "lon_dd", "longitude_dd", "decimallongitude")
 LAT_NAMES = ("lat", "latitude", "y", "lat_dd", "latitude_dd", "decimallatitude")
+DATE_NAMES = ("date", "event_date", "date_start", "day", "incident_date")
 TABULAR = {".csv", ".tsv", ".txt"}
+PARQUET = {".parquet", ".geoparquet", ".pq"}
+
+#: Location-uncertainty radius (m) per precision code; ``None`` = too imprecise to measure
+#: (status ``imprecise_location``).  Sources and reasoning: docs/batch.md.
+PRECISION_RADII_M: dict[str, dict[str, float | None]] = {
+    # ACLED codebook: 1 = the town/village itself; 2 = a small part of a region or "near" a town,
+    # coded to the nearest town; 3 = a larger region, coded to its provincial capital/centroid.
+    "acled": {"1": 2_000.0, "2": 25_000.0, "3": 100_000.0},
+    # UCDP GED codebook where_prec: 1 exact; 2 within ~25 km of a named place; 3 second-order
+    # administrative unit (ADM2); 4 first-order unit (ADM1); 5 a part of a country larger than ADM1 /
+    # along a linear feature; 6 the country; 7 international waters or airspace.
+    "ucdp": {"1": 1_000.0, "2": 25_000.0, "3": 50_000.0, "4": 150_000.0, "5": None, "6": None, "7": None},
+}
+
+#: Every status a row can get, in the order they are checked (the first that applies wins).
+STATUSES = (
+    "ok",
+    "missing_coordinates",
+    "invalid_coordinates",
+    "coordinates_out_of_range",
+    "not_a_point",
+    "invalid_precision",
+    "imprecise_location",
+    "missing_date",
+    "invalid_date",
+    "no_layer_for_date",
+)
+
+
+@dataclass(frozen=True)
+class Schema:
+    """Which columns of an input hold what, and how precision codes become radii.
+
+    ``name`` is ``"acled"``, ``"ucdp"`` or ``"generic"``.
+    """
+
+    name: str
+    lon_col: str | None = None
+    lat_col: str | None = None
+    date_col: str | None = None
+    id_col: str | None = None
+    precision_col: str | None = None
+
+    @property
+    def precision_radii_m(self) -> dict[str, float | None] | None:
+        return PRECISION_RADII_M.get(self.name)
 
 
 @dataclass
@@ -27,6 +87,9 @@ class PointTable:
     ``frame`` is a pandas DataFrame of the input columns, unchanged (as text
     for CSV, so identifiers keep their leading zeros).  ``lon``/``lat`` are
     float arrays (NaN where unusable) and ``status`` says ``ok`` or why not.
+    ``date`` is a ``datetime64[D]`` array (NaT where absent or unparseable;
+    ``date_status`` says which), ``radius_m`` the location uncertainty from
+    the row's precision code (0 where the schema has none).
     """
 
     frame: object
@@ -36,12 +99,21 @@ class PointTable:
     source: str
     lon_col: str | None = None
     lat_col: str | None = None
+    schema: Schema = field(default_factory=lambda: Schema("generic"))
+    date: np.ndarray | None = None
+    date_status: np.ndarray | None = None
+    radius_m: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.lon.shape[0])
 
+    @property
+    def has_dates(self) -> bool:
+        return self.date is not None
 
-def find_column(columns, wanted: str | None, names: tuple[str, ...], what: str, source: str) -> str:
+
+def find_column(columns, wanted: str | None, names: tuple[str, ...], what: str, source: str,
+                flag: str | None = None, required: bool = True) -> str | None:
     """The column holding ``what``: ``wanted`` if given, else the first of ``names`` (any case)."""
     cols = [str(c) for c in columns]
     if wanted is not None:
@@ -52,10 +124,47 @@ def find_column(columns, wanted: str | None, names: tuple[str, ...], what: str, 
     for name in names:
         if name in lower:
             return lower[name]
-    flag = "--lon-col" if what == "longitude" else "--lat-col"
+    if not required:
+        return None
+    flag = flag or ("--lon-col" if what == "longitude" else "--lat-col")
     raise InputError(
         f"cannot find a {what} column in {source} (looked for {', '.join(names[:4])}, ...): name it with {flag}"
     )
+
+
+def detect_schema(columns, *, lon_col=None, lat_col=None, date_col=None, id_col=None, source: str = "input",
+                  geometry: bool = False) -> Schema:
+    """Recognise ACLED and UCDP GED by their columns; otherwise a generic table.
+
+    Explicit column names win over what the schema would pick.  ``geometry``:
+    the input carries point geometries (lon/lat columns are then not needed).
+    """
+    lower = {str(c).lower(): str(c) for c in columns}
+    if {"event_id_cnty", "event_date", "latitude", "longitude"} <= set(lower):
+        name, dflt = "acled", dict(lon="longitude", lat="latitude", date="event_date", id="event_id_cnty",
+                                   prec="geo_precision")
+    elif {"id", "date_start", "latitude", "longitude", "where_prec"} <= set(lower):
+        name, dflt = "ucdp", dict(lon="longitude", lat="latitude", date="date_start", id="id", prec="where_prec")
+    else:
+        name, dflt = "generic", {}
+    if name == "generic":
+        lon = None if geometry and lon_col is None else find_column(columns, lon_col, LON_NAMES, "longitude", source)
+        lat = None if geometry and lat_col is None else find_column(columns, lat_col, LAT_NAMES, "latitude", source)
+        date = find_column(columns, date_col, DATE_NAMES, "date", source, required=False)
+        ident = find_column(columns, id_col, (), "id", source, required=False)
+        return Schema("generic", lon, lat, date, ident, None)
+    pick = {}
+    for key, wanted in (("lon", lon_col), ("lat", lat_col), ("date", date_col), ("id", id_col)):
+        pick[key] = find_column(columns, wanted, (), key, source) if wanted is not None else lower.get(dflt[key])
+    if geometry and lon_col is None and lat_col is None:
+        pick["lon"] = pick["lat"] = None
+    prec = lower.get(dflt["prec"])
+    if prec is None:
+        raise InputError(
+            f"{source} looks like a {name.upper()} export but has no {dflt['prec']} column: "
+            "export it with that column (it sets each event's location uncertainty)"
+        )
+    return Schema(name, pick["lon"], pick["lat"], pick["date"], pick["id"], prec)
 
 
 def coordinate_status(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -68,11 +177,80 @@ def coordinate_status(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     return status
 
 
+def parse_dates(values) -> tuple[np.ndarray, np.ndarray]:
+    """Parse a column of dates into ``datetime64[D]`` and a per-row status.
+
+    Accepts ISO dates (``2020-10-15``, optionally followed by a time, as in
+    UCDP's ``2020-10-15 00:00:00.000``), ACLED's older ``15 October 2020``
+    and real date/datetime values.  Returns ``(dates, status)`` where status
+    is ``ok``, ``missing_date`` (blank) or ``invalid_date``.
+    """
+    import pandas as pd
+
+    series = pd.Series(values)
+    n = len(series)
+    status = np.full(n, "ok", dtype=object)
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        stamps = series.dt.tz_localize(None) if getattr(series.dt, "tz", None) is not None else series
+        dates = stamps.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+        status[np.isnat(dates)] = "missing_date"
+        return dates, status
+    text = series.map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else str(v)).str.strip()
+    blank = (text == "").to_numpy()
+    iso_like = text.str.match(r"^\d{4}-\d{2}-\d{2}(?:[T ][0-9:.]*(?:Z|[+-]\d{2}:?\d{2})?)?$")
+    parsed = pd.to_datetime(text.str.slice(0, 10).where(iso_like), format="%Y-%m-%d", errors="coerce")
+    rest = (parsed.isna() & ~iso_like & (text != "")).to_numpy()
+    if rest.any():
+        alt = pd.to_datetime(text[rest], format="%d %B %Y", errors="coerce")
+        parsed = parsed.copy()
+        parsed[rest] = alt
+    dates = parsed.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    status[np.isnat(dates)] = "invalid_date"
+    status[blank] = "missing_date"
+    return dates, status
+
+
+def precision_radii(values, schema: Schema) -> tuple[np.ndarray, np.ndarray]:
+    """Location-uncertainty radius (m) and status per row from the schema's precision codes.
+
+    Status is ``ok``, ``imprecise_location`` (a code too coarse to measure from)
+    or ``invalid_precision`` (blank or unknown code).
+    """
+    import pandas as pd
+
+    table = schema.precision_radii_m or {}
+    codes = pd.Series(values).map(_code_text)
+    n = len(codes)
+    radius = np.full(n, np.nan)
+    status = np.full(n, "invalid_precision", dtype=object)
+    for code, r in table.items():
+        hit = (codes == code).to_numpy()
+        if r is None:
+            status[hit] = "imprecise_location"
+        else:
+            status[hit] = "ok"
+            radius[hit] = r
+    return radius, status
+
+
+def _code_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return "" if value != value else (str(int(value)) if value.is_integer() else str(value))
+    text = str(value).strip()
+    if text.endswith(".0") and text[:-2].isdigit():
+        text = text[:-2]
+    return text
+
+
 def read_points(
     source: str | Path,
     *,
     lon_col: str | None = None,
     lat_col: str | None = None,
+    date_col: str | None = None,
+    id_col: str | None = None,
     assume_crs: str | None = None,
 ) -> PointTable:
     """Read incident points from a file (or ``-`` for GeoJSON on standard input).
@@ -80,51 +258,168 @@ def read_points(
     Parameters
     ----------
     source : str or Path
-        CSV/TSV with longitude and latitude columns (found by common names
-        such as lon/lng/longitude/x and lat/latitude/y, or named), or any vector
-        format GDAL reads (GeoJSON, GeoPackage, GeoParquet, KML, ...), in any
-        CRS (converted to lon/lat).
+        An ACLED or UCDP GED export (CSV), any CSV/TSV with longitude and
+        latitude columns (found by common names such as lon/lng/longitude/x and
+        lat/latitude/y, or named), a (Geo)Parquet file, or any vector format
+        GDAL reads (GeoJSON, GeoPackage, KML, ...), in any CRS (converted to
+        lon/lat).
+    lon_col, lat_col, date_col, id_col : str, optional
+        Column names, overriding what the schema or the common names give.
+    assume_crs : str, optional
+        CRS of a vector file that declares none.
+
+    Returns
+    -------
+    PointTable
     """
     if str(source) == "-":
         data = sys.stdin.buffer.read()
         if not data.strip():
             raise FileFormatError("standard input is empty: pipe a GeoJSON FeatureCollection into 'geomap ... -'")
-        return _read_vector_points(io.BytesIO(data), "<stdin>", assume_crs)
+        return _read_vector_points(io.BytesIO(data), "<stdin>", assume_crs, date_col, id_col)
     path = Path(source)
     if not path.exists():
         raise FileFormatError(f"{path} does not exist: check the path")
     if path.is_dir() and not path.suffix:
-        raise FileFormatError(f"{path} is a folder: give a file")
-    if path.stat().st_size == 0:
+        raise FileFormatError(f"{path} is a folder: give a file (or use --engine dask for a partitioned dataset)")
+    if path.is_file() and path.stat().st_size == 0:
         raise FileFormatError(f"{path} is empty: give a file with a header row and data rows")
-    if path.suffix.lower() in TABULAR:
-        return _read_csv_points(path, lon_col, lat_col)
-    return _read_vector_points(path, str(path), assume_crs)
+    suffix = path.suffix.lower()
+    cols = dict(lon_col=lon_col, lat_col=lat_col, date_col=date_col, id_col=id_col)
+    if suffix in TABULAR:
+        frame = read_csv_frame(path)
+        return table_from_frame(frame, str(path), **cols)
+    if suffix in PARQUET:
+        return _read_parquet_points(path, assume_crs, **cols)
+    return _read_vector_points(path, str(path), assume_crs, date_col, id_col)
 
 
-def _read_csv_points(path: Path, lon_col, lat_col) -> PointTable:
+def csv_separator(path: Path) -> str:
+    """The field separator of a CSV/TSV file (tab for .tsv; sniffed among , ; | tab otherwise)."""
+    if path.suffix.lower() == ".tsv":
+        return "\t"
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16).decode("utf-8", errors="replace")
+    first = head.splitlines()[0] if head else ""
+    try:
+        return csv.Sniffer().sniff(first, delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
+def read_csv_frame(path: Path, **kwargs):
+    """Read a CSV/TSV as text columns (no NA guessing), with a one-line error if it cannot be read."""
     import pandas as pd
 
-    sep = "\t" if path.suffix.lower() == ".tsv" else None
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, sep=sep, engine="python" if sep is None else "c")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, sep=csv_separator(Path(path)), **kwargs)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
         msg = " ".join(str(exc).split())[:160]
         raise FileFormatError(f"cannot read {path} as CSV ({msg}): check that it is UTF-8 CSV with a header row") from None
-    lon_name = find_column(frame.columns, lon_col, LON_NAMES, "longitude", str(path))
-    lat_name = find_column(frame.columns, lat_col, LAT_NAMES, "latitude", str(path))
-    lon = pd.to_numeric(frame[lon_name].str.strip(), errors="coerce").to_numpy(dtype=float)
-    lat = pd.to_numeric(frame[lat_name].str.strip(), errors="coerce").to_numpy(dtype=float)
+
+
+def _numbers(values) -> tuple[np.ndarray, np.ndarray]:
+    """Column values as floats, and a mask of non-blank values that are not numbers."""
+    import pandas as pd
+
+    series = pd.Series(values)
+    if pd.api.types.is_numeric_dtype(series.dtype):
+        out = series.to_numpy(dtype=float, na_value=np.nan)
+        return out, np.zeros(out.shape, dtype=bool)
+    text = series.map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else str(v)).str.strip()
+    out = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
+    bad = np.isnan(out) & (text != "").to_numpy()
+    return out, bad
+
+
+def table_from_frame(frame, source: str, *, lon_col=None, lat_col=None, date_col=None, id_col=None,
+                     schema: Schema | None = None, lon=None, lat=None, status=None) -> PointTable:
+    """Turn a frame of input rows into a :class:`PointTable` (statuses for every row).
+
+    Used for CSV and Parquet inputs and for each partition of the Dask engine,
+    so both engines classify rows identically.  ``lon``/``lat``/``status``
+    given (from geometries) take the place of the coordinate columns.
+    """
+    if schema is None:
+        schema = detect_schema(frame.columns, lon_col=lon_col, lat_col=lat_col, date_col=date_col, id_col=id_col,
+                               source=source, geometry=lon is not None)
+    if lon is None:
+        lon, bad_lon = _numbers(frame[schema.lon_col])
+        lat, bad_lat = _numbers(frame[schema.lat_col])
+        status = coordinate_status(lon, lat)
+        status[(status == "missing_coordinates") & (bad_lon | bad_lat)] = "invalid_coordinates"
+    else:
+        status = np.asarray(status, dtype=object).copy()
+    radius = np.zeros(len(frame))
+    if schema.precision_col is not None:
+        radius, prec_status = precision_radii(frame[schema.precision_col].to_numpy(), schema)
+        take = (status == "ok") & (prec_status != "ok")
+        status[take] = prec_status[take]
+    dates = date_status = None
+    if schema.date_col is not None:
+        dates, date_status = parse_dates(frame[schema.date_col].to_numpy())
+    # lon/lat stay where the coordinates themselves are usable (the output keeps the point);
+    # only rows whose status is ok are measured.
+    usable = np.isin(status, ("ok", "invalid_precision", "imprecise_location"))
+    lon = np.where(usable, lon, np.nan)
+    lat = np.where(usable, lat, np.nan)
+    return PointTable(frame, lon, lat, status, source, schema.lon_col, schema.lat_col, schema, dates, date_status,
+                      radius)
+
+
+def _read_parquet_points(path: Path, assume_crs, **cols) -> PointTable:
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.read_schema(path).metadata or {}
+    except Exception as exc:  # pyarrow raises several types for a bad file
+        msg = " ".join(str(exc).split())[:160]
+        raise FileFormatError(f"cannot read {path} as Parquet ({msg}): check the file") from None
+    if b"geo" in meta:
+        import geopandas as gpd
+
+        gdf = gpd.read_parquet(path)
+        return table_from_geoframe(gdf, str(path), assume_crs, **cols)
+    import pandas as pd
+
+    frame = pd.read_parquet(path)
+    return table_from_frame(frame, str(path), **cols)
+
+
+def table_from_geoframe(gdf, source: str, assume_crs=None, **cols) -> PointTable:
+    """A :class:`PointTable` from a GeoDataFrame (GeoParquet input or a Dask partition)."""
+    import pandas as pd
+
+    from geomap.lines import _to_lonlat
+
+    crs = gdf.crs or assume_crs
+    if crs is None:
+        raise InputError(f"{source} declares no CRS: pass --assume-crs EPSG:4326 (or its CRS)")
+    geoms = _to_lonlat(np.asarray(gdf.geometry.values, dtype=object), crs, source)
+    frame = pd.DataFrame(gdf.drop(columns=[gdf.geometry.name]).reset_index(drop=True))
+    lon, lat, status = _point_status(geoms, frame)
+    return table_from_frame(frame, source, lon=lon, lat=lat, status=status, **cols)
+
+
+def _point_status(geoms, frame):
+    import shapely
+
+    n = geoms.shape[0]
+    kinds = shapely.get_type_id(geoms)
+    is_point = kinds == 0
+    lon = np.full(n, np.nan)
+    lat = np.full(n, np.nan)
+    if is_point.any():
+        lon[is_point] = shapely.get_x(geoms[is_point])
+        lat[is_point] = shapely.get_y(geoms[is_point])
     status = coordinate_status(lon, lat)
-    blank = (frame[lon_name].str.strip() == "") | (frame[lat_name].str.strip() == "")
-    bad_text = (status == "missing_coordinates") & ~blank.to_numpy()
-    status[bad_text] = "invalid_coordinates"
-    lon = np.where(status == "ok", lon, np.nan)
-    lat = np.where(status == "ok", lat, np.nan)
-    return PointTable(frame, lon, lat, status, str(path), lon_name, lat_name)
+    status[(~is_point) & (kinds >= 0)] = "not_a_point"
+    if not is_point.all():
+        frame["input_geometry_type"] = [None if g is None else g.geom_type for g in geoms]
+    return lon, lat, status
 
 
-def _read_vector_points(source, label: str, assume_crs) -> PointTable:
+def _read_vector_points(source, label: str, assume_crs, date_col=None, id_col=None) -> PointTable:
     import pandas as pd
     import pyogrio
     import shapely
@@ -149,15 +444,5 @@ def _read_vector_points(source, label: str, assume_crs) -> PointTable:
     geoms = _to_lonlat(shapely.from_wkb(wkb, on_invalid="ignore"), crs, label)
     if frame.empty and n:
         frame = pd.DataFrame(index=range(n))
-    kinds = shapely.get_type_id(geoms)
-    is_point = kinds == 0
-    lon = np.full(n, np.nan)
-    lat = np.full(n, np.nan)
-    if is_point.any():
-        lon[is_point] = shapely.get_x(geoms[is_point])
-        lat[is_point] = shapely.get_y(geoms[is_point])
-    status = coordinate_status(lon, lat)
-    status[(~is_point) & (kinds >= 0)] = "not_a_point"
-    if not is_point.all():
-        frame["input_geometry_type"] = [None if g is None else g.geom_type for g in geoms]
-    return PointTable(frame, lon, lat, status, label)
+    lon, lat, status = _point_status(geoms, frame)
+    return table_from_frame(frame, label, lon=lon, lat=lat, status=status, date_col=date_col, id_col=id_col)

@@ -19,6 +19,10 @@ class Inputs:
     lat_col: str | None = None
     assume_crs: str | None = None
     places: list = field(default_factory=list)
+    date_col: str | None = None
+    id_col: str | None = None
+    engine: str = "local"
+    scheduler: str | None = None
 
     def kind(self) -> str:
         given = [name for name, on in (("FILE", self.points is not None), ("--at", bool(self.at)),
@@ -70,12 +74,15 @@ def measure_incidents(inputs: Inputs, lines_spec: LineSpec):
     return lines, measure(found, lines)
 
 
-def measure_file(inputs: Inputs, lines_spec: LineSpec):
-    """Measure every row of a points file: returns ``(lines, frame, summary)``."""
-    from geomap.batch import measure_points
-    from geomap.inputs import read_points
+def measure_file(inputs: Inputs, lines_spec: LineSpec, **kwargs):
+    """Measure every row of a points file: a :class:`geomap.batch.BatchResult` (see :func:`geomap.batch.measure_file`)."""
+    from geomap.batch import measure_file as run
 
-    table = read_points(inputs.points, lon_col=inputs.lon_col, lat_col=inputs.lat_col, assume_crs=inputs.assume_crs)
-    lines = lines_spec.load()
-    frame, summary = measure_points(table, lines, radius_m=inputs.radius_m)
-    return lines, frame, summary
+    return run(inputs, lines_spec, **kwargs)
+
+
+def check_file(inputs: Inputs, lines_spec: LineSpec, claim, **kwargs):
+    """Judge ``claim`` for every row of a points file (see :func:`geomap.batch.check_file`)."""
+    from geomap.batch import check_file as run
+
+    return run(inputs, lines_spec, claim, **kwargs)

@@ -5,7 +5,14 @@ from __future__ import annotations
 import click
 
 from geomap.cli import configure_logging
-from geomap.cli.options import at_option, layer_options, output_options, points_file_options, radius_option
+from geomap.cli.options import (
+    at_option,
+    engine_options,
+    layer_options,
+    output_options,
+    points_file_options,
+    radius_option,
+)
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -14,15 +21,23 @@ from geomap.cli.options import at_option, layer_options, output_options, points_
 @radius_option
 @layer_options
 @points_file_options
+@engine_options
 @output_options()
-def distance(points, at, radius_m, layer, theatre, date, assume_crs, rings, lon_col, lat_col, fmt, output, verbose,
-             quiet):
+def distance(points, at, radius_m, layer, theatre, date, assume_crs, rings, lon_col, lat_col, date_col, id_col,
+             engine, scheduler, fmt, output, verbose, quiet):
     """Distance from incidents to the nearest point of a line of contact.
 
-    Incidents come from --at LON,LAT (repeatable), or FILE: a CSV with lon/lat
-    columns, GeoJSON, GeoPackage, GeoParquet or any GDAL vector format, or -
-    for GeoJSON on standard input.  The line is --layer ID|PATH, or the
-    --theatre line valid on --date.
+    Incidents come from --at LON,LAT (repeatable), or FILE: an ACLED or UCDP
+    GED export (recognised by its columns), a CSV/TSV with lon/lat columns,
+    GeoJSON, GeoPackage, GeoParquet or any GDAL vector format, or - for
+    GeoJSON on standard input.  The line is --layer ID|PATH, or the --theatre
+    line valid on --date; for a FILE with dates, --theatre measures each row
+    against the line valid on that row's own date.
+
+    Every row of a FILE comes out with a status column (ok, or why it could
+    not be measured); the counts go to stderr, and the exit code is 1 when any
+    row failed.  -o PATH picks the format by suffix: .csv, .geojson, .gpkg,
+    .parquet.
 
     Distances are geodesic on the WGS84 ellipsoid, each line segment being the
     geodesic between its vertices, exact to well under a millimetre.
@@ -31,6 +46,8 @@ def distance(points, at, radius_m, layer, theatre, date, assume_crs, rings, lon_
     Examples:
       geomap distance --at 47.0318,39.5200 --layer nk-line-2020
       geomap distance events.csv --layer nk-line-2020 -o out.csv
+      geomap distance acled.csv --theatre nagorno-karabakh -o out.parquet
+      geomap distance 'parts/*.csv' --engine dask --theatre nagorno-karabakh -o out.parquet
     """
     configure_logging(verbose, quiet)
     from geomap import jobs
@@ -38,14 +55,16 @@ def distance(points, at, radius_m, layer, theatre, date, assume_crs, rings, lon_
     from geomap.output import guard_output
 
     inputs = jobs.Inputs(points=points, at=at, radius_m=radius_m, lon_col=lon_col, lat_col=lat_col,
-                         assume_crs=assume_crs)
+                         assume_crs=assume_crs, date_col=date_col, id_col=id_col, engine=engine, scheduler=scheduler)
     spec = jobs.LineSpec(layer=layer, theatre=theatre, date=date, assume_crs=assume_crs, rings=rings)
     kind = inputs.kind()
-    guard_output(output, [points, layer])
+    guard_output(output, formatting.input_paths(points, layer))
     if kind == "FILE":
-        _lines, frame, summary = jobs.measure_file(inputs, spec)
-        formatting.emit(formatting.frame_text(frame, fmt), output)
-        formatting.echo_err(formatting.summary_line(summary, len(frame)), quiet)
-        raise SystemExit(0 if set(summary) <= {"ok"} else 1)
+        result = jobs.measure_file(inputs, spec, progress_factory=formatting.progress_factory(quiet), output=output)
+        formatting.emit_batch(result, fmt, output)
+        formatting.echo_err(formatting.batch_summary(result), quiet)
+        raise SystemExit(result.exit_code)
+    if engine != "local":
+        raise click.UsageError("--engine dask is for FILE inputs: give a CSV glob or a GeoParquet folder")
     lines, measurements = jobs.measure_incidents(inputs, spec)
     formatting.emit(formatting.measurements_text(measurements, fmt, lines=lines), output)

@@ -65,8 +65,8 @@ def measurements_table(measurements) -> str:
     return text + "\n".join(foot)
 
 
-def frame_text(frame, fmt: str) -> str:
-    """A batch result frame as text (table, json, csv, geojson)."""
+def frame_text(frame, fmt: str, *, lon=None, lat=None) -> str:
+    """A batch result frame as text (table, json, csv, geojson); ``lon``/``lat`` are the rows' points."""
     import json
 
     import numpy as np
@@ -78,22 +78,69 @@ def frame_text(frame, fmt: str) -> str:
         return out.dumps(records)
     if fmt == "geojson":
         feats = []
-        lon_col = next((c for c in ("lon", "longitude", "lng", "x") if c in frame.columns), None)
-        for rec in records:
+        for i, rec in enumerate(records):
             geom = None
-            lon = rec.get(lon_col) if lon_col else None
-            lat_col = {"lon": "lat", "longitude": "latitude", "lng": "lat", "x": "y"}.get(lon_col or "", "lat")
-            try:
-                geom = {"type": "Point", "coordinates": [float(lon), float(rec.get(lat_col))]}
-                if not all(np.isfinite(geom["coordinates"])):
-                    geom = None
-            except (TypeError, ValueError):
-                geom = None
+            if lon is not None and np.isfinite(lon[i]) and np.isfinite(lat[i]):
+                geom = {"type": "Point", "coordinates": [float(lon[i]), float(lat[i])]}
             feats.append({"type": "Feature", "geometry": geom, "properties": rec})
         return out.to_geojson(feats)
-    shown = frame[[c for c in ("status", "distance_m", "nearest_lon", "nearest_lat", "section", "segment_index")
-                   if c in frame.columns]]
+    shown = frame[[c for c in ("status", "distance_m", "distance_low_m", "distance_high_m", "section", "layer",
+                               "verdict") if c in frame.columns]]
     return shown.to_string(max_rows=200)
+
+
+def emit_batch(result, fmt: str, output) -> None:
+    """Write a :class:`geomap.batch.BatchResult`: by -o suffix (.csv/.geojson/.gpkg/.parquet), else as text."""
+    from geomap.batch import output_kind, write_result
+
+    if result.frame is None:  # the Dask engine wrote -o itself
+        return
+    if output_kind(output) is not None:
+        write_result(result, output)
+        return
+    emit(frame_text(result.frame, fmt, lon=result.lon, lat=result.lat), output)
+
+
+def batch_summary(result) -> str:
+    """The stderr summary of a batch run: rows per status (adding up to the total), verdicts, first failures."""
+    total = sum(result.summary.values())
+    lines = [summary_line(result.summary, total)]
+    if result.verdicts is not None:
+        lines.append("verdicts: " + (", ".join(f"{k} {v}" for k, v in sorted(result.verdicts.items())) or "none"))
+    for lid, ev in sorted(result.layers.items()):
+        lines.append(f"layer {lid}: {ev.get('rows')} rows (valid {ev.get('layer_valid_from') or '-'}.."
+                     f"{ev.get('layer_valid_to') or ''}, accuracy {ev.get('layer_accuracy_m')} m)")
+    fails = result.failures(5) if result.frame is not None else []
+    if fails:
+        lines.append("first failures: " + "; ".join(f"{ident}: {status}" for ident, status in fails))
+    return "\n".join(lines)
+
+
+def progress_factory(quiet: bool):
+    """A ``progress_factory(total)`` for the batch jobs: a click progress bar on stderr, or None.
+
+    None (no bar) with -q or when stderr is not a terminal.
+    """
+    if quiet or not sys.stderr.isatty():
+        return None
+
+    def make(total: int):
+        return click.progressbar(length=total, label="measuring", file=sys.stderr, show_pos=True,
+                                 show_eta=True)
+
+    return make
+
+
+def input_paths(points, layer) -> list:
+    """Files an output must not overwrite: the points FILE (every file of a glob) and a layer path."""
+    import glob
+
+    paths = [layer]
+    if points and any(ch in str(points) for ch in "*?["):
+        paths += glob.glob(str(points))
+    else:
+        paths.append(points)
+    return paths
 
 
 def summary_line(summary: dict, total: int) -> str:

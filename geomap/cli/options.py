@@ -80,8 +80,24 @@ def layer_options(f):
 
 
 def points_file_options(f):
-    f = click.option("--lat-col", default=None, help="Latitude column of a CSV input (default: found by name).")(f)
-    f = click.option("--lon-col", default=None, help="Longitude column of a CSV input (default: found by name).")(f)
+    """--lon-col/--lat-col/--date-col/--id-col for FILE inputs (ACLED and UCDP GED need none of them)."""
+    f = click.option("--id-col", default=None,
+                     help="Row identifier column, used in diagnostics (ACLED/UCDP: found by the schema).")(f)
+    f = click.option("--date-col", default=None,
+                     help="Date column of a FILE: with --theatre each row is measured against the line valid "
+                          "on its own date (default: found by name; ACLED event_date, UCDP date_start).")(f)
+    f = click.option("--lat-col", default=None, help="Latitude column of a FILE (default: found by name).")(f)
+    f = click.option("--lon-col", default=None, help="Longitude column of a FILE (default: found by name).")(f)
+    return f
+
+
+def engine_options(f):
+    """--engine local|dask and --scheduler for FILE inputs."""
+    f = click.option("--scheduler", metavar="ADDRESS", default=None,
+                     help="With --engine dask: an existing Dask scheduler (default: a local cluster, 2 processes).")(f)
+    f = click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+                     help="local: in memory; dask: partition by partition (a CSV glob or a GeoParquet folder, "
+                          "larger than memory), written to -o part by part.")(f)
     return f
 
 
