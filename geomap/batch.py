@@ -93,6 +93,7 @@ class BatchResult:
     id_col: str | None = None
     layers: dict[str, dict[str, Any]] = field(default_factory=dict)
     verdicts: dict[str, int] | None = None
+    failure_examples: list | None = None
 
     @property
     def exit_code(self) -> int:
@@ -101,6 +102,8 @@ class BatchResult:
 
     def failures(self, limit: int = 5) -> list[tuple[str, str]]:
         """The first ``limit`` rows that failed, as (row id or 'row N', status)."""
+        if self.frame is None:
+            return list(self.failure_examples or [])[:limit]
         status = self.frame["status"].to_numpy()
         bad = np.flatnonzero(status != OK)[:limit]
         out = []

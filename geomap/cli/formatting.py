@@ -110,7 +110,7 @@ def batch_summary(result) -> str:
     for lid, ev in sorted(result.layers.items()):
         lines.append(f"layer {lid}: {ev.get('rows')} rows (valid {ev.get('layer_valid_from') or '-'}.."
                      f"{ev.get('layer_valid_to') or ''}, accuracy {ev.get('layer_accuracy_m')} m)")
-    fails = result.failures(5) if result.frame is not None else []
+    fails = result.failures(5)
     if fails:
         lines.append("first failures: " + "; ".join(f"{ident}: {status}" for ident, status in fails))
     return "\n".join(lines)

@@ -1,0 +1,337 @@
+"""The Dask engine: the batch computation of :mod:`geomap.batch`, partition by partition.
+
+Inputs larger than memory: a CSV file or glob (split into blocks of
+``BLOCKSIZE`` bytes) or a (Geo)Parquet file or folder (one partition per row
+group).  Each partition is classified and measured by exactly the code of the
+in-memory engine (:func:`geomap.inputs.table_from_frame`,
+:func:`geomap.batch.measure_table`), against line indexes built once and
+broadcast to the workers, and written to a part file; only status counts come
+back.  The parts are then assembled in input order into ``-o`` under a
+temporary name and renamed into place.
+
+Dask is optional: ``pip install 'geomap[dask]'``.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import shutil
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from geomap.errors import FileFormatError, InputError, MissingDependency
+
+#: bytes per CSV partition
+BLOCKSIZE = 64_000_000
+#: local cluster: worker processes (this machine has 2 cores)
+LOCAL_WORKERS = 2
+
+
+def _require_dask():
+    try:
+        import dask  # noqa: F401
+        import dask.dataframe  # noqa: F401
+        import distributed  # noqa: F401
+    except ImportError:
+        raise MissingDependency(
+            "--engine dask needs dask and distributed: pip install 'geomap[dask]' (or use --engine local)"
+        ) from None
+
+
+def partitions(source: str, *, blocksize: int = BLOCKSIZE) -> tuple[str, list]:
+    """Split ``source`` into partitions: ``("csv", delayed frames)`` or ``("parquet", [(file, row_group), ...])``.
+
+    ``source`` is a CSV/TSV file or glob, or a Parquet file, folder of Parquet
+    files, or glob.
+    """
+    path = Path(source)
+    if path.is_dir():
+        files = sorted(str(p) for p in path.rglob("*") if p.suffix.lower() in (".parquet", ".geoparquet", ".pq"))
+        if not files:
+            csvs = sorted(str(p) for p in path.rglob("*") if p.suffix.lower() in (".csv", ".tsv"))
+            if not csvs:
+                raise FileFormatError(f"{source} holds no .parquet or .csv files: give a CSV glob or a GeoParquet folder")
+            files = csvs
+    else:
+        files = sorted(glob.glob(str(source))) if any(ch in str(source) for ch in "*?[") else [str(source)]
+    if not files or not all(os.path.isfile(f) for f in files):
+        raise FileFormatError(f"{source} matches no file: give a CSV file or glob, or a GeoParquet file or folder")
+    suffixes = {Path(f).suffix.lower() for f in files}
+    if suffixes <= {".csv", ".tsv", ".txt"}:
+        import dask.dataframe as dd
+
+        from geomap.inputs import csv_separator
+
+        seps = {csv_separator(Path(f)) for f in files}
+        if len(seps) > 1:
+            raise FileFormatError(f"{source}: the files use different separators; make them all the same")
+        try:
+            ddf = dd.read_csv(files, dtype=str, keep_default_na=False, sep=seps.pop(), blocksize=blocksize)
+        except (ValueError, OSError) as exc:
+            raise FileFormatError(f"cannot read {source} as CSV ({' '.join(str(exc).split())[:160]}): "
+                                  "check that it is UTF-8 CSV with a header row") from None
+        return "csv", list(ddf.to_delayed())
+    if suffixes <= {".parquet", ".geoparquet", ".pq"}:
+        import pyarrow.parquet as pq
+
+        parts = []
+        for f in files:
+            parts += [(f, i) for i in range(pq.ParquetFile(f).num_row_groups)]
+        return "parquet", parts
+    raise FileFormatError(f"{source}: --engine dask reads CSV or (Geo)Parquet, not {', '.join(sorted(suffixes))}")
+
+
+def read_parquet_part(path: str, row_group: int, source: str, *, assume_crs=None, **cols):
+    """One row group of a (Geo)Parquet file as a :class:`geomap.inputs.PointTable`."""
+    import pyarrow.parquet as pq
+
+    from geomap.inputs import table_from_frame, table_from_geoframe
+
+    pf = pq.ParquetFile(path)
+    table = pf.read_row_group(row_group)
+    meta = pf.schema_arrow.metadata or {}
+    frame = table.to_pandas()
+    if b"geo" not in meta:
+        return table_from_frame(frame, source, **cols)
+    import geopandas as gpd
+
+    geo = json.loads(meta[b"geo"])
+    name = geo.get("primary_column", "geometry")
+    crs = geo["columns"][name].get("crs", "OGC:CRS84")
+    if isinstance(crs, dict):
+        from pyproj import CRS
+
+        crs = CRS.from_json_dict(crs)
+    gdf = gpd.GeoDataFrame(frame.drop(columns=[name]), geometry=gpd.GeoSeries.from_wkb(frame[name], crs=crs))
+    return table_from_geoframe(gdf, source, assume_crs, **cols)
+
+
+def _run_part(part, number: int, kind: str, job: dict, lines_by_id: dict, workdir: str) -> dict:
+    """Measure one partition and write it to ``workdir``; return its counts (runs on a worker)."""
+    from geomap.batch import measure_table, write_frame
+    from geomap.inputs import table_from_frame
+
+    cols = job["cols"]
+    if kind == "csv":
+        table = table_from_frame(part, job["source"], **cols)
+    else:
+        table = read_parquet_part(part[0], part[1], job["source"], assume_crs=job["assume_crs"], **cols)
+    result = measure_table(table, lines_by_id=lines_by_id, radius_m=job["radius_m"], claim=job["claim"],
+                           **job["line_args"])
+    if job["out_kind"] == "csv":
+        target = Path(workdir) / f"part-{number:08d}.csv"
+        write_frame(result.frame, None, None, target, "csv", header=False)
+    else:
+        target = Path(workdir) / f"part-{number:08d}.parquet"
+        write_frame(result.frame, result.lon, result.lat, target, "parquet")
+    return {
+        "number": number,
+        "path": str(target),
+        "rows": len(result.frame),
+        "columns": list(result.frame.columns),
+        "summary": result.summary,
+        "verdicts": result.verdicts,
+        "layers": {k: {kk: vv for kk, vv in v.items() if kk != "rows"} | {"rows": v.get("rows", 0)}
+                   for k, v in result.layers.items()},
+        "failures": result.failures(5),
+    }
+
+
+def _load_lines(spec) -> tuple[dict, dict]:
+    """LineSets (indexes built) for every layer the job may use, and the measure_table line arguments."""
+    from geomap.batch import _line_args
+
+    args = _line_args(spec)
+    if "lines" in args:
+        lines = args.pop("lines")
+        lines.index()
+        args["lines"] = None
+        return {lines.source: lines}, {"lines_key": lines.source}
+    from geomap.lines import read_lines
+    from geomap.registry import list_layers, theatres
+
+    theatre = args["theatre"]
+    if theatre not in theatres():
+        from geomap.errors import LayerNotFound
+
+        raise LayerNotFound(f"unknown theatre {theatre!r}: choose one of {', '.join(theatres())} "
+                            "(see 'geomap layers list')")
+    out = {}
+    for layer in list_layers(theatre=theatre, kind="line"):
+        if layer.valid_from or layer.valid_to:
+            lines = read_lines(layer.id)
+            lines.index()
+            out[layer.id] = lines
+    return out, args
+
+
+def measure_dask(inputs, spec, *, claim=None, output=None, progress_factory=None, blocksize: int = BLOCKSIZE,
+                 n_workers: int = LOCAL_WORKERS):
+    """Measure every row of a partitioned points file with Dask; write ``output``.
+
+    Parameters
+    ----------
+    inputs : geomap.jobs.Inputs
+        ``points``: a CSV file or glob, or a (Geo)Parquet file or folder;
+        ``scheduler``: address of an existing Dask scheduler (default: a local
+        cluster of ``n_workers`` processes, closed afterwards).
+    spec : geomap.jobs.LineSpec
+    claim : geomap.claims.Claim, optional
+    output : str
+        Required: ``.csv``, ``.geojson``, ``.gpkg`` or ``.parquet``.
+    progress_factory : callable, optional
+        Called with the number of partitions; its bar advances per partition.
+
+    Returns
+    -------
+    geomap.batch.BatchResult
+        ``frame`` is None: the rows are in ``output``.
+    """
+    _require_dask()
+    import logging
+
+    import dask
+
+    if not logging.getLogger("geomap").isEnabledFor(logging.DEBUG):
+        for name in ("distributed", "distributed.scheduler", "distributed.nanny", "distributed.worker",
+                     "distributed.core", "distributed.http.proxy"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+    from distributed import Client, LocalCluster, as_completed
+
+    from geomap.batch import BatchResult, output_kind
+
+    out_kind = output_kind(output)
+    if out_kind is None:
+        raise InputError("--engine dask writes its rows to a file: pass -o PATH ending in .csv, .geojson, .gpkg "
+                         "or .parquet")
+    lines_by_id, line_args = _load_lines(spec)
+    if "lines_key" in line_args:
+        key = line_args.pop("lines_key")
+        line_args = {"lines": lines_by_id[key]}
+    with dask.config.set({"dataframe.convert-string": False}):
+        kind, parts = partitions(str(inputs.points), blocksize=blocksize)
+    job = {
+        "source": str(inputs.points),
+        "cols": dict(lon_col=inputs.lon_col, lat_col=inputs.lat_col, date_col=inputs.date_col, id_col=inputs.id_col),
+        "assume_crs": inputs.assume_crs,
+        "radius_m": inputs.radius_m,
+        "claim": claim,
+        "line_args": {k: v for k, v in line_args.items() if k != "lines"},
+        "out_kind": out_kind,
+    }
+    fixed = line_args.get("lines")
+    final = Path(output)
+    workdir = tempfile.mkdtemp(prefix=f".{final.name}.parts.", dir=final.parent if str(final.parent) else ".")
+    cluster = None
+    try:
+        if inputs.scheduler:
+            client = Client(inputs.scheduler)
+        else:
+            cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                   dashboard_address=None, scheduler_kwargs={"dashboard": False})
+            client = Client(cluster)
+        try:
+            (lines_future,) = client.scatter([lines_by_id], broadcast=True)
+            if fixed is not None:
+                job["line_args"] = {"lines": None}
+            futures = []
+            for number, part in enumerate(parts):
+                if kind == "csv":
+                    part = client.compute(part)
+                futures.append(client.submit(_run_part_fixed if fixed is not None else _run_part, part, number,
+                                             kind, job, lines_future, workdir, pure=False))
+            done = []
+            bar_ctx = progress_factory(len(futures)) if progress_factory is not None else None
+            bar = bar_ctx.__enter__() if bar_ctx is not None else None
+            try:
+                for fut in as_completed(futures):
+                    done.append(fut.result())
+                    if bar is not None:
+                        bar.update(1)
+            finally:
+                if bar_ctx is not None:
+                    bar_ctx.__exit__(None, None, None)
+        finally:
+            client.close()
+        done.sort(key=lambda d: d["number"])
+        _assemble(done, final, out_kind)
+    finally:
+        if cluster is not None:
+            cluster.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+    summary: Counter = Counter()
+    verdicts: Counter | None = Counter() if claim is not None else None
+    layers: dict[str, dict[str, Any]] = {}
+    failures: list = []
+    for d in done:
+        summary.update(d["summary"])
+        if verdicts is not None and d["verdicts"]:
+            verdicts.update(d["verdicts"])
+        for lid, ev in d["layers"].items():
+            rows = layers.get(lid, {}).get("rows", 0) + ev["rows"]
+            layers[lid] = dict(ev, rows=rows)
+        failures += d["failures"]
+    result = BatchResult(frame=None, summary=dict(summary), lon=np.empty(0), lat=np.empty(0),
+                         source=str(inputs.points), layers=layers,
+                         verdicts=None if verdicts is None else dict(verdicts), failure_examples=failures[:5])
+    return result
+
+
+def _run_part_fixed(part, number, kind, job, lines_by_id, workdir):
+    """As :func:`_run_part`, for one line given by --layer (the single broadcast LineSet)."""
+    (lines,) = lines_by_id.values()
+    job = dict(job, line_args={"lines": lines})
+    return _run_part(part, number, kind, job, {}, workdir)
+
+
+def _assemble(done: list[dict], final: Path, out_kind: str) -> None:
+    """Concatenate the part files, in order, into ``final`` (atomically)."""
+    from geomap.batch import atomic_path
+
+    with atomic_path(final) as tmp:
+        if out_kind == "csv":
+            columns = done[0]["columns"] if done else []
+            if any(d["columns"] != columns for d in done):
+                raise FileFormatError("the partitions produced different columns: give files with the same header")
+            import csv
+
+            with open(tmp, "w", encoding="utf-8", newline="") as out:
+                csv.writer(out, lineterminator="\n").writerow(columns)
+                for d in done:
+                    with open(d["path"], encoding="utf-8", newline="") as part:
+                        shutil.copyfileobj(part, out, 1 << 20)
+            return
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        schemas = [pq.read_schema(d["path"]) for d in done]
+        unified = pa.unify_schemas([s.remove_metadata() for s in schemas], promote_options="permissive")
+        unified = unified.with_metadata(schemas[0].metadata)
+        if out_kind == "parquet":
+            with pq.ParquetWriter(tmp, unified) as writer:
+                for d in done:
+                    writer.write_table(pq.read_table(d["path"]).cast(unified))
+            return
+        import geopandas as gpd
+
+        if out_kind == "gpkg":
+            for i, d in enumerate(done):
+                gdf = gpd.read_parquet(d["path"])
+                gdf.to_file(tmp, driver="GPKG", layer="geomap_distances", engine="pyogrio", append=i > 0)
+            return
+        # GeoJSON: one FeatureCollection, streamed part by part
+        with open(tmp, "w", encoding="utf-8") as out:
+            out.write('{"type": "FeatureCollection", "features": [\n')
+            first = True
+            for d in done:
+                gdf = gpd.read_parquet(d["path"])
+                for feat in json.loads(gdf.to_json(drop_id=True, na="null"))["features"]:
+                    out.write(("" if first else ",\n") + json.dumps(feat, ensure_ascii=False))
+                    first = False
+            out.write("\n]}\n")
