@@ -195,7 +195,7 @@ def parse_dates(values) -> tuple[np.ndarray, np.ndarray]:
         dates = stamps.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
         status[np.isnat(dates)] = "missing_date"
         return dates, status
-    text = series.map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else str(v)).str.strip()
+    text = _text(series)
     blank = (text == "").to_numpy()
     iso_like = text.str.match(r"^\d{4}-\d{2}-\d{2}(?:[T ][0-9:.]*(?:Z|[+-]\d{2}:?\d{2})?)?$")
     parsed = pd.to_datetime(text.str.slice(0, 10).where(iso_like), format="%Y-%m-%d", errors="coerce")
@@ -219,7 +219,11 @@ def precision_radii(values, schema: Schema) -> tuple[np.ndarray, np.ndarray]:
     import pandas as pd
 
     table = schema.precision_radii_m or {}
-    codes = pd.Series(values).map(_code_text)
+    series = pd.Series(values)
+    if pd.api.types.is_numeric_dtype(series.dtype):
+        codes = series.map(_code_text)
+    else:
+        codes = _text(series).str.replace(r"^(\d+)\.0$", r"\1", regex=True)
     n = len(codes)
     radius = np.full(n, np.nan)
     status = np.full(n, "invalid_precision", dtype=object)
@@ -231,6 +235,15 @@ def precision_radii(values, schema: Schema) -> tuple[np.ndarray, np.ndarray]:
             status[hit] = "ok"
             radius[hit] = r
     return radius, status
+
+
+def _text(series):
+    """A column as stripped text, blanks for missing values (vectorised)."""
+    import pandas as pd
+
+    if pd.api.types.is_string_dtype(series.dtype) or series.dtype == object:
+        return series.fillna("").astype(str).str.strip()
+    return series.map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else str(v)).str.strip()
 
 
 def _code_text(value) -> str:
@@ -307,12 +320,40 @@ def csv_separator(path: Path) -> str:
         return ","
 
 
-def read_csv_frame(path: Path, **kwargs):
-    """Read a CSV/TSV as text columns (no NA guessing), with a one-line error if it cannot be read."""
+def read_csv_frame(path: Path):
+    """Read a CSV/TSV as text columns (no NA guessing, blanks stay ""), with a one-line error if it cannot be read.
+
+    Parsed by pyarrow (multi-threaded), falling back to pandas for headers
+    pyarrow cannot take as they are (duplicate or blank names).
+    """
     import pandas as pd
 
+    path = Path(path)
+    sep = csv_separator(path)
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, sep=csv_separator(Path(path)), **kwargs)
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            header = next(csv.reader(fh, delimiter=sep), [])
+    except (UnicodeDecodeError, OSError) as exc:
+        msg = " ".join(str(exc).split())[:160]
+        raise FileFormatError(f"cannot read {path} as CSV ({msg}): check that it is UTF-8 CSV with a header row") from None
+    if header and len(set(header)) == len(header) and all(h.strip() for h in header):
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        try:
+            table = pacsv.read_csv(
+                path,
+                parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
+                convert_options=pacsv.ConvertOptions(column_types={h: pa.string() for h in header},
+                                                     strings_can_be_null=False, quoted_strings_can_be_null=False),
+            )
+            return table.to_pandas()
+        except (pa.ArrowInvalid, pa.ArrowKeyError, UnicodeDecodeError) as exc:
+            msg = " ".join(str(exc).split())[:160]
+            raise FileFormatError(
+                f"cannot read {path} as CSV ({msg}): check that it is UTF-8 CSV with a header row") from None
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, sep=sep)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
         msg = " ".join(str(exc).split())[:160]
         raise FileFormatError(f"cannot read {path} as CSV ({msg}): check that it is UTF-8 CSV with a header row") from None
@@ -326,7 +367,7 @@ def _numbers(values) -> tuple[np.ndarray, np.ndarray]:
     if pd.api.types.is_numeric_dtype(series.dtype):
         out = series.to_numpy(dtype=float, na_value=np.nan)
         return out, np.zeros(out.shape, dtype=bool)
-    text = series.map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else str(v)).str.strip()
+    text = _text(series)
     out = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
     bad = np.isnan(out) & (text != "").to_numpy()
     return out, bad
