@@ -1,0 +1,330 @@
+"""Batch runs: event schemas, every row accounted, as-of line selection, outputs, verdict columns."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geomap import batch, jobs
+from geomap.cli import main
+from geomap.distance import distance_to_line
+from geomap.inputs import PRECISION_RADII_M, STATUSES, read_points
+from geomap.lines import read_lines
+
+# A point near Fuzuli: close to the 1994 line, far from the 2020 one.
+FUZULI = (47.1453, 39.6003)
+# A point near Tartar, in the north where both lines run.
+TARTAR = (46.93, 40.34)
+ACCURACY_M = 5100.0  # accuracy_m of nk-line-1994 and nk-line-2020 (layer.json)
+
+ACLED_HEADER = ["event_id_cnty", "event_date", "year", "event_type", "country", "admin1", "location", "latitude",
+                "longitude", "geo_precision", "source", "notes", "fatalities"]
+
+
+def exact(lon, lat, layer):
+    return float(distance_to_line(lon=[lon], lat=[lat], lines=read_lines(layer)).distance_m[0])
+
+
+def write_csv(path: Path, header, rows, sep=","):
+    frame = pd.DataFrame(rows, columns=header)
+    frame.to_csv(path, index=False, sep=sep)
+    return path
+
+
+def acled_rows():
+    """One row per status, plus good rows of each precision code."""
+    lon, lat = TARTAR
+    return [
+        ["AZE001", "2021-03-01", "2021", "Battles", "Azerbaijan", "Tartar", "Tartar", lat, lon, "1", "S",
+         'Shelling, "heavy"; <b>tags</b>', "0"],
+        ["AZE002", "15 March 2021", "2021", "Battles", "Azerbaijan", "Tartar", "Tartar", lat, lon, "2", "S", "n", "0"],
+        ["AZE003", "2019-06-01", "2019", "Battles", "Azerbaijan", "Tartar", "Tartar", lat, lon, "3", "S", "n", "0"],
+        ["AZE004", "2020-10-15", "2020", "Battles", "Azerbaijan", "Tartar", "Tartar", lat, lon, "1", "S", "n", "0"],
+        ["AZE005", "2021-02-30", "2021", "Battles", "Azerbaijan", "Tartar", "Tartar", lat, lon, "1", "S", "n", "0"],
+        ["AZE006", "", "2021", "Battles", "Azerbaijan", "Tartar", "Tartar", lat, lon, "1", "S", "n", "0"],
+        ["AZE007", "2021-03-01", "2021", "Battles", "Azerbaijan", "Tartar", "Tartar", "", lon, "1", "S", "n", "0"],
+        ["AZE008", "2021-03-01", "2021", "Battles", "Azerbaijan", "Tartar", "Tartar", "forty", lon, "1", "S", "n", "0"],
+        ["AZE009", "2021-03-01", "2021", "Battles", "Azerbaijan", "Tartar", "Tartar", "95.0", lon, "1", "S", "n", "0"],
+        ["AZE010", "2021-03-01", "2021", "Battles", "Azerbaijan", "Tartar", "Tartar", lat, lon, "9", "S", "n", "0"],
+        ["AZE011", "1990-01-01", "1990", "Battles", "Azerbaijan", "Tartar", "Tartar", lat, lon, "1", "S", "n", "0"],
+    ]
+
+
+EXPECTED_ACLED = {
+    "AZE001": "ok", "AZE002": "ok", "AZE003": "ok", "AZE004": "no_layer_for_date", "AZE005": "invalid_date",
+    "AZE006": "missing_date", "AZE007": "missing_coordinates", "AZE008": "invalid_coordinates",
+    "AZE009": "coordinates_out_of_range", "AZE010": "invalid_precision", "AZE011": "no_layer_for_date",
+}
+
+
+@pytest.fixture
+def acled_csv(tmp_path):
+    return write_csv(tmp_path / "acled.csv", ACLED_HEADER, acled_rows())
+
+
+def run_file(path, *, layer=None, theatre=None, date=None, claim=None, **cols):
+    inputs = jobs.Inputs(points=str(path), **cols)
+    spec = jobs.LineSpec(layer=layer, theatre=theatre, date=date)
+    if claim is not None:
+        return batch.check_file(inputs, spec, claim)
+    return batch.measure_file(inputs, spec)
+
+
+# ------------------------------------------------------------------ schemas
+def test_acled_recognised_with_precision_radii_and_as_of_lines(acled_csv):
+    res = run_file(acled_csv, theatre="nagorno-karabakh")
+    f = res.frame.set_index("event_id_cnty")
+    assert dict(f["status"]) == EXPECTED_ACLED
+    assert list(res.frame.columns[: len(ACLED_HEADER)]) == ACLED_HEADER  # input columns first, unchanged
+    assert f.loc["AZE001", "notes"] == 'Shelling, "heavy"; <b>tags</b>'
+    for ident, code, layer in (("AZE001", "1", "nk-line-2020"), ("AZE002", "2", "nk-line-2020"),
+                               ("AZE003", "3", "nk-line-1994")):
+        row = f.loc[ident]
+        d = exact(*TARTAR, layer)
+        r = PRECISION_RADII_M["acled"][code]
+        assert row["layer"] == layer
+        assert row["distance_m"] == pytest.approx(d, abs=1e-3)
+        assert row["location_uncertainty_m"] == r
+        assert row["distance_low_m"] == pytest.approx(max(d - r - ACCURACY_M, 0.0), abs=1e-3)
+        assert row["distance_high_m"] == pytest.approx(d + r + ACCURACY_M, abs=1e-3)
+    assert f.loc["AZE002", "as_of_date"] == "2021-03-15"  # ACLED's "15 March 2021" form
+    assert res.exit_code == 1
+    assert sum(res.summary.values()) == len(res.frame) == 11
+
+
+def test_ucdp_recognised_codes_5_to_7_are_imprecise(tmp_path):
+    lon, lat = FUZULI
+    header = ["id", "year", "type_of_violence", "conflict_name", "where_prec", "where_coordinates", "latitude",
+              "longitude", "date_start", "date_end", "best"]
+    rows = [[str(100 + p), "2021", "1", "Azerbaijan: Nagorno-Karabakh", str(p), "Fuzuli", lat, lon,
+             "2021-05-03 00:00:00.000", "2021-05-03 00:00:00.000", "1"] for p in range(1, 8)]
+    path = write_csv(tmp_path / "ged.csv", header, rows)
+    table = read_points(path)
+    assert table.schema.name == "ucdp" and table.schema.date_col == "date_start"
+    res = run_file(path, theatre="nagorno-karabakh")
+    f = res.frame.set_index("id")
+    d = exact(lon, lat, "nk-line-2020")
+    for p in range(1, 5):
+        r = PRECISION_RADII_M["ucdp"][str(p)]
+        assert f.loc[str(100 + p), "status"] == "ok"
+        assert f.loc[str(100 + p), "distance_high_m"] == pytest.approx(d + r + ACCURACY_M, abs=1e-3)
+    assert [f.loc[str(100 + p), "status"] for p in (5, 6, 7)] == ["imprecise_location"] * 3
+    assert res.summary == {"ok": 4, "imprecise_location": 3}
+
+
+def test_generic_csv_named_columns_and_semicolons(tmp_path, runner):
+    lon, lat = FUZULI
+    path = write_csv(tmp_path / "events.csv", ["ref", "X_E", "Y_N", "when"],
+                     [["a1", lon, lat, "2019-01-01"], ["a2", lon, lat, "2021-01-01"]], sep=";")
+    out = tmp_path / "out.csv"
+    result = runner.invoke(main, ["distance", str(path), "--theatre", "nagorno-karabakh", "--lon-col", "X_E",
+                                  "--lat-col", "Y_N", "--date-col", "when", "--id-col", "ref", "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    got = pd.read_csv(out, dtype={"ref": str})
+    assert list(got["layer"]) == ["nk-line-1994", "nk-line-2020"]
+    assert got["distance_m"].tolist() == pytest.approx([exact(lon, lat, "nk-line-1994"),
+                                                        exact(lon, lat, "nk-line-2020")], abs=1e-3)
+
+
+def test_generic_csv_without_date_column_needs_date_for_theatre(tmp_path, runner):
+    path = write_csv(tmp_path / "p.csv", ["lon", "lat"], [[*FUZULI]])
+    result = runner.invoke(main, ["distance", str(path), "--theatre", "nagorno-karabakh"])
+    assert result.exit_code == 2
+    assert "no date column" in result.stderr and "Traceback" not in result.output
+    result = runner.invoke(main, ["distance", str(path), "--theatre", "nagorno-karabakh", "--date", "2019-05-01",
+                                  "--format", "json", "-q"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)[0]["layer"] == "nk-line-1994"
+
+
+def _geo_frame():
+    import geopandas as gpd
+    import shapely
+
+    geoms = [shapely.Point(*FUZULI), shapely.Point(*TARTAR), shapely.LineString([FUZULI, TARTAR]), None]
+    return gpd.GeoDataFrame({"name": ["f", "t", "road", "nothing"],
+                             "day": ["2019-03-01", "2022-01-01", "2022-01-01", "2022-01-01"]},
+                            geometry=geoms, crs="EPSG:4326")
+
+
+@pytest.mark.parametrize("suffix", [".geojson", ".gpkg", ".parquet"])
+def test_vector_inputs_geojson_geopackage_geoparquet(tmp_path, suffix):
+    gdf = _geo_frame()
+    path = tmp_path / f"in{suffix}"
+    if suffix == ".parquet":
+        gdf.to_parquet(path)
+    elif suffix == ".gpkg":
+        gdf.to_crs("EPSG:32638").to_file(path, driver="GPKG")  # converted back to lon/lat on reading
+    else:
+        gdf.to_file(path, driver="GeoJSON")
+    res = run_file(path, theatre="nagorno-karabakh", date_col="day")
+    f = res.frame.set_index("name")
+    assert dict(f["status"]) == {"f": "ok", "t": "ok", "road": "not_a_point", "nothing": "missing_coordinates"}
+    assert f.loc["f", "layer"] == "nk-line-1994"
+    assert f.loc["f", "distance_m"] == pytest.approx(exact(*FUZULI, "nk-line-1994"), abs=0.01)
+    assert f.loc["t", "distance_m"] == pytest.approx(exact(*TARTAR, "nk-line-2020"), abs=0.01)
+
+
+# ------------------------------------------------------------------ every row accounted
+def test_every_status_counted_exit_1_output_written(acled_csv, tmp_path, runner):
+    out = tmp_path / "out.csv"
+    result = runner.invoke(main, ["distance", str(acled_csv), "--theatre", "nagorno-karabakh", "-o", str(out)])
+    assert result.exit_code == 1
+    got = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert len(got) == 11 and dict(zip(got["event_id_cnty"], got["status"])) == EXPECTED_ACLED
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("11 rows: ")
+    counts = {k: int(v) for k, v in (part.rsplit(" ", 1) for part in first.split(": ", 1)[1].split(", "))}
+    assert sum(counts.values()) == 11 and counts["ok"] == 3 and counts["no_layer_for_date"] == 2
+    assert set(counts) | {"not_a_point", "imprecise_location"} == set(STATUSES)
+
+
+def test_output_over_the_input_is_refused(acled_csv, runner):
+    before = acled_csv.read_bytes()
+    result = runner.invoke(main, ["distance", str(acled_csv), "--theatre", "nagorno-karabakh", "-o", str(acled_csv)])
+    assert result.exit_code == 2
+    assert "refusing to write over the input" in result.stderr
+    assert acled_csv.read_bytes() == before
+
+
+def test_all_ok_exits_0(tmp_path, runner):
+    path = write_csv(tmp_path / "p.csv", ["lon", "lat"], [[*FUZULI], [*TARTAR]])
+    result = runner.invoke(main, ["distance", str(path), "--layer", "nk-line-2020", "--format", "csv"])
+    assert result.exit_code == 0
+    assert "2 rows: ok 2" in result.stderr
+    assert pd.read_csv(io.StringIO(result.stdout))["status"].tolist() == ["ok", "ok"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".geojson", ".gpkg", ".parquet"])
+def test_outputs_by_suffix_keep_every_row_and_column(acled_csv, tmp_path, suffix):
+    import geopandas as gpd
+
+    res = run_file(acled_csv, theatre="nagorno-karabakh")
+    out = tmp_path / f"out{suffix}"
+    batch.write_result(res, out)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]  # no temporary left
+    if suffix == ".csv":
+        got = pd.read_csv(out, dtype=str, keep_default_na=False)
+    elif suffix == ".parquet":
+        got = gpd.read_parquet(out)
+    else:
+        got = gpd.read_file(out)
+    assert len(got) == 11
+    assert set(ACLED_HEADER + list(batch.RESULT_COLUMNS)) <= set(got.columns)
+    assert dict(zip(got["event_id_cnty"], got["status"])) == EXPECTED_ACLED
+    if suffix != ".csv":
+        ok = got[got["event_id_cnty"] == "AZE001"].iloc[0]
+        assert (ok.geometry.x, ok.geometry.y) == pytest.approx(TARTAR)
+        assert got[got["event_id_cnty"] == "AZE007"].geometry.iloc[0] is None
+
+
+# ------------------------------------------------------------------ as-of selection
+@pytest.mark.parametrize("day,layer", [
+    ("1994-05-11", None),            # before the Bishkek ceasefire
+    ("1994-05-12", "nk-line-1994"),
+    ("2020-09-26", "nk-line-1994"),  # last day of the 1994 line
+    ("2020-09-27", None),            # the 44-day war: no line
+    ("2020-11-09", None),
+    ("2020-11-10", "nk-line-2020"),
+    ("2023-01-01", "nk-line-2020"),
+])
+def test_as_of_selection_across_the_war_gap(tmp_path, day, layer):
+    path = write_csv(tmp_path / "p.csv", ["lon", "lat", "date"], [[*FUZULI, day]])
+    res = run_file(path, theatre="nagorno-karabakh")
+    row = res.frame.iloc[0]
+    if layer is None:
+        assert row["status"] == "no_layer_for_date" and math.isnan(row["distance_m"])
+        assert res.exit_code == 1
+    else:
+        assert row["status"] == "ok" and row["layer"] == layer
+        assert row["distance_m"] == pytest.approx(exact(*FUZULI, layer), abs=1e-3)
+
+
+def test_as_of_lines_really_differ_at_fuzuli():
+    assert abs(exact(*FUZULI, "nk-line-1994") - exact(*FUZULI, "nk-line-2020")) > 1_000
+
+
+def test_unknown_theatre_is_one_line(tmp_path, runner):
+    path = write_csv(tmp_path / "p.csv", ["lon", "lat", "date"], [[*FUZULI, "2021-01-01"]])
+    result = runner.invoke(main, ["distance", str(path), "--theatre", "atlantis"])
+    assert result.exit_code == 2
+    assert "unknown theatre 'atlantis'" in result.stderr and "nagorno-karabakh" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_progress_reports_every_row(acled_csv):
+    seen = []
+    table = read_points(acled_csv)
+    batch.measure_table(table, theatre="nagorno-karabakh", progress=seen.append, chunk_rows=1)
+    assert sum(seen) == len(table)
+
+
+# ------------------------------------------------------------------ verdicts
+def test_check_file_adds_verdicts(acled_csv):
+    res = run_file(acled_csv, theatre="nagorno-karabakh", claim="dozens of kilometres from the front")
+    f = res.frame.set_index("event_id_cnty")
+    assert set(batch.VERDICT_COLUMNS) <= set(res.frame.columns)
+    assert pd.isna(f.loc["AZE007", "verdict"])
+    from geomap.claims import parse_claim
+    from geomap.verdict import judge
+
+    claim = parse_claim("dozens of kilometres from the front")
+    for ident in ("AZE001", "AZE002", "AZE003"):
+        v = judge(claim, (f.loc[ident, "distance_low_m"], f.loc[ident, "distance_high_m"]))
+        assert f.loc[ident, "verdict"] == v.verdict
+    assert sum(res.verdicts.values()) == res.summary["ok"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    claim_text=st.sampled_from(["dozens of kilometres", "within 5 km", "more than 20 km", "about 10 km",
+                                "a few miles", "between 3 and 8 km", "several kilometres"]),
+    lo=st.floats(0, 150_000), width=st.floats(0, 80_000),
+)
+def test_vectorised_verdicts_equal_judge(claim_text, lo, width):
+    from geomap.claims import parse_claim
+    from geomap.verdict import judge
+
+    claim = parse_claim(claim_text)
+    cols = batch.judge_intervals(claim, np.array([lo, np.nan]), np.array([lo + width, np.nan]))
+    v = judge(claim, (lo, lo + width))
+    assert cols["verdict"][0] == v.verdict
+    assert (cols["verdict_strict"][0], cols["verdict_lenient"][0]) == (v.per_reading["strict"],
+                                                                       v.per_reading["lenient"])
+    if v.margin_m is None:
+        assert math.isnan(cols["verdict_margin_m"][0])
+    else:
+        assert cols["verdict_margin_m"][0] == pytest.approx(v.margin_m, abs=1e-3)
+    assert cols["verdict"][1] is None
+
+
+# ------------------------------------------------------------------ CLI surface
+def test_distance_help_lists_file_options(runner):
+    result = runner.invoke(main, ["distance", "--help"])
+    assert result.exit_code == 0
+    for flag in ("--lon-col", "--lat-col", "--date-col", "--id-col", "--engine", "--scheduler"):
+        assert flag in result.stdout
+
+
+def test_missing_column_is_one_line(tmp_path, runner):
+    path = write_csv(tmp_path / "p.csv", ["a", "b"], [[1, 2]])
+    result = runner.invoke(main, ["distance", str(path), "--layer", "nk-line-2020"])
+    assert result.exit_code == 2
+    assert "--lon-col" in result.stderr and "Traceback" not in result.output
+
+
+def test_acled_without_precision_column_is_refused(tmp_path):
+    path = write_csv(tmp_path / "a.csv", ["event_id_cnty", "event_date", "latitude", "longitude"],
+                     [["X1", "2021-01-01", 40.0, 47.0]])
+    from geomap.errors import InputError
+
+    with pytest.raises(InputError, match="geo_precision"):
+        read_points(path)
