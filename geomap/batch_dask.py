@@ -124,9 +124,14 @@ def _run_part(part, number: int, kind: str, job: dict, lines_by_id: dict, workdi
         table = read_parquet_part(part[0], part[1], job["source"], assume_crs=job["assume_crs"], **cols)
     result = measure_table(table, lines_by_id=lines_by_id, radius_m=job["radius_m"], claim=job["claim"],
                            **job["line_args"])
+    header = b""
     if job["out_kind"] == "csv":
         target = Path(workdir) / f"part-{number:08d}.csv"
         write_frame(result.frame, None, None, target, "csv", header=False)
+        head = Path(workdir) / f"part-{number:08d}.header"
+        write_frame(result.frame.iloc[:0], None, None, head, "csv")
+        header = head.read_bytes()
+        head.unlink()
     else:
         target = Path(workdir) / f"part-{number:08d}.parquet"
         write_frame(result.frame, result.lon, result.lat, target, "parquet")
@@ -135,6 +140,7 @@ def _run_part(part, number: int, kind: str, job: dict, lines_by_id: dict, workdi
         "path": str(target),
         "rows": len(result.frame),
         "columns": list(result.frame.columns),
+        "header": header,
         "summary": result.summary,
         "verdicts": result.verdicts,
         "layers": {k: {kk: vv for kk, vv in v.items() if kk != "rows"} | {"rows": v.get("rows", 0)}
@@ -299,12 +305,10 @@ def _assemble(done: list[dict], final: Path, out_kind: str) -> None:
             columns = done[0]["columns"] if done else []
             if any(d["columns"] != columns for d in done):
                 raise FileFormatError("the partitions produced different columns: give files with the same header")
-            import csv
-
-            with open(tmp, "w", encoding="utf-8", newline="") as out:
-                csv.writer(out, lineterminator="\n").writerow(columns)
+            with open(tmp, "wb") as out:
+                out.write(done[0]["header"] if done else b"")
                 for d in done:
-                    with open(d["path"], encoding="utf-8", newline="") as part:
+                    with open(d["path"], "rb") as part:
                         shutil.copyfileobj(part, out, 1 << 20)
             return
         import pyarrow as pa

@@ -1,0 +1,118 @@
+"""The Dask engine gives the same rows, byte for byte, as the in-memory engine."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from geomap import batch, jobs
+from geomap.cli import main
+
+pytest.importorskip("distributed")
+
+from tests.test_batch import ACLED_HEADER, acled_rows  # noqa: E402
+
+
+def events(n: int, seed: int = 3) -> pd.DataFrame:
+    """ACLED-shaped rows around the NK lines across 1994-2023 (with the bad rows of test_batch)."""
+    rng = np.random.default_rng(seed)
+    days = np.datetime64("2019-01-01") + rng.integers(0, 1800, n).astype("timedelta64[D]")
+    good = pd.DataFrame({
+        "event_id_cnty": [f"ARM{i:05d}" for i in range(n)],
+        "event_date": np.datetime_as_string(days, unit="D"),
+        "year": "2020", "event_type": "Battles", "country": "Armenia", "admin1": "", "location": "x",
+        "latitude": np.round(rng.uniform(39.3, 40.6, n), 4).astype(str),
+        "longitude": np.round(rng.uniform(45.9, 47.4, n), 4).astype(str),
+        "geo_precision": rng.choice(["1", "2", "3"], n), "source": "S", "notes": "a, \"b\"", "fatalities": "0",
+    }, columns=ACLED_HEADER)
+    bad = pd.DataFrame(acled_rows(), columns=ACLED_HEADER).astype(str)
+    bad.loc[bad["latitude"] == "", "latitude"] = ""
+    return pd.concat([good.iloc[: n // 2], bad, good.iloc[n // 2:]], ignore_index=True)
+
+
+def local_then_dask(tmp_path, src_local, src_dask, out_suffix=".csv", blocksize=None, **spec):
+    local_out = tmp_path / f"local{out_suffix}"
+    dask_out = tmp_path / f"dask{out_suffix}"
+    res_local = batch.measure_file(jobs.Inputs(points=str(src_local)), jobs.LineSpec(**spec))
+    batch.write_result(res_local, local_out)
+    from geomap.batch_dask import measure_dask
+
+    kwargs = {} if blocksize is None else {"blocksize": blocksize}
+    res_dask = measure_dask(jobs.Inputs(points=str(src_dask), engine="dask"), jobs.LineSpec(**spec),
+                            output=str(dask_out), **kwargs)
+    assert res_dask.summary == res_local.summary
+    assert res_dask.layers.keys() == res_local.layers.keys()
+    return local_out, dask_out, res_local, res_dask
+
+
+def test_partitioned_csv_equals_local_every_column(tmp_path):
+    frame = events(300)
+    whole = tmp_path / "all.csv"
+    frame.to_csv(whole, index=False)
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    for k, chunk in enumerate(np.array_split(np.arange(len(frame)), 3)):
+        frame.iloc[chunk].to_csv(parts / f"p{k}.csv", index=False)
+    local_out, dask_out, res_local, _ = local_then_dask(tmp_path, whole, parts / "p*.csv",
+                                                        theatre="nagorno-karabakh")
+    assert dask_out.read_bytes() == local_out.read_bytes()
+    assert res_local.summary["ok"] > 200 and res_local.summary["no_layer_for_date"] >= 3
+    got = pd.read_csv(dask_out, dtype=str, keep_default_na=False)
+    assert len(got) == len(frame) and list(got["event_id_cnty"]) == list(frame["event_id_cnty"])
+
+
+def test_one_csv_split_in_blocks_and_parquet_output(tmp_path):
+    frame = events(120, seed=5)
+    whole = tmp_path / "all.csv"
+    frame.to_csv(whole, index=False)
+    local_out, dask_out, _, _ = local_then_dask(tmp_path, whole, whole, out_suffix=".parquet", blocksize=3000,
+                                                layer="nk-line-2020")
+    import geopandas as gpd
+
+    a = gpd.read_parquet(local_out)
+    b = gpd.read_parquet(dask_out)
+    assert list(a.columns) == list(b.columns)
+    pd.testing.assert_frame_equal(pd.DataFrame(a.drop(columns="geometry")), pd.DataFrame(b.drop(columns="geometry")),
+                                  check_dtype=False)
+    assert a.geometry.equals(b.geometry)
+
+
+def test_geoparquet_folder_equals_local(tmp_path):
+    import geopandas as gpd
+
+    frame = events(80, seed=9)
+    lon = pd.to_numeric(frame["longitude"], errors="coerce")
+    lat = pd.to_numeric(frame["latitude"], errors="coerce")
+    ok = lon.notna() & lat.notna() & (lat.abs() <= 90)
+    gdf = gpd.GeoDataFrame(frame[ok].drop(columns=["latitude", "longitude"]).reset_index(drop=True),
+                           geometry=gpd.points_from_xy(lon[ok], lat[ok]), crs="EPSG:4326")
+    whole = tmp_path / "all.parquet"
+    gdf.to_parquet(whole)
+    folder = tmp_path / "ds"
+    folder.mkdir()
+    gdf.iloc[:30].to_parquet(folder / "part-0.parquet", row_group_size=10)
+    gdf.iloc[30:].to_parquet(folder / "part-1.parquet")
+    local_out, dask_out, _, _ = local_then_dask(tmp_path, whole, folder, theatre="nagorno-karabakh")
+    assert dask_out.read_bytes() == local_out.read_bytes()
+
+
+def test_dask_needs_an_output_file(tmp_path, runner):
+    path = tmp_path / "p.csv"
+    events(5).to_csv(path, index=False)
+    result = runner.invoke(main, ["distance", str(path), "--engine", "dask", "--layer", "nk-line-2020"])
+    assert result.exit_code == 2
+    assert "-o PATH" in result.stderr
+
+
+def test_missing_dask_names_the_pip_command(tmp_path, runner, monkeypatch):
+    path = tmp_path / "p.csv"
+    events(5).to_csv(path, index=False)
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    result = runner.invoke(main, ["distance", str(path), "--engine", "dask", "--layer", "nk-line-2020",
+                                  "-o", str(tmp_path / "o.csv")])
+    assert result.exit_code == 3
+    assert "pip install 'geomap[dask]'" in result.stderr
+    assert "Traceback" not in result.output
