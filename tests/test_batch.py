@@ -328,3 +328,15 @@ def test_acled_without_precision_column_is_refused(tmp_path):
 
     with pytest.raises(InputError, match="geo_precision"):
         read_points(path)
+
+
+def test_cli_start_imports_no_heavy_module():
+    import subprocess
+    import sys
+
+    code = ("import sys, geomap.cli, geomap.cli.distance, geomap.cli.options, geomap.cli.formatting; "
+            "print(sorted(m for m in ('numpy', 'pandas', 'pyproj', 'shapely', 'geopandas', 'dask', 'pyarrow') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.stdout.strip() == "[]"
