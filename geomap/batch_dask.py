@@ -216,6 +216,9 @@ def measure_dask(inputs, spec, *, claim=None, output=None, progress_factory=None
     if out_kind is None:
         raise InputError("--engine dask writes its rows to a file: pass -o PATH ending in .csv, .geojson, .gpkg "
                          "or .parquet")
+    src_dir = Path(str(inputs.points))
+    if src_dir.is_dir() and src_dir.resolve() in Path(output).resolve().parents:
+        raise InputError(f"-o {output} is inside the input folder {src_dir}: write it somewhere else")
     lines_by_id, line_args = _load_lines(spec)
     if "lines_key" in line_args:
         key = line_args.pop("lines_key")
