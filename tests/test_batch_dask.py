@@ -33,7 +33,18 @@ def events(n: int, seed: int = 3) -> pd.DataFrame:
     return pd.concat([good.iloc[: n // 2], bad, good.iloc[n // 2:]], ignore_index=True)
 
 
-def local_then_dask(tmp_path, src_local, src_dask, out_suffix=".csv", blocksize=None, **spec):
+@pytest.fixture(scope="module")
+def scheduler():
+    """One local cluster for the tests that pass --scheduler (the others start their own)."""
+    from distributed import LocalCluster
+
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                           dashboard_address=None, scheduler_kwargs={"dashboard": False})
+    yield cluster.scheduler_address
+    cluster.close()
+
+
+def local_then_dask(tmp_path, src_local, src_dask, out_suffix=".csv", blocksize=None, scheduler=None, **spec):
     local_out = tmp_path / f"local{out_suffix}"
     dask_out = tmp_path / f"dask{out_suffix}"
     res_local = batch.measure_file(jobs.Inputs(points=str(src_local)), jobs.LineSpec(**spec))
@@ -41,7 +52,8 @@ def local_then_dask(tmp_path, src_local, src_dask, out_suffix=".csv", blocksize=
     from geomap.batch_dask import measure_dask
 
     kwargs = {} if blocksize is None else {"blocksize": blocksize}
-    res_dask = measure_dask(jobs.Inputs(points=str(src_dask), engine="dask"), jobs.LineSpec(**spec),
+    res_dask = measure_dask(jobs.Inputs(points=str(src_dask), engine="dask", scheduler=scheduler),
+                            jobs.LineSpec(**spec),
                             output=str(dask_out), **kwargs)
     assert res_dask.summary == res_local.summary
     assert res_dask.layers.keys() == res_local.layers.keys()
@@ -64,12 +76,12 @@ def test_partitioned_csv_equals_local_every_column(tmp_path):
     assert len(got) == len(frame) and list(got["event_id_cnty"]) == list(frame["event_id_cnty"])
 
 
-def test_one_csv_split_in_blocks_and_parquet_output(tmp_path):
+def test_one_csv_split_in_blocks_and_parquet_output(tmp_path, scheduler):
     frame = events(120, seed=5)
     whole = tmp_path / "all.csv"
     frame.to_csv(whole, index=False)
     local_out, dask_out, _, _ = local_then_dask(tmp_path, whole, whole, out_suffix=".parquet", blocksize=3000,
-                                                layer="nk-line-2020")
+                                                scheduler=scheduler, layer="nk-line-2020")
     import geopandas as gpd
 
     a = gpd.read_parquet(local_out)
@@ -80,7 +92,24 @@ def test_one_csv_split_in_blocks_and_parquet_output(tmp_path):
     assert a.geometry.equals(b.geometry)
 
 
-def test_geoparquet_folder_equals_local(tmp_path):
+@pytest.mark.parametrize("suffix", [".gpkg", ".geojson"])
+def test_vector_outputs_equal_local(tmp_path, scheduler, suffix):
+    import geopandas as gpd
+
+    frame = events(60, seed=11)
+    whole = tmp_path / "all.csv"
+    frame.to_csv(whole, index=False)
+    local_out, dask_out, _, _ = local_then_dask(tmp_path, whole, whole, out_suffix=suffix, blocksize=2500,
+                                                scheduler=scheduler, theatre="nagorno-karabakh")
+    a = gpd.read_file(local_out)
+    b = gpd.read_file(dask_out)
+    assert len(a) == len(frame) and list(a.columns) == list(b.columns)
+    pd.testing.assert_frame_equal(pd.DataFrame(a.drop(columns="geometry")), pd.DataFrame(b.drop(columns="geometry")),
+                                  check_dtype=False)
+    assert a.geometry.equals(b.geometry)
+
+
+def test_geoparquet_folder_equals_local(tmp_path, scheduler):
     import geopandas as gpd
 
     frame = events(80, seed=9)
@@ -95,7 +124,8 @@ def test_geoparquet_folder_equals_local(tmp_path):
     folder.mkdir()
     gdf.iloc[:30].to_parquet(folder / "part-0.parquet", row_group_size=10)
     gdf.iloc[30:].to_parquet(folder / "part-1.parquet")
-    local_out, dask_out, _, _ = local_then_dask(tmp_path, whole, folder, theatre="nagorno-karabakh")
+    local_out, dask_out, _, _ = local_then_dask(tmp_path, whole, folder, scheduler=scheduler,
+                                                theatre="nagorno-karabakh")
     assert dask_out.read_bytes() == local_out.read_bytes()
 
 
