@@ -8,7 +8,7 @@ It builds ``--rows`` seeded ACLED-shaped rows (CSV, every ACLED export column)
 scattered within 0-60 km of the Nagorno-Karabakh 2020 line (shipped layer
 ``nk-line-2020``), then times each method end to end - read the CSV, measure
 every row, write a CSV with every input column plus the distance - each in its
-own process so that peak memory (``ru_maxrss``; for Dask the largest worker) is its own:
+own process so that peak memory (summed RSS of the process and its Dask workers, sampled) is its own:
 
 * **geomap**: ``geomap.batch.measure_file`` + ``write_result`` (exact geodesic);
 * **geopandas**: ``sjoin_nearest`` with both sides in UTM 38N (EPSG:32638);
@@ -32,7 +32,6 @@ import contextlib
 import glob
 import json
 import os
-import resource
 import shutil
 import socket
 import subprocess
@@ -155,12 +154,53 @@ def run_geopandas(src: Path, out: Path) -> dict:
     return {"seconds": time.perf_counter() - t, "rows": len(joined)}
 
 
+class TreePeak:
+    """Peak of the summed RSS of this process and all its descendants (Dask workers), sampled every 0.1 s.
+
+    ``ru_maxrss`` is not used: Linux carries the parent's high-water mark across fork+exec.
+    """
+
+    def __init__(self):
+        import threading
+
+        import psutil
+
+        self.peak = 0
+        self._stop = threading.Event()
+        self._me = psutil.Process()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        import psutil
+
+        while not self._stop.is_set():
+            total = 0
+            for p in [self._me] + self._me.children(recursive=True):
+                try:
+                    total += p.memory_info().rss
+                except psutil.Error:
+                    pass
+            self.peak = max(self.peak, total)
+            self._stop.wait(0.1)
+
+    def stop_mb(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.peak / 2**20
+
+
 def child(method: str, src: str, out: str) -> None:
+    if method == "make":
+        make_rows(Path(src), int(out), int(os.environ.get("BENCH_SEED", "7")))
+        return
+    tree = TreePeak()
     res = {"geomap": run_geomap, "geomap-dask": run_geomap_dask, "geopandas": run_geopandas}[method](
         Path(src), Path(out))
-    res["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    # the Dask workers are (grand)children: their peak is the largest waited-for descendant's
-    res["children_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    res["peak_rss_mb"] = tree.stop_mb()
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            res["vmhwm_self_mb"] = int(line.split()[1]) / 1024
     print(json.dumps(res))
 
 
@@ -287,7 +327,7 @@ def run_postgis(src: Path, out: Path) -> dict:
         seconds = time.perf_counter() - t
         peak = server_peak_mb(data)
     return {"seconds": seconds, "load_seconds": t_load, "peak_rss_mb": peak,
-            "version": version.splitlines()[0][:120] if version else ""}
+            "version": version.splitlines()[0][:120] if version else "", "peak_note": "largest server process VmHWM"}
 
 
 # ------------------------------------------------------------------ comparison
@@ -324,7 +364,8 @@ def main() -> int:
     try:
         src = work / "events.csv"
         t = time.perf_counter()
-        make_rows(src, args.rows, args.seed)
+        subprocess.run([sys.executable, __file__, "--child", "make", str(src), str(args.rows)], check=True,
+                       env=dict(os.environ, PYTHONPATH=str(ROOT), BENCH_SEED=str(args.seed)))
         print(f"built {args.rows} rows ({src.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t:.1f} s",
               file=sys.stderr)
         results = {}
@@ -356,7 +397,7 @@ def main() -> int:
         for method, r in results.items():
             err = ("exact", "-") if method == "geomap" else ("same", "-") if method == "geomap-dask" else (f"{r['max_abs_err_m']:.3f}", f"{r['median_abs_err_m']:.3f}")
             print(f"{names[method]:<34}{r['seconds']:>9.1f}{r['rows_per_s']:>10.0f}{r['rows_per_s'] / base:>10.2f}x"
-                  f"{max(r['peak_rss_mb'], r.get('children_peak_rss_mb', 0)):>9.0f}{err[0]:>11}{err[1]:>14}")
+                  f"{r['peak_rss_mb']:>9.0f}{err[0]:>11}{err[1]:>14}")
         if "postgis" in results:
             p = results["postgis"]
             print(f"\nPostGIS: {p.get('version')[:60]}; COPY load {p['load_seconds']:.1f} s of the total; "
