@@ -352,6 +352,8 @@ def main() -> int:
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--skip-postgis", action="store_true")
+    ap.add_argument("--methods", default="geomap,geomap-dask,geopandas",
+                    help="Comma-separated subset of geomap,geomap-dask,geopandas to run (geomap is always run).")
     ap.add_argument("--json", default=None, help="Also write the results as JSON here.")
     ap.add_argument("--child", nargs=3, metavar=("METHOD", "SRC", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -369,7 +371,8 @@ def main() -> int:
         print(f"built {args.rows} rows ({src.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t:.1f} s",
               file=sys.stderr)
         results = {}
-        for method in ("geomap", "geomap-dask", "geopandas"):
+        wanted = {m.strip() for m in args.methods.split(",")} | {"geomap"}
+        for method in [m for m in ("geomap", "geomap-dask", "geopandas") if m in wanted]:
             print(f"running {method} ...", file=sys.stderr)
             results[method] = in_child(method, src, work / f"{method}.csv")
         if not args.skip_postgis:

@@ -288,7 +288,8 @@ def measure_table(
             progress(rest)
 
     ok = status == OK
-    frame = table.frame.copy() if hasattr(table.frame, "copy") else pd.DataFrame(table.frame)
+    # a shallow copy: the added columns go to the copy only, the input's data are not duplicated
+    frame = table.frame.copy(deep=False) if hasattr(table.frame, "copy") else pd.DataFrame(table.frame)
     frame = frame.reset_index(drop=True)
     added = list(RESULT_COLUMNS) + list(UNCERTAINTY_COLUMNS)
     if as_of is not None:
