@@ -72,7 +72,8 @@ def partitions(source: str, *, blocksize: int = BLOCKSIZE) -> tuple[str, list]:
         if len(seps) > 1:
             raise FileFormatError(f"{source}: the files use different separators; make them all the same")
         try:
-            ddf = dd.read_csv(files, dtype=str, keep_default_na=False, sep=seps.pop(), blocksize=blocksize)
+            ddf = dd.read_csv(files, dtype=str, keep_default_na=False, sep=seps.pop(), blocksize=blocksize,
+                              engine="pyarrow")
         except (ValueError, OSError) as exc:
             raise FileFormatError(f"cannot read {source} as CSV ({' '.join(str(exc).split())[:160]}): "
                                   "check that it is UTF-8 CSV with a header row") from None

@@ -80,6 +80,9 @@ def test_one_csv_split_in_blocks_and_parquet_output(tmp_path, scheduler):
     frame = events(120, seed=5)
     whole = tmp_path / "all.csv"
     frame.to_csv(whole, index=False)
+    from geomap.batch_dask import partitions
+
+    assert len(partitions(str(whole), blocksize=3000)[1]) > 1  # really split
     local_out, dask_out, _, _ = local_then_dask(tmp_path, whole, whole, out_suffix=".parquet", blocksize=3000,
                                                 scheduler=scheduler, layer="nk-line-2020")
     import geopandas as gpd
@@ -146,3 +149,30 @@ def test_missing_dask_names_the_pip_command(tmp_path, runner, monkeypatch):
     assert result.exit_code == 3
     assert "pip install 'geomap[dask]'" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_cli_dask_with_scheduler_writes_and_counts(tmp_path, runner, scheduler):
+    frame = events(40, seed=2)
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    frame.iloc[:20].to_csv(parts / "a.csv", index=False)
+    frame.iloc[20:].to_csv(parts / "b.csv", index=False)
+    out = tmp_path / "out.csv"
+    result = runner.invoke(main, ["distance", str(parts / "*.csv"), "--engine", "dask", "--scheduler", scheduler,
+                                  "--theatre", "nagorno-karabakh", "-o", str(out)])
+    assert result.exit_code == 1  # the bad rows of test_batch are in there
+    got = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert len(got) == len(frame)
+    first = result.stderr.splitlines()[0]
+    assert first.startswith(f"{len(frame)} rows: ")
+    assert "first failures: event_id_cnty=AZE004: no_layer_for_date" in result.stderr
+    result = runner.invoke(main, ["distance", str(parts / "*.csv"), "--engine", "dask", "--scheduler", scheduler,
+                                  "--theatre", "nagorno-karabakh", "-o", str(parts / "a.csv")])
+    assert result.exit_code == 2 and "refusing to write over the input" in result.stderr
+
+
+def test_progress_bar_off_when_quiet_or_not_a_terminal():
+    from geomap.cli.formatting import progress_factory
+
+    assert progress_factory(True) is None
+    assert progress_factory(False) is None  # pytest's stderr is not a terminal
