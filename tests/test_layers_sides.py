@@ -94,8 +94,6 @@ def test_boundary_vertex_counts_as_inside():
 
 def test_area_from_a_projected_file(tmp_path):
     """A polygon file in UTM 38N gives the same answers as the shipped layer."""
-    import geopandas as gpd
-
     from geomap._vector import read_frame
 
     path = tmp_path / "held.gpkg"
@@ -103,7 +101,6 @@ def test_area_from_a_projected_file(tmp_path):
     lon = np.array([STEPANAKERT[0], HADRUT[0], AGHDAM[0], BARDA[0]])
     lat = np.array([STEPANAKERT[1], HADRUT[1], AGHDAM[1], BARDA[1]])
     assert inside_area(lon, lat, path).tolist() == inside_area(lon, lat, "nk-area-2020").tolist()
-    del gpd
 
 
 def test_area_file_without_crs(tmp_path):
