@@ -60,6 +60,12 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except GeomapError as exc:
             _fail(exc)
+        except click.UsageError as exc:
+            # One line, naming the problem and where the fix is documented.
+            where = f"'{exc.ctx.command_path} --help'" if exc.ctx is not None else "'geomap --help'"
+            message = " ".join(exc.format_message().split())
+            click.echo(f"Error: {message} (see {where})", err=True)
+            sys.exit(exc.exit_code)
         except KeyboardInterrupt:  # pragma: no cover - interactive
             click.echo("geomap: interrupted", err=True)
             sys.exit(130)

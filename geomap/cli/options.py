@@ -1,0 +1,100 @@
+"""Options shared by several commands, and their validating callbacks."""
+
+from __future__ import annotations
+
+import click
+
+from geomap.types import LonLat
+
+
+def parse_lonlat(text: str) -> LonLat:
+    """Parse ``LON,LAT`` (degrees) into a :class:`LonLat`; raise ``click.BadParameter`` with a hint."""
+    parts = [p.strip() for p in str(text).replace(";", ",").split(",")]
+    if len(parts) != 2:
+        raise click.BadParameter(f"{text!r} is not LON,LAT: write it like 47.0318,39.5200 (longitude first)")
+    try:
+        lon, lat = float(parts[0]), float(parts[1])
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not two numbers: write it like 47.0318,39.5200") from None
+    if not (lon == lon and lat == lat) or abs(lon) > 180 or abs(lat) > 90:
+        if abs(lat) > 90 and abs(lon) <= 90:
+            raise click.BadParameter(
+                f"{text!r} is outside lon/lat range: did you swap them? geomap takes LON,LAT (e.g. 47.0318,39.5200)"
+            )
+        raise click.BadParameter(f"{text!r} is outside lon/lat range: longitude is -180..180, latitude -90..90")
+    return LonLat(lon, lat)
+
+
+def _lonlat_callback(ctx, param, value):
+    if value is None:
+        return None
+    if isinstance(value, tuple):
+        return tuple(parse_lonlat(v) for v in value)
+    return parse_lonlat(value)
+
+
+def at_option(f):
+    return click.option(
+        "--at",
+        "at",
+        multiple=True,
+        metavar="LON,LAT",
+        callback=_lonlat_callback,
+        help="An incident's coordinates, longitude first (repeatable).",
+    )(f)
+
+
+def radius_option(f):
+    return click.option(
+        "--radius-m",
+        type=click.FloatRange(min=0),
+        default=0.0,
+        show_default=True,
+        help="Location uncertainty of --at points (m); widens the distance interval.",
+    )(f)
+
+
+def layer_options(f):
+    f = click.option(
+        "--rings",
+        is_flag=True,
+        help="Measure to polygon boundaries of the layer as lines (off: a polygon-only layer is an error).",
+    )(f)
+    f = click.option(
+        "--assume-crs", metavar="CRS", default=None, help="CRS of a layer or points file that declares none (e.g. EPSG:4326)."
+    )(f)
+    f = click.option(
+        "--date", "date", metavar="YYYY-MM-DD", default=None, help="Incident date: picks the --theatre line valid then."
+    )(f)
+    f = click.option(
+        "--theatre", metavar="NAME", default=None, help="Conflict theatre (e.g. nagorno-karabakh): use with --date."
+    )(f)
+    f = click.option(
+        "--layer",
+        "layer",
+        metavar="ID|PATH",
+        default=None,
+        help="Line of contact: a shipped layer id (geomap layers list) or any vector file in any CRS.",
+    )(f)
+    return f
+
+
+def points_file_options(f):
+    f = click.option("--lat-col", default=None, help="Latitude column of a CSV input (default: found by name).")(f)
+    f = click.option("--lon-col", default=None, help="Longitude column of a CSV input (default: found by name).")(f)
+    return f
+
+
+def output_options(formats=("table", "json", "csv", "geojson")):
+    def deco(f):
+        f = click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")(f)
+        f = click.option("-v", "--verbose", count=True, help="More diagnostics on stderr (-vv for debug).")(f)
+        f = click.option(
+            "-o", "--output", "output", metavar="PATH", default=None, help="Write to PATH (atomically) instead of stdout."
+        )(f)
+        f = click.option(
+            "--format", "fmt", type=click.Choice(formats), default=formats[0], show_default=True, help="Output format."
+        )(f)
+        return f
+
+    return deco

@@ -1,0 +1,81 @@
+"""The jobs behind the commands, callable from a notebook: gather incidents, choose the line, measure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from geomap.errors import InputError
+
+
+@dataclass
+class Inputs:
+    """Where the incidents come from: a file, coordinates, or places (exactly one kind)."""
+
+    points: str | None = None
+    at: tuple = ()
+    radius_m: float = 0.0
+    lon_col: str | None = None
+    lat_col: str | None = None
+    assume_crs: str | None = None
+    places: list = field(default_factory=list)
+
+    def kind(self) -> str:
+        given = [name for name, on in (("FILE", self.points is not None), ("--at", bool(self.at)),
+                                       ("--place", bool(self.places))) if on]
+        if not given:
+            raise InputError("no incident given: pass --at LON,LAT, --place NAME, or a FILE (- for stdin)")
+        if len(given) > 1:
+            raise InputError(f"{' and '.join(given)} were both given: pass only one of FILE, --at and --place")
+        return given[0]
+
+
+@dataclass
+class LineSpec:
+    """Which line to measure against: a layer id/path, or a theatre and date."""
+
+    layer: str | None = None
+    theatre: str | None = None
+    date: str | None = None
+    assume_crs: str | None = None
+    rings: bool = False
+
+    def load(self):
+        from geomap.measure import choose_lines
+
+        if self.layer is not None and self.theatre is not None:
+            raise InputError("--layer and --theatre were both given: pass one (--theatre picks a layer by --date)")
+        return choose_lines(self.layer, theatre=self.theatre, date=self.date, assume_crs=self.assume_crs,
+                            rings=self.rings)
+
+
+def incidents(inputs: Inputs, *, date: str | None = None) -> list:
+    """The :class:`geomap.measure.Incident` list for --at or --place inputs."""
+    from geomap.measure import Incident
+
+    out: list[Any] = []
+    for i, p in enumerate(inputs.at):
+        out.append(Incident(lon=p.lon, lat=p.lat, radius_m=inputs.radius_m, label=f"point {i + 1}", date=date))
+    for place in inputs.places:
+        out.append(Incident.from_place(place, date=date))
+    return out
+
+
+def measure_incidents(inputs: Inputs, lines_spec: LineSpec):
+    """Measure --at/--place incidents: returns ``(lines, measurements)``."""
+    from geomap.measure import measure
+
+    found = incidents(inputs, date=lines_spec.date)
+    lines = lines_spec.load()
+    return lines, measure(found, lines)
+
+
+def measure_file(inputs: Inputs, lines_spec: LineSpec):
+    """Measure every row of a points file: returns ``(lines, frame, summary)``."""
+    from geomap.batch import measure_points
+    from geomap.inputs import read_points
+
+    table = read_points(inputs.points, lon_col=inputs.lon_col, lat_col=inputs.lat_col, assume_crs=inputs.assume_crs)
+    lines = lines_spec.load()
+    frame, summary = measure_points(table, lines, radius_m=inputs.radius_m)
+    return lines, frame, summary
