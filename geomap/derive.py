@@ -185,17 +185,6 @@ def derive_line(
     if not (isinstance(tolerance_m, (int, float)) and math.isfinite(tolerance_m) and tolerance_m >= 0):
         raise InputError(f"tolerance {tolerance_m!r} m is not a non-negative number of metres: give e.g. 500")
     area_path, area_layer = resolve(area)
-    inputs = [area_path]
-    if out is not None:
-        out = Path(out)
-        for candidate in (area, border, land):
-            if candidate is None or candidate == "auto":
-                continue
-            p, _ = resolve(candidate)
-            inputs.append(p)
-        if any(out.resolve() == p.resolve() for p in inputs if p.exists()):
-            raise InputError(f"refusing to write the derived line over an input ({out}): choose another -o path")
-
     frame = read_frame(area)
     polygons = [g for g in frame.geometry if g.geom_type in ("Polygon", "MultiPolygon")]
     if not polygons:
@@ -205,6 +194,12 @@ def derive_line(
     min_lon, min_lat, max_lon, max_lat = area_geom.bounds
     if max_lon - min_lon > 180:
         raise InputError(f"{area} spans more than 180 degrees of longitude: split it at the antimeridian first")
+
+    border_id = None
+    if border is not None:
+        border_id = default_border_layer(area_geom.bounds) if border == "auto" else str(border)
+    if out is not None:
+        out = _check_output(Path(out), [area, border_id, land])
 
     centroid = area_geom.centroid
     aeqd = CRS.from_proj4(f"+proj=aeqd +lat_0={centroid.y:.9f} +lon_0={centroid.x:.9f} +ellps=WGS84 +units=m")
@@ -223,10 +218,8 @@ def derive_line(
 
     boundary_m = to_m(boundary)
     remove = []
-    border_id = None
     border_m = None
-    if border is not None:
-        border_id = default_border_layer(area_geom.bounds) if border == "auto" else str(border)
+    if border_id is not None:
         lines = [g for g in read_frame(border_id).geometry if g.intersects(box)]
         lines = [shapely.intersection(g, box) for g in lines]
         lines = [g for g in lines if not g.is_empty]
@@ -299,6 +292,27 @@ def derive_line(
     if out is not None:
         write_geojson_atomic(result.to_geojson(), out)
     return result
+
+
+def _check_output(out: Path, sources: list) -> Path:
+    """Refuse an output path that is an input or lies inside the shipped layers."""
+    from geomap._vector import resolve
+    from geomap.registry import layers_dir
+
+    target = out.resolve()
+    for source in sources:
+        if source is None:
+            continue
+        path, _layer = resolve(source)
+        if path.exists() and target == path.resolve():
+            raise InputError(f"refusing to write the derived line over an input ({out}): choose another -o path")
+    try:
+        shipped = layers_dir().resolve()
+    except LayerError:
+        return out
+    if target.is_relative_to(shipped):
+        raise InputError(f"refusing to write into the shipped layers ({out}): choose a path outside {shipped}")
+    return out
 
 
 def write_geojson_atomic(data: dict, out: str | Path) -> Path:

@@ -172,6 +172,12 @@ def test_never_writes_over_an_input(tmp_path):
     with pytest.raises(InputError, match="refusing to write"):
         derive_line(copy, out=copy)
     assert copy.read_bytes() == before
+    border = get_layer("ne-borders-caucasus-10m").path  # the automatically chosen border is an input too
+    with pytest.raises(InputError, match="refusing to write"):
+        derive_line("nk-area-2020", out=border)
+    with pytest.raises(InputError, match="shipped layers"):
+        derive_line("nk-area-2020", out=border.parent / "new.geojson")
+    assert not (border.parent / "new.geojson").exists()
 
 
 @pytest.mark.parametrize("bad", [-1.0, float("nan"), float("inf")])

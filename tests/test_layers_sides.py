@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from pyproj import Geod, Transformer
 
 from geomap.errors import CoordinateError, CRSError, LayerError
+from geomap.registry import get_layer
 from geomap.sides import MAX_EDGE_M, area_geometry, geodesic_polygon, inside_area, signed_distance
 
 # (lon, lat) of OSM place nodes (tests/../shared/data/gazetteer_osm_karabakh_places.csv) and towns outside
@@ -117,8 +118,10 @@ def test_area_file_without_crs(tmp_path):
 
 
 def test_line_layer_is_not_an_area():
-    with pytest.raises(LayerError, match="no polygons"):
+    with pytest.raises(LayerError, match="use its held area nk-area-2020"):
         inside_area(46.75, 39.8, "nk-line-2020")
+    with pytest.raises(LayerError, match="no polygons"):
+        inside_area(46.75, 39.8, get_layer("nk-line-2020").path)
     with pytest.raises(LayerError):
         geodesic_polygon(shapely.LineString([(0, 0), (1, 1)]))
 
