@@ -104,6 +104,7 @@ def test_area_from_a_projected_file(tmp_path):
     assert inside_area(lon, lat, path).tolist() == inside_area(lon, lat, "nk-area-2020").tolist()
 
 
+@pytest.mark.filterwarnings("ignore:.crs. was not provided:UserWarning")
 def test_area_file_without_crs(tmp_path):
     import geopandas as gpd
 
