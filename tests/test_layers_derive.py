@@ -58,11 +58,15 @@ def test_uses_the_finest_shipped_borders(derived):
 
 
 def test_derived_vertices_lie_on_the_published_line(derived):
-    """Every vertex of the derived line is on the published line (measured: < 0.4 mm)."""
+    """Every vertex of the derived line, cut end points included, is on the published line.
+
+    Measured: 3e-6 m (2020) and 9e-6 m (1994); before cut points were snapped to the geodesic
+    edge they were off by up to 0.9 mm.
+    """
     _area, line, result, out = derived
     pts = shapely.get_coordinates(read_lines(out).geoms)
     dist = distance_to_line(pts[:, 0], pts[:, 1], line).distance_m
-    assert dist.max() < 0.001
+    assert dist.max() < 1e-4
 
 
 def test_matches_the_published_line_away_from_borders(derived):
@@ -75,7 +79,7 @@ def test_matches_the_published_line_away_from_borders(derived):
     away = to_border > TOL_M + result.tolerance_error_m + 0.01
     near = to_border < TOL_M - result.tolerance_error_m - 0.01
     assert away.sum() > 0.98 * len(pts)
-    off = away & (to_derived >= 0.001)
+    off = away & (to_derived >= 1e-4)
     if line == "nk-line-2020":
         # Known: feature ne_id 1746705781 starts with a 35.6 m spur (46.461967E 40.282399N to
         # 46.462363E 40.282504N, where feature ...703 starts).  polygonize drops dangles, so the
