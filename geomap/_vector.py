@@ -57,12 +57,25 @@ def read_frame(source: str | Path, *, assume_crs: str | None = None):
     return _read_cached(str(path.resolve()), stat.st_size, stat.st_mtime_ns, assume_crs).copy()
 
 
-@lru_cache(maxsize=16)
-def _read_cached(path: str, size: int, mtime_ns: int, assume_crs: str | None):
+PARQUET_SUFFIXES = (".parquet", ".geoparquet")
+
+
+def read_any(path: str | Path):
+    """Read a vector file with geopandas (GeoParquet through pyarrow, everything else through pyogrio).
+
+    Some GDAL builds lack the Parquet driver, so GeoParquet never goes through GDAL.
+    """
     import geopandas as gpd
 
+    if Path(path).suffix.lower() in PARQUET_SUFFIXES:
+        return gpd.read_parquet(path)
+    return gpd.read_file(path, engine="pyogrio")
+
+
+@lru_cache(maxsize=16)
+def _read_cached(path: str, size: int, mtime_ns: int, assume_crs: str | None):
     try:
-        frame = gpd.read_file(path, engine="pyogrio")
+        frame = read_any(path)
     except Exception as exc:  # pyogrio raises several DataSourceError types
         raise FileFormatError(f"cannot read {path} ({' '.join(str(exc).split())}): give a GDAL vector file") from None
     if frame.crs is None:

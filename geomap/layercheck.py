@@ -91,8 +91,9 @@ def validate_path(path: str | Path) -> ValidationReport:
         ``path`` does not exist, or is a folder without ``layer.json``.
     """
     import numpy as np
-    import pyogrio
     import shapely
+
+    from geomap._vector import read_any
 
     path = Path(path)
     if not path.exists():
@@ -114,7 +115,7 @@ def validate_path(path: str | Path) -> ValidationReport:
             problems.append(f"sha256 of {geometry_path.name} is {actual}, layer.json says {meta.get('sha256')}")
 
     try:
-        frame = pyogrio.read_dataframe(geometry_path)
+        frame = read_any(geometry_path)
     except Exception as exc:
         problems.append(f"cannot read {geometry_path} ({' '.join(str(exc).split())})")
         return report

@@ -100,8 +100,12 @@ def _prepared_area(path: str, size: int, mtime_ns: int, max_edge_m: float):
 def area_geometry(area: str | Path, max_edge_m: float = MAX_EDGE_M):
     """Return the densified, prepared union of the polygons of ``area`` (layer id or path), lon/lat."""
     from geomap._vector import resolve
+    from geomap.errors import LayerError
 
-    path, _layer = resolve(area)
+    path, layer = resolve(area)
+    if layer is not None and layer.kind == "line":
+        hint = f"use its held area {layer.area_layer}" if layer.area_layer else "give an area layer or polygon file"
+        raise LayerError(f"{layer.id} is a line layer, not a held area: {hint}")
     stat = path.stat()
     return _prepared_area(str(path.resolve()), stat.st_size, stat.st_mtime_ns, float(max_edge_m))
 

@@ -141,7 +141,7 @@ SPECS: list[dict] = [
             "The Russian peacekeeping zone: this is NOT its boundary.",
             "The Sep 2023 Azerbaijani offensive and the end of Armenian control: valid_to is open, so the layer is also selected for dates after Sep 2023; check the date before relying on it.",
         ],
-        "notes": "TRANSCRIBED, NOT EXTRACTED: the coordinates of the 12 features with NAME = 'Ceasefire Line 2020' were transcribed from the text of the upstream file at the stated commit, because the repository is about 745 MB. Checks run: per-feature bbox equals upstream bbox; features join end to end into one ring open only at the Armenian border at the Lachin-corridor mouth; the 7 features re-using older geometry match the NE4 NKAO and 1994 lines within 0-4 m; every vertex of features ...489, ...669, ...677, ...687, ...695, ...703 was compared number by number with the upstream text. The 4 new 2020 segments could only be checked by the bbox and ring checks. Replace with a direct extract (see source.rerun) when the upstream file is available. The line is the perimeter of the Armenian-held remainder including the Lachin-corridor edges; the new southern segment has 11 vertices over about 50 km. Only a property subset was kept.",
+        "notes": "TRANSCRIBED, NOT EXTRACTED: the coordinates of the 12 features with NAME = 'Ceasefire Line 2020' were transcribed from the text of the upstream file at the stated commit, because the repository is about 745 MB. Checks run: per-feature bbox equals upstream bbox; features join end to end into one ring open only at the Armenian border at the Lachin-corridor mouth; the 7 features re-using older geometry match the NE4 NKAO and 1994 lines within 0-4 m; every vertex of features ...489, ...669, ...677, ...687, ...695, ...703 was compared number by number with the upstream text. The 4 new 2020 segments could only be checked by the bbox and ring checks. Replace with a direct extract (see source.rerun) when the upstream file is available. Feature ne_id 1746705781 begins with a 35.6 m spur (46.461967E 40.282399N to 46.462363E 40.282504N, where feature ...703 starts) that is not part of the ring. The line is the perimeter of the Armenian-held remainder including the Lachin-corridor edges; the new southern segment has 11 vertices over about 50 km. Only a property subset was kept.",
     },
     {
         "id": "nk-area-2020",
@@ -164,7 +164,7 @@ SPECS: list[dict] = [
             "Azerbaijani gains north of Martakert.",
             "The Russian peacekeeping zone: this polygon is NOT that zone; no open geometry for it was found.",
         ],
-        "notes": "DERIVED, not a published layer: polygonize over the transcribed NE5 'Ceasefire Line 2020' features closed at the Lachin-corridor mouth by a 7-vertex piece of the NE4 10m Armenia-Azerbaijan land boundary. It inherits every caveat of nk-line-2020.",
+        "notes": "DERIVED, not a published layer: polygonize over the transcribed NE5 'Ceasefire Line 2020' features closed at the Lachin-corridor mouth by a 7-vertex piece of the NE4 10m Armenia-Azerbaijan land boundary. It inherits every caveat of nk-line-2020. polygonize drops the 35.6 m spur at the start of feature ne_id 1746705781 (46.461967E 40.282399N), so the area's boundary lacks it; everywhere else the boundary is nk-line-2020 plus the 7-vertex border piece.",
     },
     {
         "id": "nk-nkao-1991",

@@ -168,6 +168,11 @@ def test_select_layer_kind_without_layers():
         select_layer("kashmir", "2000-01-01", kind="area")
 
 
+def test_select_layer_undated_kind_is_an_input_error():
+    with pytest.raises(InputError, match="never selected by date"):
+        select_layer("nagorno-karabakh", "2000-01-01", kind="reference")
+
+
 def test_reference_layers_are_never_selected():
     assert not get_layer("nk-nkao-1991").is_valid_on("1991-06-01")
     assert get_layer("nk-nkao-1991").validity == "undated"

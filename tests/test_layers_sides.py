@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from pyproj import Geod, Transformer
 
 from geomap.errors import CoordinateError, CRSError, LayerError
+from geomap.registry import get_layer
 from geomap.sides import MAX_EDGE_M, area_geometry, geodesic_polygon, inside_area, signed_distance
 
 # (lon, lat) of OSM place nodes (tests/../shared/data/gazetteer_osm_karabakh_places.csv) and towns outside
@@ -94,8 +95,6 @@ def test_boundary_vertex_counts_as_inside():
 
 def test_area_from_a_projected_file(tmp_path):
     """A polygon file in UTM 38N gives the same answers as the shipped layer."""
-    import geopandas as gpd
-
     from geomap._vector import read_frame
 
     path = tmp_path / "held.gpkg"
@@ -103,9 +102,9 @@ def test_area_from_a_projected_file(tmp_path):
     lon = np.array([STEPANAKERT[0], HADRUT[0], AGHDAM[0], BARDA[0]])
     lat = np.array([STEPANAKERT[1], HADRUT[1], AGHDAM[1], BARDA[1]])
     assert inside_area(lon, lat, path).tolist() == inside_area(lon, lat, "nk-area-2020").tolist()
-    del gpd
 
 
+@pytest.mark.filterwarnings("ignore:.crs. was not provided:UserWarning")
 def test_area_file_without_crs(tmp_path):
     import geopandas as gpd
 
@@ -120,8 +119,10 @@ def test_area_file_without_crs(tmp_path):
 
 
 def test_line_layer_is_not_an_area():
-    with pytest.raises(LayerError, match="no polygons"):
+    with pytest.raises(LayerError, match="use its held area nk-area-2020"):
         inside_area(46.75, 39.8, "nk-line-2020")
+    with pytest.raises(LayerError, match="no polygons"):
+        inside_area(46.75, 39.8, get_layer("nk-line-2020").path)
     with pytest.raises(LayerError):
         geodesic_polygon(shapely.LineString([(0, 0), (1, 1)]))
 

@@ -131,7 +131,7 @@ def validate_command(path, fmt, verbose, quiet):
     if fmt == "json":
         click.echo(_json(report.to_dict()))
     elif report.ok:
-        click.echo(f"ok: {report.path} ({report.features} features, {report.crs}; checked {', '.join(report.checks)})")
+        click.echo(f"ok: {report.path} ({report.features} feature(s), {report.crs}; checked {', '.join(report.checks)})")
     else:
         click.echo(f"{len(report.problems)} problem(s) in {report.path}:")
         for problem in report.problems:
