@@ -52,6 +52,8 @@ __all__ = [
     "load_lexicon",
     "default_lexicon_path",
     "format_length",
+    "format_range",
+    "distinct_decimals",
 ]
 
 LEXICON_SCHEMA = "geomap-claims-lexicon/1"
@@ -261,16 +263,41 @@ def format_length(value_m: float, *, unit: str | None = None, decimals: int | No
     return f"{_fmt_number(shown, decimals)} {chosen}"
 
 
-def format_range(lo_m: float, hi_m: float, *, unit: str | None = None) -> str:
+def distinct_decimals(values_m: Iterable[float], *, unit: str | None = None, avoid_m: Iterable[float] = ()) -> int:
+    """Fewest decimals (2-6) that keep different values different once formatted.
+
+    Every pair of unequal numbers among ``values_m`` and ``avoid_m`` (metres)
+    must print differently in the unit :func:`format_length` would choose, so
+    a sentence never says "19.999–20 km, below the minimum of 20 km".
+    """
+    values = [v for v in values_m if math.isfinite(v)]
+    others = [v for v in avoid_m if v is not None and math.isfinite(v)]
+    if not values:
+        return 2
+    chosen = _pick_unit(max(values), unit)
+    scale = _UNIT_FORMAT[chosen]
+    pool = values + others
+    for decimals in range(2, 7):
+        shown = {}
+        clash = False
+        for v in pool:
+            key = _fmt_number(v / scale, decimals)
+            if key in shown and shown[key] != v:
+                clash = True
+                break
+            shown[key] = v
+        if not clash:
+            return decimals
+    return 6
+
+
+def format_range(lo_m: float, hi_m: float, *, unit: str | None = None, decimals: int | None = None) -> str:
     """Format '19.3–19.7 km' with enough decimals that distinct ends stay distinct."""
     chosen = _pick_unit(hi_m, unit)
     scale = _UNIT_FORMAT[chosen]
-    for decimals in range(2, 7):
-        a = _fmt_number(lo_m / scale, decimals)
-        b = _fmt_number(hi_m / scale, decimals)
-        if a != b or lo_m == hi_m:
-            break
-    return f"{a}–{b} {chosen}"
+    if decimals is None:
+        decimals = distinct_decimals((lo_m, hi_m), unit=unit)
+    return f"{_fmt_number(lo_m / scale, decimals)}–{_fmt_number(hi_m / scale, decimals)} {chosen}"
 
 
 # --------------------------------------------------------------------------- lexicon
