@@ -37,7 +37,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -303,7 +303,7 @@ def format_range(lo_m: float, hi_m: float, *, unit: str | None = None, decimals:
 # --------------------------------------------------------------------------- lexicon
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Entry:
     id: str
     phrases: tuple[tuple[str, ...], ...]
@@ -323,6 +323,16 @@ class Lexicon:
     comparators: tuple[_Entry, ...]
     vague: tuple[_Entry, ...]
     multipliers: tuple[_Entry, ...]
+
+    @cached_property
+    def prefix(self) -> tuple[_Entry, ...]:
+        """Comparators written before the number ('about', 'within')."""
+        return tuple(c for c in self.comparators if c.data.get("position", "prefix") == "prefix")
+
+    @cached_property
+    def postfix(self) -> tuple[_Entry, ...]:
+        """Comparators written after the unit ('or so', 'or more')."""
+        return tuple(c for c in self.comparators if c.data.get("position") == "postfix")
 
     def comparator(self, entry_id: str) -> _Entry:
         for entry in self.comparators:
@@ -686,13 +696,27 @@ def _phrase_at(tokens: list[_Token], i: int, phrase: tuple[str, ...]) -> bool:
     return all(tokens[i + k].norm == phrase[k] for k in range(len(phrase)))
 
 
-def _longest(tokens: list[_Token], i: int, entries: Iterable[_Entry]) -> tuple[_Entry, int] | None:
-    best: tuple[_Entry, int] | None = None
+_PhraseIndex = dict[str, tuple[tuple[_Entry, tuple[str, ...]], ...]]
+
+
+@lru_cache(maxsize=256)
+def _index(entries: tuple[_Entry, ...]) -> _PhraseIndex:
+    """Phrases by first word, longest first, so matching is a dict lookup per token."""
+    grouped: dict[str, list[tuple[_Entry, tuple[str, ...]]]] = {}
     for entry in entries:
         for phrase in entry.phrases:
-            if _phrase_at(tokens, i, phrase) and (best is None or i + len(phrase) > best[1]):
-                best = (entry, i + len(phrase))
-    return best
+            grouped.setdefault(phrase[0], []).append((entry, phrase))
+    return {k: tuple(sorted(v, key=lambda item: -len(item[1]))) for k, v in grouped.items()}
+
+
+def _longest(tokens: list[_Token], i: int, entries: tuple[_Entry, ...]) -> tuple[_Entry, int] | None:
+    """The entry whose phrase matches the most tokens from ``i`` (None if none does)."""
+    if i >= len(tokens):
+        return None
+    for entry, phrase in _index(entries).get(tokens[i].norm, ()):
+        if _phrase_at(tokens, i, phrase):
+            return entry, i + len(phrase)
+    return None
 
 
 def _unit_at(tokens: list[_Token], i: int, lexicon: Lexicon) -> tuple[_Entry, int] | None:
@@ -794,11 +818,11 @@ def _to_range(bounds: tuple[float, float]) -> Range:
 
 
 def _postfix(tokens: list[_Token], i: int, lexicon: Lexicon) -> tuple[_Entry, int] | None:
-    return _longest(tokens, i, (c for c in lexicon.comparators if c.data.get("position") == "postfix"))
+    return _longest(tokens, i, lexicon.postfix)
 
 
 def _match_at(tokens: list[_Token], i: int, lexicon: Lexicon) -> _Match | None:
-    prefix = _longest(tokens, i, (c for c in lexicon.comparators if c.data.get("position", "prefix") == "prefix"))
+    prefix = _longest(tokens, i, lexicon.prefix)
     comparator: _Entry | None = None
     j = i
     if prefix is not None:
@@ -933,8 +957,8 @@ def parse_claim(text: str, *, lexicon: str | Path | None = None) -> Claim:
     if not isinstance(text, str):
         raise ClaimError(f"a claim must be text, got {type(text).__name__}; write it like {_EXAMPLES}")
     lex = load_lexicon(lexicon)
-    matches = _scan(_tokenize(text), lex) if text.strip() else []
-    tokens = _tokenize(text) if matches else []
+    tokens = _tokenize(text)
+    matches = _scan(tokens, lex)
     if not matches:
         raise ClaimError(
             f"no distance found in {_quote(text)}: write a number or vague quantity with a unit, "
