@@ -521,7 +521,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
 
 _DASHES = "-‐‑‒–—―−"
 _TOKEN_RE = re.compile(
-    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d])|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?|\.\d+)"
+    r"(?P<num>\d+/\d+(?![\d/])|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d])|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?|\.\d+)"
     r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*)"
     r"|(?P<sym><=|>=|[" + _DASHES + r"<>≤≥~≈+/²])"
 )
@@ -561,8 +561,26 @@ _TENS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
     "seventy": 70, "eighty": 80, "ninety": 90,
 }
-_SCALES = {"hundred": 100, "thousand": 1000}
+_SCALES = {"hundred": 100, "thousand": 1000, "dozen": 12}  # after digits: "1.5 thousand", "2 dozen"
 _ARTICLES = ("a", "an")
+_NUMBER_WORDS = set(_SMALL) | set(_TENS) | {"hundred", "thousand", "dozen", "and"}
+
+
+def _and_a_half(tokens: list[_Token], j: int) -> int | None:
+    """Index after 'and a half' (hyphens allowed) starting at ``j``, else None."""
+    words = []
+    k = j
+    while k < len(tokens) and len(words) < 3:
+        if tokens[k].norm == "-" and words:
+            k += 1
+            continue
+        if tokens[k].kind != "word":
+            return None
+        words.append(tokens[k].norm)
+        k += 1
+    if len(words) == 3 and words[0] == "and" and words[1] in _ARTICLES and words[2] == "half":
+        return k
+    return None
 
 
 @dataclass(frozen=True)
@@ -573,7 +591,12 @@ class _Num:
 
 
 def _digits_value(token: str) -> tuple[float, float]:
-    """Value and half-unit of a digit token ('1,500' -> 1500, 0.5; '1.5' -> 1.5, 0.05)."""
+    """Value and half-unit of a digit token ('1,500' -> 1500, 0.5; '1.5' -> 1.5, 0.05; '1/2' -> 0.5, 0.05)."""
+    if "/" in token:
+        numerator, denominator = (int(part) for part in token.split("/"))
+        if denominator == 0:
+            raise ValueError("zero denominator")
+        return numerator / denominator, 0.05
     if re.fullmatch(r"\d+,\d{1,2}", token):  # decimal comma, e.g. "1,5 km"
         token = token.replace(",", ".")
     else:
@@ -600,6 +623,8 @@ def _parse_words(tokens: list[_Token], i: int) -> _Num | None:
         seen = True
         j += 1
     while j < n:
+        if seen and tokens[j].norm == "-" and _word_at(tokens, j + 1) in _NUMBER_WORDS:
+            j += 1  # "one-hundred", "one-and-a-half"
         word = _word_at(tokens, j)
         if word is None:
             break
@@ -626,12 +651,13 @@ def _parse_words(tokens: list[_Token], i: int) -> _Num | None:
             j += 1
             break
         elif word == "and" and seen:
-            nxt = _word_at(tokens, j + 1)
-            if nxt in _ARTICLES and _word_at(tokens, j + 2) == "half":
+            half_end = _and_a_half(tokens, j)
+            if half_end is not None:
                 current += 0.5  # "two and a half"
                 half_unit = 0.05
-                j += 3
+                j = half_end
                 break
+            nxt = _word_at(tokens, j + 1)
             if (total or current >= 100) and not current % 100 and (nxt in _SMALL or nxt in _TENS):
                 j += 1  # "one hundred and twenty"
                 continue
@@ -653,10 +679,16 @@ def _parse_number(tokens: list[_Token], i: int, lexicon: Lexicon) -> _Num | None
     if tok.kind == "num":
         value, half_unit = _digits_value(tok.norm)
         j = i + 1
+        if "/" not in tok.norm and "." not in tok.norm and j < len(tokens) and "/" in tokens[j].norm:
+            fraction, half_unit = _digits_value(tokens[j].norm)  # "1 1/2 miles"
+            if fraction < 1:
+                value += fraction
+                j += 1
         scale = _word_at(tokens, j)
         if scale in _SCALES:
             value *= _SCALES[scale]
-            half_unit *= _SCALES[scale]
+            if "." in tok.norm:  # "1.5 thousand": the last stated digit is the hundreds
+                half_unit *= _SCALES[scale]
             j += 1
         return _Num(value, half_unit, j)
     word = tok.norm if tok.kind == "word" else None
@@ -731,8 +763,6 @@ def _unit_at(tokens: list[_Token], i: int, lexicon: Lexicon) -> tuple[_Entry, in
     if end < len(tokens) and tokens[end].start == tokens[end - 1].end and tokens[end].norm in ("2", "²"):
         return None
     if end < len(tokens) and tokens[end].norm in ("/", "²", "per"):
-        return None
-    if i > 0 and tokens[i - 1].norm in ("square", "sq", "cubic"):
         return None
     return entry, end
 
@@ -863,6 +893,14 @@ def _match_at(tokens: list[_Token], i: int, lexicon: Lexicon) -> _Match | None:
     unit = unit1[0]
     metres = float(unit.data["metres"])
     end = unit1[1]
+    half_unit = first.half_unit
+    if first.vague is None:
+        half_end = _and_a_half(tokens, end)
+        if half_end is not None and first.strict[0] == int(first.strict[0]):
+            value = first.strict[0] + 0.5  # "a mile and a half"
+            first = _Quantity((value, value), (value, value), 0.05, None, (), first.end)
+            half_unit = 0.05
+            end = half_end
     if plus:
         comparator = next(
             (c for c in lexicon.comparators if c.data.get("kind") == "lower" and c.data.get("position") == "postfix"),
@@ -870,7 +908,7 @@ def _match_at(tokens: list[_Token], i: int, lexicon: Lexicon) -> _Match | None:
         ) or next(c for c in lexicon.comparators if c.data.get("kind") == "lower")
     core_s = (first.strict[0] * metres, first.strict[1] * metres)
     core_l = (first.lenient[0] * metres, first.lenient[1] * metres)
-    return _finish(tokens, i, end, core_s, core_l, first.half_unit * metres, comparator, first.vague, first.entries, unit, lexicon)
+    return _finish(tokens, i, end, core_s, core_l, half_unit * metres, comparator, first.vague, first.entries, unit, lexicon)
 
 
 def _finish(tokens, start, end, core_s, core_l, half_unit_m, comparator, vague_rule, vague_entries, unit, lexicon):
@@ -891,6 +929,9 @@ def _finish(tokens, start, end, core_s, core_l, half_unit_m, comparator, vague_r
         lenient_params = (comparator.data["lenient"]["rel"], comparator.data["lenient"].get("rounding", False))
         rule = comparator.id if vague_rule is None else f"{comparator.id}+{vague_rule}"
         entries = (comparator, *vague_entries)
+    if vague_rule is not None and kind in ("upper", "lower", "range"):
+        # a vague quantity's lexicon ranges already are its readings: no extra rounding slack
+        strict_params = lenient_params = (0.0, False)
     strict = _to_range(_apply(kind, core_s, half_unit_m, *strict_params))
     lenient = _to_range(_apply(kind, core_l, half_unit_m, *lenient_params))
     return _Match(start, end, strict, lenient, rule, entries, unit)

@@ -70,6 +70,15 @@ CASES = [
     ("a quarter of a mile", "bare-number", (0.225 * MI, 0.275 * MI), (0.225 * MI, 0.275 * MI)),
     ("a kilometre away", "bare-number", (500, 1_500), (500, 1_500)),
     ("half a dozen miles", "bare-number", (5.5 * MI, 6.5 * MI), (5.4 * MI, 6.6 * MI)),
+    ("one-and-a-half km", "bare-number", (1_425, 1_575), (1_350, 1_650)),
+    ("one and a half kilometres", "bare-number", (1_425, 1_575), (1_350, 1_650)),
+    ("a mile and a half", "bare-number", (1.425 * MI, 1.575 * MI), (1.35 * MI, 1.65 * MI)),
+    ("1 1/2 miles", "bare-number", (1.425 * MI, 1.575 * MI), (1.35 * MI, 1.65 * MI)),
+    ("1/2 mile", "bare-number", (0.45 * MI, 0.55 * MI), (0.45 * MI, 0.55 * MI)),
+    ("3 klicks", "bare-number", (2_500, 3_500), (2_500, 3_500)),
+    ("at least 2 dozen km", "at-least", (24_000, OPEN), (22_800, OPEN)),
+    ("1.5 thousand feet", "bare-number", (1_425 * FT, 1_575 * FT), (1_350 * FT, 1_650 * FT)),
+    ("approx. 40 km", "approx", (36_000, 44_000), (30_000, 50_000)),
     # upper bounds
     ("within 5 km", "at-most", (0, 5_000), (0, 5_250)),
     ("less than 10 km", "at-most", (0, 10_000), (0, 10_500)),
@@ -135,8 +144,11 @@ CASES = [
     ("several hundred metres", "several*hundred", (300, 700), (300, 900)),
     ("a few dozen km", "a-few*dozen", (36_000, 60_000), (24_000, 72_000)),
     ("a couple of hundred yards", "a-couple*hundred", (200 * YD, 300 * YD), (200 * YD, 400 * YD)),
-    ("more than a few km", "at-least+a-few", (3_000, OPEN), (1_900, OPEN)),
-    ("less than a few km", "at-most+a-few", (0, 5_000), (0, 6_300)),
+    ("more than a few km", "at-least+a-few", (3_000, OPEN), (2_000, OPEN)),
+    ("less than a few km", "at-most+a-few", (0, 5_000), (0, 6_000)),
+    ("dozens of kilometres or more", "or-more+dozens", (24_000, OPEN), (20_000, OPEN)),
+    ("upwards of a few hundred metres", "at-least+a-few*hundred", (300, OPEN), (200, OPEN)),
+    ("a few km or so", "or-so+a-few", (2_700, 5_500), (1_500, 7_500)),
     # inside sentences
     (
         "the scene of the alleged incident is located dozens of kilometers from the nearest "
@@ -233,6 +245,8 @@ def test_to_dict_is_json_ready():
         "50 km per hour",
         "5 km²",
         "10 square km",
+        "ten square kilometres",
+        "1/0 km",
         "between and km",
         "December 2020",
         "dozens",
