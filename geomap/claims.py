@@ -41,6 +41,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
+from geomap._version import __version__
 from geomap.errors import ClaimError, FileFormatError
 
 __all__ = [
@@ -211,7 +212,11 @@ class Claim:
         return f"strictly {self.strict.describe(unit)}, leniently {self.lenient.describe(unit)}"
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (metres; null for open ends)."""
+        """A JSON-ready dict (metres; null for open ends).
+
+        ``deciding_readings`` records the verdict rule: a claim is supported
+        only under the strict reading, contradicted only under the lenient one.
+        """
         return {
             "text": self.text,
             "matched_text": self.matched_text,
@@ -224,8 +229,11 @@ class Claim:
             "min_m": self.min_m,
             "max_m": self.max_m,
             "readings": self.describe_readings(),
+            "min_max_reading": "strict",
+            "deciding_readings": {"supported": "strict", "contradicted": "lenient"},
             "lexicon": self.lexicon,
             "notes": list(self.notes),
+            "geomap_version": __version__,
         }
 
 
