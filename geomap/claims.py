@@ -722,8 +722,9 @@ def _parse_number(tokens: list[_Token], i: int, lexicon: Lexicon) -> _Num | None
     parsed = _parse_words(tokens, i)
     if parsed is not None:
         return parsed
-    if word in _ARTICLES and _unit_at(tokens, i + 1, lexicon) is not None:
-        return _Num(1.0, 0.5, i + 1)  # "about a mile", "within a kilometre"
+    if word in _ARTICLES and i + 1 < len(tokens) and len(tokens[i + 1].norm) > 1:
+        if _unit_at(tokens, i + 1, lexicon) is not None:
+            return _Num(1.0, 0.5, i + 1)  # "about a mile", "within a kilometre" (not the "a m" of "a.m.")
     return None
 
 

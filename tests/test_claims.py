@@ -164,6 +164,7 @@ CASES = [
         (76_000, OPEN),
     ),
     ("a village 8 km from the line of contact", "bare-number", (7_500, 8_500), (7_200, 8_800)),
+    ("At 5 a.m. the village 10 km from the line was shelled", "bare-number", (9_500, 10_500), (9_000, 11_000)),
     ("In December 2020 the site was about 30 miles away", "approx", (27 * MI, 33 * MI), (22.5 * MI, 37.5 * MI)),
     ("The strike hit 5 km (3 miles) from the front", "bare-number", (4_500, 5_500), (4_500, 5_500)),
 ]
