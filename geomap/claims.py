@@ -867,6 +867,8 @@ def _match_at(tokens: list[_Token], i: int, lexicon: Lexicon) -> _Match | None:
     if prefix is not None:
         comparator, j = prefix
     first = _parse_quantity(tokens, j, lexicon)
+    if first is None and comparator is not None and _word_at(tokens, j) in ("the", "a", "an"):
+        first = _parse_quantity(tokens, j + 1, lexicon)  # "within the 15-km zone", "within a 5 km radius"
     if first is None:
         return None
     k = first.end

@@ -88,6 +88,8 @@ CASES = [
     ("up to 40 km", "at-most", (0, 40_000), (0, 42_000)),
     ("within a mile", "at-most", (0, MI), (0, 1.05 * MI)),
     ("not more than 7 km", "at-most", (0, 7_000), (0, 7_350)),
+    ("within the 15-km zone", "at-most", (0, 15_000), (0, 15_750)),
+    ("within a 5 km radius", "at-most", (0, 5_000), (0, 5_250)),
     ("5 km or less", "or-less", (0, 5_000), (0, 5_250)),
     # lower bounds
     ("more than 80 km", "at-least", (80_000, OPEN), (76_000, OPEN)),
