@@ -546,3 +546,41 @@ def test_strict_inside_lenient_and_ordered(number, prefix):
 
 def test_claim_error_is_a_geomap_error():
     assert issubclass(ClaimError, GeomapError)
+
+
+# ----------------------------------------------------------------- every lexicon phrase is reachable
+
+_RAW = json.loads(default_lexicon_path().read_text(encoding="utf-8"))
+_UNIT_NAMES = [(u["id"], name) for u in _RAW["units"] for name in u["names"]]
+_PREFIX = [(c["id"], p) for c in _RAW["comparators"] if c.get("position", "prefix") == "prefix" for p in c["phrases"]]
+_POSTFIX = [(c["id"], p) for c in _RAW["comparators"] if c.get("position") == "postfix" for p in c["phrases"]]
+_VAGUE = [(v["id"], p) for v in _RAW["vague"] for p in v["phrases"]]
+
+
+@pytest.mark.parametrize(("unit_id", "name"), _UNIT_NAMES)
+def test_every_unit_name(unit_id, name):
+    factor = next(u["metres"] for u in _RAW["units"] if u["id"] == unit_id)
+    for text in (f"within 10 {name}", f"within 10{name}", f"within 10-{name}", f"within 10 {name.upper()}"):
+        claim = parse_claim(text)
+        assert claim.unit == unit_id, text
+        assert math.isclose(claim.strict.max_m, 10 * factor), text
+
+
+@pytest.mark.parametrize(("entry_id", "phrase"), _PREFIX)
+def test_every_prefix_comparator_phrase(entry_id, phrase):
+    text = f"{phrase} 10 to 20 km" if entry_id == "range" else f"{phrase} 10 km"
+    assert parse_claim(text).rule == entry_id
+
+
+@pytest.mark.parametrize(("entry_id", "phrase"), _POSTFIX)
+def test_every_postfix_comparator_phrase(entry_id, phrase):
+    assert parse_claim(f"10 km {phrase}").rule == entry_id
+
+
+@pytest.mark.parametrize(("entry_id", "phrase"), _VAGUE)
+def test_every_vague_phrase(entry_id, phrase):
+    claim = parse_claim(f"{phrase} kilometres")
+    assert claim.rule == entry_id
+    entry = next(v for v in _RAW["vague"] if v["id"] == entry_id)
+    assert claim.strict.min_m == entry["strict"]["min"] * 1000
+    assert claim.lenient.min_m == entry["lenient"]["min"] * 1000

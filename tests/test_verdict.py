@@ -208,3 +208,28 @@ def test_narrowing_the_interval_keeps_a_decided_verdict(case, a, b):
     narrower = judge(claim, (x, y))
     if v.verdict in ("supported", "contradicted"):
         assert narrower.verdict == v.verdict
+
+
+# ----------------------------------------------------------------- number formatting in sentences
+
+from geomap.claims import distinct_decimals, format_length, format_range  # noqa: E402
+
+
+def test_format_length_and_range():
+    assert format_length(19_300.0) == "19.3 km"
+    assert format_length(850.0) == "850 m"
+    assert format_length(1_609.344, unit="mi") == "1 mi"
+    assert format_length(2_500_000.0) == "2,500 km"
+    assert format_range(19_300.0, 19_700.0) == "19.3–19.7 km"
+    assert format_range(19_999.0, 19_999.6) == "19.999–20 km"  # alone: ordinary rounding
+
+
+def test_distinct_decimals_never_merges_different_values():
+    assert distinct_decimals((19_999.0, 19_999.6), avoid_m=(20_000.0,)) == 4
+    assert distinct_decimals((19_300.0, 19_700.0), avoid_m=(20_000.0, 24_000.0)) == 2
+
+
+def test_imperial_claim_sentence_gives_metric_too():
+    v = judge(parse_claim("within 10 nautical miles"), (18_000.0, 19_000.0))
+    assert v.verdict == "inconclusive"
+    assert "nmi (18–19 km)" in v.sentence
