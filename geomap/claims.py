@@ -61,6 +61,8 @@ LEXICON_SCHEMA = "geomap-claims-lexicon/1"
 _EXAMPLES = "'within 5 km', 'about 30 miles', 'between 10 and 20 km', 'dozens of kilometres'"
 _KINDS = {"approx", "below", "above", "upper", "lower", "range"}
 _MAX_TEXT_IN_MESSAGE = 80
+#: longest text parse_claim reads (a claim is a sentence or a paragraph, not a document)
+MAX_CLAIM_CHARS = 20_000
 
 
 # --------------------------------------------------------------------------- values
@@ -1009,6 +1011,11 @@ def parse_claim(text: str, *, lexicon: str | Path | None = None) -> Claim:
     if not isinstance(text, str):
         raise ClaimError(f"a claim must be text, got {type(text).__name__}; write it like {_EXAMPLES}")
     lex = load_lexicon(lexicon)
+    if len(text) > MAX_CLAIM_CHARS:
+        raise ClaimError(
+            f"the claim text is {len(text):,} characters long (limit {MAX_CLAIM_CHARS:,}): "
+            f"pass the sentence that holds the distance, e.g. {_EXAMPLES}"
+        )
     tokens = _tokenize(text)
     matches = _scan(tokens, lex)
     if not matches:

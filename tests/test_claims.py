@@ -277,6 +277,11 @@ def test_non_text_raises_claim_error():
         parse_claim(None)  # type: ignore[arg-type]
 
 
+def test_over_long_text_is_refused():
+    with pytest.raises(ClaimError, match="characters long"):
+        parse_claim("x " * 20_000 + "5 km")
+
+
 def test_long_text_is_truncated_in_the_message():
     with pytest.raises(ClaimError) as info:
         parse_claim("word " * 200)
