@@ -37,10 +37,11 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
+from geomap._version import __version__
 from geomap.errors import ClaimError, FileFormatError
 
 __all__ = [
@@ -52,12 +53,16 @@ __all__ = [
     "load_lexicon",
     "default_lexicon_path",
     "format_length",
+    "format_range",
+    "distinct_decimals",
 ]
 
 LEXICON_SCHEMA = "geomap-claims-lexicon/1"
 _EXAMPLES = "'within 5 km', 'about 30 miles', 'between 10 and 20 km', 'dozens of kilometres'"
 _KINDS = {"approx", "below", "above", "upper", "lower", "range"}
 _MAX_TEXT_IN_MESSAGE = 80
+#: longest text parse_claim reads (a claim is a sentence or a paragraph, not a document)
+MAX_CLAIM_CHARS = 20_000
 
 
 # --------------------------------------------------------------------------- values
@@ -209,7 +214,11 @@ class Claim:
         return f"strictly {self.strict.describe(unit)}, leniently {self.lenient.describe(unit)}"
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (metres; null for open ends)."""
+        """A JSON-ready dict (metres; null for open ends).
+
+        ``deciding_readings`` records the verdict rule: a claim is supported
+        only under the strict reading, contradicted only under the lenient one.
+        """
         return {
             "text": self.text,
             "matched_text": self.matched_text,
@@ -222,8 +231,11 @@ class Claim:
             "min_m": self.min_m,
             "max_m": self.max_m,
             "readings": self.describe_readings(),
+            "min_max_reading": "strict",
+            "deciding_readings": {"supported": "strict", "contradicted": "lenient"},
             "lexicon": self.lexicon,
             "notes": list(self.notes),
+            "geomap_version": __version__,
         }
 
 
@@ -261,22 +273,47 @@ def format_length(value_m: float, *, unit: str | None = None, decimals: int | No
     return f"{_fmt_number(shown, decimals)} {chosen}"
 
 
-def format_range(lo_m: float, hi_m: float, *, unit: str | None = None) -> str:
+def distinct_decimals(values_m: Iterable[float], *, unit: str | None = None, avoid_m: Iterable[float] = ()) -> int:
+    """Fewest decimals (2-6) that keep different values different once formatted.
+
+    Every pair of unequal numbers among ``values_m`` and ``avoid_m`` (metres)
+    must print differently in the unit :func:`format_length` would choose, so
+    a sentence never says "19.999–20 km, below the minimum of 20 km".
+    """
+    values = [v for v in values_m if math.isfinite(v)]
+    others = [v for v in avoid_m if v is not None and math.isfinite(v)]
+    if not values:
+        return 2
+    chosen = _pick_unit(max(values), unit)
+    scale = _UNIT_FORMAT[chosen]
+    pool = values + others
+    for decimals in range(2, 7):
+        shown = {}
+        clash = False
+        for v in pool:
+            key = _fmt_number(v / scale, decimals)
+            if key in shown and shown[key] != v:
+                clash = True
+                break
+            shown[key] = v
+        if not clash:
+            return decimals
+    return 6
+
+
+def format_range(lo_m: float, hi_m: float, *, unit: str | None = None, decimals: int | None = None) -> str:
     """Format '19.3–19.7 km' with enough decimals that distinct ends stay distinct."""
     chosen = _pick_unit(hi_m, unit)
     scale = _UNIT_FORMAT[chosen]
-    for decimals in range(2, 7):
-        a = _fmt_number(lo_m / scale, decimals)
-        b = _fmt_number(hi_m / scale, decimals)
-        if a != b or lo_m == hi_m:
-            break
-    return f"{a}–{b} {chosen}"
+    if decimals is None:
+        decimals = distinct_decimals((lo_m, hi_m), unit=unit)
+    return f"{_fmt_number(lo_m / scale, decimals)}–{_fmt_number(hi_m / scale, decimals)} {chosen}"
 
 
 # --------------------------------------------------------------------------- lexicon
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Entry:
     id: str
     phrases: tuple[tuple[str, ...], ...]
@@ -296,6 +333,16 @@ class Lexicon:
     comparators: tuple[_Entry, ...]
     vague: tuple[_Entry, ...]
     multipliers: tuple[_Entry, ...]
+
+    @cached_property
+    def prefix(self) -> tuple[_Entry, ...]:
+        """Comparators written before the number ('about', 'within')."""
+        return tuple(c for c in self.comparators if c.data.get("position", "prefix") == "prefix")
+
+    @cached_property
+    def postfix(self) -> tuple[_Entry, ...]:
+        """Comparators written after the unit ('or so', 'or more')."""
+        return tuple(c for c in self.comparators if c.data.get("position") == "postfix")
 
     def comparator(self, entry_id: str) -> _Entry:
         for entry in self.comparators:
@@ -484,7 +531,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
 
 _DASHES = "-‐‑‒–—―−"
 _TOKEN_RE = re.compile(
-    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d])|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?|\.\d+)"
+    r"(?P<num>\d+/\d+(?![\d/])|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d])|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?|\.\d+)"
     r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*)"
     r"|(?P<sym><=|>=|[" + _DASHES + r"<>≤≥~≈+/²])"
 )
@@ -524,8 +571,26 @@ _TENS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
     "seventy": 70, "eighty": 80, "ninety": 90,
 }
-_SCALES = {"hundred": 100, "thousand": 1000}
+_SCALES = {"hundred": 100, "thousand": 1000, "dozen": 12}  # after digits: "1.5 thousand", "2 dozen"
 _ARTICLES = ("a", "an")
+_NUMBER_WORDS = set(_SMALL) | set(_TENS) | {"hundred", "thousand", "dozen", "and"}
+
+
+def _and_a_half(tokens: list[_Token], j: int) -> int | None:
+    """Index after 'and a half' (hyphens allowed) starting at ``j``, else None."""
+    words = []
+    k = j
+    while k < len(tokens) and len(words) < 3:
+        if tokens[k].norm == "-" and words:
+            k += 1
+            continue
+        if tokens[k].kind != "word":
+            return None
+        words.append(tokens[k].norm)
+        k += 1
+    if len(words) == 3 and words[0] == "and" and words[1] in _ARTICLES and words[2] == "half":
+        return k
+    return None
 
 
 @dataclass(frozen=True)
@@ -536,7 +601,12 @@ class _Num:
 
 
 def _digits_value(token: str) -> tuple[float, float]:
-    """Value and half-unit of a digit token ('1,500' -> 1500, 0.5; '1.5' -> 1.5, 0.05)."""
+    """Value and half-unit of a digit token ('1,500' -> 1500, 0.5; '1.5' -> 1.5, 0.05; '1/2' -> 0.5, 0.05)."""
+    if "/" in token:
+        numerator, denominator = (int(part) for part in token.split("/"))
+        if denominator == 0:
+            raise ValueError("zero denominator")
+        return numerator / denominator, 0.05
     if re.fullmatch(r"\d+,\d{1,2}", token):  # decimal comma, e.g. "1,5 km"
         token = token.replace(",", ".")
     else:
@@ -563,6 +633,8 @@ def _parse_words(tokens: list[_Token], i: int) -> _Num | None:
         seen = True
         j += 1
     while j < n:
+        if seen and tokens[j].norm == "-" and _word_at(tokens, j + 1) in _NUMBER_WORDS:
+            j += 1  # "one-hundred", "one-and-a-half"
         word = _word_at(tokens, j)
         if word is None:
             break
@@ -589,12 +661,13 @@ def _parse_words(tokens: list[_Token], i: int) -> _Num | None:
             j += 1
             break
         elif word == "and" and seen:
-            nxt = _word_at(tokens, j + 1)
-            if nxt in _ARTICLES and _word_at(tokens, j + 2) == "half":
+            half_end = _and_a_half(tokens, j)
+            if half_end is not None:
                 current += 0.5  # "two and a half"
                 half_unit = 0.05
-                j += 3
+                j = half_end
                 break
+            nxt = _word_at(tokens, j + 1)
             if (total or current >= 100) and not current % 100 and (nxt in _SMALL or nxt in _TENS):
                 j += 1  # "one hundred and twenty"
                 continue
@@ -616,10 +689,16 @@ def _parse_number(tokens: list[_Token], i: int, lexicon: Lexicon) -> _Num | None
     if tok.kind == "num":
         value, half_unit = _digits_value(tok.norm)
         j = i + 1
+        if "/" not in tok.norm and "." not in tok.norm and j < len(tokens) and "/" in tokens[j].norm:
+            fraction, half_unit = _digits_value(tokens[j].norm)  # "1 1/2 miles"
+            if fraction < 1:
+                value += fraction
+                j += 1
         scale = _word_at(tokens, j)
         if scale in _SCALES:
             value *= _SCALES[scale]
-            half_unit *= _SCALES[scale]
+            if "." in tok.norm:  # "1.5 thousand": the last stated digit is the hundreds
+                half_unit *= _SCALES[scale]
             j += 1
         return _Num(value, half_unit, j)
     word = tok.norm if tok.kind == "word" else None
@@ -645,8 +724,9 @@ def _parse_number(tokens: list[_Token], i: int, lexicon: Lexicon) -> _Num | None
     parsed = _parse_words(tokens, i)
     if parsed is not None:
         return parsed
-    if word in _ARTICLES and _unit_at(tokens, i + 1, lexicon) is not None:
-        return _Num(1.0, 0.5, i + 1)  # "about a mile", "within a kilometre"
+    if word in _ARTICLES and i + 1 < len(tokens) and len(tokens[i + 1].norm) > 1:
+        if _unit_at(tokens, i + 1, lexicon) is not None:
+            return _Num(1.0, 0.5, i + 1)  # "about a mile", "within a kilometre" (not the "a m" of "a.m.")
     return None
 
 
@@ -659,13 +739,27 @@ def _phrase_at(tokens: list[_Token], i: int, phrase: tuple[str, ...]) -> bool:
     return all(tokens[i + k].norm == phrase[k] for k in range(len(phrase)))
 
 
-def _longest(tokens: list[_Token], i: int, entries: Iterable[_Entry]) -> tuple[_Entry, int] | None:
-    best: tuple[_Entry, int] | None = None
+_PhraseIndex = dict[str, tuple[tuple[_Entry, tuple[str, ...]], ...]]
+
+
+@lru_cache(maxsize=256)
+def _index(entries: tuple[_Entry, ...]) -> _PhraseIndex:
+    """Phrases by first word, longest first, so matching is a dict lookup per token."""
+    grouped: dict[str, list[tuple[_Entry, tuple[str, ...]]]] = {}
     for entry in entries:
         for phrase in entry.phrases:
-            if _phrase_at(tokens, i, phrase) and (best is None or i + len(phrase) > best[1]):
-                best = (entry, i + len(phrase))
-    return best
+            grouped.setdefault(phrase[0], []).append((entry, phrase))
+    return {k: tuple(sorted(v, key=lambda item: -len(item[1]))) for k, v in grouped.items()}
+
+
+def _longest(tokens: list[_Token], i: int, entries: tuple[_Entry, ...]) -> tuple[_Entry, int] | None:
+    """The entry whose phrase matches the most tokens from ``i`` (None if none does)."""
+    if i >= len(tokens):
+        return None
+    for entry, phrase in _index(entries).get(tokens[i].norm, ()):
+        if _phrase_at(tokens, i, phrase):
+            return entry, i + len(phrase)
+    return None
 
 
 def _unit_at(tokens: list[_Token], i: int, lexicon: Lexicon) -> tuple[_Entry, int] | None:
@@ -680,8 +774,6 @@ def _unit_at(tokens: list[_Token], i: int, lexicon: Lexicon) -> tuple[_Entry, in
     if end < len(tokens) and tokens[end].start == tokens[end - 1].end and tokens[end].norm in ("2", "²"):
         return None
     if end < len(tokens) and tokens[end].norm in ("/", "²", "per"):
-        return None
-    if i > 0 and tokens[i - 1].norm in ("square", "sq", "cubic"):
         return None
     return entry, end
 
@@ -767,16 +859,18 @@ def _to_range(bounds: tuple[float, float]) -> Range:
 
 
 def _postfix(tokens: list[_Token], i: int, lexicon: Lexicon) -> tuple[_Entry, int] | None:
-    return _longest(tokens, i, (c for c in lexicon.comparators if c.data.get("position") == "postfix"))
+    return _longest(tokens, i, lexicon.postfix)
 
 
 def _match_at(tokens: list[_Token], i: int, lexicon: Lexicon) -> _Match | None:
-    prefix = _longest(tokens, i, (c for c in lexicon.comparators if c.data.get("position", "prefix") == "prefix"))
+    prefix = _longest(tokens, i, lexicon.prefix)
     comparator: _Entry | None = None
     j = i
     if prefix is not None:
         comparator, j = prefix
     first = _parse_quantity(tokens, j, lexicon)
+    if first is None and comparator is not None and _word_at(tokens, j) in ("the", "a", "an"):
+        first = _parse_quantity(tokens, j + 1, lexicon)  # "within the 15-km zone", "within a 5 km radius"
     if first is None:
         return None
     k = first.end
@@ -812,6 +906,14 @@ def _match_at(tokens: list[_Token], i: int, lexicon: Lexicon) -> _Match | None:
     unit = unit1[0]
     metres = float(unit.data["metres"])
     end = unit1[1]
+    half_unit = first.half_unit
+    if first.vague is None:
+        half_end = _and_a_half(tokens, end)
+        if half_end is not None and first.strict[0] == int(first.strict[0]):
+            value = first.strict[0] + 0.5  # "a mile and a half"
+            first = _Quantity((value, value), (value, value), 0.05, None, (), first.end)
+            half_unit = 0.05
+            end = half_end
     if plus:
         comparator = next(
             (c for c in lexicon.comparators if c.data.get("kind") == "lower" and c.data.get("position") == "postfix"),
@@ -819,7 +921,7 @@ def _match_at(tokens: list[_Token], i: int, lexicon: Lexicon) -> _Match | None:
         ) or next(c for c in lexicon.comparators if c.data.get("kind") == "lower")
     core_s = (first.strict[0] * metres, first.strict[1] * metres)
     core_l = (first.lenient[0] * metres, first.lenient[1] * metres)
-    return _finish(tokens, i, end, core_s, core_l, first.half_unit * metres, comparator, first.vague, first.entries, unit, lexicon)
+    return _finish(tokens, i, end, core_s, core_l, half_unit * metres, comparator, first.vague, first.entries, unit, lexicon)
 
 
 def _finish(tokens, start, end, core_s, core_l, half_unit_m, comparator, vague_rule, vague_entries, unit, lexicon):
@@ -840,6 +942,9 @@ def _finish(tokens, start, end, core_s, core_l, half_unit_m, comparator, vague_r
         lenient_params = (comparator.data["lenient"]["rel"], comparator.data["lenient"].get("rounding", False))
         rule = comparator.id if vague_rule is None else f"{comparator.id}+{vague_rule}"
         entries = (comparator, *vague_entries)
+    if vague_rule is not None and kind in ("upper", "lower", "range"):
+        # a vague quantity's lexicon ranges already are its readings: no extra rounding slack
+        strict_params = lenient_params = (0.0, False)
     strict = _to_range(_apply(kind, core_s, half_unit_m, *strict_params))
     lenient = _to_range(_apply(kind, core_l, half_unit_m, *lenient_params))
     return _Match(start, end, strict, lenient, rule, entries, unit)
@@ -906,8 +1011,13 @@ def parse_claim(text: str, *, lexicon: str | Path | None = None) -> Claim:
     if not isinstance(text, str):
         raise ClaimError(f"a claim must be text, got {type(text).__name__}; write it like {_EXAMPLES}")
     lex = load_lexicon(lexicon)
-    matches = _scan(_tokenize(text), lex) if text.strip() else []
-    tokens = _tokenize(text) if matches else []
+    if len(text) > MAX_CLAIM_CHARS:
+        raise ClaimError(
+            f"the claim text is {len(text):,} characters long (limit {MAX_CLAIM_CHARS:,}): "
+            f"pass the sentence that holds the distance, e.g. {_EXAMPLES}"
+        )
+    tokens = _tokenize(text)
+    matches = _scan(tokens, lex)
     if not matches:
         raise ClaimError(
             f"no distance found in {_quote(text)}: write a number or vague quantity with a unit, "

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from geomap._version import __version__
-from geomap.claims import Claim, Range, format_length, format_range
+from geomap.claims import Claim, Range, distinct_decimals, format_length, format_range
 from geomap.errors import InputError
 
 __all__ = ["Verdict", "judge", "EXIT_CODES", "RULE"]
@@ -156,10 +156,13 @@ def _check_interval(distance_interval_m: Any) -> tuple[float, float]:
     return lo, hi
 
 
-def _distance_text(lo: float, hi: float, unit: str | None) -> str:
-    shown = format_length(lo, unit=unit) if lo == hi else format_range(lo, hi, unit=unit)
+def _distance_text(lo: float, hi: float, unit: str | None, bounds: list[float]) -> str:
+    """The interval in the claim's unit (plus km/m for imperial units), distinct from ``bounds``."""
+    d = distinct_decimals((lo, hi), unit=unit, avoid_m=bounds)
+    shown = format_length(lo, unit=unit, decimals=d) if lo == hi else format_range(lo, hi, unit=unit, decimals=d)
     if unit in ("mi", "nmi", "ft", "yd"):
-        metric = format_length(lo) if lo == hi else format_range(lo, hi)
+        dm = distinct_decimals((lo, hi), avoid_m=bounds)
+        metric = format_length(lo, decimals=dm) if lo == hi else format_range(lo, hi, decimals=dm)
         shown = f"{shown} ({metric})"
     return shown
 
@@ -203,7 +206,8 @@ def judge(
     per_reading = {"strict": _outcome(strict, lo, hi), "lenient": _outcome(lenient, lo, hi)}
     margins = {"strict": _clearances(strict, lo, hi), "lenient": _clearances(lenient, lo, hi)}
     unit = claim.unit
-    distance = _distance_text(lo, hi, unit)
+    bounds = [b for r in (strict, lenient) for b in (r.min_m, r.max_m) if b is not None]
+    distance = _distance_text(lo, hi, unit, bounds)
     label = claim.matched_text or claim.text
     subject = f"The claim '{label}'" if label else "The claimed range"
     readings = claim.describe_readings()

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import click
 
-from geomap._version import __version__
 from geomap.claims import Claim, claim_from_bounds, parse_claim
 from geomap.cli import configure_logging
 
@@ -186,10 +185,7 @@ def claim(text, min_km, max_km, lexicon, fmt, output, verbose, quiet):
         raise click.UsageError("give a claim TEXT (e.g. 'within 5 km') or --min-km/--max-km")
     parsed = claim_from_options(text, min_km, max_km, lexicon)
     if fmt == "json":
-        payload = parsed.to_dict()
-        payload["geomap_version"] = __version__
-        payload["min_max_reading"] = "strict"
-        rendered = json.dumps(payload, sort_keys=True, indent=2, ensure_ascii=False)
+        rendered = json.dumps(parsed.to_dict(), sort_keys=True, indent=2, ensure_ascii=False)
     else:
         rendered = _table(parsed)
     if output is None:
