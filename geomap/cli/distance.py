@@ -5,7 +5,14 @@ from __future__ import annotations
 import click
 
 from geomap.cli import configure_logging
-from geomap.cli.options import at_option, layer_options, output_options, points_file_options, radius_option
+from geomap.cli.options import (
+    at_option,
+    layer_options,
+    output_options,
+    points_file_options,
+    radius_option,
+    resolve_format,
+)
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -41,6 +48,7 @@ def distance(points, at, radius_m, layer, theatre, date, assume_crs, rings, lon_
                          assume_crs=assume_crs)
     spec = jobs.LineSpec(layer=layer, theatre=theatre, date=date, assume_crs=assume_crs, rings=rings)
     kind = inputs.kind()
+    fmt = resolve_format(fmt, output)
     guard_output(output, [points, layer])
     if kind == "FILE":
         _lines, frame, summary = jobs.measure_file(inputs, spec)

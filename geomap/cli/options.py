@@ -93,8 +93,28 @@ def output_options(formats=("table", "json", "csv", "geojson")):
             "-o", "--output", "output", metavar="PATH", default=None, help="Write to PATH (atomically) instead of stdout."
         )(f)
         f = click.option(
-            "--format", "fmt", type=click.Choice(formats), default=formats[0], show_default=True, help="Output format."
+            "--format",
+            "fmt",
+            type=click.Choice(formats),
+            default=None,
+            help=f"Output format [default: from the -o suffix, else {formats[0]}].",
         )(f)
         return f
 
     return deco
+
+
+SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".geojson": "geojson", ".txt": "table", ".md": "table"}
+
+
+def resolve_format(fmt, output, formats=("table", "json", "csv", "geojson")):
+    """The --format given, else the one the -o suffix implies, else the first (table)."""
+    if fmt:
+        return fmt
+    if output and str(output) != "-":
+        from pathlib import Path
+
+        implied = SUFFIX_FORMATS.get(Path(output).suffix.lower())
+        if implied in formats:
+            return implied
+    return formats[0]
