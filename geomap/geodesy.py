@@ -307,6 +307,13 @@ class SegmentIndex:
         db = _point_segment_distance(self.xyz_b[piece_of], s0[node_of], s1[node_of])
         radius = np.zeros(start.size)
         np.maximum.at(radius, node_of, np.maximum(da, db) + self.h_m[piece_of])
+        # A node's pieces form one continuous curve from its axis start to its
+        # axis end only if each piece starts where the previous one ends (no
+        # part or feature boundary inside); only then does the curve's
+        # projection cover the axis, which the axis-based upper bound needs.
+        joined = np.all(self.xyz_b[:-1] == self.xyz_a[1:], axis=1)
+        breaks = np.concatenate([[0], np.cumsum(~joined)])
+        self.node_connected = breaks[stop - 1] - breaks[start] == 0
         self.node_start = start
         self.node_stop = stop
         self.node_left = np.asarray(left, dtype=np.int64)
@@ -418,9 +425,15 @@ class SegmentIndex:
         node = np.zeros(n, dtype=np.int64)
         leaf_rows, leaf_nodes = [], []
         while pr.size:
-            axis = _point_segment_distance(p[rows[pr]], self.cap_a[node], self.cap_b[node])
+            pts = p[rows[pr]]
+            axis = _point_segment_distance(pts, self.cap_a[node], self.cap_b[node])
             lb = axis - self.cap_r[node]
-            np.minimum.at(upper, pr, _geodesic_upper_bound(axis + self.cap_r[node]))
+            # Upper bounds: the node's first vertex is on the line; and, for a
+            # continuous node, some arc point lies within axis + radius.
+            ub = _geodesic_upper_bound(np.linalg.norm(pts - self.cap_a[node], axis=1))
+            ub = np.where(self.node_connected[node],
+                          np.minimum(ub, _geodesic_upper_bound(axis + self.cap_r[node])), ub)
+            np.minimum.at(upper, pr, ub)
             keep = lb <= upper[pr]
             pr, node = pr[keep], node[keep]
             leaf = self.node_left[node] < 0
@@ -448,6 +461,11 @@ class SegmentIndex:
         self._exact_update(rows[pts[first]], pieces[first], u[first], lon, lat, tol_m, best)
         rest = ~first & (plb <= best.d[rows[pts]])
         self._exact_update(rows[pts[rest]], pieces[rest], u[rest], lon, lat, tol_m, best)
+        unsolved = ~np.isfinite(best.d[rows])
+        if unsolved.any():  # would mean an upper bound was wrong: fail loudly, never report a wrong distance
+            raise GeodesicError(
+                f"no segment survived pruning for {int(unsolved.sum())} point(s); please report this with the input"
+            )
 
     def _exact_update(self, rows, pieces, u, lon, lat, tol_m, best):
         if rows.size == 0:

@@ -268,3 +268,21 @@ def test_chord_bounds_bracket_the_geodesic():
     chord = np.linalg.norm(ecef(lon0, lat0) - ecef(np.array(lon1), np.array(lat1)), axis=1)
     assert np.all(chord <= geo + 1e-6)
     assert np.all(geo <= _geodesic_upper_bound(chord))
+
+
+def test_gap_between_features_is_not_taken_for_line():
+    """Regression: two features at the ends of a capsule axis, the point in the gap between them.
+
+    The axis-plus-radius upper bound holds only for a continuous run of
+    pieces; across a feature boundary it once pruned every piece.
+    """
+    lines = lines_from_geometries(
+        [
+            {"type": "LineString", "coordinates": [[0.0, 0.0], [0.1, 0.0]]},
+            {"type": "LineString", "coordinates": [[1.9, 0.0], [2.0, 0.0]]},
+        ]
+    )
+    r = distance_to_line(lon=[1.0], lat=[0.01], lines=lines)
+    ref = min(point_segment_distance(1.0, 0.01, 0.0, 0.0, 0.1, 0.0)[0],
+              point_segment_distance(1.0, 0.01, 1.9, 0.0, 2.0, 0.0)[0])
+    assert abs(r.distance_m[0] - ref) <= TOL_M
