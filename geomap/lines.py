@@ -192,32 +192,28 @@ def read_vector(path: str | Path, *, assume_crs: str | None = None, layer_name: 
     if not path.exists():
         raise FileFormatError(f"{path} does not exist: check the path")
     source = str(path)
-    if path.suffix.lower() == ".kmz":
-        source = f"/vsizip/{path}"
-    try:
-        layers = pyogrio.list_layers(source)
-    except (DataSourceError, OSError, RuntimeError) as exc:
-        if path.suffix.lower() == ".kmz":
-            raise FileFormatError(f"cannot read {path} as KMZ ({_one_line(exc)}): unzip it and pass the .kml") from None
-        raise FileFormatError(
-            f"cannot read {path} as a vector file ({_one_line(exc)}): give GeoJSON, GeoPackage, Shapefile, KML, "
-            "FlatGeobuf or GeoParquet"
-        ) from None
-    names = [str(row[0]) for row in layers]
-    if path.suffix.lower() == ".kmz" and not names:
-        raise FileFormatError(f"{path} holds no layers: check the KMZ")
+    if path.suffix.lower() in PARQUET_SUFFIXES:
+        names = [None]
+    else:
+        try:
+            layers = pyogrio.list_layers(source)
+        except (DataSourceError, OSError, RuntimeError) as exc:
+            raise FileFormatError(
+                f"cannot read {path} as a vector file ({_one_line(exc)}): give GeoJSON, GeoPackage, Shapefile, "
+                "KML/KMZ, FlatGeobuf or GeoParquet"
+            ) from None
+        names = [str(row[0]) for row in layers]
+        if not names:
+            raise FileFormatError(f"{path} holds no layers: check the file")
     if layer_name is not None:
         if layer_name not in names:
-            raise FileFormatError(f"{path} has no layer {layer_name!r}: choose one of {', '.join(names)}")
+            raise FileFormatError(f"{path} has no layer {layer_name!r}: choose one of {', '.join(map(str, names))}")
         names = [layer_name]
 
     all_geoms, all_attrs, crs_in = [], {}, None
     offset = 0
     for name in names:
-        try:
-            meta, _fids, wkb, field_data = pyogrio.raw.read(source, layer=name)
-        except (DataSourceError, OSError, RuntimeError, ValueError) as exc:
-            raise FileFormatError(f"cannot read layer {name!r} of {path} ({_one_line(exc)}): check the file") from None
+        meta, wkb, field_data = read_raw(source, layer=name)
         if wkb is None:
             continue
         crs = meta.get("crs")
@@ -246,6 +242,56 @@ def read_vector(path: str | Path, *, assume_crs: str | None = None, layer_name: 
     if not all_geoms:
         raise FileFormatError(f"{path} holds no geometries: check that it is a vector layer")
     return np.concatenate(all_geoms), all_attrs, str(crs_in)
+
+
+PARQUET_SUFFIXES = (".parquet", ".geoparquet")
+
+
+def read_raw(source, *, layer=None):
+    """Read one layer as ``(meta, wkb, field_arrays)`` without geopandas.
+
+    ``meta`` has ``crs`` (or None) and ``fields``.  GeoParquet is read with
+    pyarrow (many GDAL builds lack the Parquet driver), using the ``geo``
+    metadata for the geometry column and CRS; everything else goes through
+    pyogrio's raw reader.
+    """
+    import pyogrio
+    from pyogrio.errors import DataSourceError
+
+    if isinstance(source, (str, Path)) and Path(source).suffix.lower() in PARQUET_SUFFIXES:
+        return _read_geoparquet(Path(source))
+    try:
+        meta, _fids, wkb, field_data = pyogrio.raw.read(source, layer=layer)
+    except (DataSourceError, OSError, RuntimeError, ValueError) as exc:
+        label = source if isinstance(source, (str, Path)) else "the input"
+        raise FileFormatError(f"cannot read {label} ({_one_line(exc)}): check the file and its format") from None
+    return {"crs": meta.get("crs"), "fields": list(meta["fields"])}, wkb, list(field_data)
+
+
+def _read_geoparquet(path: Path):
+    import json
+
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except (OSError, ValueError) as exc:
+        raise FileFormatError(f"cannot read {path} as GeoParquet ({_one_line(exc)}): check the file") from None
+    raw_geo = (table.schema.metadata or {}).get(b"geo")
+    if raw_geo is None:
+        raise FileFormatError(f"{path} is Parquet without GeoParquet 'geo' metadata: write it with geopandas.to_parquet")
+    geo = json.loads(raw_geo)
+    column = geo.get("primary_column", "geometry")
+    info = geo.get("columns", {}).get(column, {})
+    if info.get("encoding", "WKB").upper() != "WKB":
+        raise FileFormatError(f"{path}: geometry encoding {info.get('encoding')!r} is not supported: write WKB")
+    crs = info.get("crs", "OGC:CRS84")  # GeoParquet: a missing crs means OGC:CRS84
+    if isinstance(crs, dict):
+        crs = json.dumps(crs)
+    wkb = np.asarray(table.column(column).to_pylist(), dtype=object)
+    names = [n for n in table.column_names if n != column]
+    fields = [np.asarray(table.column(n).to_pylist(), dtype=object) for n in names]
+    return {"crs": crs, "fields": names}, wkb, fields
 
 
 def _to_lonlat(geoms, crs, path):

