@@ -56,8 +56,14 @@ def incidents(inputs: Inputs, *, date: str | None = None) -> list:
     out: list[Any] = []
     for i, p in enumerate(inputs.at):
         out.append(Incident(lon=p.lon, lat=p.lat, radius_m=inputs.radius_m, label=f"point {i + 1}", date=date))
-    for place in inputs.places:
-        out.append(Incident.from_place(place, date=date))
+    for item in inputs.places:
+        place, note = item if isinstance(item, tuple) else (item, "")
+        incident = Incident.from_place(place, date=date)
+        if incident.note and incident.note in (note or ""):
+            incident.note = note
+        else:
+            incident.note = "; ".join(n for n in (note, incident.note) if n)
+        out.append(incident)
     return out
 
 
@@ -68,6 +74,14 @@ def measure_incidents(inputs: Inputs, lines_spec: LineSpec):
     found = incidents(inputs, date=lines_spec.date)
     lines = lines_spec.load()
     return lines, measure(found, lines)
+
+
+def check_incidents(inputs: Inputs, lines_spec: LineSpec, claim):
+    """Measure --at/--place incidents and judge ``claim``: a :class:`geomap.checks.CheckResult`."""
+    from geomap.checks import check_claim
+
+    found = incidents(inputs, date=lines_spec.date)
+    return check_claim(claim, found, lines_spec.load())
 
 
 def measure_file(inputs: Inputs, lines_spec: LineSpec):

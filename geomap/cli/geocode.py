@@ -66,6 +66,27 @@ def place_options(func):
                         help="A place name instead of coordinates (offline gazetteer; see 'geomap geocode').")(func)
 
 
+def places_options(func):
+    """Like :func:`place_options`, but ``--place`` may be repeated (the command gets a tuple)."""
+    func = _narrowing_options(func)
+    return click.option("--place", "places", metavar="NAME", multiple=True,
+                        help="A place name instead of coordinates, repeatable (offline gazetteer; "
+                             "see 'geomap geocode').")(func)
+
+
+def places_from_options(places=(), country=None, near=None, within=None, gazetteer=None, online=False):
+    """Resolve each ``--place``: a list of ``(Place, note)``; the note says how the match was chosen."""
+    from geomap.gazetteer import geocode, resolve_place
+
+    out = []
+    for name in places:
+        result = geocode(name, country=country, near=near, within=within, gazetteer=gazetteer, online=online)
+        if result.best is None:  # raises AmbiguousPlace / PlaceNotFound with the candidates
+            resolve_place(name, country=country, near=near, within=within, gazetteer=gazetteer, online=online)
+        out.append((result.best, result.note))
+    return out
+
+
 def place_from_options(place=None, country=None, near=None, within=None, gazetteer=None, online=False):
     """Resolve ``--place`` to a :class:`geomap.gazetteer.Place`, or None when it was not given.
 
@@ -153,4 +174,4 @@ def geocode(name, country, near, within, gazetteer, online, limit, fmt, output, 
                              "narrow it with --country CC, --near LON,LAT or --within LAYER")
 
 
-__all__ = ["geocode", "place_options", "place_from_options", "parse_near"]
+__all__ = ["geocode", "place_options", "place_from_options", "places_options", "places_from_options", "parse_near"]
