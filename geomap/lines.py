@@ -184,13 +184,17 @@ def read_vector(path: str | Path, *, assume_crs: str | None = None, layer_name: 
     -------
     (geoms, attrs, crs_in)
     """
-    import pyogrio
-    import shapely
-    from pyogrio.errors import DataSourceError
-
     path = Path(path)
     if not path.exists():
         raise FileFormatError(f"{path} does not exist: check the path")
+    if path.suffix.lower() in (".geojson", ".json") and layer_name is None:
+        fast = _read_geojson(path, assume_crs)
+        if fast is not None:
+            return fast
+    # pyogrio imports geopandas when it is installed (pyogrio._compat): only for non-GeoJSON files.
+    import pyogrio
+    import shapely
+    from pyogrio.errors import DataSourceError
     source = str(path)
     if path.suffix.lower() in PARQUET_SUFFIXES:
         names = [None]
@@ -245,6 +249,55 @@ def read_vector(path: str | Path, *, assume_crs: str | None = None, layer_name: 
 
 
 PARQUET_SUFFIXES = (".parquet", ".geoparquet")
+
+
+def _read_geojson(path: Path, assume_crs):
+    """Read a plain GeoJSON file with the json module (no GDAL, so no geopandas import).
+
+    Returns None when the file is not a plain FeatureCollection/Feature/geometry
+    (GDAL then reads it and reports what is wrong).
+    """
+    import json
+
+    from shapely.geometry import shape
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    kind = data.get("type")
+    if kind == "FeatureCollection":
+        features = data.get("features")
+    elif kind == "Feature":
+        features = [data]
+    elif kind in ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon",
+                  "GeometryCollection"):
+        features = [{"type": "Feature", "properties": {}, "geometry": data}]
+    else:
+        return None
+    if not isinstance(features, list) or not all(isinstance(f, dict) for f in features):
+        return None
+    crs = "OGC:CRS84"  # RFC 7946: lon/lat WGS84
+    legacy = data.get("crs")
+    if isinstance(legacy, dict):
+        name = (legacy.get("properties") or {}).get("name")
+        if not name:
+            return None
+        crs = name
+    try:
+        geoms = np.array([shape(f["geometry"]) if f.get("geometry") else None for f in features], dtype=object)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    keys: list[str] = []
+    for f in features:
+        for key in (f.get("properties") or {}):
+            if key not in keys:
+                keys.append(key)
+    attrs = {k: np.array([(f.get("properties") or {}).get(k) for f in features], dtype=object) for k in keys}
+    geoms = _to_lonlat(geoms, crs, path)
+    return geoms, attrs, "EPSG:4326" if crs in ("OGC:CRS84", "urn:ogc:def:crs:OGC:1.3:CRS84") else crs
 
 
 def read_raw(source, *, layer=None):
