@@ -80,7 +80,8 @@ class DistanceResult:
 
     def columns(self) -> dict[str, np.ndarray]:
         """The per-point output columns (the public contract), in order."""
-        sections = np.array([self.section(i) for i in range(len(self))], dtype=object)
+        labels = np.array([self.lines.label(f) for f in range(len(self.lines))] + [""], dtype=object)
+        sections = labels[np.where(self.feature_index >= 0, self.feature_index, len(self.lines))]
         return {
             "distance_m": self.distance_m,
             "nearest_lon": self.nearest_lon,
