@@ -17,6 +17,8 @@ class CheckResult:
     measurements: list
     verdicts: list
     notes: list[str] = field(default_factory=list)
+    #: for point incidents, the verdict at the measured distance alone (no uncertainty): context, not the verdict
+    point_verdicts: list = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -33,6 +35,7 @@ class CheckResult:
             verdict = v.to_dict()
             verdict.pop("claim", None)
             rec.update(
+                verdict_without_uncertainty=self.point_verdicts[len(out)] if self.point_verdicts else None,
                 verdict=v.verdict,
                 sentence=v.sentence,
                 exit_code=v.exit_code,
@@ -60,9 +63,14 @@ def check_claim(claim, incidents, lines, *, tolerance_m: float = 50.0) -> CheckR
     from geomap.verdict import judge
 
     measurements = measure(incidents, lines, tolerance_m=tolerance_m)
-    verdicts = []
+    verdicts, point_verdicts = [], []
     for m in measurements:
+        d = m.distance.get("distance_m")
+        point_verdicts.append(
+            judge(claim, (d, d)).verdict if m.area is None and d is not None else None
+        )
         evidence = dict(m.evidence, incident=m.incident.location_evidence(), uncertainty=m.uncertainty,
                         geomap_version=__version__)
         verdicts.append(judge(claim, m.interval_m, evidence=evidence))
-    return CheckResult(claim=claim, lines=lines, measurements=measurements, verdicts=verdicts)
+    return CheckResult(claim=claim, lines=lines, measurements=measurements, verdicts=verdicts,
+                       point_verdicts=point_verdicts)

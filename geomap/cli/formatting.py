@@ -159,6 +159,10 @@ def check_text(result, fmt: str) -> str:
     for m in result.measurements:
         if m.incident.note:
             lines.append(f"{m.incident.label}: {m.incident.note}")
+    for m, pv in zip(result.measurements, result.point_verdicts):
+        if pv is not None:
+            lines.append(f"{m.incident.label}: at the measured {out.km(m.distance['distance_m'])} km alone "
+                         f"(no location or line uncertainty) the claim would be {pv}")
     lines.append("")
     lines += [v.sentence for v in result.verdicts]
     return text + "\n" + "\n".join(lines)
