@@ -25,9 +25,11 @@ from geomap.cli.options import (
 @layer_options
 @points_file_options
 @claim_options
+@click.option("--report", "report", metavar="PATH", default=None,
+              help="Also write a Markdown evidence record (inputs, method, layer provenance, versions, numbers).")
 @output_options()
 def check(points, at, places, country, near, within, gazetteer, online, radius_m, layer, theatre, date, assume_crs,
-          rings, lon_col, lat_col, claim, min_km, max_km, lexicon, fmt, output, verbose, quiet):
+          rings, lon_col, lat_col, claim, min_km, max_km, lexicon, report, fmt, output, verbose, quiet):
     """Test a distance claim ("dozens of kilometres from the line") against the measured distance.
 
     Takes everything 'geomap distance' takes, plus --claim TEXT (or
@@ -62,6 +64,7 @@ def check(points, at, places, country, near, within, gazetteer, online, radius_m
     kind = inputs.kind()
     fmt = resolve_format(fmt, output)
     guard_output(output, [points, layer])
+    guard_output(report, [points, layer])
     if kind == "FILE":
         _lines, frame, summary = jobs.check_file(inputs, spec, parsed)
         formatting.emit(formatting.frame_text(frame, fmt), output)
@@ -69,4 +72,12 @@ def check(points, at, places, country, near, within, gazetteer, online, radius_m
         raise SystemExit(0 if set(summary) <= {"ok"} else 1)
     result = jobs.check_incidents(inputs, spec, parsed)
     formatting.emit(formatting.check_text(result, fmt), output)
+    if report:
+        import shlex
+        import sys
+
+        from geomap.report import write_report
+
+        write_report(report, result, command="geomap " + shlex.join(sys.argv[1:]))
+        formatting.echo_err(f"wrote evidence record {report}", quiet)
     raise SystemExit(result.exit_code)
