@@ -21,7 +21,7 @@ def test_report_carries_inputs_method_provenance_versions_and_verdict(runner, tm
     assert "GeoNames" in text  # attribution of the place
     # untrusted text is inert: no raw tag, no live link, no code span
     assert "<img" not in text and "&lt;img" in text
-    assert "](javascript" not in text and "\\`code\\`" in text
+    assert "[x](javascript" not in text and "\\[x\\](javascript" in text and "\\`code\\`" in text
 
 
 def test_report_never_overwrites_an_input(runner, tmp_path):
