@@ -15,23 +15,36 @@ from importlib import import_module
 
 from geomap._version import __version__
 
-__all__ = [
-    "__version__",
-    "distance_to_line",
-    "read_lines",
-    "LineSet",
-    "DistanceResult",
-    "LonLat",
-]
-
 _LAZY = {
+    # distances
     "distance_to_line": "geomap.distance",
-    "polygon_distance_range": "geomap.distance",
+    "area_distance_range": "geomap.distance",
+    "distance_interval": "geomap.distance",
     "DistanceResult": "geomap.distance",
+    # lines and layers
     "read_lines": "geomap.lines",
+    "lines_from_geometries": "geomap.lines",
     "LineSet": "geomap.lines",
+    "get_layer": "geomap.registry",
+    "list_layers": "geomap.registry",
+    "select_layer": "geomap.registry",
+    "inside_area": "geomap.sides",
+    # incidents, claims, verdicts
+    "Incident": "geomap.measure",
+    "measure": "geomap.measure",
+    "choose_lines": "geomap.measure",
+    "parse_claim": "geomap.claims",
+    "claim_from_bounds": "geomap.claims",
+    "judge": "geomap.verdict",
+    "check_claim": "geomap.checks",
+    "evidence_markdown": "geomap.report",
+    # places
+    "geocode": "geomap.gazetteer",
+    "resolve_place": "geomap.gazetteer",
     "LonLat": "geomap.types",
 }
+
+__all__ = ["__version__", *sorted(_LAZY)]
 
 
 def __getattr__(name: str):
