@@ -20,20 +20,13 @@ _FIELDS = ("name", "matched_name", "lon", "lat", "kind", "country", "region", "p
 
 
 def parse_near(ctx, param, value):
-    """click callback: ``"LON,LAT"`` -> ``(lon, lat)`` floats, or None."""
+    """click callback: ``"LON,LAT"`` -> ``(lon, lat)`` floats, or None (same checks as ``--at``)."""
     if value is None:
         return None
-    parts = [p.strip() for p in str(value).split(",")]
-    if len(parts) != 2:
-        raise click.BadParameter(f"{value!r} is not LON,LAT (two numbers separated by a comma)")
-    try:
-        lon, lat = float(parts[0]), float(parts[1])
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not LON,LAT (two numbers separated by a comma)") from None
-    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        hint = " (did you swap them? longitude comes first)" if -90 <= lon <= 90 and -180 <= lat <= 180 else ""
-        raise click.BadParameter(f"{value!r} is outside lon -180..180 / lat -90..90{hint}")
-    return (lon, lat)
+    from geomap.cli.options import parse_lonlat
+
+    point = parse_lonlat(value)
+    return (point.lon, point.lat)
 
 
 def _narrowing_options(func):

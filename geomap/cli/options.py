@@ -15,7 +15,7 @@ def parse_lonlat(text: str) -> LonLat:
     try:
         lon, lat = float(parts[0]), float(parts[1])
     except ValueError:
-        raise click.BadParameter(f"{text!r} is not two numbers: write it like 47.0318,39.5200") from None
+        raise click.BadParameter(f"{text!r} is not two numbers LON,LAT: write it like 47.0318,39.5200") from None
     if not (lon == lon and lat == lat) or abs(lon) > 180 or abs(lat) > 90:
         if abs(lat) > 90 and abs(lon) <= 90:
             raise click.BadParameter(
