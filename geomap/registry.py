@@ -1,23 +1,64 @@
-"""The shipped layers: where they live and what their metadata says.
+"""The shipped layers: where they live, what their metadata says, which one is valid when.
 
 Each layer is a folder ``<id>/`` holding ``layer.json`` (metadata) and its
 geometry (GeoJSON, EPSG:4326).  In a source checkout the folders sit in the
 top-level ``layers/`` directory; an installed wheel carries them as
-``geomap/_layers``.
+``geomap/_layers``.  The metadata schema is documented in ``layers/README.md``
+and checked by :func:`validate_metadata`.
+
+Layers are dated: a ``line`` or ``area`` layer of a *theatre* (a conflict, e.g.
+``nagorno-karabakh``) is valid from ``valid_from`` to ``valid_to`` inclusive
+(``null`` = open).  :func:`select_layer` returns the layer valid on an incident
+date and refuses dates no layer covers (for example the 2020 war, when the
+line moved daily) instead of silently measuring to the wrong line.
 
 Standard library only: listing layers must not import geopandas.
+
+>>> from geomap.registry import select_layer
+>>> select_layer("nagorno-karabakh", "2015-06-01").id
+'nk-line-1994'
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from geomap.errors import LayerError, LayerNotFound
+from geomap.errors import InputError, LayerError, LayerNotFound
+
+#: the kinds a layer can have (``layers/README.md`` says what each means)
+KINDS = ("line", "area", "reference", "base", "districts")
+#: kinds that describe a situation at a date and must carry ``theatre`` and ``valid_from``
+DATED_KINDS = ("line", "area")
+
+_REQUIRED = {
+    "id": str,
+    "title": str,
+    "kind": str,
+    "version": str,
+    "geometry_file": str,
+    "crs": str,
+    "sha256": str,
+    "source": dict,
+    "licence": str,
+    "attribution": str,
+    "accuracy_m": (int, float),
+    "accuracy_note": str,
+    "counts": dict,
+    "bbox": list,
+    "omits": list,
+    "notes": str,
+}
+_NULLABLE = ("theatre", "valid_from", "valid_to")
+_SOURCE_KEYS = ("name", "url", "edition", "commit", "file", "rerun")
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
 def layers_dir() -> Path:
@@ -33,7 +74,11 @@ def layers_dir() -> Path:
 
 @dataclass(frozen=True)
 class Layer:
-    """A shipped layer's metadata (see ``layers/README.md`` for the schema)."""
+    """A shipped layer's metadata (see ``layers/README.md`` for the schema).
+
+    ``path`` is the geometry file; ``meta`` the whole parsed ``layer.json``.
+    Dates are ISO strings (``YYYY-MM-DD``) or None for an open end.
+    """
 
     id: str
     title: str
@@ -48,16 +93,23 @@ class Layer:
     licence: str | None = None
     attribution: str | None = None
     area_layer: str | None = None
+    held_by: str | None = None
+    bbox: tuple[float, float, float, float] | None = None
     meta: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def from_folder(cls, folder: Path) -> "Layer":
+    def from_folder(cls, folder: str | Path) -> "Layer":
+        """Read ``folder/layer.json``; raise LayerError if it is unreadable."""
+        folder = Path(folder)
         meta_path = folder / "layer.json"
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise LayerError(f"layer metadata {meta_path} is unreadable ({exc}): rebuild the layer") from None
-        geometry = folder / meta.get("geometry_file", "data.geojson")
+        if not isinstance(meta, dict):
+            raise LayerError(f"layer metadata {meta_path} is not a JSON object: rebuild the layer")
+        geometry = folder / str(meta.get("geometry_file", "data.geojson"))
+        bbox = meta.get("bbox")
         return cls(
             id=meta.get("id", folder.name),
             title=meta.get("title", folder.name),
@@ -72,8 +124,84 @@ class Layer:
             licence=meta.get("licence"),
             attribution=meta.get("attribution"),
             area_layer=meta.get("area_layer"),
+            held_by=meta.get("held_by"),
+            bbox=tuple(bbox) if isinstance(bbox, list) and len(bbox) == 4 else None,
             meta=meta,
         )
+
+    @property
+    def validity(self) -> str:
+        """The validity range as text: ``'1994-05-12..2020-09-26'``, ``'2020-11-10..'`` or ``'undated'``."""
+        if self.valid_from is None and self.valid_to is None:
+            return "undated"
+        return f"{self.valid_from or ''}..{self.valid_to or ''}"
+
+    def is_valid_on(self, date: str | _dt.date) -> bool:
+        """True if ``date`` lies in [valid_from, valid_to] (inclusive; None = open end).
+
+        Undated layers (reference, base) are valid on no date.
+        """
+        day = parse_date(date)
+        if self.valid_from is None and self.valid_to is None:
+            return False
+        if self.valid_from is not None and day < _dt.date.fromisoformat(self.valid_from):
+            return False
+        if self.valid_to is not None and day > _dt.date.fromisoformat(self.valid_to):
+            return False
+        return True
+
+    def verify(self) -> "Layer":
+        """Check the geometry file exists and its sha256 matches ``layer.json``; return self.
+
+        Raises
+        ------
+        LayerError
+            The file is missing or was changed after the layer was built.
+        """
+        try:
+            stat = self.path.stat()
+        except OSError:
+            raise LayerError(
+                f"layer {self.id}: geometry file {self.path} is missing: reinstall geomap or rebuild the layers"
+            ) from None
+        key = (str(self.path), stat.st_size, stat.st_mtime_ns)
+        if _VERIFIED.get(key) == self.sha256:
+            return self
+        actual = file_sha256(self.path)
+        if actual != self.sha256:
+            raise LayerError(
+                f"layer {self.id}: {self.path} was changed (sha256 {actual[:12]}... but layer.json says "
+                f"{str(self.sha256)[:12]}...): restore the file or rebuild with scripts/build_layers.py"
+            )
+        _VERIFIED[key] = actual
+        return self
+
+
+#: (path, size, mtime_ns) -> sha256 of files already checked in this process
+_VERIFIED: dict[tuple[str, int, int], str] = {}
+
+
+def parse_date(value: str | _dt.date | _dt.datetime) -> _dt.date:
+    """Turn an ISO date (``'2020-10-15'``, a ``date`` or a ``datetime``) into a ``date``.
+
+    Raises
+    ------
+    InputError
+        The text is not an ISO 8601 date.
+    """
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    text = str(value).strip()
+    try:
+        return _dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return _dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        raise InputError(f"bad date {text!r}: give an ISO date such as 2020-10-15 (year-month-day)") from None
 
 
 @lru_cache(maxsize=1)
@@ -83,21 +211,188 @@ def _all_layers() -> tuple[Layer, ...]:
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
         if (folder / "layer.json").is_file():
             found.append(Layer.from_folder(folder))
-    return tuple(found)
+    return tuple(sorted(found, key=lambda layer: layer.id))
 
 
-def list_layers() -> list[Layer]:
-    """Return every shipped layer, sorted by id."""
-    return list(_all_layers())
+def list_layers(*, theatre: str | None = None, kind: str | None = None) -> list[Layer]:
+    """Return the shipped layers sorted by id, optionally only one theatre and/or kind."""
+    return [
+        layer
+        for layer in _all_layers()
+        if (theatre is None or layer.theatre == theatre) and (kind is None or layer.kind == kind)
+    ]
 
 
-def get_layer(layer_id: str) -> Layer:
-    """Return the shipped layer ``layer_id``; the error lists the ids that exist."""
+def theatres() -> list[str]:
+    """Return the sorted names of the theatres that have at least one layer."""
+    return sorted({layer.theatre for layer in _all_layers() if layer.theatre})
+
+
+def get_layer(layer_id: str, *, verify: bool = True) -> Layer:
+    """Return the shipped layer ``layer_id``; the error lists the ids that exist.
+
+    With ``verify`` (the default) the geometry file's sha256 is checked against
+    ``layer.json`` and a changed file raises :class:`LayerError`.
+    """
     for layer in _all_layers():
         if layer.id == layer_id:
-            return layer
+            return layer.verify() if verify else layer
     known = ", ".join(layer.id for layer in _all_layers()) or "none"
     raise LayerNotFound(f"no shipped layer is called {layer_id!r}: choose one of {known} (see 'geomap layers list')")
+
+
+def select_layer(theatre: str, date: str | _dt.date, kind: str = "line") -> Layer:
+    """Return the ``kind`` layer of ``theatre`` valid on ``date`` (sha256 checked).
+
+    Parameters
+    ----------
+    theatre : str
+        A theatre name from :func:`theatres`, e.g. ``"nagorno-karabakh"``.
+    date : str or datetime.date
+        The incident date, ISO ``YYYY-MM-DD``.
+    kind : str
+        ``"line"`` (default) or ``"area"``.
+
+    Returns
+    -------
+    Layer
+        The layer with valid_from <= date <= valid_to (null = open end).  If
+        several overlap, the one that starts latest wins.
+
+    Raises
+    ------
+    LayerNotFound
+        Unknown theatre (the message lists the theatres), or no layer of that
+        kind is valid on that date (the message lists each layer and its dates).
+    InputError
+        ``date`` is not an ISO date.
+
+    >>> select_layer("nagorno-karabakh", "2020-10-15")
+    Traceback (most recent call last):
+    ...
+    geomap.errors.LayerNotFound: no nagorno-karabakh line is valid on 2020-10-15: nk-line-1994 covers 1994-05-12..2020-09-26, nk-line-2020 covers 2020-11-10..; pick a date inside one of these ranges or name a layer explicitly
+    """
+    day = parse_date(date)
+    known = theatres()
+    if theatre not in known:
+        raise LayerNotFound(
+            f"unknown theatre {theatre!r}: choose one of {', '.join(known) or 'none'} (see 'geomap layers list')"
+        )
+    candidates = [layer for layer in list_layers(theatre=theatre, kind=kind) if layer.valid_from or layer.valid_to]
+    if not candidates:
+        have = ", ".join(f"{layer.id} ({layer.kind})" for layer in list_layers(theatre=theatre))
+        raise LayerNotFound(f"theatre {theatre} has no dated {kind} layer: it has {have}")
+    valid = [layer for layer in candidates if layer.is_valid_on(day)]
+    if not valid:
+        covers = ", ".join(
+            f"{layer.id} covers {layer.validity}"
+            for layer in sorted(candidates, key=lambda item: item.valid_from or "")
+        )
+        raise LayerNotFound(
+            f"no {theatre} {kind} is valid on {day.isoformat()}: {covers}; "
+            "pick a date inside one of these ranges or name a layer explicitly"
+        )
+    chosen = max(valid, key=lambda layer: layer.valid_from or "")
+    return chosen.verify()
+
+
+def _check_date(name: str, value: Any, problems: list[str]) -> _dt.date | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        problems.append(f"{name} must be an ISO date string or null, not {type(value).__name__}")
+        return None
+    try:
+        return _dt.date.fromisoformat(value)
+    except ValueError:
+        problems.append(f"{name} {value!r} is not an ISO date (YYYY-MM-DD)")
+        return None
+
+
+def validate_metadata(meta: dict) -> list[str]:
+    """Return the problems of a ``layer.json`` mapping (an empty list if it follows the schema).
+
+    Checks presence and type of every field of ``layers/README.md``, the kind,
+    the CRS (EPSG:4326), ISO dates with valid_from <= valid_to, dated kinds
+    having a theatre and valid_from, undated kinds having no dates, the sha256
+    format, the source sub-fields, counts, bbox, ``area_layer`` for lines that
+    name one and ``held_by`` for areas.  It does not read the geometry file.
+    """
+    if not isinstance(meta, dict):
+        return ["layer metadata must be a JSON object"]
+    problems: list[str] = []
+    for name, typ in _REQUIRED.items():
+        if name not in meta:
+            problems.append(f"missing field {name!r}")
+        elif not isinstance(meta[name], typ) or isinstance(meta[name], bool):
+            want = typ.__name__ if isinstance(typ, type) else "number"
+            problems.append(f"field {name!r} must be a {want}, not {type(meta[name]).__name__}")
+    for name in _NULLABLE:
+        if name not in meta:
+            problems.append(f"missing field {name!r} (use null if it does not apply)")
+    if isinstance(meta.get("id"), str) and not _ID_RE.match(meta["id"]):
+        problems.append(f"id {meta['id']!r} must be lower-case letters, digits and hyphens")
+    kind = meta.get("kind")
+    if isinstance(kind, str) and kind not in KINDS:
+        problems.append(f"kind {kind!r} must be one of {', '.join(KINDS)}")
+    if isinstance(meta.get("crs"), str) and meta["crs"] != "EPSG:4326":
+        problems.append(f"crs {meta['crs']!r} must be 'EPSG:4326' (shipped layers are lon/lat WGS84)")
+    if isinstance(meta.get("sha256"), str) and not _SHA_RE.match(meta["sha256"]):
+        problems.append("sha256 must be 64 lower-case hex digits")
+    start = _check_date("valid_from", meta.get("valid_from"), problems)
+    end = _check_date("valid_to", meta.get("valid_to"), problems)
+    if start and end and start > end:
+        problems.append(f"valid_from {start} is after valid_to {end}")
+    theatre = meta.get("theatre")
+    if theatre is not None and (not isinstance(theatre, str) or not _ID_RE.match(theatre)):
+        problems.append(f"theatre {theatre!r} must be null or lower-case letters, digits and hyphens")
+    if kind in DATED_KINDS:
+        if not theatre:
+            problems.append(f"a {kind} layer needs a theatre")
+        if meta.get("valid_from") is None:
+            problems.append(f"a {kind} layer needs valid_from (the first date it describes)")
+    if kind in ("reference", "base") and (meta.get("valid_from") is not None or meta.get("valid_to") is not None):
+        problems.append(f"a {kind} layer must have valid_from and valid_to null (it is never selected by date)")
+    if kind == "area" and not meta.get("held_by"):
+        problems.append("an area layer needs held_by (who holds the area)")
+    if "area_layer" in meta and meta["area_layer"] is not None:
+        if kind != "line":
+            problems.append("only line layers may name an area_layer")
+        elif not isinstance(meta["area_layer"], str) or not _ID_RE.match(meta["area_layer"]):
+            problems.append("area_layer must be a layer id")
+    if meta.get("role") is not None and meta["role"] not in ("borders", "land"):
+        problems.append(f"role {meta['role']!r} must be 'borders', 'land' or absent")
+    acc = meta.get("accuracy_m")
+    if isinstance(acc, (int, float)) and not isinstance(acc, bool) and not acc > 0:
+        problems.append("accuracy_m must be a positive number of metres")
+    if isinstance(meta.get("accuracy_note"), str) and not meta["accuracy_note"].strip():
+        problems.append("accuracy_note must justify accuracy_m")
+    source = meta.get("source")
+    if isinstance(source, dict):
+        for key in _SOURCE_KEYS:
+            if key not in source:
+                problems.append(f"source lacks {key!r}")
+    counts = meta.get("counts")
+    if isinstance(counts, dict):
+        for key in ("features", "vertices"):
+            if not isinstance(counts.get(key), int) or counts[key] < 0:
+                problems.append(f"counts.{key} must be a non-negative integer")
+        if not any(isinstance(counts.get(k), (int, float)) for k in ("length_km", "area_km2")):
+            problems.append("counts needs length_km (lines) or area_km2 (polygons)")
+    bbox = meta.get("bbox")
+    if isinstance(bbox, list):
+        ok = (
+            isinstance(bbox, list)
+            and len(bbox) == 4
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in bbox)
+        )
+        if not ok:
+            problems.append("bbox must be [min_lon, min_lat, max_lon, max_lat]")
+        elif not (-180 <= bbox[0] <= bbox[2] <= 180 and -90 <= bbox[1] <= bbox[3] <= 90):
+            problems.append(f"bbox {bbox} is not [min_lon, min_lat, max_lon, max_lat] within lon/lat range")
+    if isinstance(meta.get("omits"), list) and not all(isinstance(item, str) for item in meta["omits"]):
+        problems.append("omits must be a list of strings")
+    return problems
 
 
 def file_sha256(path: str | Path) -> str:

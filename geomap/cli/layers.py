@@ -1,0 +1,183 @@
+"""``geomap layers``: list, show and validate layers; derive a line from a control polygon."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from geomap.cli import configure_logging
+
+FORMATS = click.Choice(["table", "json"])
+
+
+def _verbosity(func):
+    func = click.option("-q", "--quiet", is_flag=True, help="Only print errors on stderr.")(func)
+    func = click.option("-v", "--verbose", count=True, help="More diagnostics on stderr (-vv for debug).")(func)
+    return func
+
+
+def _json(data) -> str:
+    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False)
+
+
+def _size(counts: dict) -> str:
+    if "length_km" in counts:
+        return f"{counts['length_km']:,.1f} km"
+    if "area_km2" in counts:
+        return f"{counts['area_km2']:,.1f} km2"
+    return "-"
+
+
+def _table(rows: list[list[str]], header: list[str]) -> str:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(header, widths)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    return "\n".join(lines)
+
+
+@click.group()
+def layers():
+    """List, show and check line-of-contact layers; derive a line from a polygon.
+
+    Shipped layers are dated: a line or area layer of a theatre is valid from
+    valid_from to valid_to, and measurements pick the one valid on the
+    incident date.
+    """
+
+
+@layers.command("list")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help="Output format.")
+@click.option("--theatre", help="Only this theatre (e.g. nagorno-karabakh).")
+@click.option(
+    "--kind", type=click.Choice(["line", "area", "reference", "base", "districts"]), help="Only this kind of layer."
+)
+@_verbosity
+def list_command(fmt, theatre, kind, verbose, quiet):
+    """List the shipped layers with their validity dates and sizes."""
+    from geomap.errors import LayerNotFound
+    from geomap.registry import list_layers, theatres
+
+    configure_logging(verbose, quiet)
+    if theatre is not None and theatre not in theatres():
+        raise LayerNotFound(f"unknown theatre {theatre!r}: choose one of {', '.join(theatres())}")
+    found = list_layers(theatre=theatre, kind=kind)
+    if fmt == "json":
+        click.echo(_json([dict(layer.meta, path=str(layer.path)) for layer in found]))
+        return
+    rows = [
+        [
+            layer.id,
+            layer.kind,
+            layer.theatre or "-",
+            layer.validity,
+            layer.meta.get("counts", {}).get("features", "-"),
+            layer.meta.get("counts", {}).get("vertices", "-"),
+            _size(layer.meta.get("counts", {})),
+            f"{layer.accuracy_m / 1000:g} km" if layer.accuracy_m else "-",
+        ]
+        for layer in found
+    ]
+    click.echo(_table(rows, ["id", "kind", "theatre", "valid", "features", "vertices", "size", "accuracy"]))
+
+
+@layers.command("show")
+@click.argument("layer_id")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help="Output format.")
+@_verbosity
+def show_command(layer_id, fmt, verbose, quiet):
+    """Show a shipped layer's metadata: source, licence, dates, accuracy, omissions."""
+    from geomap.registry import get_layer
+
+    configure_logging(verbose, quiet)
+    layer = get_layer(layer_id)
+    meta = dict(layer.meta, path=str(layer.path))
+    if fmt == "json":
+        click.echo(_json(meta))
+        return
+    for key in ("id", "title", "kind", "theatre", "valid_from", "valid_to", "version", "crs", "sha256", "path"):
+        click.echo(f"{key:>13}: {meta.get(key) if meta.get(key) is not None else '-'}")
+    click.echo(f"{'bbox':>13}: {meta.get('bbox')}")
+    counts = meta.get("counts", {})
+    click.echo(f"{'counts':>13}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    click.echo(f"{'accuracy_m':>13}: {meta.get('accuracy_m')}  ({meta.get('accuracy_note', '')})")
+    for key in ("area_layer", "held_by", "role", "licence", "attribution"):
+        if meta.get(key):
+            click.echo(f"{key:>13}: {meta[key]}")
+    for key, value in sorted(meta.get("source", {}).items()):
+        click.echo(f"{'source.' + key:>13}: {value}")
+    for item in meta.get("omits", []):
+        click.echo(f"{'omits':>13}: {item}")
+    click.echo(f"{'notes':>13}: {meta.get('notes', '')}")
+
+
+@layers.command("validate")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help="Output format.")
+@_verbosity
+def validate_command(path, fmt, verbose, quiet):
+    """Check a layer folder, a layer.json or any vector file.
+
+    Checks the CRS, readable non-empty features, geometry validity and the
+    lon/lat range; with a layer.json (given, or beside the file) also the
+    metadata schema, sha256, counts and bbox.  Exits 1 if there are problems.
+    """
+    from geomap.layercheck import validate_path
+
+    configure_logging(verbose, quiet)
+    report = validate_path(path)
+    if fmt == "json":
+        click.echo(_json(report.to_dict()))
+    elif report.ok:
+        click.echo(f"ok: {report.path} ({report.features} features, {report.crs}; checked {', '.join(report.checks)})")
+    else:
+        click.echo(f"{len(report.problems)} problem(s) in {report.path}:")
+        for problem in report.problems:
+            click.echo(f"- {problem}")
+    if not report.ok:
+        raise SystemExit(1)
+
+
+def _source_or_none(value: str | None):
+    if value is None:
+        return None
+    return None if value.lower() == "none" else value
+
+
+@layers.command("derive-line")
+@click.argument("area")
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="GeoJSON file to write (written atomically; never over an input).")
+@click.option("--border", default="auto", show_default=True,
+              help="Border lines to drop: a layer id, a file, 'auto' (finest shipped borders covering the area) or 'none'.")
+@click.option("--land", default="ne-countries-50m", show_default=True,
+              help="Land polygons for the coastline test: a layer id, a file or 'none'.")
+@click.option("--tolerance-m", type=click.FloatRange(min=0), default=500.0, show_default=True,
+              help="Drop boundary parts within this many metres of a border or coast.")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help="Format of the summary on stdout.")
+@_verbosity
+def derive_line_command(area, out, border, land, tolerance_m, fmt, verbose, quiet):
+    """Derive a line of contact from the control polygon AREA (layer id or file).
+
+    The line is AREA's boundary minus the parts along an international border
+    or a coast (within --tolerance-m), measured in a local azimuthal
+    equidistant projection with a stated error bound.
+    """
+    from geomap.derive import derive_line
+
+    configure_logging(verbose, quiet)
+    result = derive_line(
+        area, border=_source_or_none(border), land=_source_or_none(land), tolerance_m=tolerance_m, out=out
+    )
+    summary = dict(result.summary(), output=str(out))
+    if fmt == "json":
+        click.echo(_json(summary))
+        return
+    click.echo(
+        f"wrote {out}: {summary['pieces']} piece(s), {summary['line_km']:.1f} km of line from "
+        f"{summary['boundary_km']:.1f} km of boundary ({summary['removed_border_km']:.1f} km along borders, "
+        f"{summary['removed_coast_km']:.1f} km along coasts removed; tolerance {tolerance_m:g} m "
+        f"+/- {summary['tolerance_error_m']:g} m)"
+    )

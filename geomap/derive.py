@@ -1,0 +1,317 @@
+"""Derive a line of contact from a control polygon.
+
+Maps such as DeepStateMap publish the held (or occupied) territory as polygons,
+not as a front line.  The line of contact is the polygon's boundary **minus**
+the parts that run along an international border or a coast:
+
+1. The area's boundary rings are taken from the union of its polygons.
+2. *Border* parts: boundary within ``tolerance_m`` of the border lines
+   (default: the finest shipped border layer whose bbox covers the area; for
+   the South Caucasus ``ne-borders-caucasus-10m``).
+3. *Coast* parts: boundary within ``tolerance_m`` of the coastline, or at sea.
+   The land is the union of the countries of ``ne-countries-50m`` near the area
+   (gaps between countries closed by a 50 m buffer); the coastline is its
+   outline.  The test is "not inside land shrunk by ``tolerance_m``".  With a
+   1:50m land mask and a finer control polygon the coast can differ by more
+   than 500 m: pass a finer ``land`` or a larger tolerance for coastal areas.
+4. What is left, merged into lines, is the derived line of contact.
+
+Metric and error bound
+----------------------
+Closeness is measured in an azimuthal equidistant projection (WGS84) centred
+on the area's centroid, never in degrees.  Distances through the centre are
+exact; elsewhere the projection's scale lies between 1 and
+``k = (rho/R) / sin(rho/R)`` where ``rho`` is the largest distance of any
+vertex used from the centre, so a tolerance of ``tolerance_m`` is applied with
+an error of at most ``tolerance_m * (k - 1)`` (reported as
+``tolerance_error_m``; about 0.1 m for 500 m over Nagorno-Karabakh).  Kept
+vertices are the input vertices (projected and back: error below 1e-6 m);
+new end points lie where the boundary leaves the tolerance band.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from geomap.errors import InputError, LayerError, LayerNotFound
+
+#: default tolerance, metres
+DEFAULT_TOLERANCE_M = 500.0
+#: land-mask layer used for coastline detection
+DEFAULT_LAND = "ne-countries-50m"
+_R_M = 6_371_008.8
+
+
+@dataclass
+class DerivedLine:
+    """A line of contact derived from a control polygon.
+
+    ``geometry`` is a shapely (Multi)LineString in lon/lat EPSG:4326.  Lengths are
+    geodesic on WGS84, kilometres.
+    """
+
+    geometry: Any
+    area_source: str
+    border_source: str | None
+    land_source: str | None
+    tolerance_m: float
+    tolerance_error_m: float
+    boundary_km: float
+    line_km: float
+    removed_border_km: float
+    removed_coast_km: float
+    pieces: int
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def to_geojson(self) -> dict:
+        """Return a GeoJSON FeatureCollection (one feature per piece, lon/lat)."""
+        import shapely
+
+        parts = list(getattr(self.geometry, "geoms", [self.geometry])) if not self.geometry.is_empty else []
+        features = []
+        for index, part in enumerate(parts):
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {"piece": index, "length_km": round(_length_km(part), 3)},
+                    "geometry": json.loads(shapely.to_geojson(part)),
+                }
+            )
+        return {
+            "type": "FeatureCollection",
+            "name": "derived-line",
+            "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}},
+            "derived": self.summary(),
+            "features": features,
+        }
+
+    def summary(self) -> dict:
+        """The numbers and evidence of the derivation (JSON-ready)."""
+        return {
+            "area_source": self.area_source,
+            "border_source": self.border_source,
+            "land_source": self.land_source,
+            "tolerance_m": self.tolerance_m,
+            "tolerance_error_m": self.tolerance_error_m,
+            "boundary_km": round(self.boundary_km, 3),
+            "line_km": round(self.line_km, 3),
+            "removed_border_km": round(self.removed_border_km, 3),
+            "removed_coast_km": round(self.removed_coast_km, 3),
+            "pieces": self.pieces,
+            **self.evidence,
+        }
+
+
+def _length_km(geom) -> float:
+    from pyproj import Geod
+
+    if geom.is_empty:
+        return 0.0
+    return Geod(ellps="WGS84").geometry_length(geom) / 1000.0
+
+
+def default_border_layer(bbox: tuple[float, float, float, float]) -> str:
+    """Return the id of the finest shipped border layer whose bbox covers ``bbox`` (lon/lat).
+
+    Border layers are shipped layers with ``"role": "borders"`` in ``layer.json``.
+    """
+    from geomap.registry import list_layers
+
+    min_lon, min_lat, max_lon, max_lat = bbox
+    candidates = []
+    for layer in list_layers():
+        if layer.meta.get("role") != "borders" or layer.bbox is None:
+            continue
+        b = layer.bbox
+        if b[0] <= min_lon and b[1] <= min_lat and b[2] >= max_lon and b[3] >= max_lat:
+            candidates.append(layer)
+    if not candidates:
+        raise LayerNotFound(
+            f"no shipped border layer covers lon {min_lon:.3f}..{max_lon:.3f}, lat {min_lat:.3f}..{max_lat:.3f}: "
+            "pass --border with a file of international boundary lines, or --border none"
+        )
+    return min(candidates, key=lambda layer: (layer.accuracy_m or math.inf, layer.id)).id
+
+
+def derive_line(
+    area: str | Path,
+    *,
+    border: str | Path | None = "auto",
+    land: str | Path | None = DEFAULT_LAND,
+    tolerance_m: float = DEFAULT_TOLERANCE_M,
+    out: str | Path | None = None,
+) -> DerivedLine:
+    """Derive the line of contact from a control polygon (see the module notes).
+
+    Parameters
+    ----------
+    area : str or Path
+        Held-area polygons: a shipped area layer id or any GDAL vector file with a CRS.
+    border : str, Path or None
+        International boundary lines to drop: ``"auto"`` (finest shipped border
+        layer covering the area), a layer id, a file, or None to keep them.
+    land : str, Path or None
+        Land polygons for the coastline test (default ``ne-countries-50m``), or None to skip it.
+    tolerance_m : float
+        Boundary parts within this many metres of a border or coast are removed.
+    out : str or Path, optional
+        Write the result as GeoJSON here (atomically; never over the input).
+
+    Returns
+    -------
+    DerivedLine
+
+    Raises
+    ------
+    InputError
+        Bad tolerance, or ``out`` would overwrite an input.
+    LayerError
+        The area has no polygons, or nothing is left after removing borders and coasts.
+    """
+    import numpy as np
+    import shapely
+    from pyproj import CRS, Transformer
+
+    from geomap._vector import read_frame, resolve
+    from geomap._version import __version__
+
+    if not (isinstance(tolerance_m, (int, float)) and math.isfinite(tolerance_m) and tolerance_m >= 0):
+        raise InputError(f"tolerance {tolerance_m!r} m is not a non-negative number of metres: give e.g. 500")
+    area_path, area_layer = resolve(area)
+    inputs = [area_path]
+    if out is not None:
+        out = Path(out)
+        for candidate in (area, border, land):
+            if candidate is None or candidate == "auto":
+                continue
+            p, _ = resolve(candidate)
+            inputs.append(p)
+        if any(out.resolve() == p.resolve() for p in inputs if p.exists()):
+            raise InputError(f"refusing to write the derived line over an input ({out}): choose another -o path")
+
+    frame = read_frame(area)
+    polygons = [g for g in frame.geometry if g.geom_type in ("Polygon", "MultiPolygon")]
+    if not polygons:
+        raise LayerError(f"{area} has no polygons: derive-line needs the held-area polygons, not lines")
+    area_geom = shapely.union_all(polygons)
+    boundary = area_geom.boundary
+    min_lon, min_lat, max_lon, max_lat = area_geom.bounds
+    if max_lon - min_lon > 180:
+        raise InputError(f"{area} spans more than 180 degrees of longitude: split it at the antimeridian first")
+
+    centroid = area_geom.centroid
+    aeqd = CRS.from_proj4(f"+proj=aeqd +lat_0={centroid.y:.9f} +lon_0={centroid.x:.9f} +ellps=WGS84 +units=m")
+    fwd = Transformer.from_crs("EPSG:4326", aeqd, always_xy=True)
+    inv = Transformer.from_crs(aeqd, "EPSG:4326", always_xy=True)
+
+    def to_m(geom):
+        return shapely.transform(geom, lambda xy: np.column_stack(fwd.transform(xy[:, 0], xy[:, 1])))
+
+    def to_deg(geom):
+        return shapely.transform(geom, lambda xy: np.column_stack(inv.transform(xy[:, 0], xy[:, 1])))
+
+    # a search box around the area, wide enough to hold everything within the tolerance
+    margin_deg = tolerance_m / 111_000.0 / max(math.cos(math.radians(max(abs(min_lat), abs(max_lat)))), 0.05) + 0.05
+    box = shapely.box(min_lon - margin_deg, min_lat - margin_deg, max_lon + margin_deg, max_lat + margin_deg)
+
+    boundary_m = to_m(boundary)
+    remove = []
+    border_id = None
+    border_m = None
+    if border is not None:
+        border_id = default_border_layer(area_geom.bounds) if border == "auto" else str(border)
+        lines = [g for g in read_frame(border_id).geometry if g.intersects(box)]
+        lines = [shapely.intersection(g, box) for g in lines]
+        lines = [g for g in lines if not g.is_empty]
+        if lines:
+            border_m = to_m(shapely.union_all(lines))
+            remove.append(border_m.buffer(tolerance_m, quad_segs=16))
+    land_id = None
+    inland = None
+    if land is not None:
+        land_id = str(land)
+        countries = [g for g in read_frame(land).geometry if g.intersects(box)]
+        if countries:
+            # 50 m out and back closes slivers between neighbouring countries; the box edge
+            # (an artificial outline) is more than tolerance_m + 5 km from the area, so harmless
+            land_m = shapely.union_all([to_m(shapely.intersection(g, box)).buffer(50.0) for g in countries])
+            inland = land_m.buffer(-50.0 - tolerance_m, quad_segs=16)
+        else:
+            inland = shapely.Polygon()  # no land near the area: all of it is sea
+
+    kept_m = boundary_m
+    removed_border_m = removed_coast_m = None
+    if remove:
+        removed_border_m = boundary_m.intersection(remove[0])
+        kept_m = kept_m.difference(remove[0])
+    if inland is not None:
+        removed_coast_m = boundary_m.difference(inland)
+        kept_m = kept_m.intersection(inland)
+    kept_m = shapely.line_merge(kept_m) if not kept_m.is_empty else kept_m
+    if kept_m.is_empty:
+        raise LayerError(
+            f"nothing of {area}'s boundary is farther than {tolerance_m:g} m from a border or coast: "
+            "check the inputs or lower --tolerance-m"
+        )
+
+    # the projection's worst scale factor over everything used
+    coords = shapely.get_coordinates(boundary_m)
+    if border_m is not None:
+        coords = np.vstack([coords, shapely.get_coordinates(border_m)])
+    rho = float(np.max(np.hypot(coords[:, 0], coords[:, 1]))) + tolerance_m
+    ratio = rho / _R_M
+    k_max = ratio / math.sin(ratio) if ratio > 0 else 1.0
+    tolerance_error_m = round(tolerance_m * (k_max - 1.0), 4)
+
+    line = to_deg(kept_m)
+    boundary_km = _length_km(boundary)
+    result = DerivedLine(
+        geometry=line,
+        area_source=str(area_layer.id if area_layer else area_path),
+        border_source=border_id,
+        land_source=land_id,
+        tolerance_m=float(tolerance_m),
+        tolerance_error_m=tolerance_error_m,
+        boundary_km=boundary_km,
+        line_km=_length_km(line),
+        removed_border_km=_length_km(to_deg(removed_border_m)) if removed_border_m is not None else 0.0,
+        removed_coast_km=_length_km(to_deg(removed_coast_m)) if removed_coast_m is not None else 0.0,
+        pieces=len(getattr(line, "geoms", [line])),
+        evidence={
+            "method": (
+                "area boundary minus parts within tolerance_m of the border lines, of the land outline, "
+                "or outside land; closeness measured in an azimuthal equidistant projection (WGS84) centred "
+                "on the area centroid"
+            ),
+            "projection": aeqd.srs,
+            "geomap_version": __version__,
+            "area_licence": area_layer.licence if area_layer else None,
+            "area_attribution": area_layer.attribution if area_layer else None,
+        },
+    )
+    if out is not None:
+        write_geojson_atomic(result.to_geojson(), out)
+    return result
+
+
+def write_geojson_atomic(data: dict, out: str | Path) -> Path:
+    """Write ``data`` as UTF-8 JSON to ``out`` via a temporary file and ``os.replace``."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, sort_keys=True, indent=2)
+            fh.write("\n")
+        os.replace(tmp, out)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return out

@@ -1,0 +1,186 @@
+"""Check a layer file (or a layer folder) before measuring anything with it.
+
+:func:`validate_path` reads any GDAL vector file and reports, as a list of
+one-line problems: no CRS, unreadable file, no features, empty or null
+geometries, invalid geometries (with GEOS's reason), coordinates outside the
+lon/lat range.  If the path is a layer folder, a ``layer.json``, or a file with
+a ``layer.json`` beside it, the metadata schema (:func:`geomap.registry.validate_metadata`),
+the sha256, the feature count and the bbox are checked too.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from geomap.errors import FileFormatError
+from geomap.registry import file_sha256, validate_metadata
+
+#: how far (degrees) geometry may stick out of a stated bbox before it is a problem
+BBOX_SLACK_DEG = 1e-9
+
+
+@dataclass
+class ValidationReport:
+    """What was checked and what is wrong (``ok`` when ``problems`` is empty)."""
+
+    path: str
+    metadata: str | None
+    features: int = 0
+    crs: str | None = None
+    checks: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "metadata": self.metadata,
+            "features": self.features,
+            "crs": self.crs,
+            "checks": self.checks,
+            "problems": self.problems,
+            "ok": self.ok,
+        }
+
+
+def _locate(path: Path) -> tuple[Path | None, Path | None, dict | None]:
+    """Return (geometry file, layer.json, parsed metadata) for a folder, a layer.json or a geometry file."""
+    meta_path = None
+    if path.is_dir():
+        meta_path = path / "layer.json"
+        if not meta_path.is_file():
+            raise FileFormatError(f"{path} is a folder without layer.json: give a layer folder or a vector file")
+    elif path.name == "layer.json":
+        meta_path = path
+    elif (path.parent / "layer.json").is_file():
+        meta_path = path.parent / "layer.json"
+    if meta_path is None:
+        return path, None, None
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise FileFormatError(f"{meta_path} is not readable JSON ({exc}): fix or rebuild it") from None
+    geometry = meta_path.parent / str(meta.get("geometry_file", "data.geojson")) if isinstance(meta, dict) else None
+    if not path.is_dir() and path.name != "layer.json" and geometry is not None and geometry.name != path.name:
+        # a layer.json beside the file that describes another file: check the file alone
+        return path, None, None
+    return geometry, meta_path, meta
+
+
+def validate_path(path: str | Path) -> ValidationReport:
+    """Validate a vector file or a layer folder; see the module notes.
+
+    Parameters
+    ----------
+    path : str or Path
+        A layer folder, its ``layer.json``, or any vector file GDAL can read.
+
+    Returns
+    -------
+    ValidationReport
+        ``problems`` lists one line per problem (empty when the file is fine).
+
+    Raises
+    ------
+    FileFormatError
+        ``path`` does not exist, or is a folder without ``layer.json``.
+    """
+    import numpy as np
+    import pyogrio
+    import shapely
+
+    path = Path(path)
+    if not path.exists():
+        raise FileFormatError(f"{path} does not exist: give a layer folder, a layer.json or a vector file")
+    geometry_path, meta_path, meta = _locate(path)
+    report = ValidationReport(path=str(geometry_path), metadata=str(meta_path) if meta_path else None)
+    problems = report.problems
+
+    if meta is not None:
+        report.checks.append("metadata schema")
+        problems.extend(f"layer.json: {p}" for p in validate_metadata(meta))
+    if geometry_path is None or not geometry_path.is_file():
+        problems.append(f"geometry file {geometry_path} is missing")
+        return report
+    if meta is not None and isinstance(meta, dict):
+        report.checks.append("sha256")
+        actual = file_sha256(geometry_path)
+        if meta.get("sha256") != actual:
+            problems.append(f"sha256 of {geometry_path.name} is {actual}, layer.json says {meta.get('sha256')}")
+
+    try:
+        frame = pyogrio.read_dataframe(geometry_path)
+    except Exception as exc:
+        problems.append(f"cannot read {geometry_path} ({' '.join(str(exc).split())})")
+        return report
+    report.features = len(frame)
+    report.checks.append("crs")
+    if frame.crs is None:
+        problems.append("no CRS: the file does not say which coordinate system it uses")
+    else:
+        report.crs = frame.crs.to_string()
+        if meta is not None and isinstance(meta, dict) and isinstance(meta.get("crs"), str):
+            try:
+                from pyproj import CRS
+
+                if not CRS.from_user_input(meta["crs"]).equals(frame.crs, ignore_axis_order=True):
+                    problems.append(f"layer.json says crs {meta['crs']} but the file is {report.crs}")
+            except Exception:
+                problems.append(f"layer.json crs {meta['crs']!r} is not a CRS")
+    report.checks.append("features")
+    if frame.empty:
+        problems.append("no features")
+        return report
+    geoms = np.asarray(frame.geometry.values, dtype=object)
+    missing = np.array([g is None for g in geoms])
+    if missing.any():
+        problems.append(f"{int(missing.sum())} feature(s) have no geometry (first: feature {int(np.flatnonzero(missing)[0])})")
+    present = geoms[~missing]
+    empty = shapely.is_empty(present)
+    if empty.any():
+        problems.append(f"{int(empty.sum())} feature(s) have an empty geometry")
+    report.checks.append("geometry validity")
+    invalid = ~shapely.is_valid(present)
+    if invalid.any():
+        first = int(np.flatnonzero(invalid)[0])
+        problems.append(
+            f"{int(invalid.sum())} invalid geometr{'y' if invalid.sum() == 1 else 'ies'} "
+            f"(first: {shapely.is_valid_reason(present[first])})"
+        )
+    coords = shapely.get_coordinates(present)
+    if coords.size and not np.isfinite(coords).all():
+        problems.append("some coordinates are NaN or infinite")
+    geographic = frame.crs is not None and frame.crs.is_geographic
+    if geographic and coords.size:
+        report.checks.append("lon/lat range")
+        finite = coords[np.isfinite(coords).all(axis=1)]
+        if (np.abs(finite[:, 0]) > 180).any() or (np.abs(finite[:, 1]) > 90).any():
+            problems.append("coordinates outside lon [-180, 180] / lat [-90, 90] (swapped axes?)")
+    if meta is not None and isinstance(meta, dict):
+        counts = meta.get("counts") if isinstance(meta.get("counts"), dict) else {}
+        if isinstance(counts.get("features"), int) and counts["features"] != len(frame):
+            problems.append(f"layer.json counts {counts['features']} features, the file has {len(frame)}")
+        if isinstance(counts.get("vertices"), int):
+            vertices = int(shapely.get_num_coordinates(present).sum())
+            if counts["vertices"] != vertices:
+                problems.append(f"layer.json counts {counts['vertices']} vertices, the file has {vertices}")
+        bbox = meta.get("bbox")
+        if isinstance(bbox, list) and len(bbox) == 4 and coords.size:
+            report.checks.append("bbox")
+            lo = coords.min(axis=0)
+            hi = coords.max(axis=0)
+            if (
+                lo[0] < bbox[0] - BBOX_SLACK_DEG
+                or lo[1] < bbox[1] - BBOX_SLACK_DEG
+                or hi[0] > bbox[2] + BBOX_SLACK_DEG
+                or hi[1] > bbox[3] + BBOX_SLACK_DEG
+            ):
+                problems.append(
+                    f"geometry extent [{lo[0]}, {lo[1]}, {hi[0]}, {hi[1]}] is outside the stated bbox {bbox}"
+                )
+    return report

@@ -1,0 +1,179 @@
+"""Which side of a line of contact a point is on, and the signed distance.
+
+A line layer's ``area_layer`` names the polygon held behind the line (for
+``nk-line-2020``: ``nk-area-2020``, the Armenian-held remainder per Natural
+Earth).  :func:`inside_area` tests points against that polygon and
+:func:`signed_distance` combines the test with an unsigned distance.
+
+Sign convention
+---------------
+``signed_distance_m`` is **negative inside the held area** (the layer's
+``held_by`` side) and **positive outside** it; zero on the line.  The magnitude
+is always the geodesic distance to the line.
+
+Edges
+-----
+Polygon edges are taken as geodesics on WGS84, the same interpretation
+:mod:`geomap.distance` uses for lines (GeoJSON's RFC 7946 would take them as
+straight in lon/lat).  Before the point-in-polygon test every edge longer than
+``max_edge_m`` (default 1 km) is split at geodesic intermediate points
+(``pyproj.Geod.npts``), so the straight lon/lat sub-edges depart from the
+geodesic by far less than a millimetre at mid-latitudes (measured on
+``nk-area-2020``: 0.08 mm; 6 mm with its raw edges; see
+``tests/test_layers_sides.py``).  Polygons crossing the
+antimeridian or containing a pole are not supported.
+
+Accuracy
+--------
+The arithmetic is exact to centimetres, the data is not: the shipped areas are
+Natural Earth 1:10m (stated accuracy about 5 km).  For a point closer to the
+line than the layer's ``accuracy_m`` the side is uncertain; callers should say
+so rather than report the sign as fact.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+#: longest polygon edge kept before geodesic densification, metres
+MAX_EDGE_M = 1000.0
+
+
+def _densify_ring(coords, max_edge_m: float):
+    import numpy as np
+    from pyproj import Geod
+
+    geod = Geod(ellps="WGS84")
+    xy = np.asarray(coords, dtype=float)[:, :2]
+    _, _, dist_m = geod.inv(xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1])
+    out = [xy[:1]]
+    for i, d in enumerate(np.atleast_1d(dist_m)):
+        extra = int(np.ceil(d / max_edge_m)) - 1
+        if extra > 0:
+            pts = geod.npts(xy[i, 0], xy[i, 1], xy[i + 1, 0], xy[i + 1, 1], extra)
+            out.append(np.asarray(pts, dtype=float))
+        out.append(xy[i + 1 : i + 2])
+    return np.vstack(out)
+
+
+def geodesic_polygon(geom, max_edge_m: float = MAX_EDGE_M):
+    """Return ``geom`` (Polygon/MultiPolygon, lon/lat) with edges split so each is <= ``max_edge_m``.
+
+    The new vertices lie on the geodesic between the original ones, so a planar
+    test on the result follows geodesic edges to within centimetres.
+    """
+    import shapely
+
+    parts = list(getattr(geom, "geoms", [geom]))
+    polys = []
+    for part in parts:
+        if part.geom_type != "Polygon":
+            continue
+        shell = _densify_ring(part.exterior.coords, max_edge_m)
+        holes = [_densify_ring(r.coords, max_edge_m) for r in part.interiors]
+        polys.append(shapely.Polygon(shell, holes))
+    if not polys:
+        from geomap.errors import LayerError
+
+        raise LayerError("the area has no polygons: give a Polygon or MultiPolygon layer as the held area")
+    return shapely.make_valid(shapely.MultiPolygon(polys)) if len(polys) > 1 else polys[0]
+
+
+@lru_cache(maxsize=8)
+def _prepared_area(path: str, size: int, mtime_ns: int, max_edge_m: float):
+    import shapely
+
+    from geomap._vector import read_frame
+
+    frame = read_frame(Path(path))
+    polygons = [g for g in frame.geometry if g.geom_type in ("Polygon", "MultiPolygon")]
+    if not polygons:
+        from geomap.errors import LayerError
+
+        raise LayerError(f"{path} has no polygons: give the held-area layer (kind 'area'), not a line layer")
+    geom = geodesic_polygon(shapely.union_all(polygons), max_edge_m)
+    shapely.prepare(geom)
+    return geom
+
+
+def area_geometry(area: str | Path, max_edge_m: float = MAX_EDGE_M):
+    """Return the densified, prepared union of the polygons of ``area`` (layer id or path), lon/lat."""
+    from geomap._vector import resolve
+
+    path, _layer = resolve(area)
+    stat = path.stat()
+    return _prepared_area(str(path.resolve()), stat.st_size, stat.st_mtime_ns, float(max_edge_m))
+
+
+def inside_area(lon, lat, area: str | Path, *, max_edge_m: float = MAX_EDGE_M):
+    """Test whether points lie inside a held-area polygon.
+
+    Parameters
+    ----------
+    lon, lat : float or array-like
+        Point longitudes and latitudes in degrees (WGS84), same shape.
+    area : str or Path
+        A shipped area layer id (e.g. ``"nk-area-2020"``) or a polygon file in any
+        GDAL format with a CRS.
+    max_edge_m : float
+        Polygon edges are split geodesically into pieces of at most this length
+        in metres before the test (see the module notes).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True inside or on the boundary, same shape as ``lon``.
+
+    Raises
+    ------
+    CoordinateError
+        A longitude is outside [-180, 180] or a latitude outside [-90, 90], or not a number.
+
+    Examples
+    --------
+    >>> inside_area([46.75, 47.5], [39.82, 39.82], "nk-area-2020").tolist()  # Stepanakert; east of the line
+    [True, False]
+    """
+    import numpy as np
+    import shapely
+
+    from geomap.errors import CoordinateError
+
+    lon_arr = np.asarray(lon, dtype=float)
+    lat_arr = np.asarray(lat, dtype=float)
+    if lon_arr.shape != lat_arr.shape:
+        raise CoordinateError(f"lon has shape {lon_arr.shape} but lat {lat_arr.shape}: give one lat per lon")
+    bad = ~np.isfinite(lon_arr) | ~np.isfinite(lat_arr) | (np.abs(lon_arr) > 180) | (np.abs(lat_arr) > 90)
+    if bad.any():
+        i = int(np.flatnonzero(bad.ravel())[0])
+        raise CoordinateError(
+            f"point {i} ({lon_arr.ravel()[i]}, {lat_arr.ravel()[i]}) is not a lon/lat position: "
+            "longitude must be in [-180, 180] and latitude in [-90, 90] (did you swap them?)"
+        )
+    geom = area_geometry(area, max_edge_m)
+    return np.asarray(shapely.intersects_xy(geom, lon_arr, lat_arr), dtype=bool)
+
+
+def signed_distance(distance_m, inside):
+    """Return the distance with a side: negative inside the held area, positive outside.
+
+    Parameters
+    ----------
+    distance_m : float or array-like
+        Unsigned geodesic distance to the line, metres (NaN passes through).
+    inside : bool or array-like of bool
+        From :func:`inside_area`, broadcastable to ``distance_m``.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        ``-|distance_m|`` where ``inside``, ``+|distance_m|`` elsewhere, metres.
+
+    >>> signed_distance([1200.0, 300.0], [True, False]).tolist()
+    [-1200.0, 300.0]
+    """
+    import numpy as np
+
+    d = np.abs(np.asarray(distance_m, dtype=float))
+    return np.where(np.asarray(inside, dtype=bool), -d, d)
