@@ -1,0 +1,198 @@
+"""``geomap claim``: show how a distance claim is read (and claim options for ``check``).
+
+Thin: parse the options, call :func:`geomap.claims.parse_claim` (or
+:func:`geomap.claims.claim_from_bounds`), format the result.
+
+``claim_options`` and ``claim_from_options`` are shared with ``geomap check``::
+
+    @click.command()
+    @claim_options
+    def check(claim, min_km, max_km, lexicon, ...):
+        parsed = claim_from_options(claim, min_km, max_km, lexicon)
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import textwrap
+from pathlib import Path
+
+import click
+
+from geomap._version import __version__
+from geomap.claims import Claim, claim_from_bounds, parse_claim
+from geomap.cli import configure_logging
+
+__all__ = ["claim", "claim_options", "claim_from_options"]
+
+_KM = click.FloatRange(min=0, min_open=False)
+
+
+def claim_options(func):
+    """Add ``--claim TEXT``, ``--min-km``, ``--max-km`` and ``--lexicon PATH`` to a command.
+
+    The command receives ``claim``, ``min_km``, ``max_km`` and ``lexicon``
+    keyword arguments; pass them to :func:`claim_from_options`.
+    """
+    options = [
+        click.option(
+            "--claim",
+            "claim",
+            metavar="TEXT",
+            default=None,
+            help="The distance claim to test, e.g. 'dozens of kilometres', 'within 5 km' "
+            "(a whole sentence containing it also works).",
+        ),
+        click.option(
+            "--min-km",
+            type=_KM,
+            default=None,
+            help="Explicit minimum of the claimed distance in km (overrides the parsed reading).",
+        ),
+        click.option(
+            "--max-km",
+            type=_KM,
+            default=None,
+            help="Explicit maximum of the claimed distance in km (overrides the parsed reading).",
+        ),
+        click.option(
+            "--lexicon",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            default=None,
+            help="Your own claims lexicon (JSON, same schema as geomap/data/claims_lexicon.json).",
+        ),
+    ]
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return func(*args, **kwargs)
+
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper
+
+
+def claim_from_options(
+    claim: str | None,
+    min_km: float | None,
+    max_km: float | None,
+    lexicon: Path | str | None,
+) -> Claim | None:
+    """Build the claim the options describe, or None if none was given.
+
+    Explicit ``min_km``/``max_km`` win over parsing (rule ``user-bounds``;
+    ``claim`` is kept as its wording).  Otherwise ``claim`` is parsed with
+    ``lexicon`` (default: the shipped one).
+
+    Raises
+    ------
+    click.BadParameter
+        If ``min_km > max_km``.
+    click.UsageError
+        If ``--lexicon`` is combined with explicit bounds, or given without a claim.
+    geomap.errors.ClaimError
+        If the claim text cannot be read (the CLI prints one line, exit 2).
+    """
+    if min_km is not None or max_km is not None:
+        if min_km is not None and max_km is not None and min_km > max_km:
+            raise click.BadParameter(
+                f"the minimum {min_km:g} km is larger than the maximum {max_km:g} km: swap them",
+                param_hint="'--min-km'/'--max-km'",
+            )
+        if lexicon is not None:
+            raise click.UsageError(
+                "--lexicon has no effect with --min-km/--max-km: give explicit bounds or a lexicon, not both"
+            )
+        return claim_from_bounds(claim, min_km=min_km, max_km=max_km)
+    if claim is None:
+        if lexicon is not None:
+            raise click.UsageError("--lexicon needs a claim to read: add --claim TEXT")
+        return None
+    return parse_claim(claim, lexicon=lexicon)
+
+
+def _fmt_m(value: float | None) -> str:
+    if value is None:
+        return "null"
+    return f"{value:.3f}".rstrip("0").rstrip(".")
+
+
+def _table(parsed: Claim) -> str:
+    width = 96
+    lines = [
+        f"claim      {' '.join(parsed.text.split())}",
+        f"matched    {parsed.matched_text}",
+        f"rule       {parsed.rule}",
+        f"unit       {parsed.unit}",
+        f"lexicon    {parsed.lexicon}",
+        "",
+        f"{'reading':<10} {'min_m':>14} {'max_m':>14}  as text",
+    ]
+    for name, reading in (("strict", parsed.strict), ("lenient", parsed.lenient)):
+        lines.append(
+            f"{name:<10} {_fmt_m(reading.min_m):>14} {_fmt_m(reading.max_m):>14}  "
+            f"{reading.describe(parsed.unit)}"
+        )
+    lines.append("")
+    lines.append(
+        "min_m/max_m are the strict reading: a claim is supported only when the distance lies "
+        "inside the strict range, contradicted only when it misses the lenient range."
+    )
+    lines.append("")
+    wrap = functools.partial(textwrap.fill, width=width, initial_indent="", subsequent_indent=" " * 11)
+    lines.append(wrap(f"rationale  {parsed.rationale}"))
+    if parsed.citation:
+        lines.append(wrap(f"citation   {parsed.citation}"))
+    for note in parsed.notes:
+        lines.append(wrap(f"note       {note}"))
+    return "\n".join(lines)
+
+
+@click.command(name="claim")
+@click.argument("text", required=False)
+@click.option("--min-km", type=_KM, default=None, help="Explicit minimum in km instead of parsing TEXT.")
+@click.option("--max-km", type=_KM, default=None, help="Explicit maximum in km instead of parsing TEXT.")
+@click.option(
+    "--lexicon",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Your own claims lexicon (JSON, same schema as geomap/data/claims_lexicon.json).",
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
+    help="Write to this file instead of standard output.",
+)
+@click.option("-v", "--verbose", count=True, help="More diagnostics on stderr (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
+def claim(text, min_km, max_km, lexicon, fmt, output, verbose, quiet):
+    """Show how a distance claim is read: its range in metres under a strict and a lenient reading.
+
+    TEXT is a claim such as 'dozens of kilometres', 'within 5 km', 'about 30
+    miles', 'between 10 and 20 km', or a sentence that contains one. The
+    output gives min_m/max_m (null = open) for each reading, the lexicon rule
+    used, the matched words and the rationale. --min-km/--max-km replace the
+    parsed range with your own (TEXT is then only a label).
+
+    \b
+    Examples:
+      geomap claim "dozens of kilometers"
+      geomap claim "the scene is located about 30 miles from the front" --format json
+      geomap claim "dozens of kilometres" --min-km 20
+    """
+    configure_logging(verbose, quiet)
+    if text is None and min_km is None and max_km is None:
+        raise click.UsageError("give a claim TEXT (e.g. 'within 5 km') or --min-km/--max-km")
+    parsed = claim_from_options(text, min_km, max_km, lexicon)
+    if fmt == "json":
+        payload = parsed.to_dict()
+        payload["geomap_version"] = __version__
+        payload["min_max_reading"] = "strict"
+        rendered = json.dumps(payload, sort_keys=True, indent=2, ensure_ascii=False)
+    else:
+        rendered = _table(parsed)
+    if output is None:
+        click.echo(rendered)
+    else:
+        output.write_text(rendered + "\n", encoding="utf-8")

@@ -1,0 +1,257 @@
+"""Verdicts: does a measured distance interval support a distance claim?
+
+The rule, applied to each reading of a :class:`geomap.claims.Claim`:
+
+* **supported** - the distance interval ``[lo, hi]`` lies wholly inside the
+  reading's range;
+* **contradicted** - the interval and the range do not overlap at all;
+* **inconclusive** - they overlap only in part.
+
+Overall, a claim is *supported* if it is supported under the **strict**
+reading (and therefore under the lenient one, which contains it), and
+*contradicted* if it is contradicted under the **lenient** reading (and
+therefore under the strict one).  Everything else is *inconclusive*, and the
+verdict says why ("supported only under the lenient reading", ...).
+
+Ranges and the interval are **closed**: an interval that touches a range's
+end in a single point overlaps it (so it is not contradicted), and an interval
+whose end equals the range's end is inside it.  A claim is therefore
+contradicted only when every distance the measurement allows lies strictly
+outside the lenient range.
+
+Exit codes used by ``geomap check`` (documented in ``geomap/cli/__init__.py``):
+0 supported, 10 contradicted, 11 inconclusive.
+
+Standard library only.
+
+>>> from geomap.claims import parse_claim
+>>> v = judge(parse_claim("dozens of kilometers"), (19_300.0, 19_700.0))
+>>> v.verdict, v.exit_code
+('contradicted', 10)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from geomap._version import __version__
+from geomap.claims import Claim, Range, format_length, format_range
+from geomap.errors import InputError
+
+__all__ = ["Verdict", "judge", "EXIT_CODES", "RULE"]
+
+#: process exit status per verdict (``geomap check``)
+EXIT_CODES = {"supported": 0, "contradicted": 10, "inconclusive": 11}
+
+#: the decision rule, stated in every verdict's evidence
+RULE = (
+    "closed ranges; per reading: supported iff the distance interval lies inside the range, "
+    "contradicted iff they do not overlap, else inconclusive; overall: supported iff supported "
+    "under the strict reading, contradicted iff contradicted under the lenient reading, else inconclusive"
+)
+
+
+@dataclass(frozen=True, eq=False)
+class Verdict:
+    """A verdict on a distance claim, with its evidence.
+
+    Attributes
+    ----------
+    verdict : str
+        ``"supported"``, ``"contradicted"`` or ``"inconclusive"``.
+    claim : Claim
+        The claim judged (its text, readings, rule and rationale).
+    distance_interval_m : tuple of float
+        ``(lo, hi)`` in metres: every distance the measurement allows
+        (location uncertainty and layer accuracy included).
+    per_reading : dict
+        ``{"strict": outcome, "lenient": outcome}``.
+    deciding_reading : str
+        ``"strict"`` for a supported claim, ``"lenient"`` for a contradicted
+        one, ``"both"`` when the readings leave it inconclusive.
+    reason : str
+        Why, in words ("supported only under the lenient reading").
+    margins : dict
+        Per reading, ``lo_minus_min_m`` = lo - range minimum and
+        ``max_minus_hi_m`` = range maximum - hi, in metres (``None`` for an
+        open end).  Both >= 0 means the interval is inside; a negative value
+        is how far the interval sticks out on that side.
+    margin_m : float or None
+        How far (metres) the interval is from flipping the verdict: for
+        *supported*, the smaller strict clearance (the interval may shift or
+        widen this much and stay inside); for *contradicted*, the gap between
+        the interval and the lenient range; ``None`` for *inconclusive* (see
+        ``margins``) or when the range has no finite end to reach.
+    sentence : str
+        One plain sentence a fact-checker can quote.
+    evidence : dict
+        Whatever the caller passed (point, layer, provenance...), kept as is.
+    """
+
+    verdict: str
+    claim: Claim
+    distance_interval_m: tuple[float, float]
+    per_reading: dict[str, str]
+    deciding_reading: str
+    reason: str
+    margins: dict[str, dict[str, float | None]]
+    margin_m: float | None
+    sentence: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        """0 supported, 10 contradicted, 11 inconclusive."""
+        return EXIT_CODES[self.verdict]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of the verdict and all its evidence."""
+        lo, hi = self.distance_interval_m
+        return {
+            "verdict": self.verdict,
+            "exit_code": self.exit_code,
+            "sentence": self.sentence,
+            "claim": self.claim.to_dict(),
+            "distance_interval_m": [lo, hi],
+            "per_reading": dict(self.per_reading),
+            "deciding_reading": self.deciding_reading,
+            "reason": self.reason,
+            "margins": {k: dict(v) for k, v in self.margins.items()},
+            "margin_m": self.margin_m,
+            "rule": RULE,
+            "evidence": self.evidence,
+            "geomap_version": __version__,
+        }
+
+
+def _outcome(reading: Range, lo: float, hi: float) -> str:
+    if reading.contains_interval(lo, hi):
+        return "supported"
+    if not reading.overlaps(lo, hi):
+        return "contradicted"
+    return "inconclusive"
+
+
+def _clearances(reading: Range, lo: float, hi: float) -> dict[str, float | None]:
+    return {
+        "lo_minus_min_m": None if reading.min_m is None else lo - reading.min_m,
+        "max_minus_hi_m": None if reading.max_m is None else reading.max_m - hi,
+    }
+
+
+def _check_interval(distance_interval_m: Any) -> tuple[float, float]:
+    try:
+        lo, hi = distance_interval_m
+        lo, hi = float(lo), float(hi)
+    except (TypeError, ValueError):
+        raise InputError(
+            f"distance interval must be two numbers (lo_m, hi_m), got {distance_interval_m!r}"
+        ) from None
+    if not (math.isfinite(lo) and math.isfinite(hi)) or lo < 0 or lo > hi:
+        raise InputError(
+            f"distance interval must satisfy 0 <= lo_m <= hi_m (finite metres), got ({lo!r}, {hi!r})"
+        )
+    return lo, hi
+
+
+def _distance_text(lo: float, hi: float, unit: str | None) -> str:
+    shown = format_length(lo, unit=unit) if lo == hi else format_range(lo, hi, unit=unit)
+    if unit in ("mi", "nmi", "ft", "yd"):
+        metric = format_length(lo) if lo == hi else format_range(lo, hi)
+        shown = f"{shown} ({metric})"
+    return shown
+
+
+def judge(
+    claim: Claim,
+    distance_interval_m: tuple[float, float],
+    *,
+    evidence: dict | None = None,
+) -> Verdict:
+    """Judge a claim against a measured distance interval.
+
+    Parameters
+    ----------
+    claim : Claim
+        From :func:`geomap.claims.parse_claim` or
+        :func:`geomap.claims.claim_from_bounds`.
+    distance_interval_m : (float, float)
+        ``(lo, hi)`` in metres, ``0 <= lo <= hi``: the smallest and largest
+        distance the measurement allows (uncertainty already included).
+    evidence : dict, optional
+        Provenance to carry along (location, layer id and version, method...).
+
+    Returns
+    -------
+    Verdict
+
+    Raises
+    ------
+    geomap.errors.InputError
+        If the interval is not two finite numbers with ``0 <= lo <= hi``.
+
+    Examples
+    --------
+    >>> from geomap.claims import parse_claim
+    >>> judge(parse_claim("within 5 km"), (4_000.0, 5_000.0)).verdict
+    'supported'
+    """
+    lo, hi = _check_interval(distance_interval_m)
+    strict, lenient = claim.strict, claim.lenient
+    per_reading = {"strict": _outcome(strict, lo, hi), "lenient": _outcome(lenient, lo, hi)}
+    margins = {"strict": _clearances(strict, lo, hi), "lenient": _clearances(lenient, lo, hi)}
+    unit = claim.unit
+    distance = _distance_text(lo, hi, unit)
+    label = claim.matched_text or claim.text
+    subject = f"The claim '{label}'" if label else "The claimed range"
+    readings = claim.describe_readings()
+    margin_m: float | None
+    if per_reading["strict"] == "supported":
+        verdict, deciding = "supported", "strict"
+        finite = [v for v in margins["strict"].values() if v is not None]
+        margin_m = min(finite) if finite else None
+        reason = "inside the strict reading" if claim.is_vague else "inside the claimed range"
+        where = "even the strict reading's range" if claim.is_vague else "the claimed range"
+        sentence = f"{subject} ({readings}) is supported: the distance is {distance}, within {where}"
+        if margin_m is not None:
+            sentence += f", {format_length(margin_m, unit=unit)} from its nearest end"
+        sentence += "."
+    elif per_reading["lenient"] == "contradicted":
+        verdict, deciding = "contradicted", "lenient"
+        even = "even the lenient reading's" if claim.is_vague else "the claimed"
+        if hi < lenient.lower_m:
+            margin_m = lenient.lower_m - hi
+            side = f"below {even} minimum of {format_length(lenient.lower_m, unit=unit)}"
+        else:
+            margin_m = lo - lenient.upper_m
+            side = f"above {even} maximum of {format_length(lenient.upper_m, unit=unit)}"
+        reason = f"contradicted under {'even the lenient reading' if claim.is_vague else 'the claimed range'}"
+        sentence = f"{subject} ({readings}) is contradicted: the distance is {distance}, {side}."
+    else:
+        verdict, deciding, margin_m = "inconclusive", "both", None
+        s, l_ = per_reading["strict"], per_reading["lenient"]
+        if not claim.is_vague:
+            reason = "the distance interval straddles an end of the claimed range"
+        elif l_ == "supported" and s == "contradicted":
+            reason = "supported only under the lenient reading; the strict reading contradicts it"
+        elif l_ == "supported":
+            reason = "supported under the lenient reading; the interval straddles an end of the strict reading"
+        elif s == "contradicted":
+            reason = "contradicted only under the strict reading; the interval straddles an end of the lenient reading"
+        else:
+            reason = "the distance interval straddles an end of both readings"
+        sentence = f"{subject} ({readings}) is inconclusive: the distance is {distance}; {reason}."
+    return Verdict(
+        verdict=verdict,
+        claim=claim,
+        distance_interval_m=(lo, hi),
+        per_reading=per_reading,
+        deciding_reading=deciding,
+        reason=reason,
+        margins=margins,
+        margin_m=margin_m,
+        sentence=sentence,
+        evidence=dict(evidence or {}),
+    )
