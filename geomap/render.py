@@ -341,9 +341,10 @@ def _base_data(base: str | None, view) -> dict | None:
 
     layer = get_layer(base)
     minx, miny, maxx, maxy = view
-    w, h = maxx - minx, maxy - miny
-    box = shapely.box(max(minx - w, -180), max(miny - h, -90), min(maxx + w, 180), min(maxy + h, 90))
+    pad = 2.5 * max(maxx - minx, maxy - miny)
+    box = shapely.box(max(minx - pad, -180), max(miny - pad, -90), min(maxx + pad, 180), min(maxy + pad, 90))
     geoms = _read_geoms(layer.path, box)
+    w, h = maxx - minx, maxy - miny
     tolerance = max(w, h) / 2500.0
     simplified = [g.simplify(tolerance, preserve_topology=True) for g in geoms]
     union = shapely.GeometryCollection([g for g in simplified if not g.is_empty])
@@ -476,8 +477,8 @@ def _bands_data(claim, lines, view) -> dict | None:
         "boundary points and the range end they stand for")}
     errors = []
     minx, miny, maxx, maxy = view
-    w, h = maxx - minx, maxy - miny
-    box = (max(minx - w, -180.0), max(miny - h, -85.0), min(maxx + w, 180.0), min(maxy + h, 85.0))
+    pad = 1.5 * max(maxx - minx, maxy - miny)
+    box = (max(minx - pad, -180.0), max(miny - pad, -85.0), min(maxx + pad, 180.0), min(maxy + pad, 85.0))
     out["box"] = [round(v, 5) for v in box]
     for reading in ("lenient", "strict"):
         rng = getattr(claim, reading, None)
@@ -629,6 +630,57 @@ def write_map(path: str | Path, measurements, lines, **kwargs) -> Path:
     html = render_map(measurements, lines, **kwargs)
     write_atomic(path, html)
     return path
+
+
+
+def add_map_outputs(measurements, lines, *, html=None, png=None, verdicts=None, claim=None, title=None,
+                    online_tiles=False) -> dict:
+    """Write an HTML map and/or a PNG of it for results a command already has (one call for ``--html``/``--png``).
+
+    Parameters
+    ----------
+    measurements, lines, verdicts, claim, title, online_tiles
+        As for :func:`render_map`.
+    html : str or Path, optional
+        Where to write the HTML map.
+    png : str or Path, optional
+        Where to write a screenshot (headless chromium; the HTML goes to a
+        temporary file when ``html`` is not given).
+
+    Returns
+    -------
+    dict
+        ``{"html": Path or None, "png": Path or None}``.
+
+    Raises
+    ------
+    MissingDependency
+        ``png`` was asked for and chromium or Playwright is missing.
+    """
+    import tempfile
+
+    written: dict[str, Path | None] = {"html": None, "png": None}
+    if html is None and png is None:
+        return written
+    kwargs = dict(verdicts=verdicts, claim=claim, title=title, online_tiles=online_tiles)
+    if png is not None:
+        from geomap.output import guard_output
+        from geomap.screenshot import chromium_path
+
+        guard_output(png, [getattr(lines, "path", None)])
+        chromium_path()  # fail early, before rendering, when chromium is missing
+    if html is not None:
+        written["html"] = write_map(html, measurements, lines, **kwargs)
+    if png is not None:
+        from geomap.screenshot import screenshot_map
+
+        if written["html"] is not None:
+            written["png"] = screenshot_map(written["html"], png)
+        else:
+            with tempfile.TemporaryDirectory(prefix="geomap-map-") as tmp:
+                page = write_map(Path(tmp) / "map.html", measurements, lines, **kwargs)
+                written["png"] = screenshot_map(page, png)
+    return written
 
 
 _PAGE_CSS = """
