@@ -58,6 +58,11 @@ VERDICT_STYLE = {
     "inconclusive": (2, "#f39c12", "inconclusive"),
     "none": (3, "#2c7bb6", "no claim tested"),
 }
+#: the optional online layer (only written into a page made with ``online_tiles=True``)
+ONLINE_TILES = {
+    "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    "attribution": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+}
 #: at most this many incidents get a permanent distance label on their connector
 LABEL_LIMIT = 50
 #: at most this many incidents get geodesic (curved) connectors and uncertainty shapes drawn one by one
@@ -67,8 +72,9 @@ BAND_QUAD_SEGS = 64
 #: how many band boundary points are checked against the exact kernel
 BAND_CHECK_POINTS = 4000
 
-_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-_JSON_ESCAPE_RE = re.compile("[<>&\u2028\u2029]")
+#: escaped inside the page's JSON: markup characters, JS line terminators, and bidi controls (so the page source
+#: reads as it runs; the text itself is unchanged after JSON.parse)
+_JSON_ESCAPE_RE = re.compile("[<>&\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -89,7 +95,7 @@ def page_json(data: Any) -> str:
     from geomap.output import _clean
 
     text = json.dumps(_clean(data), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return _JSON_ESCAPE_RE.sub(lambda m: _JSON_ESCAPES[m.group(0)], text)
+    return _JSON_ESCAPE_RE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
 def _r(value, digits):
@@ -530,7 +536,7 @@ def map_data(measurements, lines, *, verdicts=None, claim=None, title=None, base
         "verdicts": {name: {"code": s[0], "colour": s[1], "text": s[2], "count": counts[name]}
                      for name, s in VERDICT_STYLE.items()},
         "limits": {"label": LABEL_LIMIT, "detail": DETAIL_LIMIT},
-        "online_tiles": bool(online_tiles),
+        "online_tiles": dict(ONLINE_TILES) if online_tiles else None,
     }
 
 
@@ -795,8 +801,8 @@ function (MAP) {
     }
     if (D.online_tiles) {
       var notified = false;
-      var tiles = L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {maxZoom: 18, opacity: 0.85,
-        attribution: "\u00a9 <a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a> contributors"});
+      // URL and attribution are geomap's constants (ONLINE_TILES), not data from users.
+      var tiles = L.tileLayer(D.online_tiles.url, {maxZoom: 18, opacity: 0.85, attribution: D.online_tiles.attribution});
       tiles.on("tileerror", function () {
         if (notified) { return; }
         notified = true;
