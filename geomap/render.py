@@ -784,13 +784,17 @@ function (MAP) {
       L.popup({maxWidth: 440}).setLatLng(latlng).setContent(popupBox(S[I.label[i]] || ("incident " + (i + 1)), rows))
         .openOn(MAP);
     }
-    var panes = [["geomapBase", 150], ["geomapArea", 380], ["geomapBand", 390], ["geomapLine", 420],
-                 ["geomapUnc", 430], ["geomapConn", 440], ["geomapInc", 460]];
-    panes.forEach(function (p) { MAP.createPane(p[0]).style.zIndex = p[1]; });
-    function canvasIn(pane) { return L.canvas({pane: pane, padding: 0.3}); }
+    // One canvas for every data layer: a canvas only hit-tests its own layers and the topmost canvas receives
+    // all pointer events, so separate canvases would make the lower layers unclickable.  Draw order is the
+    // order of addition (area, bands, line, uncertainty, connectors, incidents).  The base map sits below in
+    // its own pane and takes no events.
+    MAP.createPane("geomapBase").style.zIndex = 150;
+    MAP.getPane("geomapBase").style.pointerEvents = "none";
+    var VEC = L.canvas({padding: 0.3});
+    function canvasIn(pane) { return pane === "geomapBase" ? L.canvas({pane: pane, padding: 0.3}) : VEC; }
     var overlays = {}, stats = {incidents: 0, connectors: 0, labels: 0, uncertainty: 0};
     var b = D.view;
-    MAP.fitBounds([ll(b[0], b[1]), ll(b[2], b[3])]);
+    MAP.fitBounds([ll(b[0], b[1]), ll(b[2], b[3])], {animate: false});
     MAP.attributionControl.setPrefix(false);
 
     var baseLayer = null;
@@ -816,7 +820,7 @@ function (MAP) {
       overlays["OpenStreetMap tiles (online)"] = tiles;
     }
     if (D.area && D.area.geom) {
-      var area = L.geoJSON(D.area.geom, {pane: "geomapArea", renderer: canvasIn("geomapArea"),
+      var area = L.geoJSON(D.area.geom, {renderer: canvasIn("geomapArea"),
         style: {color: "#555", weight: 1, dashArray: "4 3", fillColor: "#888", fillOpacity: 0.18}}).addTo(MAP);
       area.on("click", function (e) {
         L.popup({maxWidth: 440}).setLatLng(e.latlng).setContent(popupBox("Held area",
@@ -828,7 +832,7 @@ function (MAP) {
       var bandGroup = L.layerGroup();
       [["lenient", 0.13], ["strict", 0.28]].forEach(function (p) {
         if (!D.bands[p[0]]) { return; }
-        var layer = L.geoJSON(D.bands[p[0]], {pane: "geomapBand", renderer: canvasIn("geomapBand"),
+        var layer = L.geoJSON(D.bands[p[0]], {renderer: canvasIn("geomapBand"),
           style: {color: "#6a3d9a", weight: p[0] === "strict" ? 1.2 : 0.6, dashArray: p[0] === "strict" ? null : "5 4",
                   fillColor: "#6a3d9a", fillOpacity: p[1]}});
         layer.on("click", function (e) {
@@ -842,7 +846,7 @@ function (MAP) {
       bandGroup.addTo(MAP);
       overlays["Claim band (strict dark, lenient light)"] = bandGroup;
     }
-    var line = L.geoJSON(D.line, {pane: "geomapLine", renderer: canvasIn("geomapLine"),
+    var line = L.geoJSON(D.line, {renderer: canvasIn("geomapLine"),
       style: {color: "#111", weight: 3, opacity: 0.9}}).addTo(MAP);
     line.on("click", function (e) {
       var sec = e.layer && e.layer.feature ? e.layer.feature.properties.section : null;
@@ -852,7 +856,7 @@ function (MAP) {
     overlays["Line of contact"] = line;
 
     var I = D.inc, n = I.n, detail = n <= D.limits.detail, labels = n <= D.limits.label;
-    var incRenderer = canvasIn("geomapInc");
+    var incRenderer = VEC;
     var connGroup = L.layerGroup(), uncGroup = L.layerGroup(), incGroup = L.featureGroup();
     function distLabel(path, text) {
       var mid = path[Math.floor(path.length / 2)];
@@ -866,7 +870,7 @@ function (MAP) {
       var colour = D.verdicts[VCODE[I.v[i]]].colour, a = I.areas[String(i)];
       if (a) {
         if (a.geom) {
-          var poly = L.geoJSON(a.geom, {pane: "geomapUnc", renderer: canvasIn("geomapUnc"),
+          var poly = L.geoJSON(a.geom, {renderer: canvasIn("geomapUnc"),
             style: {color: colour, weight: 1.5, fillColor: colour, fillOpacity: 0.15}});
           poly.on("click", (function (j) { return function (e) { incidentPopup(j, e.latlng); }; })(i));
           uncGroup.addLayer(poly); stats.uncertainty += 1;
@@ -874,20 +878,20 @@ function (MAP) {
         ["min", "max"].forEach(function (w) {
           if (!a[w]) { return; }
           var p = a[w + "_path"] ? pathOf(a[w + "_path"]) : [ll(a[w][0], a[w][1]), ll(a[w][2], a[w][3])];
-          connGroup.addLayer(L.polyline(p, {pane: "geomapConn", renderer: canvasIn("geomapConn"), color: colour,
+          connGroup.addLayer(L.polyline(p, {renderer: canvasIn("geomapConn"), color: colour,
             weight: 2, dashArray: w === "max" ? "6 4" : null, interactive: false}));
           stats.connectors += 1;
           if (labels) { distLabel(p, w + " " + km(a[w][4])); }
         });
       } else if (detail && I.r[i] > 0) {
-        uncGroup.addLayer(L.circle(ll(I.lon[i], I.lat[i]), {radius: I.r[i], pane: "geomapUnc", renderer: canvasIn("geomapUnc"),
+        uncGroup.addLayer(L.circle(ll(I.lon[i], I.lat[i]), {radius: I.r[i], renderer: canvasIn("geomapUnc"),
           color: colour, weight: 1, fillColor: colour, fillOpacity: 0.12, interactive: false}));
         stats.uncertainty += 1;
       }
       if (I.nlon[i] !== null && !a) {
         if (detail) {
           var p = I.paths && I.paths[i] ? pathOf(I.paths[i]) : [ll(I.lon[i], I.lat[i]), ll(I.nlon[i], I.nlat[i])];
-          connGroup.addLayer(L.polyline(p, {pane: "geomapConn", renderer: canvasIn("geomapConn"), color: colour,
+          connGroup.addLayer(L.polyline(p, {renderer: canvasIn("geomapConn"), color: colour,
             weight: 1.5, interactive: false}));
           if (labels) { distLabel(p, km(I.d[i])); }
         } else {
@@ -902,11 +906,18 @@ function (MAP) {
       stats.incidents += 1;
     }
     if (straight.length) {
-      connGroup.addLayer(L.polyline(straight, {pane: "geomapConn", renderer: canvasIn("geomapConn"), color: "#444",
+      connGroup.addLayer(L.polyline(straight, {renderer: canvasIn("geomapConn"), color: "#444",
         weight: 0.6, opacity: 0.6, interactive: false}));
     }
     incGroup.on("click", function (e) { incidentPopup(e.layer._geomapIndex, e.layer.getLatLng()); });
     uncGroup.addTo(MAP); connGroup.addTo(MAP); incGroup.addTo(MAP);
+    // Re-adding a layer from the layer control would draw it on top: keep the stacking order.
+    MAP.on("overlayadd", function () {
+      [line, area, bandGroup].forEach(function (g) { if (g && MAP.hasLayer(g)) { g.eachLayer(function (x) {
+        if (x.bringToBack) { x.bringToBack(); } }); } });
+      [uncGroup, connGroup, incGroup].forEach(function (g) { if (MAP.hasLayer(g)) { g.eachLayer(function (x) {
+        if (x.bringToFront) { x.bringToFront(); } }); } });
+    });
     overlays["Uncertainty (circle or area)"] = uncGroup;
     overlays["Connectors to the nearest point"] = connGroup;
     overlays["Incidents"] = incGroup;
@@ -949,8 +960,11 @@ function (MAP) {
     MAP.getContainer().appendChild(title);
     window.geomapStats = stats;
     window.geomapMap = MAP;
-    window.geomapReady = true;
-    root.setAttribute("data-geomap-ready", "1");
+    // Canvas layers paint on the next animation frame: signal "ready" once that has happened.
+    requestAnimationFrame(function () { requestAnimationFrame(function () {
+      window.geomapReady = true;
+      root.setAttribute("data-geomap-ready", "1");
+    }); });
   } catch (err) {
     root.setAttribute("data-geomap-error", String(err && err.message || err));
     console.error("geomap map failed: " + (err && err.stack || err));
