@@ -364,19 +364,37 @@ def _base_data(base: str | None, view) -> dict | None:
     }
 
 
-def _area_data(lines, view) -> dict | None:
-    layer = getattr(lines, "layer", None)
-    area_id = getattr(layer, "area_layer", None) if layer is not None else None
-    if not area_id:
-        return None
+def _area_data(lines, view, area_lines=None) -> dict | None:
+    """The held area: ``area_lines`` if given (a shipped layer id, a path, or an object with lon/lat ``geoms``),
+    else the ``area_layer`` named by the line's shipped layer; clipped to the view (padded)."""
+    import numpy as np
     import shapely
 
     from geomap.registry import get_layer
 
-    area = get_layer(area_id)
     minx, miny, maxx, maxy = view
     w, h = maxx - minx, maxy - miny
-    geoms = _read_geoms(area.path, shapely.box(minx - w, miny - h, maxx + w, maxy + h))
+    box = shapely.box(minx - w, miny - h, maxx + w, maxy + h)
+    if area_lines is not None and hasattr(area_lines, "geoms"):
+        geoms = np.asarray([g for g in area_lines.geoms if g is not None], dtype=object)
+        geoms = [g for g in shapely.intersection(geoms, box) if not g.is_empty]
+        label = str(getattr(area_lines, "source", "area"))
+        return {"geom": _geojson(shapely.GeometryCollection(geoms), 5), "id": label, "title": None, "held_by": None}
+    if area_lines is not None:
+        from geomap.lines import _is_shipped_id
+
+        if not _is_shipped_id(str(area_lines)):
+            geoms = _read_geoms(area_lines, box)
+            return {"geom": _geojson(shapely.GeometryCollection(list(geoms)), 5), "id": str(area_lines),
+                    "title": None, "held_by": None}
+        area_id = str(area_lines)
+    else:
+        layer = getattr(lines, "layer", None)
+        area_id = getattr(layer, "area_layer", None) if layer is not None else None
+    if not area_id:
+        return None
+    area = get_layer(area_id)
+    geoms = _read_geoms(area.path, box)
     union = shapely.GeometryCollection(list(geoms))
     return {"geom": _geojson(union, 5), "id": area.id, "title": area.title,
             "held_by": area.meta.get("held_by")}
@@ -501,8 +519,8 @@ def _bands_data(claim, lines, view) -> dict | None:
 # --------------------------------------------------------------------------- the page
 
 
-def map_data(measurements, lines, *, verdicts=None, claim=None, title=None, base="ne-countries-50m",
-             online_tiles=False) -> dict:
+def map_data(measurements, lines, *, verdicts=None, claim=None, area_lines=None, title=None,
+             base="ne-countries-50m", online_tiles=False) -> dict:
     """Everything the page shows, as one JSON-ready dict (lon/lat order; metres).
 
     This is what :func:`render_map` embeds; tests inspect it directly.
@@ -528,7 +546,7 @@ def map_data(measurements, lines, *, verdicts=None, claim=None, title=None, base
         "view": [round(v, 5) for v in view],
         "layer": _layer_data(lines),
         "line": _line_data(lines),
-        "area": _area_data(lines, view),
+        "area": _area_data(lines, view, area_lines),
         "base": _base_data(base, view),
         "claim": _claim_data(claim),
         "bands": _bands_data(claim, lines, view),
@@ -565,8 +583,9 @@ def render_map(measurements: Sequence, lines, *, verdicts=None, claim=None, area
         ``claim`` when omitted.
     claim : geomap.claims.Claim, optional
         Draws the band where the claim would be true (strict and lenient).
-    area_lines : ignored
-        Reserved (the held area comes from the layer metadata).
+    area_lines : str, Path or object with ``geoms``, optional
+        The held area to draw (a shipped layer id, a vector file, or lon/lat
+        geometries); default: the ``area_layer`` the line's layer names.
     title : str, optional
         Shown as plain text at the top (default: the layer and claim).
     base : str or None
@@ -587,8 +606,8 @@ def render_map(measurements: Sequence, lines, *, verdicts=None, claim=None, area
     except ImportError:  # pragma: no cover - a declared dependency
         raise MissingDependency("folium is not installed: pip install 'folium>=0.20,<0.21'") from None
 
-    data = map_data(measurements, lines, verdicts=verdicts, claim=claim, title=title, base=base,
-                    online_tiles=online_tiles)
+    data = map_data(measurements, lines, verdicts=verdicts, claim=claim, area_lines=area_lines, title=title,
+                    base=base, online_tiles=online_tiles)
     js, css = leaflet_assets()
 
     class OfflineMap(folium.Map):
@@ -853,7 +872,6 @@ function (MAP) {
       L.popup({maxWidth: 440}).setLatLng(e.latlng).setContent(popupBox("Line of contact",
         [["section", sec]].concat(layerRows()))).openOn(MAP);
     });
-    overlays["Line of contact"] = line;
 
     var I = D.inc, n = I.n, detail = n <= D.limits.detail, labels = n <= D.limits.label;
     var incRenderer = VEC;
@@ -865,7 +883,7 @@ function (MAP) {
       connGroup.addLayer(t); stats.labels += 1;
     }
     function pathOf(flat) { var out = []; for (var k = 0; k + 1 < flat.length; k += 2) { out.push(ll(flat[k], flat[k + 1])); } return out; }
-    var straight = [];
+    var straight = [], markerRadius = n <= 200 ? 6 : (n <= D.limits.detail ? 4.5 : (n <= 20000 ? 3 : 2));
     for (var i = 0; i < n; i++) {
       var colour = D.verdicts[VCODE[I.v[i]]].colour, a = I.areas[String(i)];
       if (a) {
@@ -899,8 +917,8 @@ function (MAP) {
         }
         stats.connectors += 1;
       }
-      var mk = L.circleMarker(ll(I.lon[i], I.lat[i]), {renderer: incRenderer, radius: n > 20000 ? 3 : 5,
-        color: "#fff", weight: n > 20000 ? 0.5 : 1.2, fillColor: colour, fillOpacity: 0.95});
+      var mk = L.circleMarker(ll(I.lon[i], I.lat[i]), {renderer: incRenderer, radius: markerRadius,
+        color: "#fff", weight: n > D.limits.detail ? 0.4 : 1.2, fillColor: colour, fillOpacity: 0.95});
       mk._geomapIndex = i;
       incGroup.addLayer(mk);
       stats.incidents += 1;
@@ -909,13 +927,18 @@ function (MAP) {
       connGroup.addLayer(L.polyline(straight, {renderer: canvasIn("geomapConn"), color: "#444",
         weight: 0.6, opacity: 0.6, interactive: false}));
     }
+    // The line again on top, not clickable (the canvas hit-tests interactive layers only), so that dense
+    // incidents cannot hide it; clicks still reach the incidents and the line below.
+    var lineTop = L.geoJSON(D.line, {renderer: VEC, interactive: false, style: {color: "#111", weight: 2.2, opacity: 0.95}});
     incGroup.on("click", function (e) { incidentPopup(e.layer._geomapIndex, e.layer.getLatLng()); });
-    uncGroup.addTo(MAP); connGroup.addTo(MAP); incGroup.addTo(MAP);
+    uncGroup.addTo(MAP); connGroup.addTo(MAP); incGroup.addTo(MAP); lineTop.addTo(MAP);
+    var lineGroup = L.layerGroup([line, lineTop]);
+    overlays["Line of contact"] = lineGroup;
     // Re-adding a layer from the layer control would draw it on top: keep the stacking order.
     MAP.on("overlayadd", function () {
       [line, area, bandGroup].forEach(function (g) { if (g && MAP.hasLayer(g)) { g.eachLayer(function (x) {
         if (x.bringToBack) { x.bringToBack(); } }); } });
-      [uncGroup, connGroup, incGroup].forEach(function (g) { if (MAP.hasLayer(g)) { g.eachLayer(function (x) {
+      [uncGroup, connGroup, incGroup, lineTop].forEach(function (g) { if (MAP.hasLayer(g)) { g.eachLayer(function (x) {
         if (x.bringToFront) { x.bringToFront(); } }); } });
     });
     overlays["Uncertainty (circle or area)"] = uncGroup;

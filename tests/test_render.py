@@ -381,3 +381,12 @@ def test_png_without_chromium_is_a_clear_error(runner, tmp_path, monkeypatch):
     assert result.exit_code == 3
     assert "GEOMAP_CHROMIUM" in result.stderr and result.stderr.count("\n") == 1
     assert not (tmp_path / "m.png").exists()
+
+
+def test_area_lines_override_and_none_without_metadata(hostile_measurements, nk_line):
+    data = render.map_data(hostile_measurements, nk_line, area_lines="nk-area-1994")
+    assert data["area"]["id"] == "nk-area-1994" and data["area"]["geom"]
+    plain = lines_from_geometries([{"type": "LineString", "coordinates": [[46.0, 40.0], [46.5, 40.2]]}])
+    ms = measure([Incident(lon=46.2, lat=40.0)], plain)
+    assert render.map_data(ms, plain, base=None)["area"] is None
+    assert render.map_data(ms, plain, base=None)["base"] is None
