@@ -133,6 +133,11 @@ def screenshot_map(html_path: str | Path, png_path: str | Path, *, width: int = 
     from geomap.output import write_atomic
 
     png_path = Path(png_path)
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        write_atomic(png_path, _screenshot_cli(html_path, width=width, height=height))
+        return png_path
     with offline_page(width=width, height=height) as (page, record):
         load_map(page, record, html_path)
         if not record.ready:
@@ -142,3 +147,30 @@ def screenshot_map(html_path: str | Path, png_path: str | Path, *, width: int = 
         data = page.screenshot(full_page=False, type="png")
     write_atomic(png_path, data)
     return png_path
+
+
+def _screenshot_cli(html_path, *, width: int, height: int, budget_ms: int = 15000) -> bytes:
+    """PNG bytes from chromium's own ``--screenshot`` (used when Playwright is not installed).
+
+    Without Playwright requests cannot be intercepted; the page makes none
+    unless it was rendered with online tiles.  ``--virtual-time-budget`` lets
+    the page script run to completion before the capture.
+    """
+    import subprocess
+    import tempfile
+
+    exe = chromium_path()
+    with tempfile.TemporaryDirectory(prefix="geomap-shot-") as tmp:
+        out = Path(tmp) / "map.png"
+        cmd = [exe, *CHROMIUM_ARGS, "--hide-scrollbars", f"--user-data-dir={tmp}/profile",
+               f"--window-size={width},{height}", f"--virtual-time-budget={budget_ms}", f"--screenshot={out}",
+               Path(html_path).resolve().as_uri()]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise MissingDependency(f"could not run {exe} ({exc}): check the chromium installation") from None
+        if not out.is_file():
+            tail = " ".join(proc.stderr.split())[-200:]
+            raise GeomapError(f"chromium wrote no screenshot (exit {proc.returncode}: {tail}): "
+                              "install playwright for a checked capture")
+        return out.read_bytes()

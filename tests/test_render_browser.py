@@ -237,3 +237,23 @@ def test_png_screenshot(browser_ok, tmp_path, runner):
     width = int.from_bytes(data[16:20], "big")
     height = int.from_bytes(data[20:24], "big")
     assert (width, height) == (1400, 900)
+
+
+def test_png_without_playwright_uses_chromium_directly(browser_ok, tmp_path, monkeypatch, nk_line):
+    import builtins
+
+    from geomap.screenshot import screenshot_map
+
+    real_import = builtins.__import__
+
+    def no_playwright(name, *args, **kwargs):
+        if name.startswith("playwright"):
+            raise ImportError("no playwright")
+        return real_import(name, *args, **kwargs)
+
+    html = render.write_map(tmp_path / "m.html", measure([Incident(lon=47.0318, lat=39.52)], nk_line), nk_line)
+    monkeypatch.setattr(builtins, "__import__", no_playwright)
+    png = screenshot_map(html, tmp_path / "m.png", width=800, height=600)
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+    assert int.from_bytes(data[16:20], "big") == 800
