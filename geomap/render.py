@@ -17,9 +17,12 @@ page as JSON in one ``<script type="application/json">`` block, with ``<``,
 script builds popups, legend and title with ``document.createElement`` and
 ``textContent``; no untrusted text goes through folium's ``Popup``/``Tooltip``
 (raw HTML inside JS template literals), through Leaflet's HTML-string APIs, or
-through a Jinja template (branca renders element templates with Jinja, so
-``{{ ... }}`` in text handed to ``folium.Element`` would be evaluated in
-Python): the JSON is passed to the template as a *value*.
+through a Jinja template: branca renders element templates with an
+unsandboxed Jinja, so ``{{ 7*7 }}`` in text handed to ``folium.Element`` or
+``folium.Popup`` is evaluated *in Python* when the map is rendered (checked
+with folium 0.20.0 / branca 0.8.2: ``Popup("{{ 6*7 }}")`` renders ``42``, and
+``{{ this.__class__.__mro__ }}`` reaches Python objects).  Here the JSON is
+passed to the template as a *value*, never as template source.
 
 Coordinates
 -----------
