@@ -243,8 +243,8 @@ def _incident_data(measurements, verdicts, lines):
         return index[text]
 
     cols: dict[str, list] = {k: [] for k in ("lon", "lat", "nlon", "nlat", "d", "lo", "hi", "r", "v", "label",
-                                               "note", "kind", "sec", "date", "side")}
-    sentences: list[str | None] = []
+                                               "note", "kind", "sec", "date", "side_in", "side_layer", "sd")}
+    sentences: list[list | None] = []
     areas: dict[str, Any] = {}
     area_pts = []  # (i, which, lon, lat, distance_m)
     for i, m in enumerate(measurements):
@@ -265,9 +265,19 @@ def _incident_data(measurements, verdicts, lines):
         cols["kind"].append(intern(getattr(inc, "kind", "")))
         cols["sec"].append(intern(d.get("section", "")))
         cols["date"].append(intern(getattr(inc, "date", "") or ""))
-        side = getattr(m, "side", None)
-        cols["side"].append(intern(_side_text(side)))
-        sentences.append(None if verdict is None else str(getattr(verdict, "sentence", "") or ""))
+        side = getattr(m, "side", None) or {}
+        inside = side.get("inside_area")
+        cols["side_in"].append(None if inside is None else int(bool(inside)))
+        cols["side_layer"].append(intern(side.get("area_layer") or ""))
+        cols["sd"].append(_r(side.get("signed_distance_m"), 1))
+        if verdict is None:
+            sentences.append(None)
+        else:
+            # Lossless and compact: the part before the first ": " (claim and outcome) repeats across
+            # incidents, so it is interned; the page joins the two parts back.
+            text = str(getattr(verdict, "sentence", "") or "")
+            head, sep, rest = text.partition(": ")
+            sentences.append([intern(head + sep), rest])
         if getattr(inc, "area", None) is not None:
             areas[str(i)] = {"geom": _geojson(inc.area, 5)}
             a = m.area or {}
@@ -300,16 +310,6 @@ def _incident_data(measurements, verdicts, lines):
     data = {"n": n, "strings": strings, "sentence": sentences, "areas": areas, "paths": paths, **cols}
     _ = np
     return data, extra
-
-
-def _side_text(side) -> str:
-    if not side:
-        return ""
-    inside = side.get("inside_area")
-    if inside is None:
-        return ""
-    where = "inside" if inside else "outside"
-    return f"{where} the held area {side.get('area_layer')} (signed distance {side.get('signed_distance_m')} m)"
 
 
 def _geodesic_path(geod, lon1, lat1, lon2, lat2) -> list | None:
@@ -801,8 +801,12 @@ function (MAP) {
       if (a && a.max) { rows.push(["area farthest", metres(a.max[4])]); }
       rows.push(["nearest point", I.nlon[i] === null ? null : I.nlon[i].toFixed(6) + ", " + I.nlat[i].toFixed(6)]);
       rows.push(["section", S[I.sec[i]]]);
-      rows.push(["side", S[I.side[i]]]);
-      rows = rows.concat(claimRows(D.inc.sentence[i])).concat(layerRows());
+      if (I.side_in[i] !== null) {
+        rows.push(["side", (I.side_in[i] ? "inside" : "outside") + " the held area " + S[I.side_layer[i]] +
+                   " (signed distance " + (I.sd[i] === null ? "n/a" : I.sd[i].toFixed(1) + " m") + ")"]);
+      }
+      var sent = I.sentence[i];
+      rows = rows.concat(claimRows(sent ? S[sent[0]] + sent[1] : null)).concat(layerRows());
       L.popup({maxWidth: 440}).setLatLng(latlng).setContent(popupBox(S[I.label[i]] || ("incident " + (i + 1)), rows))
         .openOn(MAP);
     }

@@ -120,7 +120,8 @@ def test_hostile_text_reaches_the_page_only_as_data(nk_line, hostile_measurement
     assert {HOSTILE[0], HOSTILE[1], HOSTILE[2], HOSTILE[3], HOSTILE[4], HOSTILE[7]} <= strings
     assert data["title"] == HOSTILE[1]
     assert data["claim"]["text"] == HOSTILE[5] + HOSTILE[2]
-    assert data["inc"]["sentence"] == [HOSTILE[6], HOSTILE[8], HOSTILE[9]]
+    assert [data["inc"]["strings"][h] + rest for h, rest in data["inc"]["sentence"]] == [HOSTILE[6], HOSTILE[8],
+                                                                                            HOSTILE[9]]
     # Exactly one script element is not ours/Leaflet's: the JSON block, which is inert.
     assert html.count('type="application/json"') == 1
 
@@ -390,3 +391,18 @@ def test_area_lines_override_and_none_without_metadata(hostile_measurements, nk_
     ms = measure([Incident(lon=46.2, lat=40.0)], plain)
     assert render.map_data(ms, plain, base=None)["area"] is None
     assert render.map_data(ms, plain, base=None)["base"] is None
+
+
+def test_sentences_and_sides_survive_compaction(nk_line, hostile_measurements):
+    from geomap.claims import parse_claim
+    from geomap.verdict import judge
+
+    claim = parse_claim("dozens of kilometres")
+    data = render.map_data(hostile_measurements, nk_line, claim=claim)
+    inc = data["inc"]
+    for i, m in enumerate(hostile_measurements):
+        head, rest = inc["sentence"][i]
+        assert inc["strings"][head] + rest == judge(claim, m.interval_m).sentence
+        assert inc["side_in"][i] == int(m.side["inside_area"])
+        assert inc["strings"][inc["side_layer"][i]] == "nk-area-2020"
+        assert inc["sd"][i] == pytest.approx(m.side["signed_distance_m"], abs=0.05)

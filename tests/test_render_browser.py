@@ -156,6 +156,9 @@ def test_popup_shows_the_evidence_literally(browser_ok, hostile_page, nk_line):
             assert nk_line.sha256[:12] in text and "nk-line-2020" in text
             assert "0.1.0" in text or "geomap" in text
             assert HOSTILE[5] + HOSTILE[2] + HOSTILE[9] in note  # the claim, exactly
+            assert [HOSTILE[6], HOSTILE[1], HOSTILE[10], HOSTILE[2]][i] in note  # the verdict sentence, exactly
+            where = "inside" if ms[i].side["inside_area"] else "outside"
+            assert f"{where} the held area nk-area-2020" in text
             assert "24.00 km \u2013 96.00 km" in text
         assert page.evaluate("window.__pwned") is None
         assert record.dialogs == [] and record.page_errors == [] and record.console_errors == []
