@@ -260,3 +260,28 @@ def test_png_without_playwright_uses_chromium_directly(browser_ok, tmp_path, mon
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
     assert int.from_bytes(data[16:20], "big") == 800
+
+
+def test_area_incident_is_drawn_and_clickable(browser_ok, tmp_path, nk_line):
+    from shapely.geometry import box
+
+    inc = Incident(lon=46.45, lat=39.25, area=box(46.3, 39.15, 46.6, 39.35), label=HOSTILE[1], kind="district")
+    ms = measure([inc], nk_line)
+    path = render.write_map(tmp_path / "area.html", ms, nk_line)
+    ctx, page, record = _open(path)
+    try:
+        _clean_load(record)
+        stats = page.evaluate("window.geomapStats")
+        assert stats["uncertainty"] == 1 and stats["connectors"] == 2 and stats["labels"] == 2
+        labels = page.evaluate("[...document.querySelectorAll('.geomap-dist')].map(e => e.textContent)")
+        assert sorted(labels) == sorted([f"max {ms[0].area['max_m'] / 1000:.2f} km",
+                                         f"min {ms[0].area['min_m'] / 1000:.2f} km"])
+        # click inside the polygon, away from the centre marker
+        x, y = _container_point(page, 46.33, 39.33)
+        page.mouse.click(x, y)
+        page.wait_for_selector(".geomap-popup", timeout=5000)
+        assert page.inner_text(".geomap-popup h4") == HOSTILE[1]
+        assert "area farthest" in page.inner_text(".geomap-popup")
+        assert page.evaluate("window.__pwned") is None and record.dialogs == []
+    finally:
+        ctx.__exit__(None, None, None)
