@@ -31,7 +31,7 @@ _LAZY = {
     "inside_area": "geomap.sides",
     # incidents, claims, verdicts
     "Incident": "geomap.measure",
-    "measure": "geomap.measure",
+    "measure_incidents": "geomap.measure:measure",
     "choose_lines": "geomap.measure",
     "parse_claim": "geomap.claims",
     "claim_from_bounds": "geomap.claims",
@@ -48,10 +48,11 @@ __all__ = ["__version__", *sorted(_LAZY)]
 
 
 def __getattr__(name: str):
-    module = _LAZY.get(name)
-    if module is None:
+    target = _LAZY.get(name)
+    if target is None:
         raise AttributeError(f"module 'geomap' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
+    module, _, attr = target.partition(":")
+    value = getattr(import_module(module), attr or name)
     globals()[name] = value
     return value
 

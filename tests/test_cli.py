@@ -158,3 +158,13 @@ def test_layer_problems_are_one_line(runner, tmp_path):
 def test_python_dash_m_geomap_works():
     proc = subprocess.run([sys.executable, "-m", "geomap", "--version"], capture_output=True, text=True)
     assert proc.returncode == 0 and "geomap" in proc.stdout
+
+
+def test_public_api_names_resolve_to_functions_not_modules():
+    import inspect
+
+    import geomap
+
+    for name in geomap.__all__:
+        value = getattr(geomap, name)
+        assert not inspect.ismodule(value), name
