@@ -8,7 +8,8 @@ set +e
 .venv/bin/geomap check \
   --place Hadrut --place "Hadrut district" \
   --theatre nagorno-karabakh --date 2020-12-27 \
-  --claim "is located dozens of kilometers from the nearest section of the Armenian-Azerbaijani line of contact"
+  --claim "is located dozens of kilometers from the nearest section of the Armenian-Azerbaijani line of contact" \
+  --html out/hadrut_2020-12-27.html --report out/hadrut_2020-12-27.md
 status=$?
 set -e
 # 0 supported, 10 contradicted, 11 inconclusive: all are answers, not failures.

@@ -88,3 +88,24 @@ def test_check_errors_are_one_line(runner, args, words):
     assert result.exit_code == 2, result.output
     err = result.stderr.strip()
     assert len(err.splitlines()) == 1 and err.startswith("Error:") and words in err
+
+
+def test_check_writes_map_and_report_together(runner, tmp_path):
+    html, report = tmp_path / "h.html", tmp_path / "h.md"
+    result = run(runner, "--place", "Hadrut", "--theatre", "nagorno-karabakh", "--date", "2020-12-27",
+                 "--claim", SEED, "--html", str(html), "--report", str(report))
+    assert result.exit_code == 11, result.output
+    page = html.read_text(encoding="utf-8")
+    assert "<script src=" not in page and "https://cdn" not in page  # nothing to fetch
+    assert "h.html" in report.read_text(encoding="utf-8")
+    assert oct(html.stat().st_mode & 0o777) != oct(0o600)
+
+
+def test_distance_takes_places_and_html(runner, tmp_path):
+    html = tmp_path / "shusha.html"
+    result = runner.invoke(main, ["distance", "--place", "Shushi", "--layer", "nk-line-2020", "--format", "json",
+                                  "--html", str(html)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["incident"]["label"] == "Shusha" and html.stat().st_size > 10_000
+    bad = runner.invoke(main, ["distance", "--place", "Shushi", "--layer", "nk-line-2020", "--html", "x.png"])
+    assert bad.exit_code == 2 and ".html" in bad.stderr

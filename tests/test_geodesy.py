@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from geomap.distance import distance_to_line
-from geomap.geodesy import SegmentIndex, Segments
+from geomap.geodesy import SegmentIndex
 from geomap.lines import lines_from_geometries
 
 from .reference import WGS84, destination, point_line_distance, point_segment_distance

@@ -21,7 +21,7 @@ import pytest
 import shapely
 
 from geomap.distance import distance_to_line
-from geomap.errors import CRSError, FileFormatError
+from geomap.errors import CRSError
 from geomap.lines import lines_from_geometries, read_lines
 
 pytestmark = pytest.mark.filterwarnings("ignore:.crs. was not provided:UserWarning")

@@ -10,6 +10,7 @@ from geomap.cli.geocode import places_from_options, places_options
 from geomap.cli.options import (
     at_option,
     layer_options,
+    map_file_options,
     output_options,
     points_file_options,
     radius_option,
@@ -27,9 +28,10 @@ from geomap.cli.options import (
 @claim_options
 @click.option("--report", "report", metavar="PATH", default=None,
               help="Also write a Markdown evidence record (inputs, method, layer provenance, versions, numbers).")
+@map_file_options
 @output_options()
 def check(points, at, places, country, near, within, gazetteer, online, radius_m, layer, theatre, date, assume_crs,
-          rings, lon_col, lat_col, claim, min_km, max_km, lexicon, report, fmt, output, verbose, quiet):
+          rings, lon_col, lat_col, claim, min_km, max_km, lexicon, report, html, png, fmt, output, verbose, quiet):
     """Test a distance claim ("dozens of kilometres from the line") against the measured distance.
 
     Takes everything 'geomap distance' takes, plus --claim TEXT (or
@@ -63,8 +65,8 @@ def check(points, at, places, country, near, within, gazetteer, online, radius_m
     spec = jobs.LineSpec(layer=layer, theatre=theatre, date=date, assume_crs=assume_crs, rings=rings)
     kind = inputs.kind()
     fmt = resolve_format(fmt, output)
-    guard_output(output, [points, layer])
-    guard_output(report, [points, layer])
+    for target in (output, report, html, png):
+        guard_output(target, [points, layer])
     if kind == "FILE":
         _lines, frame, summary = jobs.check_file(inputs, spec, parsed)
         formatting.emit(formatting.frame_text(frame, fmt), output)
@@ -72,12 +74,14 @@ def check(points, at, places, country, near, within, gazetteer, online, radius_m
         raise SystemExit(0 if set(summary) <= {"ok"} else 1)
     result = jobs.check_incidents(inputs, spec, parsed)
     formatting.emit(formatting.check_text(result, fmt), output)
+    formatting.write_maps(result.measurements, result.lines, html=html, png=png, verdicts=result.verdicts,
+                          claim=parsed, quiet=quiet)
     if report:
         import shlex
         import sys
 
         from geomap.report import write_report
 
-        write_report(report, result, command="geomap " + shlex.join(sys.argv[1:]))
+        write_report(report, result, command="geomap " + shlex.join(sys.argv[1:]), map_file=html)
         formatting.echo_err(f"wrote evidence record {report}", quiet)
     raise SystemExit(result.exit_code)

@@ -166,3 +166,15 @@ def check_text(result, fmt: str) -> str:
     lines.append("")
     lines += [v.sentence for v in result.verdicts]
     return text + "\n" + "\n".join(lines)
+
+
+def write_maps(measurements, lines, *, html=None, png=None, verdicts=None, claim=None, quiet=False) -> None:
+    """``--html``/``--png`` of any command: write the map (folium loads only when asked)."""
+    if not html and not png:
+        return
+    from geomap.render import add_map_outputs
+
+    written = add_map_outputs(measurements, lines, html=html, png=png, verdicts=verdicts, claim=claim)
+    for kind in ("html", "png"):
+        if written.get(kind) is not None:
+            echo_err(f"wrote {written[kind]}", quiet)

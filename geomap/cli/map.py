@@ -6,7 +6,8 @@ import click
 
 from geomap.cli import configure_logging
 from geomap.cli.claim import claim_from_options, claim_options
-from geomap.cli.options import at_option, layer_options, points_file_options, radius_option
+from geomap.cli.geocode import places_from_options, places_options
+from geomap.cli.options import _suffix, at_option, layer_options, points_file_options, radius_option
 
 
 def add_map_outputs(measurements, lines, *, html=None, png=None, verdicts=None, claim=None, title=None,
@@ -18,18 +19,10 @@ def add_map_outputs(measurements, lines, *, html=None, png=None, verdicts=None, 
                 online_tiles=online_tiles)
 
 
-def _suffix(expected):
-    def check(ctx, param, value):
-        if value is not None and not str(value).lower().endswith(expected):
-            raise click.BadParameter(f"{value!r} does not end in {expected}: name the file like map{expected}")
-        return value
-
-    return check
-
-
 @click.command("map", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("points", required=False, metavar="[FILE|-]")
 @at_option
+@places_options
 @radius_option
 @layer_options
 @points_file_options
@@ -43,7 +36,7 @@ def _suffix(expected):
               help="Also show OpenStreetMap tiles (needs the network when viewed; the offline base map stays).")
 @click.option("-v", "--verbose", count=True, help="More diagnostics on stderr (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
-def map_command(points, at, radius_m, layer, theatre, date, assume_crs, rings, lon_col, lat_col, claim, min_km,
+def map_command(points, at, places, country, near, within, gazetteer, online, radius_m, layer, theatre, date, assume_crs, rings, lon_col, lat_col, claim, min_km,
                 max_km, lexicon, output, png, title, online_tiles, verbose, quiet):
     """Draw incidents, their distance to the line and a claim on an offline HTML map.
 
@@ -65,8 +58,9 @@ def map_command(points, at, radius_m, layer, theatre, date, assume_crs, rings, l
     from geomap.render import add_map_outputs as write_outputs
 
     parsed = claim_from_options(claim, min_km, max_km, lexicon)
+    resolved = places_from_options(places, country, near, within, gazetteer, online) if places else []
     inputs = jobs.Inputs(points=points, at=at, radius_m=radius_m, lon_col=lon_col, lat_col=lat_col,
-                         assume_crs=assume_crs)
+                         assume_crs=assume_crs, places=resolved)
     spec = jobs.LineSpec(layer=layer, theatre=theatre, date=date, assume_crs=assume_crs, rings=rings)
     inputs.kind()
     for target in (output, png):

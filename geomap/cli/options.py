@@ -118,3 +118,21 @@ def resolve_format(fmt, output, formats=("table", "json", "csv", "geojson")):
         if implied in formats:
             return implied
     return formats[0]
+
+
+def _suffix(expected):
+    def check(ctx, param, value):
+        if value is not None and not str(value).lower().endswith(expected):
+            raise click.BadParameter(f"{value!r} does not end in {expected}: name the file like map{expected}")
+        return value
+
+    return check
+
+
+def map_file_options(f):
+    """``--html PATH`` and ``--png PATH``: also write the evidence map (and a screenshot of it)."""
+    f = click.option("--png", "png", metavar="PATH", default=None, callback=_suffix(".png"),
+                     help="Also write a PNG screenshot of the map (needs Debian chromium).")(f)
+    f = click.option("--html", "html", metavar="PATH", default=None, callback=_suffix(".html"),
+                     help="Also write a standalone offline HTML map of the result.")(f)
+    return f
