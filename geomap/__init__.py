@@ -15,30 +15,44 @@ from importlib import import_module
 
 from geomap._version import __version__
 
-__all__ = [
-    "__version__",
-    "distance_to_line",
-    "read_lines",
-    "LineSet",
-    "DistanceResult",
-    "LonLat",
-]
-
 _LAZY = {
+    # distances
     "distance_to_line": "geomap.distance",
-    "polygon_distance_range": "geomap.distance",
+    "area_distance_range": "geomap.distance",
+    "distance_interval": "geomap.distance",
     "DistanceResult": "geomap.distance",
+    # lines and layers
     "read_lines": "geomap.lines",
+    "lines_from_geometries": "geomap.lines",
     "LineSet": "geomap.lines",
+    "get_layer": "geomap.registry",
+    "list_layers": "geomap.registry",
+    "select_layer": "geomap.registry",
+    "inside_area": "geomap.sides",
+    # incidents, claims, verdicts
+    "Incident": "geomap.measure",
+    "measure_incidents": "geomap.measure:measure",
+    "choose_lines": "geomap.measure",
+    "parse_claim": "geomap.claims",
+    "claim_from_bounds": "geomap.claims",
+    "judge": "geomap.verdict",
+    "check_claim": "geomap.checks",
+    "evidence_markdown": "geomap.report",
+    # places
+    "geocode": "geomap.gazetteer",
+    "resolve_place": "geomap.gazetteer",
     "LonLat": "geomap.types",
 }
 
+__all__ = ["__version__", *sorted(_LAZY)]
+
 
 def __getattr__(name: str):
-    module = _LAZY.get(name)
-    if module is None:
+    target = _LAZY.get(name)
+    if target is None:
         raise AttributeError(f"module 'geomap' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
+    module, _, attr = target.partition(":")
+    value = getattr(import_module(module), attr or name)
     globals()[name] = value
     return value
 

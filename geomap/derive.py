@@ -35,8 +35,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -353,17 +351,10 @@ def _check_output(out: Path, sources: list) -> Path:
 
 
 def write_geojson_atomic(data: dict, out: str | Path) -> Path:
-    """Write ``data`` as UTF-8 JSON to ``out`` via a temporary file and ``os.replace``."""
+    """Write ``data`` as UTF-8 JSON to ``out`` atomically (see :func:`geomap.output.write_atomic`)."""
+    from geomap.output import write_atomic
+
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, sort_keys=True, indent=2)
-            fh.write("\n")
-        os.replace(tmp, out)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_atomic(out, json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n")
     return out

@@ -79,9 +79,13 @@ class DistanceResult:
         return self.lines.label(int(self.feature_index[i]))
 
     def columns(self) -> dict[str, np.ndarray]:
-        """The per-point output columns (the public contract), in order."""
-        sections = np.array([self.section(i) for i in range(len(self))], dtype=object)
-        return {
+        """The per-point output columns (the public contract), in order (computed once, then cached)."""
+        cached = self.__dict__.get("_columns_cache")
+        if cached is not None:
+            return cached
+        labels = np.array([self.lines.label(f) for f in range(len(self.lines))] + [""], dtype=object)
+        sections = labels[np.where(self.feature_index >= 0, self.feature_index, len(self.lines))]
+        self.__dict__["_columns_cache"] = cols = {
             "distance_m": self.distance_m,
             "nearest_lon": self.nearest_lon,
             "nearest_lat": self.nearest_lat,
@@ -92,6 +96,7 @@ class DistanceResult:
             "offset_m": self.offset_m,
             "azimuth_deg": self.azimuth_deg,
         }
+        return cols
 
     def record(self, i: int) -> dict[str, Any]:
         """Row ``i`` as a JSON-ready dict (floats rounded to the millimetre / 1e-7 degree)."""

@@ -5,29 +5,27 @@ the *geodesic* between two consecutive vertices.  For every point we find the
 nearest point on the whole line and its geodesic distance, exactly (to well
 under a millimetre), in three stages:
 
-1. **Candidates.**  Long segments are cut into pieces of at most
-   ``piece_m`` metres *along the same geodesic* (the cut points are computed
-   with ``Geod.fwd``, so each piece is an exact sub-arc of its segment).  The
-   pieces' chord midpoints go into a k-d tree in Earth-centred (ECEF)
-   Cartesian coordinates.
+1. **Pieces.**  Long segments are cut into pieces of at most ``piece_m``
+   metres *along the same geodesic* (the cut points come from ``Geod.fwd``,
+   so each piece is an exact sub-arc of its segment).  Points and pieces are
+   placed in Earth-centred (ECEF) Cartesian coordinates.
 2. **Provable pruning.**  A straight line in space is never longer than a
-   path on the ellipsoid, so the chord (3-D Euclidean) distance from a point to
-   any point of a piece is a lower bound of the geodesic distance.  Two
-   rigorous bounds follow from ``|X - A| <= s`` and ``|X - B| <= L - s`` for a
-   point ``X`` at arc length ``s`` along a piece ``AB`` of geodesic length
-   ``L`` and chord ``c``:
-
-   * every point of the arc lies within ``r = sqrt(L**2/2 - c**2/4)`` of the
-     chord midpoint (a ball used with the k-d tree), and
-   * within ``h = sqrt(L**2 - c**2) / 2`` of the chord segment itself
-     (valid while ``L <= 5c/3``, always true for pieces shorter than a few
-     thousand kilometres).
-
-   A piece is computed exactly only if its lower bound
-   ``chord_distance(P, AB) - h`` does not exceed the best exact distance found
-   so far; pieces outside the k nearest balls are excluded by
-   ``|P - M_k| - r_max > best`` (k grows until that holds).  No piece that could
-   hold the nearest point is ever skipped.
+   path on the ellipsoid, so chord (3-D Euclidean) distances give lower
+   bounds of geodesic ones.  For a piece ``AB`` of geodesic length ``L`` and
+   chord ``c``, ``|X - A| <= s`` and ``|X - B| <= L - s`` for the arc point
+   ``X`` at arc length ``s``, so every arc point lies within
+   ``h = sqrt(L**2 - c**2) / 2`` of the chord segment (valid while
+   ``L <= 5c/3``, true for any piece shorter than thousands of km).  Runs of
+   consecutive pieces are bounded by capsules (a segment and a radius) in a
+   binary hierarchy.  Descending it level by level, a (point, node) pair is
+   dropped only when its lower bound (chord distance to the capsule minus the
+   radius) exceeds an *upper* bound of the point's distance: some arc point
+   lies within axis distance + radius, and a geodesic is no longer than the
+   great-ellipse arc on the same chord, itself no longer than a circular arc
+   of radius b²/a (Schur's comparison; see :func:`_geodesic_upper_bound`).  A
+   surviving piece is solved exactly unless its chord bound ``dist - h``
+   exceeds the best exact distance already found.  No piece that could hold
+   the nearest point is ever skipped.
 3. **Exact interception.**  For each surviving (point, piece) pair the foot of
    the geodesic perpendicular is found by the iteration of Baselga &
    Martínez-Llario (2018), refined as in Karney (2024): from the current foot
@@ -100,6 +98,38 @@ def ecef(lon, lat):
     return out
 
 
+def _point_segment_distance(p, a, b):
+    """3-D Euclidean distance from points ``p`` to segments ``a``-``b`` (row-wise, broadcasting)."""
+    ab = b - a
+    ap = p - a
+    ab2 = np.einsum("...k,...k->...", ab, ab)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        u = np.where(ab2 > 0, np.einsum("...k,...k->...", ap, ab) / ab2, 0.0)
+    u = np.clip(u, 0.0, 1.0)
+    gap = ap - u[..., None] * ab
+    return np.sqrt(np.einsum("...k,...k->...", gap, gap))
+
+
+#: b**2 / a: the smallest radius of curvature of any plane section of WGS84 through
+#: its centre (a great ellipse's largest curvature is a / b**2)
+_R_SECTION = WGS84_A * (1 - WGS84_F) ** 2
+
+
+def _geodesic_upper_bound(chord_m):
+    """An upper bound (m) of the geodesic distance between two surface points ``chord_m`` apart.
+
+    The geodesic is no longer than the great-ellipse arc through both points
+    (the section by the plane through them and the centre).  That plane convex
+    arc has curvature at most ``1/_R_SECTION``, so by Schur's comparison it is
+    no longer than a circular arc of radius ``_R_SECTION`` on the same chord.
+    Returns inf where the chord is too long for the bound (half the globe).
+    """
+    x = np.asarray(chord_m, dtype=float) / (2 * _R_SECTION)
+    with np.errstate(invalid="ignore"):
+        out = 2 * _R_SECTION * np.arcsin(np.minimum(x, 1.0)) * (1 + 1e-12) + _BOUND_MARGIN_M
+    return np.where(x < 0.7, out, np.inf)
+
+
 def gaussian_radius(lat):
     """Gaussian mean radius of curvature sqrt(M N) of WGS84 at ``lat`` degrees (m)."""
     s = np.sin(np.radians(lat))
@@ -162,8 +192,20 @@ class Segments:
         )
 
 
+class _Best:
+    """Per-point best answer so far (arrays)."""
+
+    def __init__(self, n: int):
+        self.d = np.full(n, np.inf)
+        self.piece = np.full(n, -1, dtype=np.int64)
+        self.t = np.zeros(n)
+        self.lon = np.full(n, np.nan)
+        self.lat = np.full(n, np.nan)
+        self.n_exact = np.zeros(n, dtype=np.int64)
+
+
 class SegmentIndex:
-    """A prepared line: geodesic pieces, their bounds and a k-d tree.
+    """A prepared line: geodesic pieces, their bounds and a capsule hierarchy.
 
     Build once per line layer; query many times with :meth:`nearest`.
 
@@ -177,8 +219,6 @@ class SegmentIndex:
     """
 
     def __init__(self, segments: Segments, piece_m: float = 5_000.0):
-        from scipy.spatial import cKDTree
-
         if len(segments) == 0:
             raise ValueError("a line needs at least one segment")
         self.segments = segments
@@ -221,15 +261,66 @@ class SegmentIndex:
         c2 = chord**2
         #: arc-to-chord-segment bound h (m)
         self.h_m = 0.5 * np.sqrt(np.maximum(L2 - c2, 0.0)) + _BOUND_MARGIN_M
-        #: arc-to-chord-midpoint ball radius r (m)
-        self.r_m = np.sqrt(np.maximum(0.5 * L2 - 0.25 * c2, 0.25 * c2)) + _BOUND_MARGIN_M
         if np.any(self.length_m > (5.0 / 3.0) * chord + 1e-6):
             # The chord-segment bound h needs L <= 5c/3; only pieces of thousands of km break it.
             raise GeodesicError("a line segment is too long for the chord bound: lower piece_m")
-        self.r_max_m = float(self.r_m.max())
-        self.mid = 0.5 * (self.xyz_a + self.xyz_b)
-        self.tree = cKDTree(self.mid)
         self.n_pieces = int(owner.shape[0])
+        self._build_capsules()
+
+    def _build_capsules(self, leaf_size: int = 8):
+        """A bounding-capsule hierarchy over runs of consecutive pieces.
+
+        Node ``[start, stop)`` is bounded by the capsule around the segment ``S``
+        from its first piece's start to its last piece's end.  Every arc point of
+        a piece lies within ``h`` of its chord, and a chord lies within the larger
+        of its end points' distances to ``S`` (distance to a convex set is
+        convex), so the radius ``max(dist(A_i, S), dist(B_i, S)) + h_i`` over the
+        node's pieces holds every arc point below the node.  Children halve the
+        run until it has at most ``leaf_size`` pieces.
+        """
+        m = self.n_pieces
+        starts, stops = [0], [m]
+        left, right = [], []
+        i = 0
+        while i < len(starts):
+            lo, hi = starts[i], stops[i]
+            if hi - lo > leaf_size:
+                mid = (lo + hi) // 2
+                left.append(len(starts))
+                starts.append(lo)
+                stops.append(mid)
+                right.append(len(starts))
+                starts.append(mid)
+                stops.append(hi)
+            else:
+                left.append(-1)
+                right.append(-1)
+            i += 1
+        start = np.asarray(starts, dtype=np.int64)
+        stop = np.asarray(stops, dtype=np.int64)
+        counts = stop - start
+        node_of = np.repeat(np.arange(start.size), counts)
+        piece_of = np.concatenate([np.arange(lo, hi) for lo, hi in zip(starts, stops)])
+        s0 = self.xyz_a[start]
+        s1 = self.xyz_b[stop - 1]
+        da = _point_segment_distance(self.xyz_a[piece_of], s0[node_of], s1[node_of])
+        db = _point_segment_distance(self.xyz_b[piece_of], s0[node_of], s1[node_of])
+        radius = np.zeros(start.size)
+        np.maximum.at(radius, node_of, np.maximum(da, db) + self.h_m[piece_of])
+        # A node's pieces form one continuous curve from its axis start to its
+        # axis end only if each piece starts where the previous one ends (no
+        # part or feature boundary inside); only then does the curve's
+        # projection cover the axis, which the axis-based upper bound needs.
+        joined = np.all(self.xyz_b[:-1] == self.xyz_a[1:], axis=1)
+        breaks = np.concatenate([[0], np.cumsum(~joined)])
+        self.node_connected = breaks[stop - 1] - breaks[start] == 0
+        self.node_start = start
+        self.node_stop = stop
+        self.node_left = np.asarray(left, dtype=np.int64)
+        self.node_right = np.asarray(right, dtype=np.int64)
+        self.cap_a = s0
+        self.cap_b = s1
+        self.cap_r = radius + _BOUND_MARGIN_M
 
     # ------------------------------------------------------------------ query
     def nearest(self, lon, lat, *, tol_m: float = 1e-5, workers: int = 1, chunk: int = 100_000):
@@ -286,96 +377,114 @@ class SegmentIndex:
     def _nearest_chunk(self, lon, lat, tol_m):
         n = lon.shape[0]
         p = ecef(lon, lat)
-        best_d = np.full(n, np.inf)
-        best_piece = np.full(n, -1, dtype=np.int64)
-        best_t = np.zeros(n)
-        best_lon = np.full(n, np.nan)
-        best_lat = np.full(n, np.nan)
-        n_exact = np.zeros(n, dtype=np.int64)
-
-        k = min(8, self.n_pieces)
-        todo = np.arange(n)
-        while todo.size:
-            dist_k, cand = self.tree.query(p[todo], k=k)
-            dist_k = dist_k.reshape(todo.size, -1)
-            cand = cand.reshape(todo.size, -1)
-            rows = np.repeat(todo, cand.shape[1])
-            pieces = cand.ravel()
-            self._solve_pairs(rows, pieces, p, lon, lat, tol_m, best_d, best_piece, best_t,
-                              best_lon, best_lat, n_exact)
-            if k >= self.n_pieces:
-                break
-            # Pieces not among the k nearest have |P - M| >= dist_k[:, -1].
-            unproven = dist_k[:, -1] - self.r_max_m <= best_d[todo]
-            todo = todo[unproven]
-            k = min(k * 4, self.n_pieces)
+        best = _Best(n)
+        self._descend(np.arange(n), p, lon, lat, tol_m, best)
+        safe = np.maximum(best.piece, 0)
         return {
-            "distance_m": best_d,
-            "nearest_lon": best_lon,
-            "nearest_lat": best_lat,
-            "segment_row": np.where(best_piece >= 0, self.owner[np.maximum(best_piece, 0)], -1),
-            "offset_m": best_t + self.t0_m[np.maximum(best_piece, 0)],
-            "n_exact": n_exact,
-            "piece": best_piece,
+            "distance_m": best.d,
+            "nearest_lon": best.lon,
+            "nearest_lat": best.lat,
+            "segment_row": np.where(best.piece >= 0, self.owner[safe], -1),
+            "offset_m": best.t + self.t0_m[safe],
+            "n_exact": best.n_exact,
+            "piece": best.piece,
         }
 
-    def _chord_lower_bound(self, p, pieces):
-        """Lower bound (m) of the geodesic distance from points ``p`` to pieces, and the chord foot fraction."""
+    def _chord_lower_bound(self, p, pieces, with_chord=False):
+        """Lower bound (m) of the geodesic distance from points ``p`` (n, 3) to ``pieces`` (n, k).
+
+        Also returns the chord-foot fraction along each piece, the start of the
+        exact iteration.
+        """
         a = self.xyz_a[pieces]
         ab = self.xyz_b[pieces] - a
-        ap = p - a
-        ab2 = np.einsum("ij,ij->i", ab, ab)
+        ap = p[:, None, :] - a
+        ab2 = np.einsum("ijk,ijk->ij", ab, ab)
+        dot = np.einsum("ijk,ijk->ij", ap, ab)
         with np.errstate(invalid="ignore", divide="ignore"):
-            u = np.where(ab2 > 0, np.einsum("ij,ij->i", ap, ab) / ab2, 0.0)
+            u = np.where(ab2 > 0, dot / ab2, 0.0)
         u = np.clip(u, 0.0, 1.0)
-        foot = a + u[:, None] * ab
-        chord_d = np.linalg.norm(p - foot, axis=1)
+        gap = ap - u[..., None] * ab
+        chord_d = np.sqrt(np.einsum("ijk,ijk->ij", gap, gap))
+        if with_chord:
+            return chord_d - self.h_m[pieces], u, chord_d
         return chord_d - self.h_m[pieces], u
 
-    def _solve_pairs(self, rows, pieces, p, lon, lat, tol_m, best_d, best_piece, best_t,
-                     best_lon, best_lat, n_exact):
-        lb, u = self._chord_lower_bound(p[rows], pieces)
-        # Skip pairs already solved for this point (earlier, smaller k).
-        keep = pieces != best_piece[rows]
-        rows, pieces, lb, u = rows[keep], pieces[keep], lb[keep], u[keep]
-        if rows.size == 0:
-            return
-        # Visit pairs in order of increasing lower bound: the first solved pair
-        # of each point sets a tight upper bound that prunes the rest.
-        order = np.lexsort((lb, rows))
-        rows, pieces, lb, u = rows[order], pieces[order], lb[order], u[order]
-        first = np.ones(rows.size, dtype=bool)
-        first[1:] = rows[1:] != rows[:-1]
-        # Round 1: each point's most promising pair (if it can beat the best so far).
-        sel = first & (lb <= best_d[rows])
-        self._exact_update(rows[sel], pieces[sel], u[sel], lon, lat, tol_m, best_d, best_piece,
-                           best_t, best_lon, best_lat, n_exact)
-        # Round 2: every other pair whose bound does not exclude it.
-        rest = ~first
-        sel = rest & (lb <= best_d[rows])
-        if np.any(sel):
-            self._exact_update(rows[sel], pieces[sel], u[sel], lon, lat, tol_m, best_d, best_piece,
-                               best_t, best_lon, best_lat, n_exact)
+    def _descend(self, rows, p, lon, lat, tol_m, best):
+        """Find every piece that may hold each point's nearest point, then solve those exactly.
 
-    def _exact_update(self, rows, pieces, u, lon, lat, tol_m, best_d, best_piece, best_t,
-                      best_lon, best_lat, n_exact):
+        Level by level from the root, each (point, node) pair gets a lower bound
+        (chord distance to the capsule minus its radius) and an upper bound
+        (some arc point lies within axis distance + radius, converted to a
+        geodesic bound by :func:`_geodesic_upper_bound`).  A point's best upper
+        bound so far prunes every pair whose lower bound exceeds it.
+        """
+        n = rows.size
+        upper = np.full(n, np.inf)
+        pr = np.arange(n)
+        node = np.zeros(n, dtype=np.int64)
+        leaf_rows, leaf_nodes = [], []
+        while pr.size:
+            pts = p[rows[pr]]
+            axis = _point_segment_distance(pts, self.cap_a[node], self.cap_b[node])
+            lb = axis - self.cap_r[node]
+            # Upper bounds: the node's first vertex is on the line; and, for a
+            # continuous node, some arc point lies within axis + radius.
+            ub = _geodesic_upper_bound(np.linalg.norm(pts - self.cap_a[node], axis=1))
+            ub = np.where(self.node_connected[node],
+                          np.minimum(ub, _geodesic_upper_bound(axis + self.cap_r[node])), ub)
+            np.minimum.at(upper, pr, ub)
+            keep = lb <= upper[pr]
+            pr, node = pr[keep], node[keep]
+            leaf = self.node_left[node] < 0
+            leaf_rows.append(pr[leaf])
+            leaf_nodes.append(node[leaf])
+            inner = ~leaf
+            pr = np.concatenate([pr[inner], pr[inner]])
+            node = np.concatenate([self.node_left[node[inner]], self.node_right[node[inner]]])
+        ii = np.concatenate(leaf_rows)
+        gg = np.concatenate(leaf_nodes)
+        counts = self.node_stop[gg] - self.node_start[gg]
+        pts = np.repeat(ii, counts)
+        offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        pieces = np.repeat(self.node_start[gg], counts) + offsets
+        plb, u, chord_d = self._chord_lower_bound(p[rows[pts]], pieces[:, None], with_chord=True)
+        plb, u, chord_d = plb[:, 0], u[:, 0], chord_d[:, 0]
+        np.minimum.at(upper, pts, _geodesic_upper_bound(chord_d + self.h_m[pieces]))
+        sel = plb <= upper[pts]
+        pts, pieces, u, plb = pts[sel], pieces[sel], u[sel], plb[sel]
+        # Most promising pair of each point first, so its exact value prunes the rest.
+        order = np.lexsort((plb, pts))
+        pts, pieces, u, plb = pts[order], pieces[order], u[order], plb[order]
+        first = np.ones(pts.size, dtype=bool)
+        first[1:] = pts[1:] != pts[:-1]
+        self._exact_update(rows[pts[first]], pieces[first], u[first], lon, lat, tol_m, best)
+        rest = ~first & (plb <= best.d[rows[pts]])
+        self._exact_update(rows[pts[rest]], pieces[rest], u[rest], lon, lat, tol_m, best)
+        unsolved = ~np.isfinite(best.d[rows])
+        if unsolved.any():  # would mean an upper bound was wrong: fail loudly, never report a wrong distance
+            raise GeodesicError(
+                f"no segment survived pruning for {int(unsolved.sum())} point(s); please report this with the input"
+            )
+
+    def _exact_update(self, rows, pieces, u, lon, lat, tol_m, best):
         if rows.size == 0:
             return
         d, t, xlon, xlat = self.exact(lon[rows], lat[rows], pieces, u * self.length_m[pieces], tol_m)
-        np.add.at(n_exact, rows, 1)
+        np.add.at(best.n_exact, rows, 1)
         # Several pairs may update the same point: keep the smallest per point.
         order = np.lexsort((d, rows))
         rows, pieces, d, t, xlon, xlat = (a[order] for a in (rows, pieces, d, t, xlon, xlat))
         first = np.ones(rows.size, dtype=bool)
         first[1:] = rows[1:] != rows[:-1]
         rows, pieces, d, t, xlon, xlat = (a[first] for a in (rows, pieces, d, t, xlon, xlat))
-        better = d < best_d[rows]
+        better = d < best.d[rows]
         r = rows[better]
-        best_d[r] = d[better]
-        best_piece[r] = pieces[better]
-        best_t[r] = t[better]
-        best_lon[r] = xlon[better]
-        best_lat[r] = xlat[better]
+        best.d[r] = d[better]
+        best.piece[r] = pieces[better]
+        best.t[r] = t[better]
+        best.lon[r] = xlon[better]
+        best.lat[r] = xlat[better]
 
     def exact(self, plon, plat, pieces, t_start, tol_m=1e-5, max_iter=30):
         """Exact distance from points to pieces (pairwise), by interception.
@@ -424,21 +533,6 @@ class SegmentIndex:
                     "please report this with the input"
                 )
         t = t_at
-        # Guard: never report more than the distance to either end of the piece.
-        _, _, da = GEOD.inv(plon, plat, lon_a, lat_a)
-        _, _, db = GEOD.inv(plon, plat, self.lon_b[pieces], self.lat_b[pieces])
-        da = np.asarray(da, dtype=float)
-        db = np.asarray(db, dtype=float)
-        use_a = da < d
-        d = np.where(use_a, da, d)
-        t = np.where(use_a, 0.0, t)
-        xlon = np.where(use_a, lon_a, xlon)
-        xlat = np.where(use_a, lat_a, xlat)
-        use_b = db < d
-        d = np.where(use_b, db, d)
-        t = np.where(use_b, length, t)
-        xlon = np.where(use_b, self.lon_b[pieces], xlon)
-        xlat = np.where(use_b, self.lat_b[pieces], xlat)
         return d, t, _wrap180(xlon), xlat
 
 

@@ -60,8 +60,14 @@ def incidents(inputs: Inputs, *, date: str | None = None) -> list:
     out: list[Any] = []
     for i, p in enumerate(inputs.at):
         out.append(Incident(lon=p.lon, lat=p.lat, radius_m=inputs.radius_m, label=f"point {i + 1}", date=date))
-    for place in inputs.places:
-        out.append(Incident.from_place(place, date=date))
+    for item in inputs.places:
+        place, note = item if isinstance(item, tuple) else (item, "")
+        incident = Incident.from_place(place, date=date)
+        if incident.note and incident.note in (note or ""):
+            incident.note = note
+        else:
+            incident.note = "; ".join(n for n in (note, incident.note) if n)
+        out.append(incident)
     return out
 
 
@@ -72,6 +78,14 @@ def measure_incidents(inputs: Inputs, lines_spec: LineSpec):
     found = incidents(inputs, date=lines_spec.date)
     lines = lines_spec.load()
     return lines, measure(found, lines)
+
+
+def check_incidents(inputs: Inputs, lines_spec: LineSpec, claim):
+    """Measure --at/--place incidents and judge ``claim``: a :class:`geomap.checks.CheckResult`."""
+    from geomap.checks import check_claim
+
+    found = incidents(inputs, date=lines_spec.date)
+    return check_claim(claim, found, lines_spec.load())
 
 
 def measure_file(inputs: Inputs, lines_spec: LineSpec, **kwargs):
@@ -86,3 +100,63 @@ def check_file(inputs: Inputs, lines_spec: LineSpec, claim, **kwargs):
     from geomap.batch import check_file as run
 
     return run(inputs, lines_spec, claim, **kwargs)
+
+
+#: columns tried, in order, for an incident's label / note / date when a points file is mapped
+LABEL_COLUMNS = ("label", "name", "title", "event_id", "id")
+NOTE_COLUMNS = ("note", "notes", "description")
+DATE_COLUMNS = ("date", "event_date")
+
+
+def file_incidents(inputs: Inputs, *, date: str | None = None):
+    """The measurable rows of a points file as :class:`geomap.measure.Incident` objects.
+
+    Returns ``(incidents, summary)``: one incident per row whose status is
+    ``ok`` (label, note and date taken from the first matching column of
+    :data:`LABEL_COLUMNS`, :data:`NOTE_COLUMNS`, :data:`DATE_COLUMNS`, as
+    text), and status -> row count over every input row.
+    """
+    from collections import Counter
+
+    from geomap.inputs import read_points
+    from geomap.measure import Incident
+
+    table = read_points(inputs.points, lon_col=inputs.lon_col, lat_col=inputs.lat_col, date_col=inputs.date_col,
+                        id_col=inputs.id_col, assume_crs=inputs.assume_crs)
+    frame = table.frame
+    lower = {str(c).lower(): c for c in getattr(frame, "columns", [])}
+
+    def column(names):
+        for name in names:
+            if name in lower:
+                return [None if v is None else str(v) for v in frame[lower[name]].tolist()]
+        return None
+
+    labels, notes, dates = column(LABEL_COLUMNS), column(NOTE_COLUMNS), column(DATE_COLUMNS)
+    found = []
+    for i in range(len(table)):
+        if str(table.status[i]) != "ok":
+            continue
+        found.append(Incident(
+            lon=float(table.lon[i]), lat=float(table.lat[i]),
+            radius_m=max(inputs.radius_m, float(table.radius_m[i]) if table.radius_m is not None else 0.0),
+            label=(labels[i] if labels and labels[i] not in (None, "", "nan") else f"row {i + 1}"),
+            kind="file row", note=(notes[i] or "") if notes else "",
+            date=(dates[i] or None) if dates else date,
+        ))
+    return found, dict(Counter(str(s) for s in table.status))
+
+
+def measure_for_map(inputs: Inputs, lines_spec: LineSpec):
+    """Measure any input kind (--at, --place or FILE) as incidents: ``(lines, measurements, summary)``.
+
+    ``summary`` (status -> rows) is None for --at/--place inputs.
+    """
+    from geomap.measure import measure
+
+    if inputs.kind() == "FILE":
+        found, summary = file_incidents(inputs, date=lines_spec.date)
+    else:
+        found, summary = incidents(inputs, date=lines_spec.date), None
+    lines = lines_spec.load()
+    return lines, measure(found, lines), summary

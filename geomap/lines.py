@@ -184,40 +184,40 @@ def read_vector(path: str | Path, *, assume_crs: str | None = None, layer_name: 
     -------
     (geoms, attrs, crs_in)
     """
-    import pyogrio
-    import shapely
-    from pyogrio.errors import DataSourceError
-
     path = Path(path)
     if not path.exists():
         raise FileFormatError(f"{path} does not exist: check the path")
+    if path.suffix.lower() in (".geojson", ".json") and layer_name is None:
+        fast = _read_geojson(path, assume_crs)
+        if fast is not None:
+            return fast
+    # pyogrio imports geopandas when it is installed (pyogrio._compat): only for non-GeoJSON files.
+    import pyogrio
+    import shapely
+    from pyogrio.errors import DataSourceError
     source = str(path)
-    if path.suffix.lower() == ".kmz":
-        source = f"/vsizip/{path}"
-    try:
-        layers = pyogrio.list_layers(source)
-    except (DataSourceError, OSError, RuntimeError) as exc:
-        if path.suffix.lower() == ".kmz":
-            raise FileFormatError(f"cannot read {path} as KMZ ({_one_line(exc)}): unzip it and pass the .kml") from None
-        raise FileFormatError(
-            f"cannot read {path} as a vector file ({_one_line(exc)}): give GeoJSON, GeoPackage, Shapefile, KML, "
-            "FlatGeobuf or GeoParquet"
-        ) from None
-    names = [str(row[0]) for row in layers]
-    if path.suffix.lower() == ".kmz" and not names:
-        raise FileFormatError(f"{path} holds no layers: check the KMZ")
+    if path.suffix.lower() in PARQUET_SUFFIXES:
+        names = [None]
+    else:
+        try:
+            layers = pyogrio.list_layers(source)
+        except (DataSourceError, OSError, RuntimeError) as exc:
+            raise FileFormatError(
+                f"cannot read {path} as a vector file ({_one_line(exc)}): give GeoJSON, GeoPackage, Shapefile, "
+                "KML/KMZ, FlatGeobuf or GeoParquet"
+            ) from None
+        names = [str(row[0]) for row in layers]
+        if not names:
+            raise FileFormatError(f"{path} holds no layers: check the file")
     if layer_name is not None:
         if layer_name not in names:
-            raise FileFormatError(f"{path} has no layer {layer_name!r}: choose one of {', '.join(names)}")
+            raise FileFormatError(f"{path} has no layer {layer_name!r}: choose one of {', '.join(map(str, names))}")
         names = [layer_name]
 
     all_geoms, all_attrs, crs_in = [], {}, None
     offset = 0
     for name in names:
-        try:
-            meta, _fids, wkb, field_data = pyogrio.raw.read(source, layer=name)
-        except (DataSourceError, OSError, RuntimeError, ValueError) as exc:
-            raise FileFormatError(f"cannot read layer {name!r} of {path} ({_one_line(exc)}): check the file") from None
+        meta, wkb, field_data = read_raw(source, layer=name)
         if wkb is None:
             continue
         crs = meta.get("crs")
@@ -246,6 +246,105 @@ def read_vector(path: str | Path, *, assume_crs: str | None = None, layer_name: 
     if not all_geoms:
         raise FileFormatError(f"{path} holds no geometries: check that it is a vector layer")
     return np.concatenate(all_geoms), all_attrs, str(crs_in)
+
+
+PARQUET_SUFFIXES = (".parquet", ".geoparquet")
+
+
+def _read_geojson(path: Path, assume_crs):
+    """Read a plain GeoJSON file with the json module (no GDAL, so no geopandas import).
+
+    Returns None when the file is not a plain FeatureCollection/Feature/geometry
+    (GDAL then reads it and reports what is wrong).
+    """
+    import json
+
+    from shapely.geometry import shape
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    kind = data.get("type")
+    if kind == "FeatureCollection":
+        features = data.get("features")
+    elif kind == "Feature":
+        features = [data]
+    elif kind in ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon",
+                  "GeometryCollection"):
+        features = [{"type": "Feature", "properties": {}, "geometry": data}]
+    else:
+        return None
+    if not isinstance(features, list) or not all(isinstance(f, dict) for f in features):
+        return None
+    crs = "OGC:CRS84"  # RFC 7946: lon/lat WGS84
+    legacy = data.get("crs")
+    if isinstance(legacy, dict):
+        name = (legacy.get("properties") or {}).get("name")
+        if not name:
+            return None
+        crs = name
+    try:
+        geoms = np.array([shape(f["geometry"]) if f.get("geometry") else None for f in features], dtype=object)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    keys: list[str] = []
+    for f in features:
+        for key in (f.get("properties") or {}):
+            if key not in keys:
+                keys.append(key)
+    attrs = {k: np.array([(f.get("properties") or {}).get(k) for f in features], dtype=object) for k in keys}
+    geoms = _to_lonlat(geoms, crs, path)
+    return geoms, attrs, "EPSG:4326" if crs in ("OGC:CRS84", "urn:ogc:def:crs:OGC:1.3:CRS84") else crs
+
+
+def read_raw(source, *, layer=None):
+    """Read one layer as ``(meta, wkb, field_arrays)`` without geopandas.
+
+    ``meta`` has ``crs`` (or None) and ``fields``.  GeoParquet is read with
+    pyarrow (many GDAL builds lack the Parquet driver), using the ``geo``
+    metadata for the geometry column and CRS; everything else goes through
+    pyogrio's raw reader.
+    """
+    import pyogrio
+    from pyogrio.errors import DataSourceError
+
+    if isinstance(source, (str, Path)) and Path(source).suffix.lower() in PARQUET_SUFFIXES:
+        return _read_geoparquet(Path(source))
+    try:
+        meta, _fids, wkb, field_data = pyogrio.raw.read(source, layer=layer)
+    except (DataSourceError, OSError, RuntimeError, ValueError) as exc:
+        label = source if isinstance(source, (str, Path)) else "the input"
+        raise FileFormatError(f"cannot read {label} ({_one_line(exc)}): check the file and its format") from None
+    return {"crs": meta.get("crs"), "fields": list(meta["fields"])}, wkb, list(field_data)
+
+
+def _read_geoparquet(path: Path):
+    import json
+
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except (OSError, ValueError) as exc:
+        raise FileFormatError(f"cannot read {path} as GeoParquet ({_one_line(exc)}): check the file") from None
+    raw_geo = (table.schema.metadata or {}).get(b"geo")
+    if raw_geo is None:
+        raise FileFormatError(f"{path} is Parquet without GeoParquet 'geo' metadata: write it with geopandas.to_parquet")
+    geo = json.loads(raw_geo)
+    column = geo.get("primary_column", "geometry")
+    info = geo.get("columns", {}).get(column, {})
+    if info.get("encoding", "WKB").upper() != "WKB":
+        raise FileFormatError(f"{path}: geometry encoding {info.get('encoding')!r} is not supported: write WKB")
+    crs = info.get("crs", "OGC:CRS84")  # GeoParquet: a missing crs means OGC:CRS84
+    if isinstance(crs, dict):
+        crs = json.dumps(crs)
+    wkb = np.asarray(table.column(column).to_pylist(), dtype=object)
+    names = [n for n in table.column_names if n != column]
+    fields = [np.asarray(table.column(n).to_pylist(), dtype=object) for n in names]
+    return {"crs": crs, "fields": names}, wkb, fields
 
 
 def _to_lonlat(geoms, crs, path):

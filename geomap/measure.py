@@ -160,6 +160,10 @@ def _side(lines, lon, lat, distance_m):
     }
 
 
+#: a gazetteer match farther than this from the line gets a warning in its note (likely the wrong place)
+FAR_FROM_LINE_M = 1_000_000.0
+
+
 def measure(incidents, lines, *, tolerance_m: float = 50.0) -> list[Measurement]:
     """Measure each incident against ``lines``.
 
@@ -182,6 +186,10 @@ def measure(incidents, lines, *, tolerance_m: float = 50.0) -> list[Measurement]
         record = res.record(k)
         record.pop("lon"), record.pop("lat")
         d = float(res.distance_m[k])
+        if incident.place is not None and d > FAR_FROM_LINE_M:
+            warning = (f"{d / 1000:,.0f} km from the line: check that this is the place meant "
+                       "(narrow it with --country CC or --near LON,LAT)")
+            incident.note = "; ".join(n for n in (incident.note, warning) if n)
         area = None
         if incident.area is not None:
             rng = area_distance_range(incident.area, lines, tolerance_m=tolerance_m)

@@ -270,7 +270,7 @@ def select_layer(theatre: str, date: str | _dt.date, kind: str = "line") -> Laye
     >>> select_layer("nagorno-karabakh", "2020-10-15")
     Traceback (most recent call last):
     ...
-    geomap.errors.LayerNotFound: no nagorno-karabakh line is valid on 2020-10-15: nk-line-1994 covers 1994-05-12..2020-09-26, nk-line-2020 covers 2020-11-10..; pick a date inside one of these ranges or name a layer explicitly
+    geomap.errors.LayerNotFound: no nagorno-karabakh line is valid on 2020-10-15: nk-line-1994 covers 1994-05-12..2020-09-26, nk-line-2020 covers 2020-11-10..2023-09-18; pick a date inside one of these ranges or name a layer explicitly
     """
     if kind not in DATED_KINDS:
         raise InputError(f"kind {kind!r} is never selected by date: choose one of {', '.join(DATED_KINDS)}")

@@ -84,10 +84,10 @@ def geodesic_polygon(geom, max_edge_m: float = MAX_EDGE_M):
 def _prepared_area(path: str, size: int, mtime_ns: int, max_edge_m: float):
     import shapely
 
-    from geomap._vector import read_frame
+    from geomap.lines import read_vector
 
-    frame = read_frame(Path(path))
-    polygons = [g for g in frame.geometry if g.geom_type in ("Polygon", "MultiPolygon")]
+    geoms, _attrs, _crs = read_vector(Path(path))  # pyogrio raw reader: no geopandas on this path
+    polygons = [g for g in geoms if g is not None and g.geom_type in ("Polygon", "MultiPolygon")]
     if not polygons:
         from geomap.errors import LayerError
 

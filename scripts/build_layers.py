@@ -126,7 +126,7 @@ SPECS: list[dict] = [
         "kind": "line",
         "theatre": "nagorno-karabakh",
         "valid_from": "2020-11-10",
-        "valid_to": None,
+        "valid_to": "2023-09-18",
         "area_layer": "nk-area-2020",
         "scale": ("1:10m", 10_000_000),
         "source": dict(
@@ -139,7 +139,7 @@ SPECS: list[dict] = [
             "The Hin Tagher / Khtsaberd pocket west of Hadrut, held by Armenian forces until about 11-13 Dec 2020 (press reports only, not checked against a primary source).",
             "Azerbaijani gains north of Martakert.",
             "The Russian peacekeeping zone: this is NOT its boundary.",
-            "The Sep 2023 Azerbaijani offensive and the end of Armenian control: valid_to is open, so the layer is also selected for dates after Sep 2023; check the date before relying on it.",
+            "Changes after 10 Nov 2020 (Lachin corridor handover in Aug 2022, local advances). valid_to is 2023-09-18, the day before the 19-20 Sep 2023 Azerbaijani offensive that ended Armenian control; no line of contact exists after it.",
         ],
         "notes": "TRANSCRIBED, NOT EXTRACTED: the coordinates of the 12 features with NAME = 'Ceasefire Line 2020' were transcribed from the text of the upstream file at the stated commit, because the repository is about 745 MB. Checks run: per-feature bbox equals upstream bbox; features join end to end into one ring open only at the Armenian border at the Lachin-corridor mouth; the 7 features re-using older geometry match the NE4 NKAO and 1994 lines within 0-4 m; every vertex of features ...489, ...669, ...677, ...687, ...695, ...703 was compared number by number with the upstream text. The 4 new 2020 segments could only be checked by the bbox and ring checks. Replace with a direct extract (see source.rerun) when the upstream file is available. Feature ne_id 1746705781 begins with a 35.6 m spur (46.461967E 40.282399N to 46.462363E 40.282504N, where feature ...703 starts) that is not part of the ring. The line is the perimeter of the Armenian-held remainder including the Lachin-corridor edges; the new southern segment has 11 vertices over about 50 km. Only a property subset was kept.",
     },
@@ -150,7 +150,7 @@ SPECS: list[dict] = [
         "kind": "area",
         "theatre": "nagorno-karabakh",
         "valid_from": "2020-11-10",
-        "valid_to": None,
+        "valid_to": "2023-09-18",
         "held_by": "Armenian forces (self-declared Nagorno-Karabakh Republic), per Natural Earth's 2020 line",
         "scale": ("1:10m", 10_000_000),
         "source": dict(

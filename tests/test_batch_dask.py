@@ -165,7 +165,8 @@ def test_cli_dask_with_scheduler_writes_and_counts(tmp_path, runner, scheduler):
     assert len(got) == len(frame)
     first = result.stderr.splitlines()[0]
     assert first.startswith(f"{len(frame)} rows: ")
-    assert "first failures: event_id_cnty=AZE004: no_layer_for_date" in result.stderr
+    fails = result.stderr.split("first failures: ", 1)[1]
+    assert "event_id_cnty=AZE005: invalid_date" in fails  # failures named by the ACLED id, in input order
     result = runner.invoke(main, ["distance", str(parts / "*.csv"), "--engine", "dask", "--scheduler", scheduler,
                                   "--theatre", "nagorno-karabakh", "-o", str(parts / "a.csv")])
     assert result.exit_code == 2 and "refusing to write over the input" in result.stderr

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from geomap.distance import distance_to_line
-from geomap.geodesy import SegmentIndex, Segments
+from geomap.geodesy import SegmentIndex
 from geomap.lines import lines_from_geometries
 
 from .reference import WGS84, destination, point_line_distance, point_segment_distance
@@ -249,3 +249,40 @@ def test_pruning_looks_beyond_the_nearest_midpoints():
     r = distance_to_line(lon=[p[0]], lat=[p[1]], lines=lines_from_geometries(geoms))
     assert abs(r.distance_m[0] - 1000.0) <= TOL_M
     assert r.feature_index[0] == 0
+
+
+def test_chord_bounds_bracket_the_geodesic():
+    """chord <= geodesic <= the great-ellipse/Schur upper bound, for pairs up to 4,000 km in any direction."""
+    from geomap.geodesy import _geodesic_upper_bound, ecef, geodesic_distance_m
+
+    rng = np.random.default_rng(3)
+    n = 20_000
+    lon0, lat0 = rng.uniform(-180, 180, n), rng.uniform(-90, 90, n)
+    az, dist = rng.uniform(0, 360, n), 10 ** rng.uniform(0, np.log10(4e6), n)
+    lon1, lat1 = [], []
+    for x, y, a, s in zip(lon0, lat0, az, dist):
+        lo, la = destination(x, y, a, s)
+        lon1.append(lo)
+        lat1.append(la)
+    geo = geodesic_distance_m(lon0, lat0, np.array(lon1), np.array(lat1))
+    chord = np.linalg.norm(ecef(lon0, lat0) - ecef(np.array(lon1), np.array(lat1)), axis=1)
+    assert np.all(chord <= geo + 1e-6)
+    assert np.all(geo <= _geodesic_upper_bound(chord))
+
+
+def test_gap_between_features_is_not_taken_for_line():
+    """Regression: two features at the ends of a capsule axis, the point in the gap between them.
+
+    The axis-plus-radius upper bound holds only for a continuous run of
+    pieces; across a feature boundary it once pruned every piece.
+    """
+    lines = lines_from_geometries(
+        [
+            {"type": "LineString", "coordinates": [[0.0, 0.0], [0.1, 0.0]]},
+            {"type": "LineString", "coordinates": [[1.9, 0.0], [2.0, 0.0]]},
+        ]
+    )
+    r = distance_to_line(lon=[1.0], lat=[0.01], lines=lines)
+    ref = min(point_segment_distance(1.0, 0.01, 0.0, 0.0, 0.1, 0.0)[0],
+              point_segment_distance(1.0, 0.01, 1.9, 0.0, 2.0, 0.0)[0])
+    assert abs(r.distance_m[0] - ref) <= TOL_M

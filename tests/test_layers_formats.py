@@ -21,7 +21,7 @@ import pytest
 import shapely
 
 from geomap.distance import distance_to_line
-from geomap.errors import CRSError, FileFormatError
+from geomap.errors import CRSError
 from geomap.lines import lines_from_geometries, read_lines
 
 pytestmark = pytest.mark.filterwarnings("ignore:.crs. was not provided:UserWarning")
@@ -80,21 +80,10 @@ WRITERS = {
     "shapefile-webmercator": lambda f, d: _write(f, d / "merc.shp", "ESRI Shapefile", 3857),
 }
 
-#: formats geomap.lines cannot read yet in this environment; strict, so a fix shows up as XPASS -> failure
-KNOWN_READ_FAILURES = {
-    "kmz": "lines.read_vector opens .kmz through /vsizip/, which GDAL's LIBKML rejects; "
-    "pyogrio reads the .kmz path directly",
-    "geoparquet": "this GDAL build has no Parquet driver (the ADBC driver wants libduckdb); "
-    "read GeoParquet with geopandas.read_parquet",
-}
-
-
 @pytest.mark.parametrize("fmt", sorted(WRITERS))
 def test_same_distances_in_every_format(fmt, case, tmp_path, request):
     frame, lon, lat, reference = case
     path = WRITERS[fmt](frame, tmp_path)
-    if fmt in KNOWN_READ_FAILURES:
-        request.applymarker(pytest.mark.xfail(raises=FileFormatError, strict=True, reason=KNOWN_READ_FAILURES[fmt]))
     lines = read_lines(path)
     assert len(lines) == len(frame)
     got = distance_to_line(lon, lat, lines).distance_m
@@ -126,14 +115,3 @@ def test_projected_file_without_crs_with_the_right_assumption(case, tmp_path):
     assert np.abs(got - reference).max() <= MEASURED_M
 
 
-@pytest.mark.parametrize("fmt", sorted(KNOWN_READ_FAILURES))
-def test_known_failures_are_reader_gaps_not_data_loss(fmt, case, tmp_path):
-    """The KMZ and GeoParquet files hold the geometry exactly: read directly, distances agree."""
-    import geopandas as gpd
-
-    frame, lon, lat, reference = case
-    path = WRITERS[fmt](frame, tmp_path)
-    back = gpd.read_parquet(path) if fmt == "geoparquet" else gpd.read_file(path)  # LIBKML reads .kmz as is
-    assert back.crs is not None and back.crs.equals("EPSG:4326")
-    got = distance_to_line(lon, lat, lines_from_geometries(list(back.geometry))).distance_m
-    assert np.abs(got - reference).max() <= MEASURED_M

@@ -5,26 +5,31 @@ from __future__ import annotations
 import click
 
 from geomap.cli import configure_logging
+from geomap.cli.geocode import places_from_options, places_options
 from geomap.cli.options import (
     at_option,
     engine_options,
     layer_options,
+    map_file_options,
     output_options,
     points_file_options,
     radius_option,
+    resolve_format,
 )
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("points", required=False, metavar="[FILE|-]")
 @at_option
+@places_options
 @radius_option
 @layer_options
 @points_file_options
 @engine_options
+@map_file_options
 @output_options()
-def distance(points, at, radius_m, layer, theatre, date, assume_crs, rings, lon_col, lat_col, date_col, id_col,
-             engine, scheduler, fmt, output, verbose, quiet):
+def distance(points, at, places, country, near, within, gazetteer, online, radius_m, layer, theatre, date, assume_crs,
+             rings, lon_col, lat_col, date_col, id_col, engine, scheduler, html, png, fmt, output, verbose, quiet):
     """Distance from incidents to the nearest point of a line of contact.
 
     Incidents come from --at LON,LAT (repeatable), or FILE: an ACLED or UCDP
@@ -45,6 +50,7 @@ def distance(points, at, radius_m, layer, theatre, date, assume_crs, rings, lon_
     \b
     Examples:
       geomap distance --at 47.0318,39.5200 --layer nk-line-2020
+      geomap distance --place Shusha --layer nk-line-2020 --html shusha.html
       geomap distance events.csv --layer nk-line-2020 -o out.csv
       geomap distance acled.csv --theatre nagorno-karabakh -o out.parquet
       geomap distance 'parts/*.csv' --engine dask --theatre nagorno-karabakh -o out.parquet
@@ -54,12 +60,19 @@ def distance(points, at, radius_m, layer, theatre, date, assume_crs, rings, lon_
     from geomap.cli import formatting
     from geomap.output import guard_output
 
+    resolved = places_from_options(places, country, near, within, gazetteer, online) if places else []
     inputs = jobs.Inputs(points=points, at=at, radius_m=radius_m, lon_col=lon_col, lat_col=lat_col,
-                         assume_crs=assume_crs, date_col=date_col, id_col=id_col, engine=engine, scheduler=scheduler)
+                         assume_crs=assume_crs, places=resolved, date_col=date_col, id_col=id_col, engine=engine,
+                         scheduler=scheduler)
     spec = jobs.LineSpec(layer=layer, theatre=theatre, date=date, assume_crs=assume_crs, rings=rings)
     kind = inputs.kind()
-    guard_output(output, formatting.input_paths(points, layer))
+    fmt = resolve_format(fmt, output)
+    for target in (output, html, png):
+        guard_output(target, formatting.input_paths(points, layer))
     if kind == "FILE":
+        if html or png:
+            _lines, measurements, _summary = jobs.measure_for_map(inputs, spec)
+            formatting.write_maps(measurements, _lines, html=html, png=png, quiet=quiet)
         result = jobs.measure_file(inputs, spec, progress_factory=formatting.progress_factory(quiet), output=output)
         formatting.emit_batch(result, fmt, output)
         formatting.echo_err(formatting.batch_summary(result), quiet)
@@ -68,3 +81,4 @@ def distance(points, at, radius_m, layer, theatre, date, assume_crs, rings, lon_
         raise click.UsageError("--engine dask is for FILE inputs: give a CSV glob or a GeoParquet folder")
     lines, measurements = jobs.measure_incidents(inputs, spec)
     formatting.emit(formatting.measurements_text(measurements, fmt, lines=lines), output)
+    formatting.write_maps(measurements, lines, html=html, png=png, quiet=quiet)

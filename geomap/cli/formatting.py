@@ -159,3 +159,69 @@ def emit(text: str, output) -> None:
 
 def stdout_is_tty() -> bool:
     return sys.stdout.isatty()
+
+
+def check_text(result, fmt: str) -> str:
+    """Format a :class:`geomap.checks.CheckResult`."""
+    records = result.records()
+    if fmt == "json":
+        return out.dumps(records[0] if len(records) == 1 else records)
+    if fmt in ("csv", "geojson"):
+        base = measurements_text(result.measurements, fmt)
+        if fmt == "csv":
+            import csv
+            import io
+
+            rows = list(csv.DictReader(io.StringIO(base)))
+            for row, rec in zip(rows, records):
+                row.update(verdict=rec["verdict"], claim_text=rec["claim"]["text"],
+                           claim_rule=rec["claim"]["rule"], sentence=rec["sentence"])
+            return out.to_csv(rows)
+        import json
+
+        fc = json.loads(base)
+        for feat, rec in zip(fc["features"], records):
+            feat["properties"].update(verdict=rec["verdict"], claim_text=rec["claim"]["text"],
+                                      claim_rule=rec["claim"]["rule"], sentence=rec["sentence"])
+        return out.dumps(fc)
+    rows = []
+    for m, v in zip(result.measurements, result.verdicts):
+        rows.append([
+            m.incident.label,
+            "area" if m.area is not None else f"±{out.km(m.incident.radius_m, 1)} km",
+            out.km(m.distance["distance_m"]) if m.area is None else
+            f"{out.km(m.area['min_m'])}–{out.km(m.area['max_m'])}",
+            f"{out.km(m.interval_m[0])}–{out.km(m.interval_m[1])}",
+            v.verdict,
+        ])
+    text = out.table(rows, ["incident", "location", "distance_km", "interval_km", "verdict"])
+    claim = result.claim
+    ev = result.measurements[0].evidence if result.measurements else {}
+    lines = [
+        "",
+        f"claim: {claim.text!r} -> {claim.describe_readings()} (rule {claim.rule})",
+        f"line: {ev.get('layer')} valid {ev.get('layer_valid_from') or '?'}..{ev.get('layer_valid_to') or ''}, "
+        f"stated accuracy ±{out.km(ev.get('layer_accuracy_m') or 0, 1)} km, sha256 {str(ev.get('layer_sha256'))[:12]}…",
+    ]
+    for m in result.measurements:
+        if m.incident.note:
+            lines.append(f"{m.incident.label}: {m.incident.note}")
+    for m, pv in zip(result.measurements, result.point_verdicts):
+        if pv is not None:
+            lines.append(f"{m.incident.label}: at the measured {out.km(m.distance['distance_m'])} km alone "
+                         f"(no location or line uncertainty) the claim would be {pv}")
+    lines.append("")
+    lines += [v.sentence for v in result.verdicts]
+    return text + "\n" + "\n".join(lines)
+
+
+def write_maps(measurements, lines, *, html=None, png=None, verdicts=None, claim=None, quiet=False) -> None:
+    """``--html``/``--png`` of any command: write the map (folium loads only when asked)."""
+    if not html and not png:
+        return
+    from geomap.render import add_map_outputs
+
+    written = add_map_outputs(measurements, lines, html=html, png=png, verdicts=verdicts, claim=claim)
+    for kind in ("html", "png"):
+        if written.get(kind) is not None:
+            echo_err(f"wrote {written[kind]}", quiet)

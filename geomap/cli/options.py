@@ -15,7 +15,7 @@ def parse_lonlat(text: str) -> LonLat:
     try:
         lon, lat = float(parts[0]), float(parts[1])
     except ValueError:
-        raise click.BadParameter(f"{text!r} is not two numbers: write it like 47.0318,39.5200") from None
+        raise click.BadParameter(f"{text!r} is not two numbers LON,LAT: write it like 47.0318,39.5200") from None
     if not (lon == lon and lat == lat) or abs(lon) > 180 or abs(lat) > 90:
         if abs(lat) > 90 and abs(lon) <= 90:
             raise click.BadParameter(
@@ -109,8 +109,46 @@ def output_options(formats=("table", "json", "csv", "geojson")):
             "-o", "--output", "output", metavar="PATH", default=None, help="Write to PATH (atomically) instead of stdout."
         )(f)
         f = click.option(
-            "--format", "fmt", type=click.Choice(formats), default=formats[0], show_default=True, help="Output format."
+            "--format",
+            "fmt",
+            type=click.Choice(formats),
+            default=None,
+            help=f"Output format [default: from the -o suffix, else {formats[0]}].",
         )(f)
         return f
 
     return deco
+
+
+SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".geojson": "geojson", ".txt": "table", ".md": "table"}
+
+
+def resolve_format(fmt, output, formats=("table", "json", "csv", "geojson")):
+    """The --format given, else the one the -o suffix implies, else the first (table)."""
+    if fmt:
+        return fmt
+    if output and str(output) != "-":
+        from pathlib import Path
+
+        implied = SUFFIX_FORMATS.get(Path(output).suffix.lower())
+        if implied in formats:
+            return implied
+    return formats[0]
+
+
+def _suffix(expected):
+    def check(ctx, param, value):
+        if value is not None and not str(value).lower().endswith(expected):
+            raise click.BadParameter(f"{value!r} does not end in {expected}: name the file like map{expected}")
+        return value
+
+    return check
+
+
+def map_file_options(f):
+    """``--html PATH`` and ``--png PATH``: also write the evidence map (and a screenshot of it)."""
+    f = click.option("--png", "png", metavar="PATH", default=None, callback=_suffix(".png"),
+                     help="Also write a PNG screenshot of the map (needs Debian chromium).")(f)
+    f = click.option("--html", "html", metavar="PATH", default=None, callback=_suffix(".html"),
+                     help="Also write a standalone offline HTML map of the result.")(f)
+    return f

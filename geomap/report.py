@@ -1,0 +1,106 @@
+"""A short Markdown evidence record a fact-checker can attach to a published finding."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from pathlib import Path
+from typing import Any
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
+def md(text: Any) -> str:
+    """Untrusted text made inert in Markdown: HTML escaped, Markdown syntax backslash-escaped, one line."""
+    s = " ".join(str(text).split())
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", s)
+
+
+def _km(value_m) -> str:
+    return "n/a" if value_m is None else f"{value_m / 1000:.2f} km"
+
+
+def evidence_markdown(result, *, command: str | None = None, map_file: str | None = None,
+                      generated: _dt.datetime | None = None) -> str:
+    """The evidence record of a :class:`geomap.checks.CheckResult` as Markdown text."""
+    from geomap.versions import software_versions
+
+    generated = generated or _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
+    claim = result.claim
+    first = result.measurements[0] if result.measurements else None
+    ev = first.evidence if first else {}
+    lines = [
+        "# Distance claim: evidence record",
+        "",
+        f"Generated {generated.isoformat()} by geomap {md(ev.get('geomap_version', ''))}.",
+        "",
+        "## Verdict",
+        "",
+    ]
+    for m, v in zip(result.measurements, result.verdicts):
+        lines.append(f"- **{md(m.incident.label)}: {v.verdict}.** {md(v.sentence)}")
+    lines += ["", "## Inputs", ""]
+    if command:
+        lines += ["Command:", "", "```", command.replace("```", "'''"), "```", ""]
+    lines += [
+        f"- Claim: “{md(claim.text)}”",
+        f"- Matched words: “{md(getattr(claim, 'matched_text', '') or '')}”; rule `{md(claim.rule)}`",
+        f"- Readings: {md(claim.describe_readings())}",
+        f"- Rationale: {md(getattr(claim, 'rationale', '') or '')}",
+    ]
+    for m in result.measurements:
+        inc = m.incident
+        where = "polygon (whole area)" if inc.area is not None else f"±{inc.radius_m:.0f} m around the point"
+        lines.append(f"- Incident {md(inc.label)}: {inc.lon:.6f}E {inc.lat:.6f}N, {md(inc.kind)}, location {where}")
+        if inc.note:
+            lines.append(f"  - {md(inc.note)}")
+        place = inc.place
+        if place is not None:
+            lines.append(f"  - Source: {md(place.source)}; attribution: {md(place.attribution)}")
+    lines += ["", "## Numbers", ""]
+    lines.append("| incident | distance | interval | nearest point | section |")
+    lines.append("|---|---|---|---|---|")
+    for m in result.measurements:
+        d = m.distance
+        dist = _km(d.get("distance_m"))
+        if m.area is not None:
+            dist = f"{_km(m.area['min_m'])} to {_km(m.area['max_m'])} over the area (max within {m.area['max_tolerance_m']:.0f} m)"
+        near = "n/a" if d.get("nearest_lon") is None else f"{d['nearest_lon']:.6f}E {d['nearest_lat']:.6f}N"
+        lines.append(
+            f"| {md(m.incident.label)} | {dist} | {_km(m.interval_m[0])} to {_km(m.interval_m[1])} | {near} "
+            f"| {md(d.get('section', ''))}, segment {d.get('segment_index')} |"
+        )
+    lines += ["", "## Method", ""]
+    lines += [
+        f"- {md(ev.get('method', ''))}.",
+        "- Distances on the WGS84 ellipsoid; every line segment is the geodesic between its vertices.",
+        f"- Interval: {md(first.uncertainty['rule']) if first else ''}.",
+        "- Verdict: supported if the whole interval lies in the strict reading; contradicted if it misses even "
+        "the lenient reading; otherwise inconclusive.",
+    ]
+    lines += ["", "## Line of contact", ""]
+    src = ev.get("layer_source") or {}
+    lines += [
+        f"- Layer: `{md(ev.get('layer'))}` {md(ev.get('layer_title') or '')}",
+        f"- Valid: {md(ev.get('layer_valid_from') or 'n/a')} to {md(ev.get('layer_valid_to') or 'open')}",
+        f"- Stated accuracy: ±{(ev.get('layer_accuracy_m') or 0):.0f} m",
+        f"- sha256: `{md(ev.get('layer_sha256'))}`",
+        f"- Source: {md(src.get('name', ''))}, {md(src.get('edition', ''))}, commit {md(src.get('commit') or 'n/a')}",
+        f"- Licence: {md(ev.get('layer_licence') or 'n/a')}; {md(ev.get('layer_attribution') or '')}",
+    ]
+    for item in ev.get("layer_omits") or []:
+        lines.append(f"- Omits: {md(item)}")
+    lines += ["", "## Software", ""]
+    for name, version in software_versions().items():
+        lines.append(f"- {name} {md(version)}")
+    if map_file:
+        lines += ["", "## Map", "", f"Offline HTML map: `{md(Path(map_file).name)}`"]
+    return "\n".join(lines) + "\n"
+
+
+def write_report(path: str | Path, result, **kwargs) -> None:
+    """Write :func:`evidence_markdown` atomically to ``path``."""
+    from geomap.output import write_atomic
+
+    write_atomic(path, evidence_markdown(result, **kwargs))

@@ -1,0 +1,163 @@
+"""`geomap geocode` and the reusable --place options, through click's CliRunner."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from geomap.cli import main
+from geomap.cli.geocode import parse_near, place_from_options, place_options
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def runner():
+    try:
+        return CliRunner(mix_stderr=False)
+    except TypeError:  # click >= 8.2 keeps stderr apart already
+        return CliRunner()
+
+
+def test_help(runner):
+    result = runner.invoke(main, ["geocode", "--help"])
+    assert result.exit_code == 0
+    for option in ("--country", "--near", "--within", "--gazetteer", "--online", "--format"):
+        assert option in result.stdout
+
+
+def test_json_output_for_one_place(runner):
+    result = runner.invoke(main, ["geocode", "Hadrut", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert round(doc["lat"], 2) == 39.52 and round(doc["lon"], 2) == 47.03
+    assert doc["uncertainty_m"] == 3000.0
+    assert "GeoNames" in doc["attribution"] and "OpenStreetMap" in doc["attribution"]
+    assert {s["source"] for s in doc["sources"]} == {"geonames-cities1000-2016", "openstreetmap"}
+    assert "candidates" not in doc
+    assert list(doc) == sorted(doc)
+
+
+def test_json_for_district_has_polygon_and_note(runner):
+    result = runner.invoke(main, ["geocode", "Hadrut district", "--format", "json"])
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert doc["name"] == "Xocavənd" and doc["geometry"]["type"] in ("Polygon", "MultiPolygon")
+    assert doc["uncertainty_m"] == 0 and "Hadrut" in doc["geometry_note"]
+
+
+def test_ambiguous_lists_candidates_and_exits_2(runner):
+    result = runner.invoke(main, ["geocode", "Martuni", "--format", "json"])
+    assert result.exit_code == 2
+    doc = json.loads(result.stdout)
+    assert doc["lon"] is None and len(doc["candidates"]) == 3
+    assert {c["country"] for c in doc["candidates"]} == {"AM", "AZ"}
+    assert result.stderr.count("\n") == 1 and "--country" in result.stderr
+
+
+def test_country_and_near_options(runner):
+    result = runner.invoke(main, ["geocode", "Martuni", "--country", "AZ", "--format", "json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["country"] == "AZ"
+    result = runner.invoke(main, ["geocode", "Martuni", "--near", "45.3,40.1", "--format", "json"])
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert doc["country"] == "AM"
+
+
+def test_within_option(runner):
+    result = runner.invoke(main, ["geocode", "Martuni", "--within", "az-districts"])
+    assert result.exit_code == 0 and "Khojavend" in result.stdout
+
+
+def test_unknown_place_one_line_exit_2(runner):
+    result = runner.invoke(main, ["geocode", "Stepanakrt"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+    assert "did you mean" in result.stderr and "Stepanakert" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_layer_in_within(runner):
+    result = runner.invoke(main, ["geocode", "Martuni", "--within", "no-such-layer"])
+    assert result.exit_code == 2 and "az-districts" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("near,needle", [("47", "LON,LAT"), ("a,b", "LON,LAT"), ("2.35,48.85", None),
+                                         ("200,40", "outside")])
+def test_bad_near(runner, near, needle):
+    result = runner.invoke(main, ["geocode", "Martuni", "--near", near])
+    if needle is None:  # in range but nowhere near a Martuni: a not-found error, still one line
+        assert result.exit_code == 2 and "within 100 km" in result.stderr
+    else:
+        assert result.exit_code == 2 and needle in result.stderr
+
+
+def test_parse_near_callback_hint():
+    with pytest.raises(click.BadParameter, match="swap"):
+        parse_near(None, None, "39.8,146.7")
+    assert parse_near(None, None, "46.75, 39.82") == (46.75, 39.82)
+    assert parse_near(None, None, None) is None
+
+
+def test_user_gazetteer_option(runner, tmp_path):
+    path = tmp_path / "mine.csv"
+    path.write_text("name,lon,lat,uncertainty_m\nObservation Post 7,46.81,39.72,100\n", encoding="utf-8")
+    result = runner.invoke(main, ["geocode", "observation post 7", "--gazetteer", str(path), "--format", "json"])
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert (doc["lon"], doc["lat"], doc["uncertainty_m"]) == (46.81, 39.72, 100.0)
+
+
+def test_bad_user_gazetteer_is_one_line(runner, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("place,x,y\nA,1,2\n", encoding="utf-8")
+    result = runner.invoke(main, ["geocode", "A", "--gazetteer", str(path)])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1 and "name, lon, lat" in result.stderr
+
+
+def test_output_file(runner, tmp_path):
+    out = tmp_path / "r.json"
+    result = runner.invoke(main, ["geocode", "Shusha", "--format", "json", "-o", str(out)])
+    assert result.exit_code == 0 and result.stdout == ""
+    assert json.loads(out.read_text(encoding="utf-8"))["country"] == "AZ"
+
+
+def test_table_output(runner):
+    result = runner.invoke(main, ["geocode", "Шуша"])
+    assert result.exit_code == 0
+    assert "Shusha" in result.stdout and "attribution: GeoNames" in result.stdout
+
+
+def test_place_options_decorator(runner):
+    @click.command()
+    @place_options
+    def probe(place, country, near, within, gazetteer, online):
+        found = place_from_options(place=place, country=country, near=near, within=within,
+                                   gazetteer=gazetteer, online=online)
+        click.echo("none" if found is None else f"{found.lon},{found.lat},{found.uncertainty_m}")
+
+    assert runner.invoke(probe, []).stdout.strip() == "none"
+    assert runner.invoke(probe, ["--place", "Hadrut"]).stdout.strip() == "47.0318,39.52002,3000.0"
+    result = runner.invoke(probe, ["--place", "Martuni", "--country", "AM"])
+    assert result.stdout.startswith("45.30232")
+    # errors propagate as GeomapError for the CLI group to print
+    result = runner.invoke(probe, ["--place", "Martuni"])
+    from geomap.errors import AmbiguousPlace
+
+    assert isinstance(result.exception, AmbiguousPlace)
+
+
+def test_cli_import_stays_light():
+    code = ("import sys, geomap.cli, geomap.cli.geocode; "
+            "print(','.join(m for m in ('numpy','pandas','pyproj','shapely','geopandas','folium') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, check=True)
+    assert out.stdout.strip() == ""

@@ -1,0 +1,35 @@
+"""The Markdown evidence record written by 'geomap check --report'."""
+
+from __future__ import annotations
+
+from geomap.cli import main
+from geomap.registry import get_layer
+
+
+def test_report_carries_inputs_method_provenance_versions_and_verdict(runner, tmp_path):
+    report = tmp_path / "hadrut.md"
+    hostile = "<img src=x onerror=alert(1)> is dozens of kilometers away [x](javascript:alert(1)) `code`"
+    result = runner.invoke(main, ["check", "--place", "Hadrut", "--theatre", "nagorno-karabakh", "--date",
+                                  "2020-12-27", "--claim", hostile, "--report", str(report)])
+    assert result.exit_code == 11, result.output
+    text = report.read_text(encoding="utf-8")
+    for heading in ("## Verdict", "## Inputs", "## Numbers", "## Method", "## Line of contact", "## Software"):
+        assert heading in text
+    assert get_layer("nk-line-2020").sha256 in text
+    assert "inconclusive" in text and "19.53 km" in text and "PROJ" in text and "GDAL" in text
+    assert "Hin Tagher" in text  # what the layer omits
+    assert "GeoNames" in text  # attribution of the place
+    # untrusted text is inert: no raw tag, no live link, no code span
+    assert "<img" not in text and "&lt;img" in text
+    assert "[x](javascript" not in text and "\\[x\\](javascript" in text and "\\`code\\`" in text
+
+
+def test_report_never_overwrites_an_input(runner, tmp_path):
+    src = tmp_path / "line.geojson"
+    src.write_text('{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},'
+                   '"geometry":{"type":"LineString","coordinates":[[46,39],[47,40]]}}]}')
+    before = src.read_bytes()
+    result = runner.invoke(main, ["check", "--at", "46.5,39.2", "--layer", str(src), "--claim", "5 km",
+                                  "--report", str(src)])
+    assert result.exit_code == 2 and "refusing" in result.stderr
+    assert src.read_bytes() == before
