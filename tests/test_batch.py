@@ -340,3 +340,27 @@ def test_cli_start_imports_no_heavy_module():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[1])
     assert out.stdout.strip() == "[]"
+
+
+def test_check_file_cli_verdict_columns(acled_csv, tmp_path, runner):
+    out = tmp_path / "verdicts.parquet"
+    result = runner.invoke(main, ["check", str(acled_csv), "--theatre", "nagorno-karabakh",
+                                  "--claim", "dozens of kilometres from the line", "-o", str(out)])
+    assert result.exit_code == 1  # some rows could not be measured
+    assert "verdicts: " in result.stderr
+    import geopandas as gpd
+
+    got = gpd.read_parquet(out)
+    assert len(got) == 11
+    measured = got[got["status"] == "ok"]
+    assert measured["verdict"].isin(["supported", "contradicted", "inconclusive"]).all()
+    assert got.loc[got["status"] != "ok", "verdict"].isna().all()
+
+
+def test_check_file_cli_all_rows_ok_exits_0(tmp_path, runner):
+    path = write_csv(tmp_path / "p.csv", ["lon", "lat"], [[*FUZULI], [*TARTAR]])
+    result = runner.invoke(main, ["check", str(path), "--layer", "nk-line-2020", "--claim", "within 500 km",
+                                  "--format", "csv"])
+    assert result.exit_code == 0
+    got = pd.read_csv(io.StringIO(result.stdout))
+    assert got["verdict"].tolist() == ["supported", "supported"]
