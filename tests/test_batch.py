@@ -364,3 +364,28 @@ def test_check_file_cli_all_rows_ok_exits_0(tmp_path, runner):
     assert result.exit_code == 0
     got = pd.read_csv(io.StringIO(result.stdout))
     assert got["verdict"].tolist() == ["supported", "supported"]
+
+
+_cell = st.one_of(st.just(""), st.sampled_from(["40.1", "46.9", "-200", "95", "abc", " 39.7 ", "1e3", "nan"]),
+                  st.floats(-200, 200, allow_nan=False).map(lambda v: f"{v:.4f}"))
+_day = st.sampled_from(["", "2019-05-01", "2020-10-01", "2021-02-30", "13 May 2022", "yesterday",
+                        "2022-01-01 00:00:00.000", "1990-01-01"])
+_prec = st.sampled_from(["", "1", "2", "3", "4", "x", "1.0"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=st.lists(st.tuples(_cell, _cell, _day, _prec), min_size=1, max_size=25))
+def test_any_rows_are_all_accounted(tmp_path_factory, rows):
+    path = tmp_path_factory.mktemp("h") / "acled.csv"
+    frame = pd.DataFrame([[f"E{i}", d, lat, lon, p] for i, (lat, lon, d, p) in enumerate(rows)],
+                         columns=["event_id_cnty", "event_date", "latitude", "longitude", "geo_precision"])
+    frame.to_csv(path, index=False)
+    res = run_file(path, theatre="nagorno-karabakh")
+    assert len(res.frame) == len(rows)
+    assert sum(res.summary.values()) == len(rows)
+    assert set(res.summary) <= set(STATUSES)
+    assert list(res.frame["event_id_cnty"]) == [f"E{i}" for i in range(len(rows))]
+    ok = res.frame["status"] == "ok"
+    assert res.frame.loc[ok, "distance_m"].notna().all() and res.frame.loc[~ok, "distance_m"].isna().all()
+    assert (res.frame.loc[ok, "distance_low_m"] <= res.frame.loc[ok, "distance_m"]).all()
+    assert res.exit_code == (0 if ok.all() else 1)
