@@ -379,7 +379,6 @@ def main() -> int:
             print("running postgis ...", file=sys.stderr)
             results["postgis"] = run_postgis(src, work / "postgis.csv")
         exact = pd.read_csv(work / "geomap.csv", usecols=["event_id_cnty", "distance_m"], dtype={"event_id_cnty": str})
-        worst = {}
         for method in results:
             results[method]["rows_per_s"] = args.rows / results[method]["seconds"]
             if method not in ("geomap", "geomap-dask"):

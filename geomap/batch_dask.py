@@ -156,10 +156,9 @@ def _load_lines(spec) -> tuple[dict, dict]:
 
     args = _line_args(spec)
     if "lines" in args:
-        lines = args.pop("lines")
+        lines = args["lines"]
         lines.index()
-        args["lines"] = None
-        return {lines.source: lines}, {"lines_key": lines.source}
+        return {lines.source: lines}, {"fixed": True}
     from geomap.lines import read_lines
     from geomap.registry import list_layers, theatres
 
@@ -221,9 +220,7 @@ def measure_dask(inputs, spec, *, claim=None, output=None, progress_factory=None
     if src_dir.is_dir() and src_dir.resolve() in Path(output).resolve().parents:
         raise InputError(f"-o {output} is inside the input folder {src_dir}: write it somewhere else")
     lines_by_id, line_args = _load_lines(spec)
-    if "lines_key" in line_args:
-        key = line_args.pop("lines_key")
-        line_args = {"lines": lines_by_id[key]}
+    fixed = bool(line_args.pop("fixed", False))
     with dask.config.set({"dataframe.convert-string": False}):
         kind, parts = partitions(str(inputs.points), blocksize=blocksize)
     job = {
@@ -232,11 +229,12 @@ def measure_dask(inputs, spec, *, claim=None, output=None, progress_factory=None
         "assume_crs": inputs.assume_crs,
         "radius_m": inputs.radius_m,
         "claim": claim,
-        "line_args": {k: v for k, v in line_args.items() if k != "lines"},
+        "line_args": line_args,
         "out_kind": out_kind,
     }
-    fixed = line_args.get("lines")
     final = Path(output)
+    if not (final.parent if str(final.parent) else Path(".")).is_dir():
+        raise InputError(f"folder {final.parent} does not exist: create it or choose another -o path")
     workdir = tempfile.mkdtemp(prefix=f".{final.name}.parts.", dir=final.parent if str(final.parent) else ".")
     cluster = None
     try:
@@ -248,13 +246,11 @@ def measure_dask(inputs, spec, *, claim=None, output=None, progress_factory=None
             client = Client(cluster)
         try:
             (lines_future,) = client.scatter([lines_by_id], broadcast=True)
-            if fixed is not None:
-                job["line_args"] = {"lines": None}
             futures = []
             for number, part in enumerate(parts):
                 if kind == "csv":
                     part = client.compute(part)
-                futures.append(client.submit(_run_part_fixed if fixed is not None else _run_part, part, number,
+                futures.append(client.submit(_run_part_fixed if fixed else _run_part, part, number,
                                              kind, job, lines_future, workdir, pure=False))
             done = []
             bar_ctx = progress_factory(len(futures)) if progress_factory is not None else None
