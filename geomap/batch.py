@@ -48,6 +48,11 @@ RESULT_COLUMNS = (
 #: further columns, after RESULT_COLUMNS: the uncertainties behind distance_low_m/high_m
 UNCERTAINTY_COLUMNS = ("location_uncertainty_m", "layer_accuracy_m")
 
+#: the side of the line, where the line's layer names the area held behind it (else empty):
+#: ``inside_area`` (True inside the held area), ``area_layer`` and ``signed_distance_m``
+#: (negative inside, positive outside; see :mod:`geomap.sides`)
+SIDE_COLUMNS = ("inside_area", "area_layer", "signed_distance_m")
+
 #: added with ``theatre=``: the date each row was measured as of, and the chosen layer's validity
 AS_OF_COLUMNS = ("as_of_date", "layer_valid_from", "layer_valid_to")
 
@@ -72,7 +77,7 @@ class BatchResult:
     ----------
     frame : pandas.DataFrame
         Every input row, input columns first, then :data:`RESULT_COLUMNS`,
-        :data:`UNCERTAINTY_COLUMNS` (and :data:`AS_OF_COLUMNS`,
+        :data:`UNCERTAINTY_COLUMNS`, :data:`SIDE_COLUMNS` (and :data:`AS_OF_COLUMNS`,
         :data:`VERDICT_COLUMNS` when used).
     summary : dict
         status -> number of rows; adds up to ``len(frame)``.
@@ -249,6 +254,9 @@ def measure_table(
     acc = np.full(n, np.nan)
     valid_from = np.full(n, None, dtype=object)
     valid_to = np.full(n, None, dtype=object)
+    inside = np.zeros(n, dtype=bool)
+    has_side = np.zeros(n, dtype=bool)
+    area_col = np.full(n, None, dtype=object)
     evidence: dict[str, dict[str, Any]] = {}
     for lid, idx in groups.items():
         if idx.size == 0:
@@ -282,6 +290,12 @@ def measure_table(
         if meta is not None:
             valid_from[idx] = meta.valid_from
             valid_to[idx] = meta.valid_to
+            if getattr(meta, "area_layer", None):
+                from geomap.sides import inside_area
+
+                inside[idx] = inside_area(table.lon[idx], table.lat[idx], meta.area_layer)
+                has_side[idx] = True
+                area_col[idx] = meta.area_layer
     if progress is not None:
         rest = int(np.count_nonzero(status != OK))
         if rest:
@@ -291,7 +305,7 @@ def measure_table(
     # a shallow copy: the added columns go to the copy only, the input's data are not duplicated
     frame = table.frame.copy(deep=False) if hasattr(table.frame, "copy") else pd.DataFrame(table.frame)
     frame = frame.reset_index(drop=True)
-    added = list(RESULT_COLUMNS) + list(UNCERTAINTY_COLUMNS)
+    added = list(RESULT_COLUMNS) + list(UNCERTAINTY_COLUMNS) + list(SIDE_COLUMNS)
     if as_of is not None:
         added += list(AS_OF_COLUMNS)
     if claim is not None:
@@ -320,6 +334,9 @@ def measure_table(
         "geomap_version": __version__,
         "location_uncertainty_m": radius_out,
         "layer_accuracy_m": np.where(ok, acc, np.nan),
+        "inside_area": _bool_col(inside, has_side),
+        "area_layer": area_col,
+        "signed_distance_m": np.round(np.where(has_side, np.where(inside, -d, d), np.nan), 3),
     }
     if as_of is not None:
         text = np.datetime_as_string(as_of, unit="D").astype(object)
@@ -354,6 +371,14 @@ def _int_col(values, ok):
 
     col = pd.array(np.where(ok, values, 0), dtype="Int64")
     col[~ok] = pd.NA
+    return col
+
+
+def _bool_col(values, known):
+    import pandas as pd
+
+    col = pd.array(np.where(known, values, False), dtype="boolean")
+    col[~known] = pd.NA
     return col
 
 

@@ -389,3 +389,19 @@ def test_any_rows_are_all_accounted(tmp_path_factory, rows):
     assert res.frame.loc[ok, "distance_m"].notna().all() and res.frame.loc[~ok, "distance_m"].isna().all()
     assert (res.frame.loc[ok, "distance_low_m"] <= res.frame.loc[ok, "distance_m"]).all()
     assert res.exit_code == (0 if ok.all() else 1)
+
+
+def test_side_of_the_line_columns(tmp_path):
+    from geomap.sides import inside_area
+
+    stepanakert, east = (46.75, 39.82), (47.5, 39.82)
+    path = write_csv(tmp_path / "p.csv", ["lon", "lat", "date"],
+                     [[*stepanakert, "2021-06-01"], [*east, "2021-06-01"], [*east, "2020-10-01"]])
+    res = run_file(path, theatre="nagorno-karabakh")
+    f = res.frame
+    assert inside_area([46.75, 47.5], [39.82, 39.82], "nk-area-2020").tolist() == [True, False]
+    assert list(f["inside_area"][:2]) == [True, False]
+    assert list(f["area_layer"][:2]) == ["nk-area-2020"] * 2
+    assert f["signed_distance_m"][0] == pytest.approx(-f["distance_m"][0])
+    assert f["signed_distance_m"][1] == pytest.approx(f["distance_m"][1])
+    assert pd.isna(f["inside_area"][2]) and math.isnan(f["signed_distance_m"][2])  # no line on that date
