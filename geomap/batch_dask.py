@@ -123,7 +123,9 @@ def _run_part(part, number: int, kind: str, job: dict, lines_by_id: dict, workdi
         table = table_from_frame(part, job["source"], **cols)
     else:
         table = read_parquet_part(part[0], part[1], job["source"], assume_crs=job["assume_crs"], **cols)
-    result = measure_table(table, lines_by_id=lines_by_id, radius_m=job["radius_m"], claim=job["claim"],
+    # one kernel thread per worker process: the processes are the parallelism (and the kernel's
+    # working memory per thread is several hundred MB per 100,000 points)
+    result = measure_table(table, lines_by_id=lines_by_id, radius_m=job["radius_m"], claim=job["claim"], workers=1,
                            **job["line_args"])
     header = b""
     if job["out_kind"] == "csv":
