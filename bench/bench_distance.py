@@ -92,14 +92,22 @@ def run_geomap(csv_path: Path, line_path: Path, out: Path):
     return elapsed
 
 
-def run_geopandas(csv_path: Path, line_path: Path, out: Path):
-    """The usual geopandas pipeline, run in a child process so its memory is measured too."""
+def run_geopandas(csv_path: Path, line_path: Path, out: Path, explode: bool = False):
+    """The usual geopandas pipeline, run in a child process so its memory is measured too.
+
+    ``explode`` first splits the line into one feature per segment, which lets
+    the STRtree index segments (a tuned variant most users do not write).
+    """
     code = f"""
-import time, pandas as pd, geopandas as gpd
+import time, numpy as np, pandas as pd, geopandas as gpd, shapely
 t = time.perf_counter()
 df = pd.read_csv({str(csv_path)!r}, engine="pyarrow")
 pts = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df.lon, df.lat), crs=4326)
 line = gpd.read_file({str(line_path)!r})
+if {explode!r}:
+    xy = shapely.get_coordinates(line.geometry.iloc[0])
+    segs = shapely.linestrings(np.stack([xy[:-1], xy[1:]], axis=1))
+    line = gpd.GeoDataFrame(geometry=segs, crs=line.crs)
 utm = pts.estimate_utm_crs()
 joined = gpd.sjoin_nearest(pts.to_crs(utm), line.to_crs(utm)[["geometry"]], distance_col="distance_m")
 joined = joined[~joined.index.duplicated()]
@@ -150,6 +158,8 @@ def main(argv=None):
         rss_geomap = peak_rss_children_mb()
         p_out = folder / "gpd.csv"
         t_gpd, utm = run_geopandas(csv_path, line_path, p_out)
+        x_out = folder / "gpd_exploded.csv"
+        t_gpx, _ = run_geopandas(csv_path, line_path, x_out, explode=True)
         rss_after = peak_rss_children_mb()
         t_loop, loop_d = run_pyproj_loop(csv_path, line, args.loop_sample)
         t_loop_full = t_loop / args.loop_sample * args.points
@@ -157,11 +167,14 @@ def main(argv=None):
         exact = pd.read_csv(g_out, usecols=["event_id", "distance_m"], engine="pyarrow").set_index("event_id")
         planar = pd.read_csv(p_out, usecols=["event_id", "distance_m"], engine="pyarrow").set_index("event_id")
         err_gpd = (planar["distance_m"] - exact.loc[planar.index, "distance_m"]).abs()
+        planar_x = pd.read_csv(x_out, usecols=["event_id", "distance_m"], engine="pyarrow").set_index("event_id")
+        err_gpx = (planar_x["distance_m"] - exact.loc[planar_x.index, "distance_m"]).abs()
         err_loop = np.abs(loop_d - exact["distance_m"].to_numpy()[: args.loop_sample])
 
         rows = [
             ("geomap (exact geodesic)", t_geomap, 1.0, 0.0, 0.0),
             (f"geopandas sjoin_nearest, UTM EPSG:{utm}", t_gpd, t_gpd / t_geomap, err_gpd.max(), err_gpd.median()),
+            ("  same, line exploded into segments (tuned)", t_gpx, t_gpx / t_geomap, err_gpx.max(), err_gpx.median()),
             ("pyproj loop, nearest vertex (extrapolated)", t_loop_full, t_loop_full / t_geomap, err_loop.max(),
              np.median(err_loop)),
         ]
@@ -173,7 +186,8 @@ def main(argv=None):
         print()
         print(f"peak RSS of child processes so far: after geomap {rss_geomap:.0f} MB, after geopandas {rss_after:.0f} MB")
         print(f"geomap is {t_gpd / t_geomap:.2f}x the geopandas pipeline's throughput "
-              f"({'meets' if t_geomap <= t_gpd else 'misses'} the target of >= 1x)")
+              f"({'meets' if t_geomap <= t_gpd else 'misses'} the target of >= 1x); "
+              f"{t_gpx / t_geomap:.2f}x the tuned (exploded) one")
 
 
 if __name__ == "__main__":

@@ -24,8 +24,12 @@ under a millimetre), in three stages:
    great-ellipse arc on the same chord, itself no longer than a circular arc
    of radius b²/a (Schur's comparison; see :func:`_geodesic_upper_bound`).  A
    surviving piece is solved exactly unless its chord bound ``dist - h``
-   exceeds the best exact distance already found.  No piece that could hold
-   the nearest point is ever skipped.
+   exceeds the best exact distance already found.  For large queries the
+   points are first binned into lon/lat cells; each cell gets the list of
+   pieces whose bound from the cell centre ``C`` is at most ``d(C) + 2 rho``
+   (``rho`` the cell's covering radius), which provably holds every point's
+   nearest piece, and a point in a cell with a short list needs no descent.
+   No piece that could hold the nearest point is ever skipped.
 3. **Exact interception.**  For each surviving (point, piece) pair the foot of
    the geodesic perpendicular is found by the iteration of Baselga &
    Martínez-Llario (2018), refined as in Karney (2024): from the current foot
@@ -190,6 +194,55 @@ class Segments:
             np.concatenate(prt),
             np.concatenate(seg),
         )
+
+
+#: below this many points, candidate cells cost more than they save
+_CELLS_MIN_POINTS = 2_000
+#: longest candidate list a cell may have; points in busier cells use the hierarchy
+_CELL_MAX_CANDIDATES = 16
+#: most cells built for one query
+_CELL_MAX_COUNT = 20_000
+
+
+class _CellLists:
+    """Provable candidate-piece lists for a grid of lon/lat cells (CSR arrays)."""
+
+    def __init__(self, h: float, w: float):
+        self.h, self.w = h, w
+
+    def keys(self, lon, lat):
+        ix = np.floor(np.asarray(lon) / self.w).astype(np.int64)
+        iy = np.floor(np.asarray(lat) / self.h).astype(np.int64)
+        return ix * 4_000_000 + (iy + 2_000_000)
+
+    def split(self, keys):
+        iy = keys % 4_000_000 - 2_000_000
+        ix = (keys - (iy + 2_000_000)) // 4_000_000
+        return ix, iy
+
+    def build(self, keys, rows, pieces):
+        order = np.argsort(rows, kind="stable")
+        self.cell_keys = keys
+        self.pieces = pieces[order]
+        self.count = np.bincount(rows, minlength=keys.size)
+        self.start = np.cumsum(self.count) - self.count
+
+    def lookup(self, lon, lat):
+        """Cell index of each point, or -1 where no short provable list exists (busy cell, near a pole)."""
+        keys = self.keys(lon, lat)
+        pos = np.searchsorted(self.cell_keys, keys)
+        pos = np.minimum(pos, self.cell_keys.size - 1)
+        found = (self.cell_keys[pos] == keys) & (np.abs(lat) <= 85.0)
+        ok = found & (self.count[pos] <= _CELL_MAX_CANDIDATES) & (self.count[pos] > 0)
+        return np.where(ok, pos, -1)
+
+    def candidates(self, cells):
+        """Padded (n, k) piece indices and their validity mask for the given cells."""
+        k = int(self.count[cells].max())
+        offs = np.arange(k)[None, :]
+        mask = offs < self.count[cells][:, None]
+        idx = self.start[cells][:, None] + np.minimum(offs, np.maximum(self.count[cells][:, None] - 1, 0))
+        return self.pieces[idx], mask
 
 
 class _Best:
@@ -359,10 +412,11 @@ class SegmentIndex:
             "piece": np.full(n, -1, dtype=np.int64),
         }
         valid = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
+        cells = self._cells(lon[valid], lat[valid], tol_m) if valid.size >= _CELLS_MIN_POINTS else None
         bounds = [valid[i : i + chunk] for i in range(0, valid.shape[0], chunk)]
 
         def run(idx):
-            res = self._nearest_chunk(lon[idx], lat[idx], tol_m)
+            res = self._nearest_chunk(lon[idx], lat[idx], tol_m, cells)
             for key, val in res.items():
                 out[key][idx] = val
 
@@ -374,11 +428,24 @@ class SegmentIndex:
                 run(idx)
         return out
 
-    def _nearest_chunk(self, lon, lat, tol_m):
+    def _nearest_chunk(self, lon, lat, tol_m, cells=None):
         n = lon.shape[0]
         p = ecef(lon, lat)
         best = _Best(n)
-        self._descend(np.arange(n), p, lon, lat, tol_m, best)
+        rest = np.arange(n)
+        if cells is not None:
+            listed = cells.lookup(lon, lat)
+            use = listed >= 0
+            rows = np.flatnonzero(use)
+            # Short lists and long ones apart, so little of the padded work is wasted.
+            short = cells.count[np.maximum(listed, 0)] <= 6
+            for group in (rows[short[rows]], rows[~short[rows]]):
+                if group.size:
+                    cand, mask = cells.candidates(listed[group])
+                    self._solve_candidates(group, cand, mask, p, lon, lat, tol_m, best)
+            rest = np.flatnonzero(~use)
+        if rest.size:
+            self._descend(rest, p, lon, lat, tol_m, best)
         safe = np.maximum(best.piece, 0)
         return {
             "distance_m": best.d,
@@ -466,6 +533,81 @@ class SegmentIndex:
             raise GeodesicError(
                 f"no segment survived pruning for {int(unsolved.sum())} point(s); please report this with the input"
             )
+
+    def _collect(self, p, threshold):
+        """Every (row, piece) pair whose chord lower bound is at most ``threshold[row]`` (m)."""
+        pr = np.arange(p.shape[0])
+        node = np.zeros(pr.size, dtype=np.int64)
+        leaf_rows, leaf_nodes = [], []
+        while pr.size:
+            lb = _point_segment_distance(p[pr], self.cap_a[node], self.cap_b[node]) - self.cap_r[node]
+            keep = lb <= threshold[pr]
+            pr, node = pr[keep], node[keep]
+            leaf = self.node_left[node] < 0
+            leaf_rows.append(pr[leaf])
+            leaf_nodes.append(node[leaf])
+            inner = ~leaf
+            pr = np.concatenate([pr[inner], pr[inner]])
+            node = np.concatenate([self.node_left[node[inner]], self.node_right[node[inner]]])
+        ii = np.concatenate(leaf_rows)
+        gg = np.concatenate(leaf_nodes)
+        counts = self.node_stop[gg] - self.node_start[gg]
+        rows = np.repeat(ii, counts)
+        offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        pieces = np.repeat(self.node_start[gg], counts) + offsets
+        plb, _ = self._chord_lower_bound(p[rows], pieces[:, None])
+        keep = plb[:, 0] <= threshold[rows]
+        return rows[keep], pieces[keep]
+
+    def _cells(self, lon, lat, tol_m):
+        """Candidate lists for lon/lat cells holding the query points (see :class:`_CellLists`).
+
+        For a point P in a cell with centre C and covering radius rho (geodesic,
+        so also chord), the piece p* holding P's nearest point satisfies
+        ``lb(C, p*) <= lb(P, p*) + rho <= d(P) + rho <= d(C) + 2 rho``: listing
+        every piece with ``lb(C, p) <= d(C) + 2 rho`` cannot miss it.
+        """
+        near_pole = np.abs(lat) > 85.0
+        if near_pole.all():
+            return None
+        lo, la = lon[~near_pole], lat[~near_pole]
+        lat0 = float(np.median(la))
+        stretch = 1.0 / max(np.cos(np.radians(lat0)), 0.1)
+        span = max((np.ptp(lo) / stretch) * np.ptp(la), 1e-8)
+        # about 16 points a cell, at most _CELL_MAX_COUNT cells (each costs a descent to build)
+        side = float(np.clip(np.sqrt(span / min(max(lo.size / 16.0, 1.0), _CELL_MAX_COUNT)), 0.002, 0.1))
+        cells = _CellLists(side, side * stretch)
+        keys, first = np.unique(cells.keys(lo, la), return_index=True)
+        ix, iy = cells.split(keys)
+        clon, clat = (ix + 0.5) * cells.w, (iy + 0.5) * cells.h
+        corners = [GEOD.inv(clon, clat, clon + sx * cells.w / 2, clat + sy * cells.h / 2)[2]
+                   for sx in (-1, 1) for sy in (-1, 1)]
+        rho = np.max(np.vstack(corners), axis=0) * 1.01 + _BOUND_MARGIN_M
+        pc = ecef(clon, clat)
+        centre = _Best(keys.size)
+        self._descend(np.arange(keys.size), pc, clon, clat, tol_m, centre)
+        rows, pieces = self._collect(pc, centre.d + 2.0 * rho + _BOUND_MARGIN_M)
+        cells.build(keys, rows, pieces)
+        del first
+        return cells
+
+    def _solve_candidates(self, rows, cand, mask, p, lon, lat, tol_m, best):
+        """Solve exactly every candidate whose lower bound does not exclude it.
+
+        ``rows`` (n,) are point indices, ``cand`` (n, k) piece indices and
+        ``mask`` (n, k) which of them are real (lists are padded).
+        """
+        lb, u = self._chord_lower_bound(p[rows], cand)
+        lb = np.where(mask, lb, np.inf)
+        # Round 1: each point's most promising piece gives an exact upper bound ...
+        j = np.argmin(lb, axis=1)
+        r = np.arange(rows.size)
+        self._exact_update(rows, cand[r, j], u[r, j], lon, lat, tol_m, best)
+        lb[r, j] = np.inf
+        # ... round 2: every other piece whose bound does not exceed it.
+        ii, jj = np.nonzero(lb <= best.d[rows][:, None])
+        if ii.size:
+            self._exact_update(rows[ii], cand[ii, jj], u[ii, jj], lon, lat, tol_m, best)
 
     def _exact_update(self, rows, pieces, u, lon, lat, tol_m, best):
         if rows.size == 0:

@@ -286,3 +286,23 @@ def test_gap_between_features_is_not_taken_for_line():
     ref = min(point_segment_distance(1.0, 0.01, 0.0, 0.0, 0.1, 0.0)[0],
               point_segment_distance(1.0, 0.01, 1.9, 0.0, 2.0, 0.0)[0])
     assert abs(r.distance_m[0] - ref) <= TOL_M
+
+
+def test_cell_candidate_lists_never_miss_the_nearest_segment(monkeypatch):
+    """Large queries use per-cell candidate lists; they must agree with the hierarchy and with brute force."""
+    from geomap import geodesy
+
+    rng = np.random.default_rng(11)
+    t = np.linspace(0, 1, 300)
+    lon = 46 + 1.5 * t + 0.05 * np.sin(60 * t)
+    lat = 39.5 + 0.8 * np.sin(5 * t) + 0.01 * rng.standard_normal(t.size)
+    lines = line(*zip(lon, lat))
+    index = lines.index()
+    plon = rng.uniform(45.8, 47.7, 40_000)
+    plat = rng.uniform(39.2, 40.5, 40_000)
+    cells = index._cells(plon, plat, 1e-5)
+    assert (cells.lookup(plon, plat) >= 0).mean() > 0.5  # the cell path is really taken
+    got = index.nearest(plon, plat)["distance_m"]
+    assert np.max(np.abs(got[:1500] - brute_force(index, plon[:1500], plat[:1500]))) <= 1e-6
+    monkeypatch.setattr(geodesy, "_CELLS_MIN_POINTS", 10**12)
+    assert np.max(np.abs(got - index.nearest(plon, plat)["distance_m"])) <= 1e-6
