@@ -62,8 +62,10 @@ VERDICT_COLUMNS = ("claim", "verdict", "verdict_strict", "verdict_lenient", "ver
 #: statuses that mean "measured"
 OK = "ok"
 
-#: rows per call of the kernel (the kernel splits it over its threads)
-CHUNK_ROWS = 200_000
+#: rows per call of the kernel (it splits them over its threads and bounds its own memory;
+#: large calls let it share candidate lists between nearby points: 1M rows in 5.4 s vs 7.2 s
+#: in calls of 200,000); also the progress bar's step
+CHUNK_ROWS = 1_000_000
 
 #: output suffixes :func:`write_result` knows
 OUTPUT_SUFFIXES = {".csv": "csv", ".geojson": "geojson", ".gpkg": "gpkg", ".parquet": "parquet"}
@@ -351,7 +353,8 @@ def measure_table(
         verdict_counts = dict(Counter(v for v in cols["verdict"] if v is not None))
     for key, value in out.items():
         frame[key] = value
-    summary = dict(Counter(str(s) for s in status))
+    names, counts = np.unique(status.astype(str), return_counts=True)
+    summary = {str(k): int(v) for k, v in zip(names, counts)}
     if sum(summary.values()) != len(frame):  # pragma: no cover - an invariant, checked on every run
         raise AssertionError("status counts do not add up to the input rows")
     return BatchResult(
