@@ -209,7 +209,7 @@ def measure_dask(inputs, spec, *, claim=None, output=None, progress_factory=None
     if not logging.getLogger("geomap").isEnabledFor(logging.DEBUG):
         for name in ("distributed", "distributed.scheduler", "distributed.nanny", "distributed.worker",
                      "distributed.core", "distributed.http.proxy"):
-            logging.getLogger(name).setLevel(logging.ERROR)
+            logging.getLogger(name).setLevel(logging.CRITICAL)
     from distributed import Client, LocalCluster, as_completed
 
     from geomap.batch import BatchResult, output_kind

@@ -405,3 +405,16 @@ def test_side_of_the_line_columns(tmp_path):
     assert f["signed_distance_m"][0] == pytest.approx(-f["distance_m"][0])
     assert f["signed_distance_m"][1] == pytest.approx(f["distance_m"][1])
     assert pd.isna(f["inside_area"][2]) and math.isnan(f["signed_distance_m"][2])  # no line on that date
+
+
+def test_nearest_on_a_shared_vertex_is_reported_on_the_earlier_segment():
+    from geomap.inputs import table_from_frame
+    from geomap.lines import lines_from_geometries
+
+    line = lines_from_geometries([{"type": "LineString", "coordinates": [[0, 0], [0, 1], [1, 1]]}])
+    # Points whose nearest point of the line is the corner (0, 1): end of segment 0, start of segment 1.
+    frame = pd.DataFrame({"lon": ["-0.5", "-0.3", "-0.01"], "lat": ["1.5", "1.2", "1.01"]})
+    res = batch.measure_table(table_from_frame(frame, "mem"), lines=line)
+    assert res.frame["nearest_lon"].tolist() == pytest.approx([0, 0, 0], abs=1e-7)
+    assert res.frame["nearest_lat"].tolist() == pytest.approx([1, 1, 1], abs=1e-7)
+    assert res.frame["segment_index"].tolist() == [0, 0, 0]
