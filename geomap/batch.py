@@ -279,11 +279,9 @@ def measure_table(
             az[rows] = res.azimuth_deg
             feat[rows] = res.feature_index
             part[rows] = res.part_index
-            # A nearest point on a vertex shared by two segments of a part is reported on the earlier
-            # one, so the answer does not depend on how the kernel broke the tie (which varies with
-            # the batch a point is queried in).
-            at_start = (res.offset_m == 0.0) & (res.segment_index > 0)
-            seg[rows] = np.where(at_start, res.segment_index - 1, res.segment_index)
+            # The kernel reports a nearest point on a shared vertex on the earlier segment
+            # (ties go to the lower piece), whatever the batch a point is queried in.
+            seg[rows] = res.segment_index
             section[rows] = labels[res.feature_index]
             if progress is not None:
                 progress(int(rows.size))

@@ -196,6 +196,8 @@ class Segments:
         )
 
 
+#: distances closer than this (m) are a tie, broken towards the lower piece index
+_TIE_M = 1e-6
 #: below this many points, candidate cells cost more than they save
 _CELLS_MIN_POINTS = 2_000
 #: longest candidate list a cell may have; points in busier cells use the hierarchy
@@ -615,12 +617,20 @@ class SegmentIndex:
         d, t, xlon, xlat = self.exact(lon[rows], lat[rows], pieces, u * self.length_m[pieces], tol_m)
         np.add.at(best.n_exact, rows, 1)
         # Several pairs may update the same point: keep the smallest per point.
-        order = np.lexsort((d, rows))
+        # Distances within _TIE_M of each other are a tie (a vertex shared by two
+        # pieces), broken towards the lower piece index, so the reported segment
+        # does not depend on which pieces a query happened to solve first.
+        uniq, inv = np.unique(rows, return_inverse=True)
+        row_min = np.full(uniq.size, np.inf)
+        np.minimum.at(row_min, inv, d)
+        contender = d <= row_min[inv] + _TIE_M
+        order = np.lexsort((pieces, ~contender, rows))
         rows, pieces, d, t, xlon, xlat = (a[order] for a in (rows, pieces, d, t, xlon, xlat))
         first = np.ones(rows.size, dtype=bool)
         first[1:] = rows[1:] != rows[:-1]
         rows, pieces, d, t, xlon, xlat = (a[first] for a in (rows, pieces, d, t, xlon, xlat))
-        better = d < best.d[rows]
+        held = best.d[rows]
+        better = (d < held - _TIE_M) | ((d <= held + _TIE_M) & (pieces < best.piece[rows]))
         r = rows[better]
         best.d[r] = d[better]
         best.piece[r] = pieces[better]

@@ -306,3 +306,18 @@ def test_cell_candidate_lists_never_miss_the_nearest_segment(monkeypatch):
     assert np.max(np.abs(got[:1500] - brute_force(index, plon[:1500], plat[:1500]))) <= 1e-6
     monkeypatch.setattr(geodesy, "_CELLS_MIN_POINTS", 10**12)
     assert np.max(np.abs(got - index.nearest(plon, plat)["distance_m"])) <= 1e-6
+
+
+def test_ties_on_a_shared_vertex_break_the_same_way_for_any_query_size():
+    """A point nearest to a corner is reported on the earlier segment, alone or among 5,000 points."""
+    lines = line((46.0, 39.0), (46.0, 40.0), (47.0, 40.0))
+    rng = np.random.default_rng(5)
+    lon = np.concatenate([[45.5, 45.9], rng.uniform(45.5, 47.5, 5000)])
+    lat = np.concatenate([[40.5, 40.05], rng.uniform(38.8, 40.6, 5000)])
+    many = distance_to_line(lon=lon, lat=lat, lines=lines)
+    for i in range(2):
+        alone = distance_to_line(lon=[lon[i]], lat=[lat[i]], lines=lines)
+        assert alone.segment_index[0] == many.segment_index[i] == 0
+        assert abs(alone.distance_m[0] - many.distance_m[i]) <= 1e-6
+    corner = (np.abs(many.nearest_lon - 46.0) < 1e-9) & (np.abs(many.nearest_lat - 40.0) < 1e-9)
+    assert corner.sum() > 10 and np.all(many.segment_index[corner] == 0)
