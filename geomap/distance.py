@@ -142,7 +142,6 @@ def distance_to_line(lon, lat, lines, *, workers: int | None = None) -> Distance
     -------
     DistanceResult
     """
-    from geomap.geodesy import azimuth_deg
     from geomap.lines import LineSet, read_lines
 
     if not isinstance(lines, LineSet):
@@ -162,9 +161,7 @@ def distance_to_line(lon, lat, lines, *, workers: int | None = None) -> Distance
     feature = np.where(ok, seg.feature[safe], -1)
     part = np.where(ok, seg.part[safe], -1)
     segment = np.where(ok, seg.segment[safe], -1)
-    az = np.full(lon.shape, np.nan)
-    if ok.any():
-        az[ok] = azimuth_deg(lon[ok], lat[ok], res["nearest_lon"][ok], res["nearest_lat"][ok])
+    az = res["azimuth_deg"]  # from the last interception step: no extra geodesic solve
     return DistanceResult(
         lon=lon,
         lat=lat,

@@ -256,6 +256,7 @@ class _Best:
         self.t = np.zeros(n)
         self.lon = np.full(n, np.nan)
         self.lat = np.full(n, np.nan)
+        self.az = np.full(n, np.nan)
         self.n_exact = np.zeros(n, dtype=np.int64)
 
 
@@ -408,6 +409,7 @@ class SegmentIndex:
             "distance_m": np.full(n, np.nan),
             "nearest_lon": np.full(n, np.nan),
             "nearest_lat": np.full(n, np.nan),
+            "azimuth_deg": np.full(n, np.nan),
             "segment_row": np.full(n, -1, dtype=np.int64),
             "offset_m": np.full(n, np.nan),
             "n_exact": np.zeros(n, dtype=np.int64),
@@ -453,6 +455,7 @@ class SegmentIndex:
             "distance_m": best.d,
             "nearest_lon": best.lon,
             "nearest_lat": best.lat,
+            "azimuth_deg": np.where(best.d > 0, best.az % 360.0, np.nan),
             "segment_row": np.where(best.piece >= 0, self.owner[safe], -1),
             "offset_m": best.t + self.t0_m[safe],
             "n_exact": best.n_exact,
@@ -614,7 +617,7 @@ class SegmentIndex:
     def _exact_update(self, rows, pieces, u, lon, lat, tol_m, best):
         if rows.size == 0:
             return
-        d, t, xlon, xlat = self.exact(lon[rows], lat[rows], pieces, u * self.length_m[pieces], tol_m)
+        d, t, xlon, xlat, az = self.exact(lon[rows], lat[rows], pieces, u * self.length_m[pieces], tol_m, with_azimuth=True)
         np.add.at(best.n_exact, rows, 1)
         # Several pairs may update the same point: keep the smallest per point.
         # Distances within _TIE_M of each other are a tie (a vertex shared by two
@@ -625,10 +628,10 @@ class SegmentIndex:
         np.minimum.at(row_min, inv, d)
         contender = d <= row_min[inv] + _TIE_M
         order = np.lexsort((pieces, ~contender, rows))
-        rows, pieces, d, t, xlon, xlat = (a[order] for a in (rows, pieces, d, t, xlon, xlat))
+        rows, pieces, d, t, xlon, xlat, az = (a[order] for a in (rows, pieces, d, t, xlon, xlat, az))
         first = np.ones(rows.size, dtype=bool)
         first[1:] = rows[1:] != rows[:-1]
-        rows, pieces, d, t, xlon, xlat = (a[first] for a in (rows, pieces, d, t, xlon, xlat))
+        rows, pieces, d, t, xlon, xlat, az = (a[first] for a in (rows, pieces, d, t, xlon, xlat, az))
         held = best.d[rows]
         better = (d < held - _TIE_M) | ((d <= held + _TIE_M) & (pieces < best.piece[rows]))
         r = rows[better]
@@ -637,8 +640,9 @@ class SegmentIndex:
         best.t[r] = t[better]
         best.lon[r] = xlon[better]
         best.lat[r] = xlat[better]
+        best.az[r] = az[better]
 
-    def exact(self, plon, plat, pieces, t_start, tol_m=1e-5, max_iter=30):
+    def exact(self, plon, plat, pieces, t_start, tol_m=1e-5, max_iter=30, with_azimuth=False):
         """Exact distance from points to pieces (pairwise), by interception.
 
         Returns ``(distance_m, offset_m, foot_lon, foot_lat)`` where the offset is
@@ -654,6 +658,7 @@ class SegmentIndex:
         t_at = np.empty(n)
         xlon = np.empty(n)
         xlat = np.empty(n)
+        az_px = np.empty(n)
         active = np.arange(n)
         for _ in range(max_iter):
             if active.size == 0:
@@ -664,7 +669,7 @@ class SegmentIndex:
             fy = np.asarray(fy, dtype=float)
             # The direction of the piece at X is opposite the back azimuth.
             dir_x = np.asarray(back, dtype=float) + 180.0
-            az_xp, _, s = GEOD.inv(fx, fy, plon[active], plat[active])
+            az_xp, back_px, s = GEOD.inv(fx, fy, plon[active], plat[active])
             s = np.asarray(s, dtype=float)
             alpha = np.radians(np.asarray(az_xp, dtype=float) - dir_x)
             radius = gaussian_radius(fy)
@@ -675,6 +680,7 @@ class SegmentIndex:
             t_at[active] = ta
             xlon[active] = fx
             xlat[active] = fy
+            az_px[active] = back_px  # from the point towards X
             moved = np.abs(t_new - ta)
             t[active] = t_new
             active = active[moved > tol_m]
@@ -685,6 +691,8 @@ class SegmentIndex:
                     "please report this with the input"
                 )
         t = t_at
+        if with_azimuth:
+            return d, t, _wrap180(xlon), xlat, az_px
         return d, t, _wrap180(xlon), xlat
 
 

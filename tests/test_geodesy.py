@@ -161,7 +161,15 @@ def test_segment_index_and_feature_are_reported():
     assert list(r.part_index) == [0, 1, 0]
     assert list(r.segment_index) == [1, 1, 0]
     # azimuth from the point to its nearest point: north, south, north
-    assert abs(r.azimuth_deg[0] - 0) < 1 and abs(r.azimuth_deg[1] - 180) < 1 and abs(r.azimuth_deg[2]) < 1
+    def gap(a, b):
+        return min(abs(a - b) % 360, 360 - abs(a - b) % 360)
+
+    assert gap(r.azimuth_deg[0], 0) < 1 and gap(r.azimuth_deg[1], 180) < 1 and gap(r.azimuth_deg[2], 0) < 1
+    # the azimuth is that of the geodesic from each point to its nearest point
+    from geomap.geodesy import azimuth_deg
+
+    direct = azimuth_deg(r.lon, r.lat, r.nearest_lon, r.nearest_lat)
+    assert all(gap(a, b) < 1e-6 for a, b in zip(r.azimuth_deg, direct))
 
 
 # ------------------------------------------------------------------ properties
