@@ -406,3 +406,17 @@ def test_sentences_and_sides_survive_compaction(nk_line, hostile_measurements):
         assert inc["side_in"][i] == int(m.side["inside_area"])
         assert inc["strings"][inc["side_layer"][i]] == "nk-area-2020"
         assert inc["sd"][i] == pytest.approx(m.side["signed_distance_m"], abs=0.05)
+
+
+def test_map_command_takes_places(tmp_path):
+    from click.testing import CliRunner
+
+    from geomap.cli import main
+
+    out = tmp_path / "hadrut.html"
+    result = CliRunner().invoke(main, ["map", "--place", "Hadrut", "--place", "Hadrut district", "--theatre",
+                                       "nagorno-karabakh", "--date", "2020-12-27", "--claim", "dozens of km",
+                                       "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert "Hadrut" in page and "Xocav" in page
