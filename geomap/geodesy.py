@@ -491,35 +491,18 @@ class SegmentIndex:
         geodesic bound by :func:`_geodesic_upper_bound`).  A point's best upper
         bound so far prunes every pair whose lower bound exceeds it.
         """
-        n = rows.size
-        upper = np.full(n, np.inf)
-        pr = np.arange(n)
-        node = np.zeros(n, dtype=np.int64)
-        leaf_rows, leaf_nodes = [], []
-        while pr.size:
-            pts = p[rows[pr]]
-            axis = _point_segment_distance(pts, self.cap_a[node], self.cap_b[node])
-            lb = axis - self.cap_r[node]
+        upper = np.full(rows.size, np.inf)
+
+        def prune(pr, node, axis, lb):
             # Upper bounds: the node's first vertex is on the line; and, for a
             # continuous node, some arc point lies within axis + radius.
-            ub = _geodesic_upper_bound(np.linalg.norm(pts - self.cap_a[node], axis=1))
+            ub = _geodesic_upper_bound(np.linalg.norm(p[rows[pr]] - self.cap_a[node], axis=1))
             ub = np.where(self.node_connected[node],
                           np.minimum(ub, _geodesic_upper_bound(axis + self.cap_r[node])), ub)
             np.minimum.at(upper, pr, ub)
-            keep = lb <= upper[pr]
-            pr, node = pr[keep], node[keep]
-            leaf = self.node_left[node] < 0
-            leaf_rows.append(pr[leaf])
-            leaf_nodes.append(node[leaf])
-            inner = ~leaf
-            pr = np.concatenate([pr[inner], pr[inner]])
-            node = np.concatenate([self.node_left[node[inner]], self.node_right[node[inner]]])
-        ii = np.concatenate(leaf_rows)
-        gg = np.concatenate(leaf_nodes)
-        counts = self.node_stop[gg] - self.node_start[gg]
-        pts = np.repeat(ii, counts)
-        offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-        pieces = np.repeat(self.node_start[gg], counts) + offsets
+            return lb <= upper[pr]
+
+        pts, pieces = self._walk(p[rows], prune)
         plb, u, chord_d = self._chord_lower_bound(p[rows[pts]], pieces[:, None], with_chord=True)
         plb, u, chord_d = plb[:, 0], u[:, 0], chord_d[:, 0]
         np.minimum.at(upper, pts, _geodesic_upper_bound(chord_d + self.h_m[pieces]))
@@ -539,14 +522,19 @@ class SegmentIndex:
                 f"no segment survived pruning for {int(unsolved.sum())} point(s); please report this with the input"
             )
 
-    def _collect(self, p, threshold):
-        """Every (row, piece) pair whose chord lower bound is at most ``threshold[row]`` (m)."""
-        pr = np.arange(p.shape[0])
+    def _walk(self, pts, prune):
+        """Descend the capsule hierarchy for points ``pts`` (n, 3) level by level.
+
+        ``prune(pr, node, axis, lb)`` gets each (point, node) pair's chord
+        distance to the capsule axis and its lower bound, and returns the pairs
+        to keep.  Returns the (point, piece) pairs under the surviving leaves.
+        """
+        pr = np.arange(pts.shape[0])
         node = np.zeros(pr.size, dtype=np.int64)
         leaf_rows, leaf_nodes = [], []
         while pr.size:
-            lb = _point_segment_distance(p[pr], self.cap_a[node], self.cap_b[node]) - self.cap_r[node]
-            keep = lb <= threshold[pr]
+            axis = _point_segment_distance(pts[pr], self.cap_a[node], self.cap_b[node])
+            keep = prune(pr, node, axis, axis - self.cap_r[node])
             pr, node = pr[keep], node[keep]
             leaf = self.node_left[node] < 0
             leaf_rows.append(pr[leaf])
@@ -557,9 +545,12 @@ class SegmentIndex:
         ii = np.concatenate(leaf_rows)
         gg = np.concatenate(leaf_nodes)
         counts = self.node_stop[gg] - self.node_start[gg]
-        rows = np.repeat(ii, counts)
         offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-        pieces = np.repeat(self.node_start[gg], counts) + offsets
+        return np.repeat(ii, counts), np.repeat(self.node_start[gg], counts) + offsets
+
+    def _collect(self, p, threshold):
+        """Every (row, piece) pair whose chord lower bound is at most ``threshold[row]`` (m)."""
+        rows, pieces = self._walk(p, lambda pr, node, axis, lb: lb <= threshold[pr])
         plb, _ = self._chord_lower_bound(p[rows], pieces[:, None])
         keep = plb[:, 0] <= threshold[rows]
         return rows[keep], pieces[keep]
