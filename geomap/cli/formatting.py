@@ -157,10 +157,6 @@ def emit(text: str, output) -> None:
     out.emit(text, output)
 
 
-def stdout_is_tty() -> bool:
-    return sys.stdout.isatty()
-
-
 def check_text(result, fmt: str) -> str:
     """Format a :class:`geomap.checks.CheckResult`."""
     records = result.records()
