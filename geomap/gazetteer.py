@@ -601,7 +601,7 @@ def _online_candidates(query: str, country: str | None, limit: int) -> list[Plac
     try:
         from geopy.geocoders import Nominatim
     except ImportError:
-        raise MissingDependency("online geocoding needs geopy: pip install geopy") from None
+        raise MissingDependency("online geocoding needs geopy: pip install 'geomap[online]' (or pip install geopy)") from None
     geocoder = Nominatim(user_agent=f"geomap/{__version__}")
     kwargs = {"exactly_one": False, "limit": limit, "addressdetails": True}
     if country:
