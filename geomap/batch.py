@@ -320,6 +320,8 @@ def measure_table(
     radius_out = np.where(ok, row_radius, np.nan)
     low = np.maximum(d - row_radius - np.nan_to_num(acc), 0.0)
     high = d + row_radius + np.nan_to_num(acc)
+    from geomap.sides import signed_distance
+
     out: dict[str, Any] = {
         "status": status,
         "distance_m": np.round(d, 3),
@@ -340,7 +342,7 @@ def measure_table(
         "layer_accuracy_m": np.where(ok, acc, np.nan),
         "inside_area": _bool_col(inside, has_side),
         "area_layer": area_col,
-        "signed_distance_m": np.round(np.where(has_side, np.where(inside, -d, d), np.nan), 3),
+        "signed_distance_m": np.round(np.where(has_side, signed_distance(d, inside), np.nan), 3),
     }
     if as_of is not None:
         text = np.datetime_as_string(as_of, unit="D").astype(object)

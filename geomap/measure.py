@@ -141,23 +141,24 @@ def choose_lines(
     return read_lines(chosen.id, rings=rings)
 
 
-def _side(lines, lon, lat, distance_m):
-    """inside_area / signed distance where the line's layer names a held-area layer."""
+def _sides(lines, lon, lat, distance_m):
+    """Per incident: inside_area / area_layer / signed distance, or None when the layer names no held area."""
     layer = getattr(lines, "layer", None)
     area_id = getattr(layer, "area_layer", None) if layer is not None else None
     if not area_id:
-        return None
-    try:
-        from geomap.sides import inside_area, signed_distance
-    except ImportError:  # pragma: no cover - the sides module ships with the layers
-        return None
-    inside = inside_area(np.atleast_1d(lon), np.atleast_1d(lat), area_id)
-    signed = signed_distance(np.atleast_1d(distance_m), inside)
-    return {
-        "inside_area": None if inside[0] is None else bool(inside[0]),
-        "area_layer": area_id,
-        "signed_distance_m": None if not np.isfinite(signed[0]) else round(float(signed[0]), 3),
-    }
+        return [None] * len(lon)
+    from geomap.sides import inside_area, signed_distance
+
+    inside = inside_area(lon, lat, area_id)
+    signed = signed_distance(distance_m, inside)
+    return [
+        {
+            "inside_area": bool(i),
+            "area_layer": area_id,
+            "signed_distance_m": round(float(s), 3) if np.isfinite(s) else None,
+        }
+        for i, s in zip(inside, signed)
+    ]
 
 
 #: a gazetteer match farther than this from the line gets a warning in its note (likely the wrong place)
@@ -180,6 +181,7 @@ def measure(incidents, lines, *, tolerance_m: float = 50.0) -> list[Measurement]
     lon = np.array([i.lon for i in incidents], dtype=float)
     lat = np.array([i.lat for i in incidents], dtype=float)
     res = distance_to_line(lon=lon, lat=lat, lines=lines)
+    sides = _sides(lines, lon, lat, res.distance_m)
     evidence = res.evidence()
     out = []
     for k, incident in enumerate(incidents):
@@ -216,7 +218,7 @@ def measure(incidents, lines, *, tolerance_m: float = 50.0) -> list[Measurement]
                 uncertainty=uncertainty,
                 evidence=dict(evidence, geomap_version=__version__),
                 area=area,
-                side=_side(lines, incident.lon, incident.lat, d),
+                side=sides[k],
             )
         )
     return out

@@ -6,10 +6,11 @@ import click
 
 from geomap.cli import configure_logging
 from geomap.cli.claim import claim_from_options, claim_options
-from geomap.cli.geocode import places_from_options, places_options
+from geomap.cli.geocode import places_options
 from geomap.cli.options import (
     at_option,
     engine_options,
+    incident_job,
     layer_options,
     map_file_options,
     output_options,
@@ -62,12 +63,7 @@ def check(points, at, places, country, near, within, gazetteer, online, radius_m
     parsed = claim_from_options(claim, min_km, max_km, lexicon)
     if parsed is None:
         raise InputError("no claim given: pass --claim TEXT (e.g. 'dozens of kilometres') or --min-km/--max-km")
-    resolved = places_from_options(places, country, near, within, gazetteer, online) if places else []
-    inputs = jobs.Inputs(points=points, at=at, radius_m=radius_m, lon_col=lon_col, lat_col=lat_col,
-                         assume_crs=assume_crs, places=resolved, date_col=date_col, id_col=id_col, engine=engine,
-                         scheduler=scheduler)
-    spec = jobs.LineSpec(layer=layer, theatre=theatre, date=date, assume_crs=assume_crs, rings=rings)
-    kind = inputs.kind()
+    inputs, spec, kind = incident_job(**click.get_current_context().params)
     fmt = resolve_format(fmt, output)
     for target in (output, report, html, png):
         guard_output(target, formatting.input_paths(points, layer))

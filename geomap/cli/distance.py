@@ -5,10 +5,11 @@ from __future__ import annotations
 import click
 
 from geomap.cli import configure_logging
-from geomap.cli.geocode import places_from_options, places_options
+from geomap.cli.geocode import places_options
 from geomap.cli.options import (
     at_option,
     engine_options,
+    incident_job,
     layer_options,
     map_file_options,
     output_options,
@@ -60,12 +61,7 @@ def distance(points, at, places, country, near, within, gazetteer, online, radiu
     from geomap.cli import formatting
     from geomap.output import guard_output
 
-    resolved = places_from_options(places, country, near, within, gazetteer, online) if places else []
-    inputs = jobs.Inputs(points=points, at=at, radius_m=radius_m, lon_col=lon_col, lat_col=lat_col,
-                         assume_crs=assume_crs, places=resolved, date_col=date_col, id_col=id_col, engine=engine,
-                         scheduler=scheduler)
-    spec = jobs.LineSpec(layer=layer, theatre=theatre, date=date, assume_crs=assume_crs, rings=rings)
-    kind = inputs.kind()
+    inputs, spec, kind = incident_job(**click.get_current_context().params)
     fmt = resolve_format(fmt, output)
     for target in (output, html, png):
         guard_output(target, formatting.input_paths(points, layer))

@@ -6,8 +6,15 @@ import click
 
 from geomap.cli import configure_logging
 from geomap.cli.claim import claim_from_options, claim_options
-from geomap.cli.geocode import places_from_options, places_options
-from geomap.cli.options import _suffix, at_option, layer_options, points_file_options, radius_option
+from geomap.cli.geocode import places_options
+from geomap.cli.options import (
+    _suffix,
+    at_option,
+    incident_job,
+    layer_options,
+    points_file_options,
+    radius_option,
+)
 
 
 def add_map_outputs(measurements, lines, *, html=None, png=None, verdicts=None, claim=None, title=None,
@@ -54,17 +61,14 @@ def map_command(points, at, places, country, near, within, gazetteer, online, ra
     """
     configure_logging(verbose, quiet)
     from geomap import jobs
+    from geomap.cli.formatting import input_paths, summary_line
     from geomap.output import guard_output
     from geomap.render import add_map_outputs as write_outputs
 
     parsed = claim_from_options(claim, min_km, max_km, lexicon)
-    resolved = places_from_options(places, country, near, within, gazetteer, online) if places else []
-    inputs = jobs.Inputs(points=points, at=at, radius_m=radius_m, lon_col=lon_col, lat_col=lat_col,
-                         assume_crs=assume_crs, places=resolved, date_col=date_col, id_col=id_col)
-    spec = jobs.LineSpec(layer=layer, theatre=theatre, date=date, assume_crs=assume_crs, rings=rings)
-    inputs.kind()
+    inputs, spec, _kind = incident_job(**click.get_current_context().params)
     for target in (output, png):
-        guard_output(target, [points, layer])
+        guard_output(target, input_paths(points, layer))
     lines, measurements, summary = jobs.measure_for_map(inputs, spec)
     if not measurements:
         from geomap.errors import InputError
@@ -74,8 +78,7 @@ def map_command(points, at, places, country, near, within, gazetteer, online, ra
                             online_tiles=online_tiles)
     if not quiet:
         if summary is not None:
-            parts = ", ".join(f"{k} {v}" for k, v in sorted(summary.items()))
-            click.echo(f"{sum(summary.values())} rows: {parts}", err=True)
+            click.echo(summary_line(summary, sum(summary.values())), err=True)
         for kind in ("html", "png"):
             if written[kind] is not None:
                 click.echo(f"wrote {written[kind]}", err=True)

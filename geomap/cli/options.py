@@ -152,3 +152,25 @@ def map_file_options(f):
     f = click.option("--html", "html", metavar="PATH", default=None, callback=_suffix(".html"),
                      help="Also write a standalone offline HTML map of the result.")(f)
     return f
+
+
+def incident_job(*, points=None, at=(), places=(), country=None, near=None, within=None, gazetteer=None,
+                 online=False, radius_m=0.0, layer=None, theatre=None, date=None, assume_crs=None, rings=False,
+                 lon_col=None, lat_col=None, date_col=None, id_col=None, engine="local", scheduler=None, **_other):
+    """The incidents and the line a command's options describe: ``(jobs.Inputs, jobs.LineSpec, kind)``.
+
+    Commands call it with ``**ctx.params``; options that are not about
+    incidents or the line are ignored.  The input kind (FILE, --at, --place)
+    is checked before any --place name is looked up.
+    """
+    from geomap import jobs
+    from geomap.cli.geocode import places_from_options
+
+    inputs = jobs.Inputs(points=points, at=at, radius_m=radius_m, lon_col=lon_col, lat_col=lat_col,
+                         assume_crs=assume_crs, places=list(places), date_col=date_col, id_col=id_col,
+                         engine=engine, scheduler=scheduler)
+    kind = inputs.kind()
+    if places:
+        inputs.places = places_from_options(places, country, near, within, gazetteer, online)
+    spec = jobs.LineSpec(layer=layer, theatre=theatre, date=date, assume_crs=assume_crs, rings=rings)
+    return inputs, spec, kind
