@@ -1,7 +1,9 @@
 """Read a vector source (shipped layer id or file path) into lon/lat EPSG:4326.
 
-Internal helper for the polygon side of geomap (sides, derive-line, layer
-validation).  Lines for distance measurement are read by :mod:`geomap.lines`.
+Internal helper: ``resolve`` (layer id or path) for sides and derive-line, and
+geopandas readers for layer validation and for tests that want a reader
+independent of :func:`geomap.lines.read_vector`, which reads geometries for
+everything else.
 Imports geopandas/pyogrio, so only modules loaded lazily may import it.
 """
 

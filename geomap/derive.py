@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from geomap.errors import InputError, LayerError, LayerNotFound
+from geomap.errors import FileFormatError, InputError, LayerError, LayerNotFound
 
 #: default tolerance, metres
 DEFAULT_TOLERANCE_M = 500.0
@@ -178,14 +178,13 @@ def derive_line(
     import shapely
     from pyproj import CRS, Transformer
 
-    from geomap._vector import read_frame, resolve
+    from geomap._vector import resolve
     from geomap._version import __version__
 
     if not (isinstance(tolerance_m, (int, float)) and math.isfinite(tolerance_m) and tolerance_m >= 0):
         raise InputError(f"tolerance {tolerance_m!r} m is not a non-negative number of metres: give e.g. 500")
     area_path, area_layer = resolve(area)
-    frame = read_frame(area)
-    polygons = [g for g in frame.geometry if g.geom_type in ("Polygon", "MultiPolygon")]
+    polygons = [g for g in _geometries(area) if g.geom_type in ("Polygon", "MultiPolygon")]
     if not polygons:
         raise LayerError(f"{area} has no polygons: derive-line needs the held-area polygons, not lines")
     area_geom = shapely.union_all(polygons)
@@ -219,7 +218,7 @@ def derive_line(
     remove = []
     border_m = None
     if border_id is not None:
-        lines = [g for g in read_frame(border_id).geometry if g.intersects(box)]
+        lines = [g for g in _geometries(border_id) if g.intersects(box)]
         lines = [shapely.intersection(g, box) for g in lines]
         lines = [g for g in lines if not g.is_empty]
         if lines:
@@ -229,7 +228,7 @@ def derive_line(
     inland = None
     if land is not None:
         land_id = str(land)
-        countries = [g for g in read_frame(land).geometry if g.intersects(box)]
+        countries = [g for g in _geometries(land) if g.intersects(box)]
         if countries:
             # 50 m out and back closes slivers between neighbouring countries; the box edge
             # (an artificial outline) is more than tolerance_m + 5 km from the area, so harmless
@@ -348,6 +347,19 @@ def _check_output(out: Path, sources: list) -> Path:
     if target.is_relative_to(shipped):
         raise InputError(f"refusing to write into the shipped layers ({out}): choose a path outside {shipped}")
     return out
+
+
+def _geometries(source) -> list:
+    """The non-empty lon/lat geometries of a shipped layer id or a vector file (geomap.lines' reader)."""
+    from geomap._vector import resolve
+    from geomap.lines import read_vector
+
+    path, _layer = resolve(source)
+    geoms, _attrs, _crs = read_vector(path)
+    found = [g for g in geoms if g is not None and not g.is_empty]
+    if not found:
+        raise FileFormatError(f"{path} has no non-empty geometries: give a file with features")
+    return found
 
 
 def write_geojson_atomic(data: dict, out: str | Path) -> Path:
