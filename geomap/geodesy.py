@@ -204,6 +204,8 @@ _CELLS_MIN_POINTS = 2_000
 _CELL_MAX_CANDIDATES = 16
 #: most cells built for one query
 _CELL_MAX_COUNT = 20_000
+#: (point, piece) pairs per block of the chord bounds (temporaries of 8 * this bytes each)
+_BLOCK_PAIRS = 16_384
 
 
 class _CellLists:
@@ -292,7 +294,7 @@ class SegmentIndex:
         t1 = frac1 * length[owner]
         # Piece end points on the parent geodesic (exact sub-arcs).
         lon_a, lat_a, back_a = GEOD.fwd(segments.lon0[owner], segments.lat0[owner], az[owner], t0)
-        lon_b, lat_b, _ = GEOD.fwd(segments.lon0[owner], segments.lat0[owner], az[owner], t1)
+        lon_b, lat_b, back_b = GEOD.fwd(segments.lon0[owner], segments.lat0[owner], az[owner], t1)
         # Pin the exact stored vertices where the pieces meet them.
         lon_a = np.where(k == 0, segments.lon0[owner], lon_a)
         lat_a = np.where(k == 0, segments.lat0[owner], lat_a)
@@ -307,10 +309,19 @@ class SegmentIndex:
         self.lon_b = np.asarray(lon_b, dtype=float)
         self.lat_b = np.asarray(lat_b, dtype=float)
         self.az_a = np.asarray(az_a, dtype=float)
+        #: direction of each piece at its end vertex (degrees, not wrapped)
+        self.az_b = np.asarray(back_b, dtype=float) + 180.0
         self.length_m = t1 - t0
         # Zero-length (repeated-vertex) segments have an arbitrary azimuth; harmless.
         self.xyz_a = ecef(self.lon_a, self.lat_a)
         self.xyz_b = ecef(self.lon_b, self.lat_b)
+        # The same, column by column, for the blocked chord bounds.
+        ab = self.xyz_b - self.xyz_a
+        ab2 = np.einsum("ij,ij->i", ab, ab)
+        self._ax, self._ay, self._az = (np.ascontiguousarray(self.xyz_a[:, j]) for j in range(3))
+        self._abx, self._aby, self._abz = (np.ascontiguousarray(ab[:, j]) for j in range(3))
+        with np.errstate(divide="ignore"):
+            self._inv_ab2 = np.where(ab2 > 0, 1.0 / np.where(ab2 > 0, ab2, 1.0), 0.0)
         chord = np.linalg.norm(self.xyz_b - self.xyz_a, axis=1)
         self.chord_m = chord
         L2 = self.length_m**2
@@ -466,21 +477,43 @@ class SegmentIndex:
         """Lower bound (m) of the geodesic distance from points ``p`` (n, 3) to ``pieces`` (n, k).
 
         Also returns the chord-foot fraction along each piece, the start of the
-        exact iteration.
+        exact iteration (and, with ``with_chord``, the chord distance itself).
+        Worked in blocks of rows so the temporaries stay in the CPU cache.
         """
-        a = self.xyz_a[pieces]
-        ab = self.xyz_b[pieces] - a
-        ap = p[:, None, :] - a
-        ab2 = np.einsum("ijk,ijk->ij", ab, ab)
-        dot = np.einsum("ijk,ijk->ij", ap, ab)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            u = np.where(ab2 > 0, dot / ab2, 0.0)
-        u = np.clip(u, 0.0, 1.0)
-        gap = ap - u[..., None] * ab
-        chord_d = np.sqrt(np.einsum("ijk,ijk->ij", gap, gap))
+        n, k = pieces.shape
+        lb = np.empty((n, k))
+        u = np.empty((n, k))
+        chord = np.empty((n, k)) if with_chord else None
+        step = max(1, _BLOCK_PAIRS // max(k, 1))
+        for i in range(0, n, step):
+            sl = slice(i, i + step)
+            pc = pieces[sl]
+            ax, ay, az = self._ax[pc], self._ay[pc], self._az[pc]
+            bx, by, bz = self._abx[pc], self._aby[pc], self._abz[pc]
+            px = p[sl, 0:1] - ax
+            py = p[sl, 1:2] - ay
+            pz = p[sl, 2:3] - az
+            f = px * bx
+            f += py * by
+            f += pz * bz
+            f *= self._inv_ab2[pc]
+            np.clip(f, 0.0, 1.0, out=f)
+            px -= f * bx
+            py -= f * by
+            pz -= f * bz
+            px *= px
+            py *= py
+            pz *= pz
+            px += py
+            px += pz
+            np.sqrt(px, out=px)
+            if chord is not None:
+                chord[sl] = px
+            np.subtract(px, self.h_m[pc], out=lb[sl])
+            u[sl] = f
         if with_chord:
-            return chord_d - self.h_m[pieces], u, chord_d
-        return chord_d - self.h_m[pieces], u
+            return lb, u, chord
+        return lb, u
 
     def _descend(self, rows, p, lon, lat, tol_m, best):
         """Find every piece that may hold each point's nearest point, then solve those exactly.
@@ -633,6 +666,26 @@ class SegmentIndex:
         best.lat[r] = xlat[better]
         best.az[r] = az[better]
 
+    def _along(self, pieces, lon_a, lat_a, az_a, t, length):
+        """The point at offset ``t`` along each piece and the piece's direction there.
+
+        A piece's end vertices and directions are stored, so only points strictly
+        inside a piece need a direct geodesic solve.
+        """
+        at_a = t <= 0.0
+        at_b = ~at_a & (t >= length)
+        inner = ~(at_a | at_b)
+        fx = np.where(at_a, lon_a, self.lon_b[pieces])
+        fy = np.where(at_a, lat_a, self.lat_b[pieces])
+        dir_x = np.where(at_a, az_a, self.az_b[pieces])
+        if inner.any():
+            ix, iy, back = GEOD.fwd(lon_a[inner], lat_a[inner], az_a[inner], t[inner])
+            fx[inner] = ix
+            fy[inner] = iy
+            # The direction of the piece at X is opposite the back azimuth.
+            dir_x[inner] = np.asarray(back, dtype=float) + 180.0
+        return fx, fy, dir_x
+
     def exact(self, plon, plat, pieces, t_start, tol_m=1e-5, max_iter=30, with_azimuth=False):
         """Exact distance from points to pieces (pairwise), by interception.
 
@@ -655,11 +708,8 @@ class SegmentIndex:
             if active.size == 0:
                 break
             ta = t[active]
-            fx, fy, back = GEOD.fwd(lon_a[active], lat_a[active], az_a[active], ta)
-            fx = np.asarray(fx, dtype=float)
-            fy = np.asarray(fy, dtype=float)
-            # The direction of the piece at X is opposite the back azimuth.
-            dir_x = np.asarray(back, dtype=float) + 180.0
+            fx, fy, dir_x = self._along(pieces[active], lon_a[active], lat_a[active], az_a[active], ta,
+                                        length[active])
             az_xp, back_px, s = GEOD.inv(fx, fy, plon[active], plat[active])
             s = np.asarray(s, dtype=float)
             alpha = np.radians(np.asarray(az_xp, dtype=float) - dir_x)
