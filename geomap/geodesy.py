@@ -141,6 +141,18 @@ def gaussian_radius(lat):
     return WGS84_A * np.sqrt(1.0 - WGS84_E2) / w
 
 
+def _interception_step(s, az_xp, dir_x, lat_x):
+    """The interception step (m along the piece) from foot ``X`` (latitude ``lat_x``).
+
+    ``s``: distance X-P (m); ``az_xp``: azimuth at X towards P; ``dir_x``: the
+    piece's direction at X (degrees).  Zero where X is P.
+    """
+    alpha = np.radians(az_xp - dir_x)
+    radius = gaussian_radius(lat_x)
+    step = radius * np.arctan2(np.sin(s / radius) * np.cos(alpha), np.cos(s / radius))
+    return np.where(s > 0, step, 0.0)
+
+
 def _wrap180(deg):
     return (np.asarray(deg) + 180.0) % 360.0 - 180.0
 
@@ -260,6 +272,9 @@ class _Best:
         self.lat = np.full(n, np.nan)
         self.az = np.full(n, np.nan)
         self.n_exact = np.zeros(n, dtype=np.int64)
+        #: the vertex the best foot is on (-1: inside a piece) and the azimuth there towards the point
+        self.vertex = np.full(n, -1, dtype=np.int64)
+        self.az_xp = np.full(n, np.nan)
 
 
 class SegmentIndex:
@@ -275,6 +290,9 @@ class SegmentIndex:
         Longest piece (m) a segment is cut into for indexing.  Only affects
         speed, never the result.
     """
+
+    #: take a pair's first interception step from the stored solve at a shared vertex (off only in tests)
+    reuse_vertex_solves = True
 
     def __init__(self, segments: Segments, piece_m: float = 5_000.0):
         if len(segments) == 0:
@@ -315,6 +333,12 @@ class SegmentIndex:
         # Zero-length (repeated-vertex) segments have an arbitrary azimuth; harmless.
         self.xyz_a = ecef(self.lon_a, self.lat_a)
         self.xyz_b = ecef(self.lon_b, self.lat_b)
+        # Vertex ids: piece ends with bitwise-identical coordinates share an id.
+        ends = np.concatenate([np.stack([self.lon_a, self.lat_a], axis=1),
+                               np.stack([self.lon_b, self.lat_b], axis=1)])
+        _, vid = np.unique(np.ascontiguousarray(ends).view(np.int64), axis=0, return_inverse=True)
+        vid = vid.reshape(-1)
+        self.vid_a, self.vid_b = vid[: self.lon_a.size], vid[self.lon_a.size :]
         # The same, column by column, for the blocked chord bounds.
         ab = self.xyz_b - self.xyz_a
         ab2 = np.einsum("ij,ij->i", ab, ab)
@@ -546,7 +570,7 @@ class SegmentIndex:
         pts, pieces, u, plb = pts[order], pieces[order], u[order], plb[order]
         first = np.ones(pts.size, dtype=bool)
         first[1:] = pts[1:] != pts[:-1]
-        self._exact_update(rows[pts[first]], pieces[first], u[first], lon, lat, tol_m, best)
+        self._exact_update(rows[pts[first]], pieces[first], u[first], lon, lat, tol_m, best, unique_rows=True)
         rest = ~first & (plb <= best.d[rows[pts]])
         self._exact_update(rows[pts[rest]], pieces[rest], u[rest], lon, lat, tol_m, best)
         unsolved = ~np.isfinite(best.d[rows])
@@ -631,40 +655,80 @@ class SegmentIndex:
         # Round 1: each point's most promising piece gives an exact upper bound ...
         j = np.argmin(lb, axis=1)
         r = np.arange(rows.size)
-        self._exact_update(rows, cand[r, j], u[r, j], lon, lat, tol_m, best)
+        self._exact_update(rows, cand[r, j], u[r, j], lon, lat, tol_m, best, unique_rows=True)
         lb[r, j] = np.inf
         # ... round 2: every other piece whose bound does not exceed it.
         ii, jj = np.nonzero(lb <= best.d[rows][:, None])
         if ii.size:
             self._exact_update(rows[ii], cand[ii, jj], u[ii, jj], lon, lat, tol_m, best)
 
-    def _exact_update(self, rows, pieces, u, lon, lat, tol_m, best):
+    def _exact_update(self, rows, pieces, u, lon, lat, tol_m, best, unique_rows=False):
+        """Solve (point, piece) pairs exactly and keep each point's nearest.
+
+        ``u`` is each pair's start (fraction along the piece).  A pair that
+        starts at the vertex a point's best foot is already on would begin with
+        the very inverse geodesic solved for that foot (same two points, bit
+        for bit); its first step is taken from the stored solve, and it is
+        solved only if that step moves it off the vertex.  ``unique_rows``:
+        no point appears twice.
+        """
         if rows.size == 0:
             return
-        d, t, xlon, xlat, az = self.exact(lon[rows], lat[rows], pieces, u * self.length_m[pieces], tol_m, with_azimuth=True)
-        np.add.at(best.n_exact, rows, 1)
-        # Several pairs may update the same point: keep the smallest per point.
-        # Distances within _TIE_M of each other are a tie (a vertex shared by two
-        # pieces), broken towards the lower piece index, so the reported segment
-        # does not depend on which pieces a query happened to solve first.
-        uniq, inv = np.unique(rows, return_inverse=True)
-        row_min = np.full(uniq.size, np.inf)
-        np.minimum.at(row_min, inv, d)
-        contender = d <= row_min[inv] + _TIE_M
-        order = np.lexsort((pieces, ~contender, rows))
-        rows, pieces, d, t, xlon, xlat, az = (a[order] for a in (rows, pieces, d, t, xlon, xlat, az))
-        first = np.ones(rows.size, dtype=bool)
-        first[1:] = rows[1:] != rows[:-1]
-        rows, pieces, d, t, xlon, xlat, az = (a[first] for a in (rows, pieces, d, t, xlon, xlat, az))
+        length = self.length_m[pieces]
+        t0 = u * length
+        vertex = np.where(u <= 0.0, self.vid_a[pieces], np.where(u >= 1.0, self.vid_b[pieces], -1))
+        held = best.vertex[rows]
+        reuse = (vertex >= 0) & (vertex == held) & self.reuse_vertex_solves
+        if reuse.any():
+            r = rows[reuse]
+            s = best.d[r]
+            dir_x = np.where(u[reuse] <= 0.0, self.az_a[pieces[reuse]], self.az_b[pieces[reuse]])
+            step = _interception_step(s, best.az_xp[r], dir_x, best.lat[r])
+            ta = t0[reuse]
+            stays = np.abs(np.clip(ta + step, 0.0, length[reuse]) - ta) <= tol_m
+            reuse[np.flatnonzero(reuse)[~stays]] = False
+        solve = np.flatnonzero(~reuse)
+        d, t, xlon, xlat, az, az_xp = self.exact(lon[rows[solve]], lat[rows[solve]], pieces[solve], t0[solve],
+                                                 tol_m, with_azimuth=True)
+        if solve.size < rows.size:
+            kept = np.flatnonzero(reuse)
+            r = rows[kept]
+            order = np.argsort(np.concatenate([solve, kept]), kind="stable")
+            d, t, xlon, xlat, az, az_xp = (np.concatenate(pair)[order] for pair in (
+                (d, best.d[r]), (t, t0[kept]), (xlon, best.lon[r]), (xlat, best.lat[r]), (az, best.az[r]),
+                (az_xp, best.az_xp[r])))
+        if unique_rows:
+            best.n_exact[rows] += 1
+        else:
+            np.add.at(best.n_exact, rows, 1)
+            # Several pairs may update the same point: keep the smallest per point.
+            # Distances within _TIE_M of each other are a tie (a vertex shared by two
+            # pieces), broken towards the lower piece index, so the reported segment
+            # does not depend on which pieces a query happened to solve first.
+            uniq, inv = np.unique(rows, return_inverse=True)
+            row_min = np.full(uniq.size, np.inf)
+            np.minimum.at(row_min, inv, d)
+            contender = d <= row_min[inv] + _TIE_M
+            order = np.lexsort((pieces, ~contender, rows))
+            rows, pieces, d, t, xlon, xlat, az, az_xp = (
+                a[order] for a in (rows, pieces, d, t, xlon, xlat, az, az_xp))
+            first = np.ones(rows.size, dtype=bool)
+            first[1:] = rows[1:] != rows[:-1]
+            rows, pieces, d, t, xlon, xlat, az, az_xp = (
+                a[first] for a in (rows, pieces, d, t, xlon, xlat, az, az_xp))
         held = best.d[rows]
         better = (d < held - _TIE_M) | ((d <= held + _TIE_M) & (pieces < best.piece[rows]))
         r = rows[better]
+        pc = pieces[better]
+        tb = t[better]
         best.d[r] = d[better]
-        best.piece[r] = pieces[better]
-        best.t[r] = t[better]
+        best.piece[r] = pc
+        best.t[r] = tb
         best.lon[r] = xlon[better]
         best.lat[r] = xlat[better]
         best.az[r] = az[better]
+        best.az_xp[r] = az_xp[better]
+        best.vertex[r] = np.where(tb <= 0.0, self.vid_a[pc], np.where(tb >= self.length_m[pc], self.vid_b[pc], -1))
 
     def _along(self, pieces, lon_a, lat_a, az_a, t, length):
         """The point at offset ``t`` along each piece and the piece's direction there.
@@ -703,6 +767,7 @@ class SegmentIndex:
         xlon = np.empty(n)
         xlat = np.empty(n)
         az_px = np.empty(n)
+        az_x = np.empty(n)
         active = np.arange(n)
         for _ in range(max_iter):
             if active.size == 0:
@@ -712,16 +777,15 @@ class SegmentIndex:
                                         length[active])
             az_xp, back_px, s = GEOD.inv(fx, fy, plon[active], plat[active])
             s = np.asarray(s, dtype=float)
-            alpha = np.radians(np.asarray(az_xp, dtype=float) - dir_x)
-            radius = gaussian_radius(fy)
-            step = radius * np.arctan2(np.sin(s / radius) * np.cos(alpha), np.cos(s / radius))
-            step = np.where(s > 0, step, 0.0)
+            az_xp = np.asarray(az_xp, dtype=float)
+            step = _interception_step(s, az_xp, dir_x, fy)
             t_new = np.clip(ta + step, 0.0, length[active])
             d[active] = s
             t_at[active] = ta
             xlon[active] = fx
             xlat[active] = fy
             az_px[active] = back_px  # from the point towards X
+            az_x[active] = az_xp  # from X towards the point
             moved = np.abs(t_new - ta)
             t[active] = t_new
             active = active[moved > tol_m]
@@ -733,7 +797,7 @@ class SegmentIndex:
                 )
         t = t_at
         if with_azimuth:
-            return d, t, _wrap180(xlon), xlat, az_px
+            return d, t, _wrap180(xlon), xlat, az_px, az_x
         return d, t, _wrap180(xlon), xlat
 
 

@@ -329,3 +329,57 @@ def test_ties_on_a_shared_vertex_break_the_same_way_for_any_query_size():
         assert abs(alone.distance_m[0] - many.distance_m[i]) <= 1e-6
     corner = (np.abs(many.nearest_lon - 46.0) < 1e-9) & (np.abs(many.nearest_lat - 40.0) < 1e-9)
     assert corner.sum() > 10 and np.all(many.segment_index[corner] == 0)
+
+
+def test_reusing_the_solve_at_a_shared_vertex_changes_nothing(monkeypatch):
+    """A pair starting at the vertex a point's best foot is on reuses that solve: same answers, bit for bit."""
+    from geomap.geodesy import SegmentIndex
+
+    rng = np.random.default_rng(23)
+    t = np.linspace(0, 1, 400)
+    # a zigzag with many corners, so many points are nearest to a vertex
+    lines = line(*zip(46 + 1.2 * t, 39.6 + 0.02 * (np.arange(t.size) % 2) + 0.3 * np.sin(7 * t)))
+    plon = rng.uniform(45.8, 47.4, 30_000)
+    plat = rng.uniform(39.3, 40.2, 30_000)
+    calls = []
+    original = SegmentIndex._exact_update
+
+    def counting(self, rows, pieces, u, *args, **kw):
+        best = args[3]  # (lon, lat, tol_m, best)
+        vertex = np.where(u <= 0, self.vid_a[pieces], np.where(u >= 1, self.vid_b[pieces], -1))
+        calls.append(int(np.count_nonzero((vertex >= 0) & (vertex == best.vertex[rows]))))
+        return original(self, rows, pieces, u, *args, **kw)
+
+    monkeypatch.setattr(SegmentIndex, "_exact_update", counting)
+    reused = lines.index().nearest(plon, plat)
+    assert sum(calls) > 1000  # the shortcut is really taken
+    monkeypatch.setattr(SegmentIndex, "reuse_vertex_solves", False)
+    solved = lines.index().nearest(plon, plat)
+    for key in ("distance_m", "nearest_lon", "nearest_lat", "azimuth_deg", "piece", "segment_row", "n_exact"):
+        np.testing.assert_array_equal(reused[key], solved[key], err_msg=key)
+
+
+@pytest.mark.parametrize("p, first, then", [
+    ((46.102, 40.01), "before", "after"),  # beyond the first segment's end, nearest inside the second
+    ((46.098, 39.998), "after", "before"),  # before the second segment's start, nearest inside the first
+])
+def test_a_pair_leaving_the_shared_vertex_is_solved(p, first, then):
+    """The reuse shortcut applies only while the step stays on the vertex; otherwise the pair is solved."""
+    from geomap.geodesy import _Best
+
+    index = line((46.0, 40.0), (46.1, 40.0), (46.1, 40.1)).index()
+    corner = (index.lon_b == 46.1) & (index.lat_b == 40.0)
+    before = int(np.flatnonzero(corner)[0])  # the piece ending at the corner
+    after = before + 1  # the piece starting there
+    assert index.vid_b[before] == index.vid_a[after]
+    piece = {"before": (before, 1.0), "after": (after, 0.0)}
+    lon, lat = np.array([p[0]]), np.array([p[1]])
+    best = _Best(1)
+    k, u = piece[first]
+    index._exact_update(np.array([0]), np.array([k]), np.array([u]), lon, lat, 1e-5, best)
+    at_corner = best.d[0]
+    assert best.vertex[0] == index.vid_b[before]  # the foot is on the corner
+    k, u = piece[then]
+    index._exact_update(np.array([0]), np.array([k]), np.array([u]), lon, lat, 1e-5, best)
+    assert best.piece[0] == k and best.d[0] < at_corner - 50.0
+    assert abs(best.d[0] - brute_force(index, lon, lat)[0]) <= 1e-6
