@@ -451,7 +451,8 @@ class SegmentIndex:
             "piece": np.full(n, -1, dtype=np.int64),
         }
         valid = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
-        cells = self._cells(lon[valid], lat[valid], tol_m) if valid.size >= _CELLS_MIN_POINTS else None
+        cells = (self._cells(lon[valid], lat[valid], tol_m, workers) if valid.size >= _CELLS_MIN_POINTS
+                 else None)
         bounds = [valid[i : i + chunk] for i in range(0, valid.shape[0], chunk)]
 
         def run(idx):
@@ -612,7 +613,7 @@ class SegmentIndex:
         keep = plb[:, 0] <= threshold[rows]
         return rows[keep], pieces[keep]
 
-    def _cells(self, lon, lat, tol_m):
+    def _cells(self, lon, lat, tol_m, workers=1):
         """Candidate lists for lon/lat cells holding the query points (see :class:`_CellLists`).
 
         For a point P in a cell with centre C and covering radius rho (geodesic,
@@ -638,9 +639,20 @@ class SegmentIndex:
         rho = np.max(np.vstack(corners), axis=0) * 1.01 + _BOUND_MARGIN_M
         pc = ecef(clon, clat)
         centre = _Best(keys.size)
-        self._descend(np.arange(keys.size), pc, clon, clat, tol_m, centre)
-        rows, pieces = self._collect(pc, centre.d + 2.0 * rho + _BOUND_MARGIN_M)
-        cells.build(keys, rows, pieces)
+
+        def lists(block):
+            # Each block of cells writes only its own rows of ``centre``.
+            self._descend(block, pc, clon, clat, tol_m, centre)
+            rows, pieces = self._collect(pc[block], centre.d[block] + 2.0 * rho[block] + _BOUND_MARGIN_M)
+            return rows + block[0], pieces
+
+        blocks = [b for b in np.array_split(np.arange(keys.size), max(1, min(workers, keys.size // 1000))) if b.size]
+        if len(blocks) > 1:
+            with ThreadPoolExecutor(max_workers=len(blocks)) as pool:
+                found = list(pool.map(lists, blocks))
+        else:
+            found = [lists(b) for b in blocks]
+        cells.build(keys, np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found]))
         del first
         return cells
 
