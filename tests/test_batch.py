@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import math
+import warnings
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -418,3 +420,59 @@ def test_nearest_on_a_shared_vertex_is_reported_on_the_earlier_segment():
     assert res.frame["nearest_lon"].tolist() == pytest.approx([0, 0, 0], abs=1e-7)
     assert res.frame["nearest_lat"].tolist() == pytest.approx([1, 1, 1], abs=1e-7)
     assert res.frame["segment_index"].tolist() == [0, 0, 0]
+
+
+# ------------------------------------------------------------------ result columns from codes
+_TEXT_VALUES = [["ok", "missing_date"], ["", "é", "تحقق", 'a "b", c\nd'], ["x"], [], ["nk-line-2020", None],
+                [None], [1, "one"]]
+
+
+def _assigned(value):
+    frame = pd.DataFrame({"a": np.arange(len(value))})
+    frame["col"] = value
+    return frame["col"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.sampled_from(_TEXT_VALUES), data=st.data())
+def test_text_columns_from_codes_equal_object_columns(values, data):
+    """A column built from codes has the dtype, arrow type and values pandas gives its object array."""
+    codes = np.array(data.draw(st.lists(st.integers(-1, len(values) - 1), max_size=30)), dtype=np.int32)
+    col = batch._TextColumn(codes.size, codes, list(values))
+    objects = np.array([*values, None], dtype=object)[codes]
+    got, want = _assigned(col.array(batch._text_dtype())), _assigned(objects)
+    assert got.dtype == want.dtype
+    assert got.equals(want)
+    if hasattr(want.array, "_pa_array"):
+        assert got.array._pa_array.type == want.array._pa_array.type
+    assert list(col.array(None)) == list(objects)
+    present = [str(values[c]) for c in codes if c >= 0]
+    assert col.counts(order="text") == {k: present.count(k) for k in sorted(set(present))}
+    assert list(col.counts(order="first").items()) == list(Counter(present).items())
+
+
+def test_status_and_date_columns_from_codes():
+    status = np.array(["ok", "invalid_date", "ok", "missing_coordinates", "invalid_date"], dtype=object)
+    col = batch._status_column(status, status == "ok")
+    assert list(col.array(None)) == list(status)
+    assert col.counts(order="text") == {"invalid_date": 2, "missing_coordinates": 1, "ok": 2}
+    dates = np.array(["2021-03-04", "NaT", "1999-12-31", "2021-03-04"], dtype="datetime64[D]")
+    assert list(batch._date_column(dates).array(None)) == ["2021-03-04", None, "1999-12-31", "2021-03-04"]
+
+
+def test_select_layers_by_date_ids_and_order():
+    dates = np.array(["2022-01-01", "NaT", "1990-01-01", "2001-06-01", "2022-01-01", "2001-06-02"],
+                     dtype="datetime64[D]")
+    ids, layers = batch.select_layers_by_date("nagorno-karabakh", dates)
+    assert list(ids) == ["nk-line-2020", None, None, "nk-line-1994", "nk-line-2020", "nk-line-1994"]
+    assert list(layers) == ["nk-line-1994", "nk-line-2020"]
+
+
+def test_text_columns_stay_objects_without_string_inference():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the option is deprecated in pandas 3
+        with pd.option_context("future.infer_string", False):
+            col = batch._TextColumn(3, np.array([0, -1, 0], dtype=np.int32), ["x"])
+            got, want = _assigned(col.array(batch._text_dtype())), _assigned(np.array(["x", None, "x"], dtype=object))
+    assert batch._text_dtype() is not None
+    assert got.dtype == want.dtype == object and got.equals(want)
