@@ -69,6 +69,13 @@ _VERDICTS = ("supported", "inconclusive", "contradicted")
 #: in calls of 200,000); also the progress bar's step
 CHUNK_ROWS = 1_000_000
 
+#: rows per slice of a CSV file formatted on a thread by :func:`write_csv_table`
+#: (1M rows x 51 ACLED/result columns: ~44 MB of text a slice)
+CSV_SLICE_ROWS = 65_536
+
+#: the most threads :func:`write_csv_table` formats slices on (slices in memory: one more)
+CSV_THREADS = 4
+
 #: output suffixes :func:`write_result` knows
 OUTPUT_SUFFIXES = {".csv": "csv", ".geojson": "geojson", ".gpkg": "gpkg", ".parquet": "parquet"}
 
@@ -706,21 +713,89 @@ def write_frame(frame, lon, lat, path: Path, kind: str, *, append: bool = False,
 def write_csv(frame, path, *, header: bool = True, append: bool = False) -> None:
     """Write ``frame`` as CSV (UTF-8, quoted where needed, blanks for missing values).
 
-    pyarrow writes it (an order of magnitude faster than pandas); columns
-    pyarrow cannot convert fall back to pandas.  Both engines write through
-    here, so their files are byte-identical.
+    pyarrow writes it (an order of magnitude faster than pandas), in slices on
+    several threads (see :func:`write_csv_table`); columns pyarrow cannot
+    convert fall back to pandas.  Both engines write through here, so their
+    files are byte-identical.
     """
     import pyarrow as pa
-    import pyarrow.csv as pacsv
 
     try:
         table = pa.Table.from_pandas(frame, preserve_index=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         frame.to_csv(path, index=False, mode="a" if append else "w", header=header)
         return
-    opts = pacsv.WriteOptions(include_header=header, quoting_style="needed")
     with open(path, "ab" if append else "wb") as fh:
-        pacsv.write_csv(table, fh, write_options=opts)
+        write_csv_table(table, fh, header=header)
+
+
+def write_csv_table(table, fh, *, header: bool = True, slice_rows: int = CSV_SLICE_ROWS,
+                    threads: int | None = None) -> None:
+    """Write an arrow table as CSV to the binary file ``fh``, formatting slices of it on threads.
+
+    The bytes are those of one ``pyarrow.csv.write_csv`` call (quoting style
+    "needed"): pyarrow formats every value on its own, so slices written one
+    after the other, the header with the first only, add up to the same file.
+    pyarrow releases the GIL while it formats, so slices format in parallel
+    (1M rows x 51 columns: 2.1 s in one call, 1.2 s on 2 threads); they are
+    written in order and at most ``threads + 1`` are held in memory at once.
+    A slice also starts at its first row, not at an empty chunk: without a
+    header, pyarrow writes stale buffer bytes for a table whose first chunk is
+    empty (apache/arrow#36889).
+
+    Parameters
+    ----------
+    table : pyarrow.Table
+    fh : binary file
+        Written at its current position (append mode appends).
+    header : bool
+        Begin with the column names.
+    slice_rows : int
+        Rows per slice.
+    threads : int, optional
+        Formatting threads; default: the CPUs, at most :data:`CSV_THREADS`.
+    """
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    import pyarrow.csv as pacsv
+
+    def text(start: int) -> _Parts:
+        parts = _Parts()
+        opts = pacsv.WriteOptions(include_header=header and start == 0, quoting_style="needed")
+        pacsv.write_csv(table.slice(start, slice_rows), parts, write_options=opts)
+        return parts
+
+    starts = range(0, max(table.num_rows, 1), slice_rows)  # a table without rows: its header
+    threads = min(threads or min(os.cpu_count() or 1, CSV_THREADS), len(starts))
+    if threads <= 1:
+        for start in starts:
+            fh.writelines(text(start))
+        return
+    with ThreadPoolExecutor(threads) as pool:
+        pending: deque = deque()
+        for start in starts:
+            pending.append(pool.submit(text, start))
+            if len(pending) > threads:
+                fh.writelines(pending.popleft().result())
+        while pending:
+            fh.writelines(pending.popleft().result())
+
+
+class _Parts(list):
+    """A write-only binary sink for pyarrow that keeps what each write gives as its own bytes.
+
+    pyarrow's writers hand over one block per batch of rows; kept as a list, no
+    buffer is regrown and copied as with ``pyarrow.BufferOutputStream`` (whose
+    growth cost a sixth of the CPU time of writing a CSV file).
+    """
+
+    closed = False
+
+    def write(self, data) -> int:
+        """Keep a copy of ``data`` (pyarrow reuses its buffer)."""
+        self.append(bytes(data))
+        return len(data)
 
 
 def to_geoframe(frame, lon, lat):

@@ -476,3 +476,63 @@ def test_text_columns_stay_objects_without_string_inference():
             got, want = _assigned(col.array(batch._text_dtype())), _assigned(np.array(["x", None, "x"], dtype=object))
     assert batch._text_dtype() is not None
     assert got.dtype == want.dtype == object and got.equals(want)
+
+
+# ------------------------------------------------------------------ CSV written in slices on threads
+def _awkward_frame(n: int) -> pd.DataFrame:
+    """Every kind of value a result CSV holds, the awkward ones repeated through ``n`` rows."""
+    text = ["plain", 'say "hi"', "a,b", "two\nlines", "cr\r\nlf", "", None, "é ü ß", "تحقق من المسافة", "שלום",
+            "emoji 🚀", " lead and trail ", "'single'", "semi;colon", "\ttab"]
+    i = np.arange(n)
+    floats = np.array([0.0, -0.0, 1.5, -2.25, 1e20, 1e-20, 123456.789, np.nan, np.inf, -np.inf, 40.2017891])
+    frame = pd.DataFrame({
+        "text": pd.array([text[k % len(text)] for k in i], dtype="str"),
+        "obj": np.array([text[(k * 7) % len(text)] for k in i], dtype=object),
+        "ints": i * 37 - 500,
+        "int_na": pd.array([None if k % 5 == 0 else int(k) - 9 for k in i], dtype="Int64"),
+        "floats": floats[i % len(floats)],
+        "bool_na": pd.array([None if k % 3 == 0 else bool(k % 2) for k in i], dtype="boolean"),
+        "bools": i % 4 == 0,
+        "when": pd.to_datetime("2021-01-01") + pd.to_timedelta(i, unit="h"),
+    })
+    frame.loc[frame.index % 11 == 0, "when"] = pd.NaT
+    return frame
+
+
+@pytest.mark.parametrize("n", [0, 1, 97, 1000, 2500])
+def test_csv_slices_on_threads_equal_one_write(n):
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    table = pa.Table.from_pandas(_awkward_frame(n), preserve_index=False)
+    third = max(n // 3, 1)
+    # chunk boundaries inside slices, an empty chunk in the middle and (first) one at the start
+    chunked = pa.concat_tables([table.slice(0, third), table.slice(third, 0), table.slice(third)])
+    leading_empty = pa.concat_tables([table.slice(0, 0), table])
+    for header in (True, False):
+        want = io.BytesIO()
+        pacsv.write_csv(table, want, write_options=pacsv.WriteOptions(include_header=header, quoting_style="needed"))
+        for source in (table, chunked, leading_empty):
+            for slice_rows, threads in ((97, 2), (100, 3), (1024, 2), (7, 4), (97, 1), (10_000, 2), (10_000, None)):
+                got = io.BytesIO()
+                batch.write_csv_table(source, got, header=header, slice_rows=slice_rows, threads=threads)
+                assert got.getvalue() == want.getvalue(), (header, slice_rows, threads)
+
+
+def test_write_csv_appends_parts_equal_to_one_file(tmp_path, monkeypatch):
+    frame = _awkward_frame(1000)
+    whole, parts = tmp_path / "whole.csv", tmp_path / "parts.csv"
+    batch.write_csv(frame, whole)
+    monkeypatch.setattr(batch, "CSV_SLICE_ROWS", 64)
+    batch.write_csv(frame.iloc[:300], parts)
+    batch.write_csv(frame.iloc[300:], parts, header=False, append=True)
+    assert parts.read_bytes() == whole.read_bytes()
+    assert pd.read_csv(whole, dtype=str, keep_default_na=False)["text"].iloc[3] == "two\nlines"
+
+
+def test_write_csv_falls_back_to_pandas_for_what_pyarrow_cannot_convert(tmp_path):
+    frame = pd.DataFrame({"a": [1, 2], "mixed": np.array([1, "x"], dtype=object)})
+    out = tmp_path / "o.csv"
+    batch.write_csv(frame, out)
+    batch.write_csv(frame, out, header=False, append=True)
+    assert out.read_text() == "a,mixed\n1,1\n2,x\n1,1\n2,x\n"
