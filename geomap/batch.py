@@ -414,7 +414,7 @@ class _TextColumn:
     codes : ndarray of int32
         Position in ``values`` of each row's value; -1 for a missing value.
     values : list
-        The distinct values (usually str) the codes point into.
+        The values (usually str; repeats allowed) the codes point into.
     """
 
     def __init__(self, n: int, codes: np.ndarray | None = None, values: list | None = None):
@@ -453,8 +453,8 @@ class _TextColumn:
     def counts(self, order: str) -> dict[str, int]:
         """Rows per value (str of the value; missing rows left out).
 
-        ``order="text"`` sorts the values by their text (as ``np.unique`` did);
-        ``order="first"`` lists them by their first row (as a ``Counter`` did).
+        ``order="text"`` sorts them by their text (as ``np.unique`` would);
+        ``order="first"`` by their first row (as a ``Counter`` would).
         """
         present = self.codes[self.codes >= 0]
         per_code = np.bincount(present, minlength=len(self.values))
