@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import math
+import warnings
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -418,3 +420,119 @@ def test_nearest_on_a_shared_vertex_is_reported_on_the_earlier_segment():
     assert res.frame["nearest_lon"].tolist() == pytest.approx([0, 0, 0], abs=1e-7)
     assert res.frame["nearest_lat"].tolist() == pytest.approx([1, 1, 1], abs=1e-7)
     assert res.frame["segment_index"].tolist() == [0, 0, 0]
+
+
+# ------------------------------------------------------------------ result columns from codes
+_TEXT_VALUES = [["ok", "missing_date"], ["", "é", "تحقق", 'a "b", c\nd'], ["x"], [], ["nk-line-2020", None],
+                [None], [1, "one"]]
+
+
+def _assigned(value):
+    frame = pd.DataFrame({"a": np.arange(len(value))})
+    frame["col"] = value
+    return frame["col"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.sampled_from(_TEXT_VALUES), data=st.data())
+def test_text_columns_from_codes_equal_object_columns(values, data):
+    """A column built from codes has the dtype, arrow type and values pandas gives its object array."""
+    codes = np.array(data.draw(st.lists(st.integers(-1, len(values) - 1), max_size=30)), dtype=np.int32)
+    col = batch._TextColumn(codes.size, codes, list(values))
+    objects = np.array([*values, None], dtype=object)[codes]
+    got, want = _assigned(col.array(batch._text_dtype())), _assigned(objects)
+    assert got.dtype == want.dtype
+    assert got.equals(want)
+    if hasattr(want.array, "_pa_array"):
+        assert got.array._pa_array.type == want.array._pa_array.type
+    assert list(col.array(None)) == list(objects)
+    present = [str(values[c]) for c in codes if c >= 0]
+    assert col.counts(order="text") == {k: present.count(k) for k in sorted(set(present))}
+    assert list(col.counts(order="first").items()) == list(Counter(present).items())
+
+
+def test_status_and_date_columns_from_codes():
+    status = np.array(["ok", "invalid_date", "ok", "missing_coordinates", "invalid_date"], dtype=object)
+    col = batch._status_column(status, status == "ok")
+    assert list(col.array(None)) == list(status)
+    assert col.counts(order="text") == {"invalid_date": 2, "missing_coordinates": 1, "ok": 2}
+    dates = np.array(["2021-03-04", "NaT", "1999-12-31", "2021-03-04"], dtype="datetime64[D]")
+    assert list(batch._date_column(dates).array(None)) == ["2021-03-04", None, "1999-12-31", "2021-03-04"]
+
+
+def test_select_layers_by_date_ids_and_order():
+    dates = np.array(["2022-01-01", "NaT", "1990-01-01", "2001-06-01", "2022-01-01", "2001-06-02"],
+                     dtype="datetime64[D]")
+    ids, layers = batch.select_layers_by_date("nagorno-karabakh", dates)
+    assert list(ids) == ["nk-line-2020", None, None, "nk-line-1994", "nk-line-2020", "nk-line-1994"]
+    assert list(layers) == ["nk-line-1994", "nk-line-2020"]
+
+
+def test_text_columns_stay_objects_without_string_inference():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the option is deprecated in pandas 3
+        with pd.option_context("future.infer_string", False):
+            col = batch._TextColumn(3, np.array([0, -1, 0], dtype=np.int32), ["x"])
+            got, want = _assigned(col.array(batch._text_dtype())), _assigned(np.array(["x", None, "x"], dtype=object))
+    assert batch._text_dtype() is not None
+    assert got.dtype == want.dtype == object and got.equals(want)
+
+
+# ------------------------------------------------------------------ CSV written in slices on threads
+def _awkward_frame(n: int) -> pd.DataFrame:
+    """Every kind of value a result CSV holds, the awkward ones repeated through ``n`` rows."""
+    text = ["plain", 'say "hi"', "a,b", "two\nlines", "cr\r\nlf", "", None, "é ü ß", "تحقق من المسافة", "שלום",
+            "emoji 🚀", " lead and trail ", "'single'", "semi;colon", "\ttab"]
+    i = np.arange(n)
+    floats = np.array([0.0, -0.0, 1.5, -2.25, 1e20, 1e-20, 123456.789, np.nan, np.inf, -np.inf, 40.2017891])
+    frame = pd.DataFrame({
+        "text": pd.array([text[k % len(text)] for k in i], dtype="str"),
+        "obj": np.array([text[(k * 7) % len(text)] for k in i], dtype=object),
+        "ints": i * 37 - 500,
+        "int_na": pd.array([None if k % 5 == 0 else int(k) - 9 for k in i], dtype="Int64"),
+        "floats": floats[i % len(floats)],
+        "bool_na": pd.array([None if k % 3 == 0 else bool(k % 2) for k in i], dtype="boolean"),
+        "bools": i % 4 == 0,
+        "when": pd.to_datetime("2021-01-01") + pd.to_timedelta(i, unit="h"),
+    })
+    frame.loc[frame.index % 11 == 0, "when"] = pd.NaT
+    return frame
+
+
+@pytest.mark.parametrize("n", [0, 1, 97, 1000, 2500])
+def test_csv_slices_on_threads_equal_one_write(n):
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    table = pa.Table.from_pandas(_awkward_frame(n), preserve_index=False)
+    third = max(n // 3, 1)
+    # chunk boundaries inside slices, an empty chunk in the middle and (first) one at the start
+    chunked = pa.concat_tables([table.slice(0, third), table.slice(third, 0), table.slice(third)])
+    leading_empty = pa.concat_tables([table.slice(0, 0), table])
+    for header in (True, False):
+        want = io.BytesIO()
+        pacsv.write_csv(table, want, write_options=pacsv.WriteOptions(include_header=header, quoting_style="needed"))
+        for source in (table, chunked, leading_empty):
+            for slice_rows, threads in ((97, 2), (100, 3), (1024, 2), (7, 4), (97, 1), (10_000, 2), (10_000, None)):
+                got = io.BytesIO()
+                batch.write_csv_table(source, got, header=header, slice_rows=slice_rows, threads=threads)
+                assert got.getvalue() == want.getvalue(), (header, slice_rows, threads)
+
+
+def test_write_csv_appends_parts_equal_to_one_file(tmp_path, monkeypatch):
+    frame = _awkward_frame(1000)
+    whole, parts = tmp_path / "whole.csv", tmp_path / "parts.csv"
+    batch.write_csv(frame, whole)
+    monkeypatch.setattr(batch, "CSV_SLICE_ROWS", 64)
+    batch.write_csv(frame.iloc[:300], parts)
+    batch.write_csv(frame.iloc[300:], parts, header=False, append=True)
+    assert parts.read_bytes() == whole.read_bytes()
+    assert pd.read_csv(whole, dtype=str, keep_default_na=False)["text"].iloc[3] == "two\nlines"
+
+
+def test_write_csv_falls_back_to_pandas_for_what_pyarrow_cannot_convert(tmp_path):
+    frame = pd.DataFrame({"a": [1, 2], "mixed": np.array([1, "x"], dtype=object)})
+    out = tmp_path / "o.csv"
+    batch.write_csv(frame, out)
+    batch.write_csv(frame, out, header=False, append=True)
+    assert out.read_text() == "a,mixed\n1,1\n2,x\n1,1\n2,x\n"
