@@ -183,7 +183,9 @@ def parse_dates(values) -> tuple[np.ndarray, np.ndarray]:
     Accepts ISO dates (``2020-10-15``, optionally followed by a time, as in
     UCDP's ``2020-10-15 00:00:00.000``), ACLED's older ``15 October 2020``
     and real date/datetime values.  Returns ``(dates, status)`` where status
-    is ``ok``, ``missing_date`` (blank) or ``invalid_date``.
+    is ``ok``, ``missing_date`` (blank) or ``invalid_date`` (not a date, or a
+    day outside what pandas' nanosecond timestamps hold: before 1677-09-22 or
+    after 2262-04-11).
     """
     import pandas as pd
 
@@ -192,22 +194,56 @@ def parse_dates(values) -> tuple[np.ndarray, np.ndarray]:
     status = np.full(n, "ok", dtype=object)
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         stamps = series.dt.tz_localize(None) if getattr(series.dt, "tz", None) is not None else series
-        dates = stamps.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
-        status[np.isnat(dates)] = "missing_date"
+        stamps = stamps.to_numpy()
+        dates = _days(stamps)
+        status[np.isnat(dates)] = "invalid_date"
+        status[np.isnat(stamps)] = "missing_date"
         return dates, status
     text = _text(series)
     blank = (text == "").to_numpy()
-    iso_like = text.str.match(r"^\d{4}-\d{2}-\d{2}(?:[T ][0-9:.]*(?:Z|[+-]\d{2}:?\d{2})?)?$")
-    parsed = pd.to_datetime(text.str.slice(0, 10).where(iso_like), format="%Y-%m-%d", errors="coerce")
-    rest = (parsed.isna() & ~iso_like & (text != "")).to_numpy()
-    if rest.any():
-        alt = pd.to_datetime(text[rest], format="%d %B %Y", errors="coerce")
-        parsed = parsed.copy()
-        parsed[rest] = alt
-    dates = parsed.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    dates = _text_days(text)
     status[np.isnat(dates)] = "invalid_date"
     status[blank] = "missing_date"
     return dates, status
+
+
+#: An ISO date, optionally followed by a time and a UTC offset (only the date is used).
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}(?:[T ][0-9:.]*(?:Z|[+-]\d{2}:?\d{2})?)?$"
+#: The days pandas' nanosecond timestamps hold (midnight of the first and last day).
+_FIRST_DAY = np.datetime64("1677-09-22", "D")
+_LAST_DAY = np.datetime64("2262-04-11", "D")
+
+
+def _text_days(text) -> np.ndarray:
+    """Days of stripped date texts (a pandas Series, no missing values) as ``datetime64[D]``.
+
+    ISO dates (the first ten characters) and ``15 October 2020``; NaT for
+    blanks, anything else and days outside :data:`_FIRST_DAY`..:data:`_LAST_DAY`.
+    """
+    import pandas as pd
+
+    iso_like = text.str.match(_ISO_DATE).to_numpy(dtype=bool)
+    rest = ~iso_like & (text != "").to_numpy()
+    days = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[D]")
+    if iso_like.any():
+        parsed = pd.to_datetime(text[iso_like].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+        days[iso_like] = _days(parsed.to_numpy())
+    if rest.any():
+        days[rest] = _days(pd.to_datetime(text[rest], format="%d %B %Y", errors="coerce").to_numpy())
+    return days
+
+
+def _days(stamps: np.ndarray) -> np.ndarray:
+    """``datetime64`` values of any unit floored to ``datetime64[D]``, NaT outside :data:`_FIRST_DAY`..:data:`_LAST_DAY`.
+
+    Works on the integer ticks: numpy's own ``astype`` overflows near the
+    ends of the nanosecond range (1677-09-22 in ns comes out as 2262-04-11).
+    """
+    unit, count = np.datetime_data(stamps.dtype)
+    per_day = np.timedelta64(1, "D") // np.timedelta64(count, unit)
+    days = np.floor_divide(stamps.view("i8"), per_day).view("datetime64[D]")
+    days[np.isnat(stamps) | (days < _FIRST_DAY) | (days > _LAST_DAY)] = np.datetime64("NaT")
+    return days
 
 
 def precision_radii(values, schema: Schema) -> tuple[np.ndarray, np.ndarray]:
