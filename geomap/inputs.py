@@ -199,9 +199,13 @@ def parse_dates(values) -> tuple[np.ndarray, np.ndarray]:
         status[np.isnat(dates)] = "invalid_date"
         status[np.isnat(stamps)] = "missing_date"
         return dates, status
-    text = _text(series)
-    blank = (text == "").to_numpy()
-    dates = _text_days(text)
+    text = _arrow_text(series)
+    if text is None:
+        text = _text(series)
+        blank = (text == "").to_numpy()
+        dates = _text_days(text)
+    else:
+        blank, dates = _arrow_days(text)
     status[np.isnat(dates)] = "invalid_date"
     status[blank] = "missing_date"
     return dates, status
@@ -233,8 +237,50 @@ def _text_days(text) -> np.ndarray:
     return days
 
 
+def _arrow_days(text) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_text_days` on stripped arrow text, and the mask of blanks.
+
+    ISO dates (nearly every row of ACLED and UCDP) are read by arrow, or
+    checked and counted in numpy when arrow refuses some (2020-02-30).
+    arrow's ``\\d`` is ASCII only, so the other rows (``15 October 2020``,
+    junk, digits of other scripts, which Python's ``re`` would call ISO) go
+    through :func:`_text_days` as they are.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    blank = pc.equal(text, "").to_numpy(zero_copy_only=False)
+    iso = pc.match_substring_regex(text, _ISO_DATE).to_numpy(zero_copy_only=False)
+    days = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[D]")
+    if iso.any():
+        head = pc.utf8_slice_codeunits(text.filter(pa.array(iso)), 0, 10)
+        try:
+            found = pc.cast(head, pa.date32()).to_numpy(zero_copy_only=False).astype("datetime64[D]")
+            found[(found < _FIRST_DAY) | (found > _LAST_DAY)] = np.datetime64("NaT")
+        except pa.ArrowInvalid:
+            y, m, d = (pc.cast(pc.utf8_slice_codeunits(head, a, b), pa.int64()).to_numpy(zero_copy_only=False)
+                       for a, b in ((0, 4), (5, 7), (8, 10)))
+            found = _calendar_days(y, m, d)
+        days[iso] = found
+    rest = ~iso & ~blank
+    if rest.any():
+        days[rest] = _text_days(text.filter(pa.array(rest)).to_pandas())
+    return blank, days
+
+
+def _calendar_days(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Year, month and day numbers as ``datetime64[D]``: NaT for impossible days (2020-02-30) and as :func:`_days`."""
+    months = ((year - 1970) * 12 + (month - 1)).astype("datetime64[M]")
+    first = months.astype("datetime64[D]")
+    length = ((months + 1).astype("datetime64[D]") - first).astype(np.int64)
+    days = first + (day - 1)
+    valid = (month >= 1) & (month <= 12) & (day >= 1) & (day <= length) & (days >= _FIRST_DAY) & (days <= _LAST_DAY)
+    days[~valid] = np.datetime64("NaT")
+    return days
+
+
 def _days(stamps: np.ndarray) -> np.ndarray:
-    """``datetime64`` values of any unit floored to ``datetime64[D]``, NaT outside :data:`_FIRST_DAY`..:data:`_LAST_DAY`.
+    """``datetime64`` values of any unit floored to ``datetime64[D]``; NaT outside ``_FIRST_DAY``..``_LAST_DAY``.
 
     Works on the integer ticks: numpy's own ``astype`` overflows near the
     ends of the nanosecond range (1677-09-22 in ns comes out as 2262-04-11).
@@ -259,6 +305,9 @@ def precision_radii(values, schema: Schema) -> tuple[np.ndarray, np.ndarray]:
     if pd.api.types.is_numeric_dtype(series.dtype):
         codes = series.map(_code_text)
     else:
+        text = _arrow_text(series)
+        if text is not None:
+            return _arrow_precision_radii(text, table)
         codes = _text(series).str.replace(r"^(\d+)\.0$", r"\1", regex=True)
     n = len(codes)
     radius = np.full(n, np.nan)
@@ -271,6 +320,41 @@ def precision_radii(values, schema: Schema) -> tuple[np.ndarray, np.ndarray]:
             status[hit] = "ok"
             radius[hit] = r
     return radius, status
+
+
+def _arrow_precision_radii(text, table: dict[str, float | None]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`precision_radii` on stripped arrow text: a code (digits) or the code written as a float (``2.0``)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    names = list(table) + [code + ".0" for code in table]
+    radii = [np.nan if r is None else r for r in table.values()] * 2 + [np.nan]
+    statuses = ["imprecise_location" if r is None else "ok" for r in table.values()] * 2 + ["invalid_precision"]
+    which = pc.fill_null(pc.index_in(text, value_set=pa.array(names, type=text.type)), len(names))
+    which = which.to_numpy(zero_copy_only=False)
+    return np.array(radii)[which], np.array(statuses, dtype=object)[which]
+
+
+def _arrow_text(series):
+    """An arrow-backed text column as a pyarrow array, stripped, blanks for missing values; None for other columns.
+
+    Covers pandas' ``str`` and ``string[pyarrow]`` dtypes and arrow string
+    dtypes, read without a copy.  The same as :func:`_text`, which strips
+    arrow text with the same kernel.
+    """
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    dtype = series.dtype
+    if isinstance(dtype, pd.StringDtype):
+        arrow = dtype.storage == "pyarrow"
+    else:
+        arrow = isinstance(dtype, pd.ArrowDtype) and (pa.types.is_string(dtype.pyarrow_dtype)
+                                                      or pa.types.is_large_string(dtype.pyarrow_dtype))
+    if not arrow:
+        return None
+    return pc.utf8_trim_whitespace(pc.fill_null(pa.array(series.array), ""))
 
 
 def _text(series):
@@ -403,10 +487,62 @@ def _numbers(values) -> tuple[np.ndarray, np.ndarray]:
     if pd.api.types.is_numeric_dtype(series.dtype):
         out = series.to_numpy(dtype=float, na_value=np.nan)
         return out, np.zeros(out.shape, dtype=bool)
+    text = _arrow_text(series)
+    if text is not None:
+        found = _arrow_numbers(text)
+        if found is not None:
+            return found
     text = _text(series)
     out = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
     bad = np.isnan(out) & (text != "").to_numpy()
     return out, bad
+
+
+#: A plain decimal (no exponent); with at most 15 digits pandas and arrow parse it to the same float.
+_PLAIN_DECIMAL = r"^[+-]?(?:\d+\.?\d*|\.\d+)$"
+
+
+def _arrow_numbers(text) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`_numbers` on stripped arrow text; None when only pandas can tell for the whole column.
+
+    Plain decimals of at most 15 digits are an exact integer divided once by
+    a power of ten, so arrow's cast gives the float pandas' own parser gives;
+    with more digits the two can differ in the last bit.  Every other
+    non-blank value (longer decimals, exponents, ``inf``, ``nan``, junk) goes
+    through pandas row by row.  pandas reads a column of integers alone (no
+    blank, no decimal point) as int64, which turns ``-0`` into 0.0; such a
+    column with other values in it is left to pandas whole.
+    """
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    blank = pc.equal(text, "")
+    try:
+        # arrow reads plain decimals, exponents, inf and nan, and fails on anything else:
+        # when it reads them all, the plain ones are those made of digits, point and sign alone
+        values = pc.cast(pc.if_else(blank, None, text), pa.float64())
+        plain = pc.equal(pc.utf8_trim(text, "0123456789.+-"), "")
+    except pa.ArrowInvalid:
+        plain = pc.match_substring_regex(text, _PLAIN_DECIMAL)
+        values = pc.cast(pc.if_else(plain, text, None), pa.float64())
+    blank, plain, values, dotted, signed, length = (a.to_numpy(zero_copy_only=False) for a in (
+        blank, plain, values, pc.match_substring(text, "."),
+        pc.or_(pc.starts_with(text, "-"), pc.starts_with(text, "+")), pc.binary_length(text)))
+    plain = plain & ~blank & (length - dotted - signed <= 15)
+    out = np.where(plain, values, np.nan)
+    floats = blank.any() or (plain & dotted).any()
+    other = ~(plain | blank)
+    if other.any():
+        if not floats:
+            return None
+        rows = np.flatnonzero(other)
+        # a decimal after them keeps pandas in the float mode the whole column is in
+        odd = np.array(text.take(pa.array(rows)).to_pylist() + ["0.5"], dtype=object)
+        out[rows] = pd.to_numeric(odd, errors="coerce")[:-1]
+    elif not floats:
+        out[out == 0] = 0.0
+    return out, np.isnan(out) & ~blank
 
 
 def table_from_frame(frame, source: str, *, lon_col=None, lat_col=None, date_col=None, id_col=None,
@@ -429,12 +565,12 @@ def table_from_frame(frame, source: str, *, lon_col=None, lat_col=None, date_col
         status = np.asarray(status, dtype=object).copy()
     radius = np.zeros(len(frame))
     if schema.precision_col is not None:
-        radius, prec_status = precision_radii(frame[schema.precision_col].to_numpy(), schema)
+        radius, prec_status = precision_radii(frame[schema.precision_col], schema)
         take = (status == "ok") & (prec_status != "ok")
         status[take] = prec_status[take]
     dates = date_status = None
     if schema.date_col is not None:
-        dates, date_status = parse_dates(frame[schema.date_col].to_numpy())
+        dates, date_status = parse_dates(frame[schema.date_col])
     # lon/lat stay where the coordinates themselves are usable (the output keeps the point);
     # only rows whose status is ok are measured.
     usable = np.isin(status, ("ok", "invalid_precision", "imprecise_location"))
