@@ -468,10 +468,11 @@ def read_csv_frame(path: Path):
         import pyarrow.csv as pacsv
 
         try:
+            # large_string is what pandas' str dtype holds: to_pandas then takes the columns without a copy
             table = pacsv.read_csv(
                 path,
                 parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
-                convert_options=pacsv.ConvertOptions(column_types={h: pa.string() for h in header},
+                convert_options=pacsv.ConvertOptions(column_types={h: pa.large_string() for h in header},
                                                      strings_can_be_null=False, quoted_strings_can_be_null=False),
             )
             return table.to_pandas()

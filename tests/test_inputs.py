@@ -151,3 +151,12 @@ def test_fast_table_from_frame_equals_pandas(monkeypatch, rows):
             slow = inputs.table_from_frame(pd.DataFrame(data, dtype=dtype), "mem")
         for name in ("lon", "lat", "status", "radius_m", "date", "date_status"):
             assert _same(getattr(fast, name), getattr(slow, name)), (name, str(dtype))
+
+
+def test_csv_frame_is_text_as_written(tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_text('id,lon,lat,notes\n007,40.10, 46.5 ,"a ""b""\nc"\n008,,nan,\n', encoding="utf-8")
+    frame = inputs.read_csv_frame(path)
+    expected = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert frame.equals(expected) and list(frame.dtypes) == list(expected.dtypes) == [pd.StringDtype(na_value=np.nan)] * 4
+    assert frame["id"].tolist() == ["007", "008"] and frame["lat"].tolist() == [" 46.5 ", "nan"]
