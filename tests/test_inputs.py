@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from geomap import inputs
@@ -42,15 +43,18 @@ COORDINATES = ["40.3102", " 46.4878 ", "", "   ", "\t", "nan", "NaN", "inf", "-i
                "+40.1", "-40.1", "40,1", "40.1.2", "1_0", "0x10", ".5", "5.", "-.5", "+.5", ".", "+", "-", "-0", "0",
                "-0.0", "+0", "00040.25", "181", "-90.0000001", "40.310200000000002", "46.48780000000000123",
                "123456789012345", "1234567890123456", "0.123456789012345", "0.1234567890123456", "x", "٤٠.٣",
-               "\xa040.5\u3000", "40.5 N", "99999999999999999999", "18446744073709551615", "1d3"]
+               "\xa040.5\u3000", "40.5 N", "99999999999999999999", "18446744073709551615", "1d3", None]
 PRECISIONS = ["1", "2", "3", "4", "5", "6", "7", "8", "0", "", " ", "2.0", " 2 ", "2.00", "02", "2.", "2.0.0", "+2",
-              "2e0", "٢", "٢.0", "1.5", "nan", "3.0 ", "\t1\n"]
+              "2e0", "٢", "٢.0", "1.5", "nan", "3.0 ", "\t1\n", None]
 DATES = ["2020-10-15", " 2020-10-15 ", "", "  ", "2020-02-30", "2020-02-29", "2019-02-29", "2020-13-01", "2020-00-10",
          "2020-01-00", "2020-01-32", "2020-10-15 00:00:00.000", "2020-10-15T10:00Z", "2020-10-15T10:00:00+02:00",
          "2020-10-15T10:00-0330", "2020-10-15T", "2020-10-15x", "2020-10-15 10:00 UTC", "15 October 2020",
          "5 October 2020", "15 OCTOBER 2020", "15 Oct 2020", "31 February 2020", "October 15, 2020", "0001-01-01",
          "9999-12-31", "0000-01-01", "1677-09-21", "1677-09-22", "2262-04-11", "2262-04-12", "15 October 0001",
-         "2020/10/15", "20201015", "nan", "NaT", "٢٠٢٠-١٠-١٥", "2020-10-15\u00a0", "1 January 1677", "31 December 2262"]
+         "2020/10/15", "20201015", "nan", "NaT", "٢٠٢٠-١٠-١٥", "2020-10-15\u00a0", "1 January 1677", "31 December 2262",
+         None]
+#: Arrow-backed text dtypes, which take the fast path.
+ARROW_TEXT = ["str", "string[pyarrow]", pd.ArrowDtype(pa.large_string()), pd.ArrowDtype(pa.string())]
 
 
 def _same(a: np.ndarray, b: np.ndarray) -> bool:
@@ -76,14 +80,17 @@ def _without_fast_path(monkeypatch, func, series, *args):
         return func(series, *args)
 
 
-def _check(monkeypatch, func, values, *args):
-    fast = func(pd.Series(values, dtype="str"), *args)
-    assert inputs._arrow_text(pd.Series(values, dtype="str")) is not None
-    for reference in _references(values):
-        slow = _without_fast_path(monkeypatch, func, reference, *args)
-        for got, want in zip(fast, slow):
-            mismatch = [(v, g, w) for v, g, w in zip(values, got, want) if not _same(np.array([g]), np.array([w]))]
-            assert not mismatch and _same(got, want), (str(reference.dtype), mismatch[:5])
+def _check(monkeypatch, func, values, *args, dtypes=("str",)):
+    """``func`` answers the same for ``values`` through the fast path (``dtypes``) as through the pandas code."""
+    slow = [_without_fast_path(monkeypatch, func, reference, *args) for reference in _references(values)]
+    for dtype in dtypes:
+        series = pd.Series(values, dtype=dtype)
+        assert inputs._arrow_text(series) is not None
+        fast = func(series, *args)
+        for reference, answer in zip(_references(values), slow):
+            for got, want in zip(fast, answer):
+                mismatch = [(v, g, w) for v, g, w in zip(values, got, want) if not _same(np.array([g]), np.array([w]))]
+                assert not mismatch and _same(got, want), (str(dtype), str(reference.dtype), mismatch[:5])
 
 
 def _columns(values, rng, count=300, size=6):
@@ -92,12 +99,13 @@ def _columns(values, rng, count=300, size=6):
 
 
 def test_fast_numbers_equal_pandas(monkeypatch):
-    _check(monkeypatch, inputs._numbers, COORDINATES)
+    _check(monkeypatch, inputs._numbers, COORDINATES, dtypes=ARROW_TEXT)
     rng = np.random.default_rng(7)
     # pandas reads a column of integers alone as int64 (``-0`` is then 0.0, long ones round another way)
     integers = [["-0", "5"], ["-0", "-00", "+0"], ["7", "1234567890123456"], ["7", "+7890605534838013667"]]
     mixed = [["-0", ""], ["-0", " ", "x"], ["-0", "1e3"], ["-0", "x"], ["-0", "99999999999999999999"],
-             ["-1", "18446744073709551615"], ["", ""], []]
+             ["-1", "18446744073709551615"], ["1.5", "+7890605534838013667"], ["", "+7890605534838013667"],
+             ["", ""], []]
     for column in _columns(COORDINATES, rng) + integers + mixed:
         _check(monkeypatch, inputs._numbers, column)
 
@@ -117,13 +125,13 @@ def test_fast_numbers_equal_pandas_on_random_decimals(monkeypatch):
 
 @pytest.mark.parametrize("schema", ["acled", "ucdp"])
 def test_fast_precision_radii_equal_pandas(monkeypatch, schema):
-    _check(monkeypatch, inputs.precision_radii, PRECISIONS, inputs.Schema(schema))
+    _check(monkeypatch, inputs.precision_radii, PRECISIONS, inputs.Schema(schema), dtypes=ARROW_TEXT)
     for column in _columns(PRECISIONS, np.random.default_rng(3)) + [[]]:
         _check(monkeypatch, inputs.precision_radii, column, inputs.Schema(schema))
 
 
 def test_fast_dates_equal_pandas(monkeypatch):
-    _check(monkeypatch, inputs.parse_dates, DATES)
+    _check(monkeypatch, inputs.parse_dates, DATES, dtypes=ARROW_TEXT)
     for column in _columns(DATES, np.random.default_rng(5)) + [[], ["", " "]]:
         _check(monkeypatch, inputs.parse_dates, column)
 
@@ -134,15 +142,16 @@ def test_fast_iso_calendar_equals_pandas(monkeypatch):
     _check(monkeypatch, inputs.parse_dates, values)
 
 
-@pytest.mark.parametrize("rows", [0, 1, 200])
-def test_fast_table_from_frame_equals_pandas(monkeypatch, rows):
+@pytest.mark.parametrize(("rows", "pool"), [(0, None), (1, None), (300, None), (5, ["", " ", None])],
+                         ids=["empty", "one", "mixed", "all-blank"])
+def test_fast_table_from_frame_equals_pandas(monkeypatch, rows, pool):
     rng = np.random.default_rng(rows)
     data = {
         "event_id_cnty": [f"E{i}" for i in range(rows)],
-        "event_date": list(rng.choice(DATES, size=rows)),
-        "latitude": list(rng.choice(COORDINATES, size=rows)),
-        "longitude": list(rng.choice(COORDINATES, size=rows)),
-        "geo_precision": list(rng.choice(PRECISIONS, size=rows)),
+        "event_date": list(rng.choice(pool or DATES, size=rows)),
+        "latitude": list(rng.choice(pool or COORDINATES, size=rows)),
+        "longitude": list(rng.choice(pool or COORDINATES, size=rows)),
+        "geo_precision": list(rng.choice(pool or PRECISIONS, size=rows)),
     }
     fast = inputs.table_from_frame(pd.DataFrame(data, dtype="str"), "mem")
     for dtype in (object, "str"):
@@ -158,5 +167,6 @@ def test_csv_frame_is_text_as_written(tmp_path):
     path.write_text('id,lon,lat,notes\n007,40.10, 46.5 ,"a ""b""\nc"\n008,,nan,\n', encoding="utf-8")
     frame = inputs.read_csv_frame(path)
     expected = pd.read_csv(path, dtype=str, keep_default_na=False)
-    assert frame.equals(expected) and list(frame.dtypes) == list(expected.dtypes) == [pd.StringDtype(na_value=np.nan)] * 4
+    assert frame.equals(expected)
+    assert list(frame.dtypes) == list(expected.dtypes) == [pd.StringDtype(na_value=np.nan)] * 4
     assert frame["id"].tolist() == ["007", "008"] and frame["lat"].tolist() == [" 46.5 ", "nan"]
