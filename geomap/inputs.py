@@ -276,7 +276,7 @@ def _arrow_days(text) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _calendar_days(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """Year, month and day numbers as ``datetime64[D]``: NaT for impossible days (2020-02-30) and as :func:`_days`."""
+    """Year, month and day numbers as ``datetime64[D]``; NaT for impossible days (2020-02-30) and as :func:`_days`."""
     months = ((year - 1970) * 12 + (month - 1)).astype("datetime64[M]")
     first = months.astype("datetime64[D]")
     length = ((months + 1).astype("datetime64[D]") - first).astype(np.int64)
@@ -342,24 +342,27 @@ def _arrow_precision_radii(text, table: dict[str, float | None]) -> tuple[np.nda
     return np.array(radii)[which], np.array(statuses, dtype=object)[which]
 
 
-def _arrow_text(series):
-    """An arrow-backed text column as a pyarrow array, stripped, blanks for missing values; None for other columns.
-
-    Covers pandas' ``str`` and ``string[pyarrow]`` dtypes and arrow string
-    dtypes, read without a copy.  The same as :func:`_text`, which strips
-    arrow text with the same kernel.
-    """
+def _is_arrow_text(dtype) -> bool:
+    """Whether a column of this dtype holds arrow text: pandas' ``str``/``string[pyarrow]``, arrow string dtypes."""
     import pandas as pd
+    import pyarrow as pa
+
+    if isinstance(dtype, pd.StringDtype):
+        return dtype.storage == "pyarrow"
+    return isinstance(dtype, pd.ArrowDtype) and (pa.types.is_string(dtype.pyarrow_dtype)
+                                                 or pa.types.is_large_string(dtype.pyarrow_dtype))
+
+
+def _arrow_text(series):
+    """An arrow-backed text column as a pyarrow array (read without a copy), stripped, blanks for missing values.
+
+    None for columns of other dtypes.  The same text as :func:`_text`, which
+    strips arrow text with the same kernel.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    dtype = series.dtype
-    if isinstance(dtype, pd.StringDtype):
-        arrow = dtype.storage == "pyarrow"
-    else:
-        arrow = isinstance(dtype, pd.ArrowDtype) and (pa.types.is_string(dtype.pyarrow_dtype)
-                                                      or pa.types.is_large_string(dtype.pyarrow_dtype))
-    if not arrow:
+    if not _is_arrow_text(series.dtype):
         return None
     return pc.utf8_trim_whitespace(pc.fill_null(pa.array(series.array), ""))
 
@@ -575,12 +578,12 @@ def table_from_frame(frame, source: str, *, lon_col=None, lat_col=None, date_col
     ok = status == "ok"
     radius = np.zeros(len(frame))
     if schema.precision_col is not None:
-        radius, prec_status = precision_radii(frame[schema.precision_col], schema)
+        radius, prec_status = precision_radii(_column(frame, schema.precision_col), schema)
         take = ok & (prec_status != "ok")
         status[take] = prec_status[take]
     dates = date_status = None
     if schema.date_col is not None:
-        dates, date_status = parse_dates(frame[schema.date_col])
+        dates, date_status = parse_dates(_column(frame, schema.date_col))
     # lon/lat stay where the coordinates themselves are usable (the output keeps the point):
     # status ok, invalid_precision or imprecise_location, which rows ok before the precision
     # step are; only rows whose status is ok are measured.
@@ -590,6 +593,17 @@ def table_from_frame(frame, source: str, *, lon_col=None, lat_col=None, date_col
     lat = np.where(usable, lat, np.nan)
     return PointTable(frame, lon, lat, status, source, schema.lon_col, schema.lat_col, schema, dates, date_status,
                       radius)
+
+
+def _column(frame, name: str):
+    """A frame column for :func:`precision_radii` and :func:`parse_dates`.
+
+    Arrow-backed text stays a Series (read without a copy, where ``to_numpy``
+    would build an object array); any other column becomes a numpy array, as
+    these functions have always been given.
+    """
+    column = frame[name]
+    return column if _is_arrow_text(column.dtype) else column.to_numpy()
 
 
 def _read_parquet_points(path: Path, assume_crs, **cols) -> PointTable:

@@ -89,7 +89,8 @@ def _check(monkeypatch, func, values, *args, dtypes=("str",)):
         fast = func(series, *args)
         for reference, answer in zip(_references(values), slow):
             for got, want in zip(fast, answer):
-                mismatch = [(v, g, w) for v, g, w in zip(values, got, want) if not _same(np.array([g]), np.array([w]))]
+                mismatch = [(v, g, w) for v, g, w in zip(values, got, want)
+                            if not _same(np.array([g]), np.array([w]))]
                 assert not mismatch and _same(got, want), (str(dtype), str(reference.dtype), mismatch[:5])
 
 
@@ -170,3 +171,18 @@ def test_csv_frame_is_text_as_written(tmp_path):
     assert frame.equals(expected)
     assert list(frame.dtypes) == list(expected.dtypes) == [pd.StringDtype(na_value=np.nan)] * 4
     assert frame["id"].tolist() == ["007", "008"] and frame["lat"].tolist() == [" 46.5 ", "nan"]
+
+
+def test_table_from_frame_reads_other_dtypes_as_before():
+    frame = pd.DataFrame({
+        "event_id_cnty": ["A", "B", "C"],
+        "event_date": pd.Series(pd.to_datetime(["2020-10-15", None, "2021-01-02"])).astype(pd.ArrowDtype(pa.date32())),
+        "latitude": [40.1, 40.2, np.nan],
+        "longitude": [46.1, 46.2, 46.3],
+        "geo_precision": pd.Series([1, pd.NA, 3], dtype="Int64"),
+    })
+    table = inputs.table_from_frame(frame, "mem")
+    assert [str(d) for d in table.date] == ["2020-10-15", "NaT", "2021-01-02"]
+    assert list(table.date_status) == ["ok", "missing_date", "ok"]
+    assert list(table.status) == ["ok", "invalid_precision", "missing_coordinates"]
+    assert _same(table.radius_m, np.array([2_000.0, np.nan, 100_000.0]))
