@@ -167,9 +167,16 @@ def detect_schema(columns, *, lon_col=None, lat_col=None, date_col=None, id_col=
     return Schema(name, pick["lon"], pick["lat"], pick["date"], pick["id"], prec)
 
 
+def _filled(shape, value: str) -> np.ndarray:
+    """An object array of ``value`` (``np.full`` makes a new string per element, 15 times slower)."""
+    out = np.empty(shape, dtype=object)
+    out.fill(value)
+    return out
+
+
 def coordinate_status(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """``ok``, ``missing_coordinates`` or ``coordinates_out_of_range`` per row."""
-    status = np.full(lon.shape, "ok", dtype=object)
+    status = _filled(lon.shape, "ok")
     missing = ~(np.isfinite(lon) & np.isfinite(lat))
     out = ~missing & ((np.abs(lon) > 180) | (np.abs(lat) > 90))
     status[missing] = "missing_coordinates"
@@ -183,31 +190,113 @@ def parse_dates(values) -> tuple[np.ndarray, np.ndarray]:
     Accepts ISO dates (``2020-10-15``, optionally followed by a time, as in
     UCDP's ``2020-10-15 00:00:00.000``), ACLED's older ``15 October 2020``
     and real date/datetime values.  Returns ``(dates, status)`` where status
-    is ``ok``, ``missing_date`` (blank) or ``invalid_date``.
+    is ``ok``, ``missing_date`` (blank) or ``invalid_date`` (not a date, or a
+    day outside what pandas' nanosecond timestamps hold: before 1677-09-22 or
+    after 2262-04-11).
     """
     import pandas as pd
 
     series = pd.Series(values)
     n = len(series)
-    status = np.full(n, "ok", dtype=object)
+    status = _filled(n, "ok")
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         stamps = series.dt.tz_localize(None) if getattr(series.dt, "tz", None) is not None else series
-        dates = stamps.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
-        status[np.isnat(dates)] = "missing_date"
+        stamps = stamps.to_numpy()
+        dates = _days(stamps)
+        status[np.isnat(dates)] = "invalid_date"
+        status[np.isnat(stamps)] = "missing_date"
         return dates, status
-    text = _text(series)
-    blank = (text == "").to_numpy()
-    iso_like = text.str.match(r"^\d{4}-\d{2}-\d{2}(?:[T ][0-9:.]*(?:Z|[+-]\d{2}:?\d{2})?)?$")
-    parsed = pd.to_datetime(text.str.slice(0, 10).where(iso_like), format="%Y-%m-%d", errors="coerce")
-    rest = (parsed.isna() & ~iso_like & (text != "")).to_numpy()
-    if rest.any():
-        alt = pd.to_datetime(text[rest], format="%d %B %Y", errors="coerce")
-        parsed = parsed.copy()
-        parsed[rest] = alt
-    dates = parsed.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    text = _arrow_text(series)
+    if text is None:
+        text = _text(series)
+        blank = (text == "").to_numpy()
+        dates = _text_days(text)
+    else:
+        blank, dates = _arrow_days(text)
     status[np.isnat(dates)] = "invalid_date"
     status[blank] = "missing_date"
     return dates, status
+
+
+#: An ISO date, optionally followed by a time and a UTC offset (only the date is used).
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}(?:[T ][0-9:.]*(?:Z|[+-]\d{2}:?\d{2})?)?$"
+#: The days pandas' nanosecond timestamps hold (midnight of the first and last day).
+_FIRST_DAY = np.datetime64("1677-09-22", "D")
+_LAST_DAY = np.datetime64("2262-04-11", "D")
+
+
+def _text_days(text) -> np.ndarray:
+    """Days of stripped date texts (a pandas Series, no missing values) as ``datetime64[D]``.
+
+    ISO dates (the first ten characters) and ``15 October 2020``; NaT for
+    blanks, anything else and days outside :data:`_FIRST_DAY`..:data:`_LAST_DAY`.
+    """
+    import pandas as pd
+
+    iso_like = text.str.match(_ISO_DATE).to_numpy(dtype=bool)
+    rest = ~iso_like & (text != "").to_numpy()
+    days = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[D]")
+    if iso_like.any():
+        parsed = pd.to_datetime(text[iso_like].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+        days[iso_like] = _days(parsed.to_numpy())
+    if rest.any():
+        days[rest] = _days(pd.to_datetime(text[rest], format="%d %B %Y", errors="coerce").to_numpy())
+    return days
+
+
+def _arrow_days(text) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_text_days` on stripped arrow text, and the mask of blanks.
+
+    ISO dates (nearly every row of ACLED and UCDP) are read by arrow, or
+    checked and counted in numpy when arrow refuses some (2020-02-30).
+    arrow's ``\\d`` is ASCII only, so the other rows (``15 October 2020``,
+    junk, digits of other scripts, which Python's ``re`` would call ISO) go
+    through :func:`_text_days` as they are.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    blank = pc.equal(text, "").to_numpy(zero_copy_only=False)
+    iso = pc.match_substring_regex(text, _ISO_DATE).to_numpy(zero_copy_only=False)
+    days = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[D]")
+    if iso.any():
+        head = pc.utf8_slice_codeunits(text.filter(pa.array(iso)), 0, 10)
+        try:
+            found = pc.cast(head, pa.date32()).to_numpy(zero_copy_only=False).astype("datetime64[D]")
+            found[(found < _FIRST_DAY) | (found > _LAST_DAY)] = np.datetime64("NaT")
+        except pa.ArrowInvalid:
+            y, m, d = (pc.cast(pc.utf8_slice_codeunits(head, a, b), pa.int64()).to_numpy(zero_copy_only=False)
+                       for a, b in ((0, 4), (5, 7), (8, 10)))
+            found = _calendar_days(y, m, d)
+        days[iso] = found
+    rest = ~iso & ~blank
+    if rest.any():
+        days[rest] = _text_days(text.filter(pa.array(rest)).to_pandas())
+    return blank, days
+
+
+def _calendar_days(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Year, month and day numbers as ``datetime64[D]``; NaT for impossible days (2020-02-30) and as :func:`_days`."""
+    months = ((year - 1970) * 12 + (month - 1)).astype("datetime64[M]")
+    first = months.astype("datetime64[D]")
+    length = ((months + 1).astype("datetime64[D]") - first).astype(np.int64)
+    days = first + (day - 1)
+    valid = (month >= 1) & (month <= 12) & (day >= 1) & (day <= length) & (days >= _FIRST_DAY) & (days <= _LAST_DAY)
+    days[~valid] = np.datetime64("NaT")
+    return days
+
+
+def _days(stamps: np.ndarray) -> np.ndarray:
+    """``datetime64`` values of any unit floored to ``datetime64[D]``; NaT outside ``_FIRST_DAY``..``_LAST_DAY``.
+
+    Works on the integer ticks: numpy's own ``astype`` overflows near the
+    ends of the nanosecond range (1677-09-22 in ns comes out as 2262-04-11).
+    """
+    unit, count = np.datetime_data(stamps.dtype)
+    per_day = np.timedelta64(1, "D") // np.timedelta64(count, unit)
+    days = np.floor_divide(stamps.view("i8"), per_day).view("datetime64[D]")
+    days[np.isnat(stamps) | (days < _FIRST_DAY) | (days > _LAST_DAY)] = np.datetime64("NaT")
+    return days
 
 
 def precision_radii(values, schema: Schema) -> tuple[np.ndarray, np.ndarray]:
@@ -223,10 +312,13 @@ def precision_radii(values, schema: Schema) -> tuple[np.ndarray, np.ndarray]:
     if pd.api.types.is_numeric_dtype(series.dtype):
         codes = series.map(_code_text)
     else:
+        text = _arrow_text(series)
+        if text is not None:
+            return _arrow_precision_radii(text, table)
         codes = _text(series).str.replace(r"^(\d+)\.0$", r"\1", regex=True)
     n = len(codes)
     radius = np.full(n, np.nan)
-    status = np.full(n, "invalid_precision", dtype=object)
+    status = _filled(n, "invalid_precision")
     for code, r in table.items():
         hit = (codes == code).to_numpy()
         if r is None:
@@ -235,6 +327,44 @@ def precision_radii(values, schema: Schema) -> tuple[np.ndarray, np.ndarray]:
             status[hit] = "ok"
             radius[hit] = r
     return radius, status
+
+
+def _arrow_precision_radii(text, table: dict[str, float | None]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`precision_radii` on stripped arrow text: a code (digits) or the code written as a float (``2.0``)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    names = list(table) + [code + ".0" for code in table]
+    radii = [np.nan if r is None else r for r in table.values()] * 2 + [np.nan]
+    statuses = ["imprecise_location" if r is None else "ok" for r in table.values()] * 2 + ["invalid_precision"]
+    which = pc.fill_null(pc.index_in(text, value_set=pa.array(names, type=text.type)), len(names))
+    which = which.to_numpy(zero_copy_only=False)
+    return np.array(radii)[which], np.array(statuses, dtype=object)[which]
+
+
+def _is_arrow_text(dtype) -> bool:
+    """Whether a column of this dtype holds arrow text: pandas' ``str``/``string[pyarrow]``, arrow string dtypes."""
+    import pandas as pd
+    import pyarrow as pa
+
+    if isinstance(dtype, pd.StringDtype):
+        return dtype.storage == "pyarrow"
+    return isinstance(dtype, pd.ArrowDtype) and (pa.types.is_string(dtype.pyarrow_dtype)
+                                                 or pa.types.is_large_string(dtype.pyarrow_dtype))
+
+
+def _arrow_text(series):
+    """An arrow-backed text column as a pyarrow array (read without a copy), stripped, blanks for missing values.
+
+    None for columns of other dtypes.  The same text as :func:`_text`, which
+    strips arrow text with the same kernel.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not _is_arrow_text(series.dtype):
+        return None
+    return pc.utf8_trim_whitespace(pc.fill_null(pa.array(series.array), ""))
 
 
 def _text(series):
@@ -341,10 +471,11 @@ def read_csv_frame(path: Path):
         import pyarrow.csv as pacsv
 
         try:
+            # large_string is what pandas' str dtype holds: to_pandas then takes the columns without a copy
             table = pacsv.read_csv(
                 path,
                 parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
-                convert_options=pacsv.ConvertOptions(column_types={h: pa.string() for h in header},
+                convert_options=pacsv.ConvertOptions(column_types={h: pa.large_string() for h in header},
                                                      strings_can_be_null=False, quoted_strings_can_be_null=False),
             )
             return table.to_pandas()
@@ -367,10 +498,62 @@ def _numbers(values) -> tuple[np.ndarray, np.ndarray]:
     if pd.api.types.is_numeric_dtype(series.dtype):
         out = series.to_numpy(dtype=float, na_value=np.nan)
         return out, np.zeros(out.shape, dtype=bool)
+    text = _arrow_text(series)
+    if text is not None:
+        found = _arrow_numbers(text)
+        if found is not None:
+            return found
     text = _text(series)
     out = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
     bad = np.isnan(out) & (text != "").to_numpy()
     return out, bad
+
+
+#: A plain decimal (no exponent); with at most 15 digits pandas and arrow parse it to the same float.
+_PLAIN_DECIMAL = r"^[+-]?(?:\d+\.?\d*|\.\d+)$"
+
+
+def _arrow_numbers(text) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`_numbers` on stripped arrow text; None when only pandas can tell for the whole column.
+
+    Plain decimals of at most 15 digits are an exact integer divided once by
+    a power of ten, so arrow's cast gives the float pandas' own parser gives;
+    with more digits the two can differ in the last bit.  Every other
+    non-blank value (longer decimals, exponents, ``inf``, ``nan``, junk) goes
+    through pandas row by row.  pandas reads a column of integers alone (no
+    blank, no decimal point) as int64, which turns ``-0`` into 0.0; such a
+    column with other values in it is left to pandas whole.
+    """
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    blank = pc.equal(text, "")
+    try:
+        # arrow reads plain decimals, exponents, inf and nan, and fails on anything else:
+        # when it reads them all, the plain ones are those made of digits, point and sign alone
+        values = pc.cast(pc.if_else(blank, None, text), pa.float64())
+        plain = pc.equal(pc.utf8_trim(text, "0123456789.+-"), "")
+    except pa.ArrowInvalid:
+        plain = pc.match_substring_regex(text, _PLAIN_DECIMAL)
+        values = pc.cast(pc.if_else(plain, text, None), pa.float64())
+    blank, plain, values, dotted, signed, length = (a.to_numpy(zero_copy_only=False) for a in (
+        blank, plain, values, pc.match_substring(text, "."),
+        pc.or_(pc.starts_with(text, "-"), pc.starts_with(text, "+")), pc.binary_length(text)))
+    plain = plain & ~blank & (length - dotted - signed <= 15)
+    out = np.where(plain, values, np.nan)
+    floats = blank.any() or (plain & dotted).any()
+    other = ~(plain | blank)
+    if other.any():
+        if not floats:
+            return None
+        rows = np.flatnonzero(other)
+        # a decimal after them keeps pandas in the float mode the whole column is in
+        odd = np.array(text.take(pa.array(rows)).to_pylist() + ["0.5"], dtype=object)
+        out[rows] = pd.to_numeric(odd, errors="coerce")[:-1]
+    elif not floats:
+        out[out == 0] = 0.0
+    return out, np.isnan(out) & ~blank
 
 
 def table_from_frame(frame, source: str, *, lon_col=None, lat_col=None, date_col=None, id_col=None,
@@ -388,24 +571,39 @@ def table_from_frame(frame, source: str, *, lon_col=None, lat_col=None, date_col
         lon, bad_lon = _numbers(frame[schema.lon_col])
         lat, bad_lat = _numbers(frame[schema.lat_col])
         status = coordinate_status(lon, lat)
-        status[(status == "missing_coordinates") & (bad_lon | bad_lat)] = "invalid_coordinates"
+        missing = ~(np.isfinite(lon) & np.isfinite(lat))  # where coordinate_status says missing_coordinates
+        status[missing & (bad_lon | bad_lat)] = "invalid_coordinates"
     else:
         status = np.asarray(status, dtype=object).copy()
+    ok = status == "ok"
     radius = np.zeros(len(frame))
     if schema.precision_col is not None:
-        radius, prec_status = precision_radii(frame[schema.precision_col].to_numpy(), schema)
-        take = (status == "ok") & (prec_status != "ok")
+        radius, prec_status = precision_radii(_column(frame, schema.precision_col), schema)
+        take = ok & (prec_status != "ok")
         status[take] = prec_status[take]
     dates = date_status = None
     if schema.date_col is not None:
-        dates, date_status = parse_dates(frame[schema.date_col].to_numpy())
-    # lon/lat stay where the coordinates themselves are usable (the output keeps the point);
-    # only rows whose status is ok are measured.
-    usable = np.isin(status, ("ok", "invalid_precision", "imprecise_location"))
+        dates, date_status = parse_dates(_column(frame, schema.date_col))
+    # lon/lat stay where the coordinates themselves are usable (the output keeps the point):
+    # status ok, invalid_precision or imprecise_location, which rows ok before the precision
+    # step are; only rows whose status is ok are measured.
+    usable = ok.copy()
+    usable[~ok] = np.isin(status[~ok], ("invalid_precision", "imprecise_location"))
     lon = np.where(usable, lon, np.nan)
     lat = np.where(usable, lat, np.nan)
     return PointTable(frame, lon, lat, status, source, schema.lon_col, schema.lat_col, schema, dates, date_status,
                       radius)
+
+
+def _column(frame, name: str):
+    """A frame column for :func:`precision_radii` and :func:`parse_dates`.
+
+    Arrow-backed text stays a Series (read without a copy, where ``to_numpy``
+    would build an object array); any other column becomes a numpy array, as
+    these functions have always been given.
+    """
+    column = frame[name]
+    return column if _is_arrow_text(column.dtype) else column.to_numpy()
 
 
 def _read_parquet_points(path: Path, assume_crs, **cols) -> PointTable:
