@@ -213,7 +213,9 @@ _TIE_M = 1e-6
 #: below this many points, candidate cells cost more than they save
 _CELLS_MIN_POINTS = 2_000
 #: longest candidate list a cell may have; points in busier cells use the hierarchy
-_CELL_MAX_CANDIDATES = 16
+_CELL_MAX_CANDIDATES = 32
+#: list lengths solved together (each group's lists are padded to its longest)
+_CELL_LIST_BUCKETS = ((0, 4), (4, 8), (8, 16), (16, _CELL_MAX_CANDIDATES))
 #: most cells built for one query
 _CELL_MAX_COUNT = 20_000
 #: (point, piece) pairs per block of the chord bounds (temporaries of 8 * this bytes each)
@@ -477,9 +479,10 @@ class SegmentIndex:
             listed = cells.lookup(lon, lat)
             use = listed >= 0
             rows = np.flatnonzero(use)
-            # Short lists and long ones apart, so little of the padded work is wasted.
-            short = cells.count[np.maximum(listed, 0)] <= 6
-            for group in (rows[short[rows]], rows[~short[rows]]):
+            # Lists of similar length together, so little of the padded work is wasted.
+            length = cells.count[listed[rows]]
+            for lo, hi in _CELL_LIST_BUCKETS:
+                group = rows[(length > lo) & (length <= hi)]
                 if group.size:
                     cand, mask = cells.candidates(listed[group])
                     self._solve_candidates(group, cand, mask, p, lon, lat, tol_m, best)
