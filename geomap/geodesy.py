@@ -213,9 +213,11 @@ _TIE_M = 1e-6
 #: below this many points, candidate cells cost more than they save
 _CELLS_MIN_POINTS = 2_000
 #: longest candidate list a cell may have; points in busier cells use the hierarchy
-_CELL_MAX_CANDIDATES = 32
+_CELL_MAX_CANDIDATES = 128
 #: list lengths solved together (each group's lists are padded to its longest)
-_CELL_LIST_BUCKETS = ((0, 4), (4, 8), (8, 16), (16, _CELL_MAX_CANDIDATES))
+_CELL_LIST_BUCKETS = ((0, 4), (4, 8), (8, 16), (16, 32), (32, 64), (64, _CELL_MAX_CANDIDATES))
+#: most padded (point, candidate) pairs solved in one step
+_LIST_PAIRS = 1_000_000
 #: most cells built for one query
 _CELL_MAX_COUNT = 20_000
 #: (point, piece) pairs per block of the chord bounds (temporaries of 8 * this bytes each)
@@ -483,9 +485,10 @@ class SegmentIndex:
             length = cells.count[listed[rows]]
             for lo, hi in _CELL_LIST_BUCKETS:
                 group = rows[(length > lo) & (length <= hi)]
-                if group.size:
-                    cand, mask = cells.candidates(listed[group])
-                    self._solve_candidates(group, cand, mask, p, lon, lat, tol_m, best)
+                # at most _LIST_PAIRS padded pairs at once (bounds the working memory)
+                for sub in np.array_split(group, -(-group.size * hi // _LIST_PAIRS)) if group.size else ():
+                    cand, mask = cells.candidates(listed[sub])
+                    self._solve_candidates(sub, cand, mask, p, lon, lat, tol_m, best)
             rest = np.flatnonzero(~use)
         if rest.size:
             self._descend(rest, p, lon, lat, tol_m, best)
