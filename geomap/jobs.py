@@ -119,11 +119,20 @@ def file_incidents(inputs: Inputs, *, date: str | None = None):
     from collections import Counter
 
     from geomap.inputs import read_points
-    from geomap.measure import Incident
 
     table = read_points(inputs.points, lon_col=inputs.lon_col, lat_col=inputs.lat_col, date_col=inputs.date_col,
                         id_col=inputs.id_col, assume_crs=inputs.assume_crs)
-    frame = table.frame
+    status = [str(s) for s in table.status]
+    radius = table.radius_m if table.radius_m is not None else [0.0] * len(table)
+    radius = [max(inputs.radius_m, float(r)) for r in radius]
+    found = _row_incidents(table.frame, table.lon, table.lat, radius, [s == "ok" for s in status], date)
+    return found, dict(Counter(status))
+
+
+def _row_incidents(frame, lon, lat, radius_m, keep, date):
+    """One :class:`geomap.measure.Incident` per row where ``keep`` (label, note, date from the frame's columns)."""
+    from geomap.measure import Incident
+
     lower = {str(c).lower(): c for c in getattr(frame, "columns", [])}
 
     def column(names):
@@ -134,29 +143,75 @@ def file_incidents(inputs: Inputs, *, date: str | None = None):
 
     labels, notes, dates = column(LABEL_COLUMNS), column(NOTE_COLUMNS), column(DATE_COLUMNS)
     found = []
-    for i in range(len(table)):
-        if str(table.status[i]) != "ok":
+    for i in range(len(keep)):
+        if not keep[i]:
             continue
         found.append(Incident(
-            lon=float(table.lon[i]), lat=float(table.lat[i]),
-            radius_m=max(inputs.radius_m, float(table.radius_m[i]) if table.radius_m is not None else 0.0),
+            lon=float(lon[i]), lat=float(lat[i]), radius_m=float(radius_m[i]),
             label=(labels[i] if labels and labels[i] not in (None, "", "nan") else f"row {i + 1}"),
-            kind="file row", note=(notes[i] or "") if notes else "",
-            date=(dates[i] or None) if dates else date,
+            kind="file row", note=(notes[i] or "") if notes and notes[i] != "nan" else "",
+            date=(dates[i] if dates[i] not in ("", "nan") else None) if dates else date,
         ))
-    return found, dict(Counter(str(s) for s in table.status))
+    return found
+
+
+def map_for_file(inputs: Inputs, lines_spec: LineSpec, result, claim=None):
+    """What ``--html``/``--png`` draw for a measured points file: ``(lines, measurements, verdicts)``.
+
+    ``result`` is the file's :class:`geomap.batch.BatchResult` (local engine);
+    its measured rows become the map's incidents, so the file is read once
+    (standard input included).  A map shows one line: with ``--theatre`` and
+    each row's own date it is the line the rows' dates chose, and a file whose
+    dates chose several lines is refused with the way out.  ``verdicts`` is
+    None without ``claim``.
+    """
+    import dataclasses
+
+    import numpy as np
+
+    from geomap.measure import measure
+
+    if result.frame is None:
+        raise InputError("--html/--png need every row in memory: drop --engine dask for the map "
+                         "(or map a sample of the rows)")
+    spec = lines_spec
+    if spec.theatre is not None and spec.date is None:
+        used = list(result.layers)
+        if not used:
+            raise InputError(f"no row of {inputs.points} could be measured, so there is nothing to map: "
+                             "see the status column")
+        if len(used) > 1:
+            raise InputError(f"the rows of {inputs.points} were measured against {len(used)} lines by their dates "
+                             f"({', '.join(used)}); a map shows one: pass --layer ID (or --date YYYY-MM-DD) for "
+                             "the map, or split the file by date")
+        spec = dataclasses.replace(lines_spec, layer=used[0], theatre=None)
+    frame = result.frame
+    keep = (frame["status"].to_numpy(dtype=object) == "ok").tolist()
+    radius = np.nan_to_num(frame["location_uncertainty_m"].to_numpy(dtype=float)).tolist()
+    found = _row_incidents(frame, result.lon, result.lat, radius, keep, spec.date)
+    lines = spec.load()
+    if claim is None:
+        return lines, measure(found, lines), None
+    from geomap.checks import check_claim
+
+    checked = check_claim(claim, found, lines)
+    return checked.lines, checked.measurements, checked.verdicts
 
 
 def measure_for_map(inputs: Inputs, lines_spec: LineSpec):
     """Measure any input kind (--at, --place or FILE) as incidents: ``(lines, measurements, summary)``.
 
-    ``summary`` (status -> rows) is None for --at/--place inputs.
+    A FILE is measured as a batch first (every row gets a status, as in
+    ``geomap distance FILE``) and its measured rows are drawn (see
+    :func:`map_for_file`).  ``summary`` (status -> rows) is None for
+    --at/--place inputs.
     """
     from geomap.measure import measure
 
     if inputs.kind() == "FILE":
-        found, summary = file_incidents(inputs, date=lines_spec.date)
-    else:
-        found, summary = incidents(inputs, date=lines_spec.date), None
+        result = measure_file(inputs, lines_spec)
+        lines, measurements, _verdicts = map_for_file(inputs, lines_spec, result)
+        return lines, measurements, result.summary
+    found = incidents(inputs, date=lines_spec.date)
     lines = lines_spec.load()
-    return lines, measure(found, lines), summary
+    return lines, measure(found, lines), None

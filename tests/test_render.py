@@ -420,3 +420,69 @@ def test_map_command_takes_places(tmp_path):
     assert result.exit_code == 0, result.output
     page = out.read_text(encoding="utf-8")
     assert "Hadrut" in page and "Xocav" in page
+
+
+def _events_csv(tmp_path, dates):
+    """An ACLED-shaped CSV of three Karabakh events on the given dates."""
+    rows = [("ARM1", "47.0318", "39.52"), ("ARM2", "46.75", "39.76"), ("ARM3", "46.9", "39.6")]
+    csv = tmp_path / "acled.csv"
+    csv.write_text("event_id_cnty,event_date,latitude,longitude,geo_precision,notes\n" + "".join(
+        f"{e},{d},{lat},{lon},1,{HOSTILE[0].replace(',', ' ') if e == 'ARM1' else ''}\n"
+        for (e, lon, lat), d in zip(rows, dates)), encoding="utf-8")
+    return csv
+
+
+def test_file_map_with_theatre_uses_the_line_the_rows_dates_chose(runner, tmp_path):
+    """distance FILE --theatre --html: the rows' own dates pick the line; the table and the map agree."""
+    csv = _events_csv(tmp_path, ["2021-10-26", "2022-05-16", "2023-01-02"])
+    out, page = tmp_path / "out.csv", tmp_path / "map.html"
+    result = runner.invoke(_cli(), ["distance", str(csv), "--theatre", "nagorno-karabakh", "-o", str(out),
+                                    "--html", str(page), "-q"])
+    assert result.exit_code == 0, result.output
+    data = page_data(page.read_text(encoding="utf-8"))
+    table = out.read_text(encoding="utf-8")
+    assert "nk-line-2020" in table
+    assert len(data["inc"]["d"]) == 3
+    assert data["inc"]["d"][0] == pytest.approx(19531.6, abs=0.1)
+
+
+def test_file_map_refuses_rows_measured_against_several_lines(runner, tmp_path):
+    csv = _events_csv(tmp_path, ["1995-06-01", "2022-05-16", "2022-06-01"])
+    out, page = tmp_path / "out.csv", tmp_path / "map.html"
+    result = runner.invoke(_cli(), ["distance", str(csv), "--theatre", "nagorno-karabakh", "-o", str(out),
+                                    "--html", str(page)])
+    assert result.exit_code == 2
+    assert "measured against 2 lines" in result.output and "--layer" in result.output
+    assert out.exists() and not page.exists()  # the table is written; only the map is refused
+
+
+def test_check_file_html_draws_the_verdicts(runner, tmp_path):
+    """check FILE --html writes a map whose incidents carry the rows' verdicts (it used to be ignored)."""
+    csv = _events_csv(tmp_path, ["2021-10-26", "2022-05-16", "2023-01-02"])
+    page = tmp_path / "check.html"
+    result = runner.invoke(_cli(), ["check", str(csv), "--layer", "nk-line-2020", "--claim", "within 5 km",
+                                    "--html", str(page), "-o", str(tmp_path / "out.csv")])
+    assert result.exit_code in (0, 10, 11), result.output
+    data = page_data(page.read_text(encoding="utf-8"))
+    assert data["claim"]["text"] == "within 5 km"
+    assert len(data["inc"]["v"]) == 3
+    assert data["inc"]["v"][0] == render.VERDICT_STYLE["contradicted"][0]  # 19.5 km from the line
+
+
+def test_file_map_reads_standard_input_once(runner, tmp_path):
+    geojson = json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "Fuzuli"},
+         "geometry": {"type": "Point", "coordinates": [47.0318, 39.52]}}]})
+    page = tmp_path / "m.html"
+    result = runner.invoke(_cli(), ["distance", "-", "--layer", "nk-line-2020", "--html", str(page), "-q"],
+                           input=geojson)
+    assert result.exit_code == 0, result.output
+    assert page_data(page.read_text(encoding="utf-8"))["inc"]["d"][0] == pytest.approx(19531.6, abs=0.1)
+
+
+@pytest.mark.parametrize("command", [["distance"], ["check", "--claim", "dozens of km"]])
+def test_file_map_needs_the_local_engine(runner, tmp_path, command):
+    csv = _events_csv(tmp_path, ["2021-10-26", "2022-05-16", "2023-01-02"])
+    result = runner.invoke(_cli(), [*command, str(csv), "--layer", "nk-line-2020", "--engine", "dask",
+                                    "--html", str(tmp_path / "m.html"), "-o", str(tmp_path / "o.csv")])
+    assert result.exit_code == 2 and "drop --engine dask" in result.output

@@ -68,11 +68,20 @@ def check(points, at, places, country, near, within, gazetteer, online, radius_m
     for target in (output, report, html, png):
         guard_output(target, formatting.input_paths(points, layer))
     if kind == "FILE":
+        if report:
+            raise click.UsageError("--report is for --at/--place incidents; for a FILE the output rows carry "
+                                   "the evidence (layer, sha256, method, interval, verdict)")
+        if (html or png) and engine != "local":
+            raise click.UsageError("--html/--png need every row in memory: drop --engine dask for the map")
         # every row: verdict columns, a status, counts on stderr; exit 1 if any row could not be measured
         result = jobs.check_file(inputs, spec, parsed, progress_factory=formatting.progress_factory(quiet),
                                  output=output)
         formatting.emit_batch(result, fmt, output)
         formatting.echo_err(formatting.batch_summary(result), quiet)
+        if html or png:
+            lines, measurements, verdicts = jobs.map_for_file(inputs, spec, result, claim=parsed)
+            formatting.write_maps(measurements, lines, html=html, png=png, verdicts=verdicts, claim=parsed,
+                                  quiet=quiet)
         raise SystemExit(result.exit_code)
     if engine != "local":
         raise click.UsageError("--engine dask is for FILE inputs: give a CSV glob or a GeoParquet folder")

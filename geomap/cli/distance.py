@@ -66,12 +66,14 @@ def distance(points, at, places, country, near, within, gazetteer, online, radiu
     for target in (output, html, png):
         guard_output(target, formatting.input_paths(points, layer))
     if kind == "FILE":
-        if html or png:
-            _lines, measurements, _summary = jobs.measure_for_map(inputs, spec)
-            formatting.write_maps(measurements, _lines, html=html, png=png, quiet=quiet)
+        if (html or png) and engine != "local":
+            raise click.UsageError("--html/--png need every row in memory: drop --engine dask for the map")
         result = jobs.measure_file(inputs, spec, progress_factory=formatting.progress_factory(quiet), output=output)
         formatting.emit_batch(result, fmt, output)
         formatting.echo_err(formatting.batch_summary(result), quiet)
+        if html or png:
+            lines, measurements, _verdicts = jobs.map_for_file(inputs, spec, result)
+            formatting.write_maps(measurements, lines, html=html, png=png, quiet=quiet)
         raise SystemExit(result.exit_code)
     if engine != "local":
         raise click.UsageError("--engine dask is for FILE inputs: give a CSV glob or a GeoParquet folder")
