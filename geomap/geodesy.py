@@ -38,6 +38,10 @@ under a millimetre), in three stages:
    ``R * atan2(sin(s/R) cos(alpha), cos(s/R))`` and clamp to the piece.  It
    starts at the foot of the chord perpendicular (already within millimetres
    for short pieces) and converges to below ``tol_m`` in two to four steps.
+   At a piece's end vertex no direct problem is solved (the vertex and the
+   piece's direction there are stored), and a pair starting at the vertex a
+   point's best foot is already on reuses that inverse solve (the same two
+   points, bit for bit) unless its first step leaves the vertex.
    Every geodesic (direct and inverse) is solved by PROJ's port of
    GeographicLib through :class:`pyproj.Geod`, accurate to round-off.
 
