@@ -103,30 +103,9 @@ def check_file(inputs: Inputs, lines_spec: LineSpec, claim, **kwargs):
 
 
 #: columns tried, in order, for an incident's label / note / date when a points file is mapped
-LABEL_COLUMNS = ("label", "name", "title", "event_id", "id")
+LABEL_COLUMNS = ("label", "name", "title", "event_id", "event_id_cnty", "id")
 NOTE_COLUMNS = ("note", "notes", "description")
 DATE_COLUMNS = ("date", "event_date")
-
-
-def file_incidents(inputs: Inputs, *, date: str | None = None):
-    """The measurable rows of a points file as :class:`geomap.measure.Incident` objects.
-
-    Returns ``(incidents, summary)``: one incident per row whose status is
-    ``ok`` (label, note and date taken from the first matching column of
-    :data:`LABEL_COLUMNS`, :data:`NOTE_COLUMNS`, :data:`DATE_COLUMNS`, as
-    text), and status -> row count over every input row.
-    """
-    from collections import Counter
-
-    from geomap.inputs import read_points
-
-    table = read_points(inputs.points, lon_col=inputs.lon_col, lat_col=inputs.lat_col, date_col=inputs.date_col,
-                        id_col=inputs.id_col, assume_crs=inputs.assume_crs)
-    status = [str(s) for s in table.status]
-    radius = table.radius_m if table.radius_m is not None else [0.0] * len(table)
-    radius = [max(inputs.radius_m, float(r)) for r in radius]
-    found = _row_incidents(table.frame, table.lon, table.lat, radius, [s == "ok" for s in status], date)
-    return found, dict(Counter(status))
 
 
 def _row_incidents(frame, lon, lat, radius_m, keep, date):

@@ -444,6 +444,7 @@ def test_file_map_with_theatre_uses_the_line_the_rows_dates_chose(runner, tmp_pa
     assert "nk-line-2020" in table
     assert len(data["inc"]["d"]) == 3
     assert data["inc"]["d"][0] == pytest.approx(19531.6, abs=0.1)
+    assert [data["inc"]["strings"][k] for k in data["inc"]["label"]] == ["ARM1", "ARM2", "ARM3"]  # ACLED ids
 
 
 def test_file_map_refuses_rows_measured_against_several_lines(runner, tmp_path):
