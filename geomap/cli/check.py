@@ -6,27 +6,18 @@ import click
 
 from geomap.cli import configure_logging
 from geomap.cli.claim import claim_from_options, claim_options
-from geomap.cli.geocode import places_options
 from geomap.cli.options import (
-    at_option,
     engine_options,
     incident_job,
-    layer_options,
+    incident_options,
     map_file_options,
     output_options,
-    points_file_options,
-    radius_option,
     resolve_format,
 )
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("points", required=False, metavar="[FILE|-]")
-@at_option
-@places_options
-@radius_option
-@layer_options
-@points_file_options
+@incident_options
 @engine_options
 @claim_options
 @click.option("--report", "report", metavar="PATH", default=None,

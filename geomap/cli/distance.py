@@ -5,27 +5,18 @@ from __future__ import annotations
 import click
 
 from geomap.cli import configure_logging
-from geomap.cli.geocode import places_options
 from geomap.cli.options import (
-    at_option,
     engine_options,
     incident_job,
-    layer_options,
+    incident_options,
     map_file_options,
     output_options,
-    points_file_options,
-    radius_option,
     resolve_format,
 )
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("points", required=False, metavar="[FILE|-]")
-@at_option
-@places_options
-@radius_option
-@layer_options
-@points_file_options
+@incident_options
 @engine_options
 @map_file_options
 @output_options()

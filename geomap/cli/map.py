@@ -6,14 +6,10 @@ import click
 
 from geomap.cli import configure_logging
 from geomap.cli.claim import claim_from_options, claim_options
-from geomap.cli.geocode import places_options
 from geomap.cli.options import (
     _suffix,
-    at_option,
     incident_job,
-    layer_options,
-    points_file_options,
-    radius_option,
+    incident_options,
 )
 
 
@@ -27,12 +23,7 @@ def add_map_outputs(measurements, lines, *, html=None, png=None, verdicts=None, 
 
 
 @click.command("map", context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("points", required=False, metavar="[FILE|-]")
-@at_option
-@places_options
-@radius_option
-@layer_options
-@points_file_options
+@incident_options
 @claim_options
 @click.option("-o", "--output", "output", metavar="PATH", required=True, callback=_suffix(".html"),
               help="Write the HTML map here (required; .html).")

@@ -91,6 +91,20 @@ def points_file_options(f):
     return f
 
 
+def incident_options(f):
+    """The incident and line options of ``distance``, ``check`` and ``map``, all of which :func:`incident_job` takes.
+
+    ``[FILE|-]``, ``--at``, the ``--place`` options, ``--radius-m``, the line
+    options (:func:`layer_options`) and the points-file columns
+    (:func:`points_file_options`), in that order in ``--help``.
+    """
+    from geomap.cli.geocode import places_options
+
+    for option in (points_file_options, layer_options, radius_option, places_options, at_option):
+        f = option(f)
+    return click.argument("points", required=False, metavar="[FILE|-]")(f)
+
+
 def engine_options(f):
     """--engine local|dask and --scheduler for FILE inputs."""
     f = click.option("--scheduler", metavar="ADDRESS", default=None,
