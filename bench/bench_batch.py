@@ -10,7 +10,7 @@ scattered within 0-60 km of the Nagorno-Karabakh 2020 line (shipped layer
 every row, write a CSV with every input column plus the distance - each in its
 own process so that peak memory (summed RSS of the process and its Dask workers, sampled) is its own:
 
-* **geomap**: ``geomap.batch.measure_file`` + ``write_result`` (exact geodesic);
+* **geomap**: ``geomap.pipeline.run.measure_file`` + ``write_result`` (exact geodesic);
 * **geopandas**: ``sjoin_nearest`` with both sides in UTM 38N (EPSG:32638);
 * **PostGIS**: ``ST_Distance(geography, geography)`` (spheroid) on a throwaway
   cluster: Debian ``postgresql`` + ``postgis`` are installed with apt-get if
@@ -61,7 +61,7 @@ def make_rows(path: Path, rows: int, seed: int) -> None:
     import shapely
     from pyproj import Geod
 
-    from geomap.lines import read_lines
+    from geomap.layers.lineset import read_lines
 
     rng = np.random.default_rng(seed)
     lines = read_lines(LAYER)
@@ -119,8 +119,8 @@ def make_rows(path: Path, rows: int, seed: int) -> None:
 
 # ------------------------------------------------------------------ methods (each in its own process)
 def run_geomap(src: Path, out: Path) -> dict:
-    from geomap import jobs
-    from geomap.batch import write_result
+    from geomap.pipeline import request as jobs
+    from geomap.pipeline.run import write_result
 
     t = time.perf_counter()
     result = jobs.measure_file(jobs.Inputs(points=str(src)), jobs.LineSpec(layer=LAYER))
@@ -129,8 +129,8 @@ def run_geomap(src: Path, out: Path) -> dict:
 
 
 def run_geomap_dask(src: Path, out: Path) -> dict:
-    from geomap import jobs
-    from geomap.batch_dask import measure_dask
+    from geomap.pipeline import request as jobs
+    from geomap.pipeline.dask import measure_dask
 
     t = time.perf_counter()
     result = measure_dask(jobs.Inputs(points=str(src), engine="dask"), jobs.LineSpec(layer=LAYER), output=str(out))
@@ -141,7 +141,7 @@ def run_geopandas(src: Path, out: Path) -> dict:
     import geopandas as gpd
     import pandas as pd
 
-    from geomap.registry import get_layer
+    from geomap.layers.registry import get_layer
 
     t = time.perf_counter()
     frame = pd.read_csv(src, dtype=str, keep_default_na=False)
@@ -298,7 +298,7 @@ def server_peak_mb(data: Path) -> float:
 def run_postgis(src: Path, out: Path) -> dict:
     import shapely
 
-    from geomap.lines import read_lines
+    from geomap.layers.lineset import read_lines
 
     line_wkt = shapely.MultiLineString([ls for g in read_lines(LAYER).geoms for ls in shapely.get_parts(g)]).wkt
     cols = ", ".join(f'"{c}" text' for c in ACLED_COLUMNS)

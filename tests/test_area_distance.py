@@ -6,8 +6,8 @@ import numpy as np
 import shapely
 from shapely.geometry import Polygon
 
-from geomap.distance import area_distance_range, distance_to_line
-from geomap.lines import lines_from_geometries, read_lines
+from geomap.pipeline.distance import area_distance_range, distance_to_line
+from geomap.layers.lineset import lines_from_geometries, read_lines
 
 
 def dense_grid(poly, n=160):

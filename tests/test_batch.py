@@ -15,11 +15,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geomap import batch, jobs
+from geomap.pipeline import request as jobs
+from geomap.pipeline import run as batch
 from geomap.cli import main
-from geomap.distance import distance_to_line
-from geomap.inputs import PRECISION_RADII_M, STATUSES, read_points
-from geomap.lines import read_lines
+from geomap.pipeline.distance import distance_to_line
+from geomap.io.points import PRECISION_RADII_M, STATUSES, read_points
+from geomap.layers.lineset import read_lines
 
 # A point near Fuzuli: close to the 1994 line, far from the 2020 one.
 FUZULI = (47.1453, 39.6003)
@@ -394,7 +395,7 @@ def test_any_rows_are_all_accounted(tmp_path_factory, rows):
 
 
 def test_side_of_the_line_columns(tmp_path):
-    from geomap.sides import inside_area
+    from geomap.layers.sides import inside_area
 
     stepanakert, east = (46.75, 39.82), (47.5, 39.82)
     path = write_csv(tmp_path / "p.csv", ["lon", "lat", "date"],
@@ -410,8 +411,8 @@ def test_side_of_the_line_columns(tmp_path):
 
 
 def test_nearest_on_a_shared_vertex_is_reported_on_the_earlier_segment():
-    from geomap.inputs import table_from_frame
-    from geomap.lines import lines_from_geometries
+    from geomap.io.points import table_from_frame
+    from geomap.layers.lineset import lines_from_geometries
 
     line = lines_from_geometries([{"type": "LineString", "coordinates": [[0, 0], [0, 1], [1, 1]]}])
     # Points whose nearest point of the line is the corner (0, 1): end of segment 0, start of segment 1.

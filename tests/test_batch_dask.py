@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geomap import batch, jobs
+from geomap.pipeline import request as jobs
+from geomap.pipeline import run as batch
 from geomap.cli import main
 
 pytest.importorskip("distributed")
@@ -49,7 +50,7 @@ def local_then_dask(tmp_path, src_local, src_dask, out_suffix=".csv", blocksize=
     dask_out = tmp_path / f"dask{out_suffix}"
     res_local = batch.measure_file(jobs.Inputs(points=str(src_local)), jobs.LineSpec(**spec))
     batch.write_result(res_local, local_out)
-    from geomap.batch_dask import measure_dask
+    from geomap.pipeline.dask import measure_dask
 
     kwargs = {} if blocksize is None else {"blocksize": blocksize}
     res_dask = measure_dask(jobs.Inputs(points=str(src_dask), engine="dask", scheduler=scheduler),
@@ -80,7 +81,7 @@ def test_one_csv_split_in_blocks_and_parquet_output(tmp_path, scheduler):
     frame = events(120, seed=5)
     whole = tmp_path / "all.csv"
     frame.to_csv(whole, index=False)
-    from geomap.batch_dask import partitions
+    from geomap.pipeline.dask import partitions
 
     assert len(partitions(str(whole), blocksize=3000)[1]) > 1  # really split
     local_out, dask_out, _, _ = local_then_dask(tmp_path, whole, whole, out_suffix=".parquet", blocksize=3000,

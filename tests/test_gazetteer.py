@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geomap.errors import AmbiguousPlace, CoordinateError, FileFormatError, InputError, PlaceNotFound
-from geomap.gazetteer import (
+from geomap.places.gazetteer import (
     DOMINANCE_FLOOR,
     DOMINANCE_RATIO,
     RADIUS_M,
@@ -25,7 +25,7 @@ from geomap.gazetteer import (
     suggest,
     uncertainty_radius_m,
 )
-from geomap.placenames import KEY_VERSION, fold, name_key, strip_feature_words
+from geomap.places.names import KEY_VERSION, fold, name_key, strip_feature_words
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -320,8 +320,8 @@ def test_index_records_its_sources():
 def test_index_matches_the_shipped_district_layers():
     import sqlite3
 
-    from geomap.gazetteer import INDEX_PATH
-    from geomap.registry import get_layer
+    from geomap.places.gazetteer import INDEX_PATH
+    from geomap.layers.registry import get_layer
 
     con = sqlite3.connect(f"file:{INDEX_PATH}?mode=ro", uri=True)
     indexed = {json.loads(extra)["geometry_ref"]: name for name, extra in
@@ -334,7 +334,7 @@ def test_index_matches_the_shipped_district_layers():
 
 
 def test_online_needs_explicit_flag(monkeypatch):
-    import geomap.gazetteer as gz
+    import geomap.places.gazetteer as gz
 
     def boom(*a, **k):
         raise AssertionError("network used without online=True")
@@ -368,7 +368,7 @@ def test_online_nominatim():  # pragma: no cover - needs the network
 
 
 def test_first_lookup_in_fresh_process_is_fast():
-    code = ("import time; t=time.perf_counter(); from geomap.gazetteer import resolve_place; "
+    code = ("import time; t=time.perf_counter(); from geomap.places.gazetteer import resolve_place; "
             "resolve_place('Hadrut district'); print(time.perf_counter()-t)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                          env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
@@ -376,7 +376,7 @@ def test_first_lookup_in_fresh_process_is_fast():
 
 
 def test_gazetteer_import_is_light():
-    code = ("import sys, geomap.gazetteer; "
+    code = ("import sys, geomap.places.gazetteer; "
             "print(','.join(m for m in ('numpy','pandas','pyproj','shapely','geopandas') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                          env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point, shape
 
-from geomap.registry import file_sha256, get_layer
+from geomap.layers.registry import file_sha256, get_layer
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUIRED = ("id", "title", "kind", "theatre", "valid_from", "valid_to", "version", "geometry_file", "crs", "source",

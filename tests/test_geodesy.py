@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from geomap.distance import distance_to_line
+from geomap.pipeline.distance import distance_to_line
 from geomap.geodesy import SegmentIndex
-from geomap.lines import lines_from_geometries
+from geomap.layers.lineset import lines_from_geometries
 
 from .reference import WGS84, destination, point_line_distance, point_segment_distance
 
@@ -95,7 +95,7 @@ def test_hadrut_town_to_ne_2020_line(shared_data):
     """The README's figure: Hadrut town (39.5200N 47.0318E) is about 19.5 km from NE's 2020 line."""
     import shapely
 
-    from geomap.lines import read_lines
+    from geomap.layers.lineset import read_lines
 
     lines = read_lines(shared_data / "nk_ceasefire_line_2020_ne5.geojson")
     r = distance_to_line(lon=[47.0318], lat=[39.52002], lines=lines)

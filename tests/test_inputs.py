@@ -7,8 +7,8 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from geomap import inputs
-from geomap.inputs import parse_dates
+from geomap.io import points as inputs
+from geomap.io.points import parse_dates
 
 
 @pytest.mark.parametrize("dtype", ["str", object])

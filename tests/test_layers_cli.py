@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from geomap.cli import main
-from geomap.registry import get_layer, list_layers
+from geomap.layers.registry import get_layer, list_layers
 
 pytestmark = pytest.mark.filterwarnings("ignore:.crs. was not provided:UserWarning")
 

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 import shapely
 
-from geomap.derive import default_border_layer, derive_line
-from geomap.distance import distance_to_line
+from geomap.layers.derive import default_border_layer, derive_line
+from geomap.pipeline.distance import distance_to_line
 from geomap.errors import InputError, LayerError, LayerNotFound
-from geomap.lines import lines_from_geometries, read_lines
-from geomap.registry import get_layer
+from geomap.layers.lineset import lines_from_geometries, read_lines
+from geomap.layers.registry import get_layer
 
 TOL_M = 500.0
 #: the Armenia-Azerbaijan border piece that closes nk-area-2020 at the Lachin-corridor mouth (PROVENANCE.md)
@@ -130,7 +130,7 @@ def test_1994_area_drops_the_iranian_and_armenian_borders():
 
 def test_coast_is_removed(tmp_path):
     """A box across the Absheron coast: the parts at sea and along the coast go, the land sides stay."""
-    from geomap._vector import read_frame
+    from geomap.layers.resolve import read_frame
 
     box = shapely.box(49.6, 40.2, 50.2, 40.6)
     area_path = tmp_path / "absheron.geojson"

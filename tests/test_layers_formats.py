@@ -2,8 +2,8 @@
 
 Each case writes one geometry (a shipped line with every vertex moved by up to
 1e-4 degrees, so the coordinates use full double precision) in a format,
-reads it back with :func:`geomap.lines.read_lines` and compares
-:func:`geomap.distance.distance_to_line` with the in-memory original at 300
+reads it back with :func:`geomap.layers.lineset.read_lines` and compares
+:func:`geomap.pipeline.distance.distance_to_line` with the in-memory original at 300
 points.
 
 Measured (this suite, GDAL 3.12, PROJ 9): 0 m for GeoJSON, GeoPackage,
@@ -20,9 +20,9 @@ import numpy as np
 import pytest
 import shapely
 
-from geomap.distance import distance_to_line
+from geomap.pipeline.distance import distance_to_line
 from geomap.errors import CRSError
-from geomap.lines import lines_from_geometries, read_lines
+from geomap.layers.lineset import lines_from_geometries, read_lines
 
 pytestmark = pytest.mark.filterwarnings("ignore:.crs. was not provided:UserWarning")
 
@@ -32,7 +32,7 @@ MEASURED_M = 1e-6
 
 @pytest.fixture(scope="module", params=["nk-line-2020", "kashmir-loc"])
 def case(request):
-    from geomap._vector import read_frame
+    from geomap.layers.resolve import read_frame
 
     frame = read_frame(request.param)[["geometry"]].copy()
     frame["name"] = [f"{request.param} {i}" for i in range(len(frame))]

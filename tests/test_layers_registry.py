@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geomap import registry
+from geomap.layers import registry
 from geomap.errors import InputError, LayerError, LayerNotFound
-from geomap.registry import Layer, get_layer, list_layers, select_layer, theatres, validate_metadata
+from geomap.layers.registry import Layer, get_layer, list_layers, select_layer, theatres, validate_metadata
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
@@ -49,7 +49,7 @@ def test_every_layer_folder_is_registered():
 @pytest.mark.parametrize("layer_id", ALL_IDS)
 def test_shipped_layer(layer_id):
     """Schema valid, sha256 matches, geometry valid and non-empty, inside its stated bbox, counts right."""
-    from geomap.layercheck import validate_path
+    from geomap.layers.check import validate_path
 
     layer = get_layer(layer_id)  # verifies the sha256
     assert layer.id == layer.path.parent.name
@@ -68,7 +68,7 @@ def test_counts_match_the_geometry(layer_id):
     import shapely
     from pyproj import Geod
 
-    from geomap._vector import read_frame
+    from geomap.layers.resolve import read_frame
 
     layer = get_layer(layer_id)
     frame = read_frame(layer_id)

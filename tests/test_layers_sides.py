@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from pyproj import Geod, Transformer
 
 from geomap.errors import CoordinateError, CRSError, LayerError
-from geomap.registry import get_layer
-from geomap.sides import MAX_EDGE_M, area_geometry, geodesic_polygon, inside_area, signed_distance
+from geomap.layers.registry import get_layer
+from geomap.layers.sides import MAX_EDGE_M, area_geometry, geodesic_polygon, inside_area, signed_distance
 
 # (lon, lat) of OSM place nodes (tests/../shared/data/gazetteer_osm_karabakh_places.csv) and towns outside
 STEPANAKERT = (46.751063, 39.8182184)
@@ -95,7 +95,7 @@ def test_boundary_vertex_counts_as_inside():
 
 def test_area_from_a_projected_file(tmp_path):
     """A polygon file in UTM 38N gives the same answers as the shipped layer."""
-    from geomap._vector import read_frame
+    from geomap.layers.resolve import read_frame
 
     path = tmp_path / "held.gpkg"
     read_frame("nk-area-2020").to_crs("EPSG:32638").to_file(path, driver="GPKG")
@@ -108,7 +108,7 @@ def test_area_from_a_projected_file(tmp_path):
 def test_area_file_without_crs(tmp_path):
     import geopandas as gpd
 
-    from geomap._vector import read_frame
+    from geomap.layers.resolve import read_frame
 
     path = tmp_path / "nocrs.shp"
     frame = read_frame("nk-area-2020")
@@ -149,7 +149,7 @@ def test_signed_distance_convention():
 
 def test_signed_distance_to_the_2020_line():
     """Stepanakert is inside the held area (negative), Hadrut and Barda outside (positive)."""
-    from geomap.distance import distance_to_line
+    from geomap.pipeline.distance import distance_to_line
 
     lon = np.array([STEPANAKERT[0], HADRUT[0], BARDA[0]])
     lat = np.array([STEPANAKERT[1], HADRUT[1], BARDA[1]])

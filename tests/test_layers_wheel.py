@@ -59,7 +59,7 @@ def test_installed_registry_finds_the_layers_from_any_directory(wheel, tmp_path)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     code = (
-        "import json, geomap, geomap.registry as r\n"
+        "import json, geomap, geomap.layers.registry as r\n"
         "assert geomap.__file__.startswith(%r), geomap.__file__\n"
         "ids = [l.id for l in r.list_layers()]\n"
         "ok = [r.get_layer(i).id for i in ids]\n"  # get_layer checks each sha256

@@ -9,9 +9,9 @@ import time
 
 import pytest
 
-from geomap import render
-from geomap.lines import read_lines
-from geomap.measure import Incident, measure
+from geomap.maps import page as render
+from geomap.layers.lineset import read_lines
+from geomap.pipeline.incidents import Incident, measure
 from tests.conftest import IN_CI, chromium_path
 from tests.test_render import HOSTILE, StubClaim, StubRange, StubVerdict
 
@@ -60,7 +60,7 @@ def hostile_page(tmp_path_factory, nk_line):
 
 
 def _open(path, **kw):
-    from geomap.screenshot import load_map, offline_page
+    from geomap.maps.screenshot import load_map, offline_page
 
     ctx = offline_page(**kw)
     page, record = ctx.__enter__()
@@ -245,7 +245,7 @@ def test_png_screenshot(browser_ok, tmp_path, runner):
 def test_png_without_playwright_uses_chromium_directly(browser_ok, tmp_path, monkeypatch, nk_line):
     import builtins
 
-    from geomap.screenshot import screenshot_map
+    from geomap.maps.screenshot import screenshot_map
 
     real_import = builtins.__import__
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from geomap.cli import main
-from geomap.registry import get_layer
+from geomap.layers.registry import get_layer
 
 
 def test_report_carries_inputs_method_provenance_versions_and_verdict(runner, tmp_path):

@@ -80,7 +80,7 @@ def _fail(exc: GeomapError) -> None:
 def _show_versions(ctx, param, value):
     if not value or ctx.resilient_parsing:
         return
-    from geomap.versions import software_versions
+    from geomap.report.versions import software_versions
 
     for name, ver in software_versions().items():
         click.echo(f"{name:>10}: {ver}")

@@ -46,10 +46,10 @@ def check(points, at, places, country, near, within, gazetteer, online, radius_m
           --claim "dozens of kilometers from the nearest section of the line of contact"
     """
     configure_logging(verbose, quiet)
-    from geomap import jobs
+    from geomap.pipeline import request as jobs
     from geomap.cli import formatting
     from geomap.errors import InputError
-    from geomap.output import guard_output
+    from geomap.io.write import guard_output
 
     parsed = claim_from_options(claim, min_km, max_km, lexicon)
     if parsed is None:
@@ -84,7 +84,7 @@ def check(points, at, places, country, near, within, gazetteer, online, radius_m
         import shlex
         import sys
 
-        from geomap.report import write_report
+        from geomap.report.evidence import write_report
 
         write_report(report, result, command="geomap " + shlex.join(sys.argv[1:]), map_file=html)
         formatting.echo_err(f"wrote evidence record {report}", quiet)

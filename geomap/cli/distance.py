@@ -48,9 +48,9 @@ def distance(points, at, places, country, near, within, gazetteer, online, radiu
       geomap distance 'parts/*.csv' --engine dask --theatre nagorno-karabakh -o out.parquet
     """
     configure_logging(verbose, quiet)
-    from geomap import jobs
+    from geomap.pipeline import request as jobs
     from geomap.cli import formatting
-    from geomap.output import guard_output
+    from geomap.io.write import guard_output
 
     inputs, spec, kind = incident_job(**click.get_current_context().params)
     fmt = resolve_format(fmt, output)

@@ -6,11 +6,11 @@ import sys
 
 import click
 
-from geomap import output as out
+from geomap.io import write as out
 
 
 def measurements_text(measurements, fmt: str, *, lines=None) -> str:
-    """Format a list of :class:`geomap.measure.Measurement`."""
+    """Format a list of :class:`geomap.pipeline.incidents.Measurement`."""
     records = [m.to_dict() for m in measurements]
     if fmt == "json":
         return out.dumps(records[0] if len(records) == 1 else records)
@@ -90,8 +90,8 @@ def frame_text(frame, fmt: str, *, lon=None, lat=None) -> str:
 
 
 def emit_batch(result, fmt: str, output) -> None:
-    """Write a :class:`geomap.batch.BatchResult`: by -o suffix (.csv/.geojson/.gpkg/.parquet), else as text."""
-    from geomap.batch import output_kind, write_result
+    """Write a :class:`geomap.pipeline.run.BatchResult`: by -o suffix (.csv/.geojson/.gpkg/.parquet), else as text."""
+    from geomap.pipeline.run import output_kind, write_result
 
     if result.frame is None:  # the Dask engine wrote -o itself
         return
@@ -158,7 +158,7 @@ def emit(text: str, output) -> None:
 
 
 def check_text(result, fmt: str) -> str:
-    """Format a :class:`geomap.checks.CheckResult`."""
+    """Format a :class:`geomap.pipeline.checks.CheckResult`."""
     records = result.records()
     if fmt == "json":
         return out.dumps(records[0] if len(records) == 1 else records)
@@ -215,7 +215,7 @@ def write_maps(measurements, lines, *, html=None, png=None, verdicts=None, claim
     """``--html``/``--png`` of any command: write the map (folium loads only when asked)."""
     if not html and not png:
         return
-    from geomap.render import add_map_outputs
+    from geomap.maps.page import add_map_outputs
 
     written = add_map_outputs(measurements, lines, html=html, png=png, verdicts=verdicts, claim=claim)
     for kind in ("html", "png"):

@@ -69,7 +69,7 @@ def places_options(func):
 
 def places_from_options(places=(), country=None, near=None, within=None, gazetteer=None, online=False):
     """Resolve each ``--place``: a list of ``(Place, note)``; the note says how the match was chosen."""
-    from geomap.gazetteer import geocode, resolve_place
+    from geomap.places.gazetteer import geocode, resolve_place
 
     out = []
     for name in places:
@@ -81,14 +81,14 @@ def places_from_options(places=(), country=None, near=None, within=None, gazette
 
 
 def place_from_options(place=None, country=None, near=None, within=None, gazetteer=None, online=False):
-    """Resolve ``--place`` to a :class:`geomap.gazetteer.Place`, or None when it was not given.
+    """Resolve ``--place`` to a :class:`geomap.places.gazetteer.Place`, or None when it was not given.
 
     Raises AmbiguousPlace / PlaceNotFound (GeomapErrors: the CLI group prints
     one line and exits 2).
     """
     if place is None:
         return None
-    from geomap.gazetteer import resolve_place
+    from geomap.places.gazetteer import resolve_place
 
     return resolve_place(place, country=country, near=near, within=within, gazetteer=gazetteer, online=online)
 
@@ -140,7 +140,7 @@ def geocode(name, country, near, within, gazetteer, online, limit, fmt, output, 
     """
     configure_logging(verbose, quiet)
     from geomap.errors import AmbiguousPlace
-    from geomap.gazetteer import geocode as run_geocode
+    from geomap.places.gazetteer import geocode as run_geocode
 
     result = run_geocode(name, country=country, near=near, within=within, gazetteer=gazetteer,
                          online=online, limit=limit)

@@ -58,7 +58,7 @@ def layers():
 def list_command(fmt, theatre, kind, verbose, quiet):
     """List the shipped layers with their validity dates and sizes."""
     from geomap.errors import LayerNotFound
-    from geomap.registry import list_layers, theatres
+    from geomap.layers.registry import list_layers, theatres
 
     configure_logging(verbose, quiet)
     if theatre is not None and theatre not in theatres():
@@ -89,7 +89,7 @@ def list_command(fmt, theatre, kind, verbose, quiet):
 @_verbosity
 def show_command(layer_id, fmt, verbose, quiet):
     """Show a shipped layer's metadata: source, licence, dates, accuracy, omissions."""
-    from geomap.registry import get_layer
+    from geomap.layers.registry import get_layer
 
     configure_logging(verbose, quiet)
     layer = get_layer(layer_id)
@@ -124,7 +124,7 @@ def validate_command(path, fmt, verbose, quiet):
     lon/lat range; with a layer.json (given, or beside the file) also the
     metadata schema, sha256, counts and bbox.  Exits 1 if there are problems.
     """
-    from geomap.layercheck import validate_path
+    from geomap.layers.check import validate_path
 
     configure_logging(verbose, quiet)
     report = validate_path(path)
@@ -165,7 +165,7 @@ def derive_line_command(area, out, border, land, tolerance_m, fmt, verbose, quie
     or a coast (within --tolerance-m), measured in a local azimuthal
     equidistant projection with a stated error bound.
     """
-    from geomap.derive import derive_line
+    from geomap.layers.derive import derive_line
 
     configure_logging(verbose, quiet)
     result = derive_line(

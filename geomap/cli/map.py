@@ -15,8 +15,8 @@ from geomap.cli.options import (
 
 def add_map_outputs(measurements, lines, *, html=None, png=None, verdicts=None, claim=None, title=None,
                     online_tiles=False):
-    """``--html``/``--png`` for any command holding measurements: see :func:`geomap.render.add_map_outputs`."""
-    from geomap.render import add_map_outputs as _add
+    """``--html``/``--png`` for any command holding measurements: see :func:`geomap.maps.page.add_map_outputs`."""
+    from geomap.maps.page import add_map_outputs as _add
 
     return _add(measurements, lines, html=html, png=png, verdicts=verdicts, claim=claim, title=title,
                 online_tiles=online_tiles)
@@ -51,10 +51,10 @@ def map_command(points, at, places, country, near, within, gazetteer, online, ra
       geomap map events.csv --layer nk-line-2020 -o events.html --png events.png
     """
     configure_logging(verbose, quiet)
-    from geomap import jobs
+    from geomap.pipeline import request as jobs
     from geomap.cli.formatting import input_paths, summary_line
-    from geomap.output import guard_output
-    from geomap.render import add_map_outputs as write_outputs
+    from geomap.io.write import guard_output
+    from geomap.maps.page import add_map_outputs as write_outputs
 
     parsed = claim_from_options(claim, min_km, max_km, lexicon)
     inputs, spec, _kind = incident_job(**click.get_current_context().params)

@@ -177,7 +177,7 @@ def incident_job(*, points=None, at=(), places=(), country=None, near=None, with
     incidents or the line are ignored.  The input kind (FILE, --at, --place)
     is checked before any --place name is looked up.
     """
-    from geomap import jobs
+    from geomap.pipeline import request as jobs
     from geomap.cli.geocode import places_from_options
 
     inputs = jobs.Inputs(points=points, at=at, radius_m=radius_m, lon_col=lon_col, lat_col=lat_col,

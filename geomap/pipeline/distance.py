@@ -2,7 +2,7 @@
 
 The library API a notebook calls; the CLI is a thin layer over it.
 
->>> from geomap.lines import lines_from_geometries
+>>> from geomap.layers.lineset import lines_from_geometries
 >>> line = lines_from_geometries([{"type": "LineString", "coordinates": [[0, 0], [0, 1]]}])
 >>> r = distance_to_line(lon=[0.01], lat=[0.5], lines=line)
 >>> round(float(r.distance_m[0]), 1)
@@ -133,8 +133,8 @@ def distance_to_line(lon, lat, lines, *, workers: int | None = None) -> Distance
     lon, lat : array_like of float
         Points, degrees, longitude first (keyword-only order is lon, lat).
     lines : LineSet or str or Path
-        The line: a :class:`geomap.lines.LineSet`, a shipped layer id or a
-        path (read with :func:`geomap.lines.read_lines`).
+        The line: a :class:`geomap.layers.lineset.LineSet`, a shipped layer id or a
+        path (read with :func:`geomap.layers.lineset.read_lines`).
     workers : int, optional
         Threads (default: up to 4, the CPU count).
 
@@ -142,7 +142,7 @@ def distance_to_line(lon, lat, lines, *, workers: int | None = None) -> Distance
     -------
     DistanceResult
     """
-    from geomap.lines import LineSet, read_lines
+    from geomap.layers.lineset import LineSet, read_lines
 
     if not isinstance(lines, LineSet):
         lines = read_lines(lines)
@@ -250,12 +250,12 @@ def area_distance_range(area, lines, *, tolerance_m: float = 50.0) -> AreaDistan
     from shapely import geometry as sgeom
 
     from geomap.geodesy import GEOD
-    from geomap.lines import LineSet, lines_from_geometries
+    from geomap.layers.lineset import LineSet, lines_from_geometries
 
     if isinstance(area, dict):
         area = sgeom.shape(area)
     if not isinstance(lines, LineSet):
-        from geomap.lines import read_lines
+        from geomap.layers.lineset import read_lines
 
         lines = read_lines(lines)
     tolerance_m = float(min(tolerance_m, 50.0))

@@ -95,7 +95,7 @@ def page_json(data: Any) -> str:
     ``</script>`` or ``<!--`` can end or alter the block) and U+2028/U+2029
     are escaped; JSON.parse restores the exact text.  NaN/inf become null.
     """
-    from geomap.output import _clean
+    from geomap.io.write import _clean
 
     text = json.dumps(_clean(data), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return _JSON_ESCAPE_RE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
@@ -228,7 +228,7 @@ def _incident_data(measurements, verdicts, lines):
     """Columnar incident arrays for the page, plus area shapes and connector paths."""
     import numpy as np
 
-    from geomap.distance import distance_to_line
+    from geomap.pipeline.distance import distance_to_line
     from geomap.geodesy import GEOD
 
     n = len(measurements)
@@ -330,7 +330,7 @@ def _read_geoms(path, box):
     import numpy as np
     import shapely
 
-    from geomap.lines import read_vector
+    from geomap.layers.lineset import read_vector
 
     geoms, _attrs, _crs = read_vector(path)
     geoms = np.asarray([g for g in geoms if g is not None], dtype=object)
@@ -346,7 +346,7 @@ def _base_data(base: str | None, view) -> dict | None:
         return None
     import shapely
 
-    from geomap.registry import get_layer
+    from geomap.layers.registry import get_layer
 
     layer = get_layer(base)
     minx, miny, maxx, maxy = view
@@ -373,7 +373,7 @@ def _area_data(lines, view, area_lines=None) -> dict | None:
     import numpy as np
     import shapely
 
-    from geomap.registry import get_layer
+    from geomap.layers.registry import get_layer
 
     minx, miny, maxx, maxy = view
     w, h = maxx - minx, maxy - miny
@@ -384,7 +384,7 @@ def _area_data(lines, view, area_lines=None) -> dict | None:
         label = str(getattr(area_lines, "source", "area"))
         return {"geom": _geojson(shapely.GeometryCollection(geoms), 5), "id": label, "title": None, "held_by": None}
     if area_lines is not None:
-        from geomap.lines import _is_shipped_id
+        from geomap.layers.lineset import _is_shipped_id
 
         if not _is_shipped_id(str(area_lines)):
             geoms = _read_geoms(area_lines, box)
@@ -475,7 +475,7 @@ def _band_error(band_ll, lines, view, lo_m, hi_m) -> float | None:
     import numpy as np
     import shapely
 
-    from geomap.distance import distance_to_line
+    from geomap.pipeline.distance import distance_to_line
 
     minx, miny, maxx, maxy = view
     # Sample along the drawn edges too (not only vertices), ring by ring.
@@ -575,9 +575,9 @@ def render_map(measurements: Sequence, lines, *, verdicts=None, claim=None, area
 
     Parameters
     ----------
-    measurements : sequence of geomap.measure.Measurement
+    measurements : sequence of geomap.pipeline.incidents.Measurement
         The incidents measured against ``lines`` (points, circles or areas).
-    lines : geomap.lines.LineSet
+    lines : geomap.layers.lineset.LineSet
         The line of contact.  When its shipped layer names an ``area_layer``
         the held area is drawn too.
     verdicts : sequence, optional
@@ -651,7 +651,7 @@ def render_map(measurements: Sequence, lines, *, verdicts=None, claim=None, area
 
 def write_map(path: str | Path, measurements, lines, **kwargs) -> Path:
     """Render a map (see :func:`render_map`) and write it atomically to ``path`` (never over an input)."""
-    from geomap.output import guard_output, write_atomic
+    from geomap.io.write import guard_output, write_atomic
 
     path = Path(path)
     guard_output(path, [getattr(lines, "path", None)])
@@ -692,15 +692,15 @@ def add_map_outputs(measurements, lines, *, html=None, png=None, verdicts=None, 
         return written
     kwargs = dict(verdicts=verdicts, claim=claim, title=title, online_tiles=online_tiles)
     if png is not None:
-        from geomap.output import guard_output
-        from geomap.screenshot import chromium_path
+        from geomap.io.write import guard_output
+        from geomap.maps.screenshot import chromium_path
 
         guard_output(png, [getattr(lines, "path", None)])
         chromium_path()  # fail early, before rendering, when chromium is missing
     if html is not None:
         written["html"] = write_map(html, measurements, lines, **kwargs)
     if png is not None:
-        from geomap.screenshot import screenshot_map
+        from geomap.maps.screenshot import screenshot_map
 
         if written["html"] is not None:
             written["png"] = screenshot_map(written["html"], png)

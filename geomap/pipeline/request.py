@@ -45,7 +45,7 @@ class LineSpec:
     rings: bool = False
 
     def load(self):
-        from geomap.measure import choose_lines
+        from geomap.pipeline.incidents import choose_lines
 
         if self.layer is not None and self.theatre is not None:
             raise InputError("--layer and --theatre were both given: pass one (--theatre picks a layer by --date)")
@@ -54,8 +54,8 @@ class LineSpec:
 
 
 def incidents(inputs: Inputs, *, date: str | None = None) -> list:
-    """The :class:`geomap.measure.Incident` list for --at or --place inputs."""
-    from geomap.measure import Incident
+    """The :class:`geomap.pipeline.incidents.Incident` list for --at or --place inputs."""
+    from geomap.pipeline.incidents import Incident
 
     out: list[Any] = []
     for i, p in enumerate(inputs.at):
@@ -73,7 +73,7 @@ def incidents(inputs: Inputs, *, date: str | None = None) -> list:
 
 def measure_incidents(inputs: Inputs, lines_spec: LineSpec):
     """Measure --at/--place incidents: returns ``(lines, measurements)``."""
-    from geomap.measure import measure
+    from geomap.pipeline.incidents import measure
 
     found = incidents(inputs, date=lines_spec.date)
     lines = lines_spec.load()
@@ -81,23 +81,23 @@ def measure_incidents(inputs: Inputs, lines_spec: LineSpec):
 
 
 def check_incidents(inputs: Inputs, lines_spec: LineSpec, claim):
-    """Measure --at/--place incidents and judge ``claim``: a :class:`geomap.checks.CheckResult`."""
-    from geomap.checks import check_claim
+    """Measure --at/--place incidents and judge ``claim``: a :class:`geomap.pipeline.checks.CheckResult`."""
+    from geomap.pipeline.checks import check_claim
 
     found = incidents(inputs, date=lines_spec.date)
     return check_claim(claim, found, lines_spec.load())
 
 
 def measure_file(inputs: Inputs, lines_spec: LineSpec, **kwargs):
-    """Measure every row of a points file: a :class:`geomap.batch.BatchResult` (see :func:`geomap.batch.measure_file`)."""
-    from geomap.batch import measure_file as run
+    """Measure every row of a points file: a :class:`geomap.pipeline.run.BatchResult` (see :func:`geomap.pipeline.run.measure_file`)."""
+    from geomap.pipeline.run import measure_file as run
 
     return run(inputs, lines_spec, **kwargs)
 
 
 def check_file(inputs: Inputs, lines_spec: LineSpec, claim, **kwargs):
-    """Judge ``claim`` for every row of a points file (see :func:`geomap.batch.check_file`)."""
-    from geomap.batch import check_file as run
+    """Judge ``claim`` for every row of a points file (see :func:`geomap.pipeline.run.check_file`)."""
+    from geomap.pipeline.run import check_file as run
 
     return run(inputs, lines_spec, claim, **kwargs)
 
@@ -109,8 +109,8 @@ DATE_COLUMNS = ("date", "event_date")
 
 
 def _row_incidents(frame, lon, lat, radius_m, keep, date):
-    """One :class:`geomap.measure.Incident` per row where ``keep`` (label, note, date from the frame's columns)."""
-    from geomap.measure import Incident
+    """One :class:`geomap.pipeline.incidents.Incident` per row where ``keep`` (label, note, date from the frame's columns)."""
+    from geomap.pipeline.incidents import Incident
 
     lower = {str(c).lower(): c for c in getattr(frame, "columns", [])}
 
@@ -137,7 +137,7 @@ def _row_incidents(frame, lon, lat, radius_m, keep, date):
 def map_for_file(inputs: Inputs, lines_spec: LineSpec, result, claim=None):
     """What ``--html``/``--png`` draw for a measured points file: ``(lines, measurements, verdicts)``.
 
-    ``result`` is the file's :class:`geomap.batch.BatchResult` (local engine);
+    ``result`` is the file's :class:`geomap.pipeline.run.BatchResult` (local engine);
     its measured rows become the map's incidents, so the file is read once
     (standard input included).  A map shows one line: with ``--theatre`` and
     each row's own date it is the line the rows' dates chose, and a file whose
@@ -148,7 +148,7 @@ def map_for_file(inputs: Inputs, lines_spec: LineSpec, result, claim=None):
 
     import numpy as np
 
-    from geomap.measure import measure
+    from geomap.pipeline.incidents import measure
 
     if result.frame is None:
         raise InputError("--html/--png need every row in memory: drop --engine dask for the map "
@@ -171,7 +171,7 @@ def map_for_file(inputs: Inputs, lines_spec: LineSpec, result, claim=None):
     lines = spec.load()
     if claim is None:
         return lines, measure(found, lines), None
-    from geomap.checks import check_claim
+    from geomap.pipeline.checks import check_claim
 
     checked = check_claim(claim, found, lines)
     return checked.lines, checked.measurements, checked.verdicts
@@ -185,7 +185,7 @@ def measure_for_map(inputs: Inputs, lines_spec: LineSpec):
     :func:`map_for_file`).  ``summary`` (status -> rows) is None for
     --at/--place inputs.
     """
-    from geomap.measure import measure
+    from geomap.pipeline.incidents import measure
 
     if inputs.kind() == "FILE":
         result = measure_file(inputs, lines_spec)

@@ -1,10 +1,10 @@
-"""The Dask engine: the batch computation of :mod:`geomap.batch`, partition by partition.
+"""The Dask engine: the batch computation of :mod:`geomap.pipeline.run`, partition by partition.
 
 Inputs larger than memory: a CSV file or glob (split into blocks of
 ``BLOCKSIZE`` bytes) or a (Geo)Parquet file or folder (one partition per row
 group).  Each partition is classified and measured by exactly the code of the
-in-memory engine (:func:`geomap.inputs.table_from_frame`,
-:func:`geomap.batch.measure_table`), against line indexes built once and
+in-memory engine (:func:`geomap.io.points.table_from_frame`,
+:func:`geomap.pipeline.run.measure_table`), against line indexes built once and
 broadcast to the workers, and written to a part file; only status counts come
 back.  The parts are then assembled in input order into ``-o`` under a
 temporary name and renamed into place.
@@ -66,7 +66,7 @@ def partitions(source: str, *, blocksize: int = BLOCKSIZE) -> tuple[str, list]:
     if suffixes <= {".csv", ".tsv", ".txt"}:
         import dask.dataframe as dd
 
-        from geomap.inputs import csv_separator
+        from geomap.io.points import csv_separator
 
         seps = {csv_separator(Path(f)) for f in files}
         if len(seps) > 1:
@@ -89,10 +89,10 @@ def partitions(source: str, *, blocksize: int = BLOCKSIZE) -> tuple[str, list]:
 
 
 def read_parquet_part(path: str, row_group: int, source: str, *, assume_crs=None, **cols):
-    """One row group of a (Geo)Parquet file as a :class:`geomap.inputs.PointTable`."""
+    """One row group of a (Geo)Parquet file as a :class:`geomap.io.points.PointTable`."""
     import pyarrow.parquet as pq
 
-    from geomap.inputs import table_from_frame, table_from_geoframe
+    from geomap.io.points import table_from_frame, table_from_geoframe
 
     pf = pq.ParquetFile(path)
     table = pf.read_row_group(row_group)
@@ -115,8 +115,8 @@ def read_parquet_part(path: str, row_group: int, source: str, *, assume_crs=None
 
 def _run_part(part, number: int, kind: str, job: dict, lines_by_id: dict, workdir: str) -> dict:
     """Measure one partition and write it to ``workdir``; return its counts (runs on a worker)."""
-    from geomap.batch import measure_table, write_frame
-    from geomap.inputs import table_from_frame
+    from geomap.pipeline.run import measure_table, write_frame
+    from geomap.io.points import table_from_frame
 
     cols = job["cols"]
     if kind == "csv":
@@ -154,15 +154,15 @@ def _run_part(part, number: int, kind: str, job: dict, lines_by_id: dict, workdi
 
 def _load_lines(spec) -> tuple[dict, dict]:
     """LineSets (indexes built) for every layer the job may use, and the measure_table line arguments."""
-    from geomap.batch import _line_args
+    from geomap.pipeline.run import _line_args
 
     args = _line_args(spec)
     if "lines" in args:
         lines = args["lines"]
         lines.index()
         return {lines.source: lines}, {"fixed": True}
-    from geomap.lines import read_lines
-    from geomap.registry import list_layers, theatres
+    from geomap.layers.lineset import read_lines
+    from geomap.layers.registry import list_layers, theatres
 
     theatre = args["theatre"]
     if theatre not in theatres():
@@ -185,11 +185,11 @@ def measure_dask(inputs, spec, *, claim=None, output=None, progress_factory=None
 
     Parameters
     ----------
-    inputs : geomap.jobs.Inputs
+    inputs : geomap.pipeline.request.Inputs
         ``points``: a CSV file or glob, or a (Geo)Parquet file or folder;
         ``scheduler``: address of an existing Dask scheduler (default: a local
         cluster of ``n_workers`` processes, closed afterwards).
-    spec : geomap.jobs.LineSpec
+    spec : geomap.pipeline.request.LineSpec
     claim : geomap.claims.Claim, optional
     output : str
         Required: ``.csv``, ``.geojson``, ``.gpkg`` or ``.parquet``.
@@ -198,7 +198,7 @@ def measure_dask(inputs, spec, *, claim=None, output=None, progress_factory=None
 
     Returns
     -------
-    geomap.batch.BatchResult
+    geomap.pipeline.run.BatchResult
         ``frame`` is None: the rows are in ``output``.
     """
     _require_dask()
@@ -212,7 +212,7 @@ def measure_dask(inputs, spec, *, claim=None, output=None, progress_factory=None
             logging.getLogger(name).setLevel(logging.CRITICAL)
     from distributed import Client, LocalCluster, as_completed
 
-    from geomap.batch import BatchResult, output_kind
+    from geomap.pipeline.run import BatchResult, output_kind
 
     out_kind = output_kind(output)
     if out_kind is None:
@@ -300,7 +300,7 @@ def _run_part_fixed(part, number, kind, job, lines_by_id, workdir):
 
 def _assemble(done: list[dict], final: Path, out_kind: str) -> None:
     """Concatenate the part files, in order, into ``final`` (atomically)."""
-    from geomap.batch import atomic_path
+    from geomap.pipeline.run import atomic_path
 
     with atomic_path(final) as tmp:
         if out_kind == "csv":

@@ -4,7 +4,7 @@
 one-line problems: no CRS, unreadable file, no features, empty or null
 geometries, invalid geometries (with GEOS's reason), coordinates outside the
 lon/lat range.  If the path is a layer folder, a ``layer.json``, or a file with
-a ``layer.json`` beside it, the metadata schema (:func:`geomap.registry.validate_metadata`),
+a ``layer.json`` beside it, the metadata schema (:func:`geomap.layers.registry.validate_metadata`),
 the sha256, the feature count and the bbox are checked too.
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from geomap.errors import FileFormatError
-from geomap.registry import file_sha256, validate_metadata
+from geomap.layers.registry import file_sha256, validate_metadata
 
 #: how far (degrees) geometry may stick out of a stated bbox before it is a problem
 BBOX_SLACK_DEG = 1e-9
@@ -93,7 +93,7 @@ def validate_path(path: str | Path) -> ValidationReport:
     import numpy as np
     import shapely
 
-    from geomap._vector import read_any
+    from geomap.layers.resolve import read_any
 
     path = Path(path)
     if not path.exists():

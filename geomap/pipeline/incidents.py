@@ -40,7 +40,7 @@ class Incident:
 
     @classmethod
     def from_place(cls, place, *, date: str | None = None) -> "Incident":
-        """An incident at a gazetteer :class:`geomap.gazetteer.Place` (point + radius, or polygon)."""
+        """An incident at a gazetteer :class:`geomap.places.gazetteer.Place` (point + radius, or polygon)."""
         area = None
         if getattr(place, "geometry", None):
             from shapely.geometry import shape
@@ -119,12 +119,12 @@ def choose_lines(
     assume_crs: str | None = None,
     rings: bool = False,
 ):
-    """Return the :class:`~geomap.lines.LineSet` to measure against.
+    """Return the :class:`~geomap.layers.lineset.LineSet` to measure against.
 
     ``layer`` (a shipped id or a path) wins; otherwise ``theatre`` and ``date``
     pick the shipped line valid on that date.
     """
-    from geomap.lines import read_lines
+    from geomap.layers.lineset import read_lines
 
     if layer is not None:
         return read_lines(layer, assume_crs=assume_crs, rings=rings)
@@ -135,7 +135,7 @@ def choose_lines(
         )
     if date is None:
         raise InputError(f"--theatre {theatre} needs --date YYYY-MM-DD to choose the line valid on that date")
-    from geomap.registry import select_layer
+    from geomap.layers.registry import select_layer
 
     chosen = select_layer(theatre, parse_date(date), kind="line")
     return read_lines(chosen.id, rings=rings)
@@ -147,7 +147,7 @@ def _sides(lines, lon, lat, distance_m):
     area_id = getattr(layer, "area_layer", None) if layer is not None else None
     if not area_id:
         return [None] * len(lon)
-    from geomap.sides import inside_area, signed_distance
+    from geomap.layers.sides import inside_area, signed_distance
 
     inside = inside_area(lon, lat, area_id)
     signed = signed_distance(distance_m, inside)
@@ -172,7 +172,7 @@ def measure(incidents, lines, *, tolerance_m: float = 50.0) -> list[Measurement]
     ``r`` is the location uncertainty and ``a`` the layer's stated accuracy.
     Areas: the minimum and maximum over the whole area and ``[min - a, max + a]``.
     """
-    from geomap.distance import INTERVAL_RULE, area_distance_range, distance_to_line
+    from geomap.pipeline.distance import INTERVAL_RULE, area_distance_range, distance_to_line
 
     incidents = list(incidents)
     if not incidents:

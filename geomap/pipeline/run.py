@@ -1,10 +1,10 @@
 """Batch measurement of many incident rows: every input row comes out, with a status.
 
 The in-memory engine.  :func:`measure_table` measures a
-:class:`geomap.inputs.PointTable` against one line, or (``theatre=``) against
+:class:`geomap.io.points.PointTable` against one line, or (``theatre=``) against
 the line valid on each row's own date; :func:`measure_file` and
 :func:`check_file` are the jobs behind ``geomap distance FILE`` and
-``geomap check FILE``.  ``geomap.batch_dask`` runs the same computation over
+``geomap check FILE``.  ``geomap.pipeline.dask`` runs the same computation over
 partitions.
 
 Exit codes: a batch run exits 1 when any row could not be measured (the output
@@ -49,7 +49,7 @@ UNCERTAINTY_COLUMNS = ("location_uncertainty_m", "layer_accuracy_m")
 
 #: the side of the line, where the line's layer names the area held behind it (else empty):
 #: ``inside_area`` (True inside the held area), ``area_layer`` and ``signed_distance_m``
-#: (negative inside, positive outside; see :mod:`geomap.sides`)
+#: (negative inside, positive outside; see :mod:`geomap.layers.sides`)
 SIDE_COLUMNS = ("inside_area", "area_layer", "signed_distance_m")
 
 #: added with ``theatre=``: the date each row was measured as of, and the chosen layer's validity
@@ -144,7 +144,7 @@ def select_layers_by_date(theatre: str, dates: np.ndarray, kind: str = "line") -
     Returns
     -------
     (ids, layers)
-        ``ids``: object array of layer ids; ``layers``: id -> :class:`geomap.registry.Layer`.
+        ``ids``: object array of layer ids; ``layers``: id -> :class:`geomap.layers.registry.Layer`.
     """
     codes, layers = _layer_codes(theatre, dates, kind)
     return np.array([*layers, None], dtype=object)[codes], layers
@@ -158,7 +158,7 @@ def _layer_codes(theatre: str, dates: np.ndarray, kind: str = "line") -> tuple[n
     """
     import pandas as pd
 
-    from geomap.registry import select_layer, theatres
+    from geomap.layers.registry import select_layer, theatres
 
     known = theatres()
     if theatre not in known:
@@ -196,7 +196,7 @@ def measure_table(
     chunk_rows: int = CHUNK_ROWS,
     workers: int | None = None,
 ) -> BatchResult:
-    """Measure every row of a :class:`geomap.inputs.PointTable`.
+    """Measure every row of a :class:`geomap.io.points.PointTable`.
 
     Parameters
     ----------
@@ -245,7 +245,7 @@ def measure_table(
             status[bad] = table.date_status[bad]
             ok &= ~bad
         elif date is not None:
-            from geomap.registry import parse_date
+            from geomap.layers.registry import parse_date
 
             dates = np.full(n, np.datetime64(parse_date(date).isoformat(), "D"))
         else:
@@ -266,7 +266,7 @@ def measure_table(
         groups = {key: np.flatnonzero(ok)}
         layer_meta = {}
 
-    from geomap.distance import distance_to_line
+    from geomap.pipeline.distance import distance_to_line
 
     d = np.full(n, np.nan)
     nlon = np.full(n, np.nan)
@@ -290,7 +290,7 @@ def measure_table(
             continue
         lineset = lines_by_id.get(lid)
         if lineset is None:
-            from geomap.lines import read_lines
+            from geomap.layers.lineset import read_lines
 
             lineset = lines_by_id[lid] = read_lines(lid)
         # the section codes by feature index, the last (index -1: no feature) for no section
@@ -321,7 +321,7 @@ def measure_table(
             valid_from.fill(idx, meta.valid_from)
             valid_to.fill(idx, meta.valid_to)
             if getattr(meta, "area_layer", None):
-                from geomap.sides import inside_area
+                from geomap.layers.sides import inside_area
 
                 inside[idx] = inside_area(table.lon[idx], table.lat[idx], meta.area_layer)
                 has_side[idx] = True
@@ -345,7 +345,7 @@ def measure_table(
     radius_out = np.where(ok, row_radius, np.nan)
     low = np.maximum(d - row_radius - np.nan_to_num(acc), 0.0)
     high = d + row_radius + np.nan_to_num(acc)
-    from geomap.sides import signed_distance
+    from geomap.layers.sides import signed_distance
 
     text_dtype = _text_dtype()
     status_col = _status_column(status, ok)
@@ -576,15 +576,15 @@ def _verdict_columns(claim, low_m, high_m) -> tuple[_TextColumn, dict[str, _Text
 
 # --------------------------------------------------------------------- jobs
 def read_table(inputs):
-    """Read the points file named by a :class:`geomap.jobs.Inputs`."""
-    from geomap.inputs import read_points
+    """Read the points file named by a :class:`geomap.pipeline.request.Inputs`."""
+    from geomap.io.points import read_points
 
     return read_points(inputs.points, lon_col=inputs.lon_col, lat_col=inputs.lat_col, date_col=inputs.date_col,
                        id_col=inputs.id_col, assume_crs=inputs.assume_crs)
 
 
 def _line_args(spec) -> dict[str, Any]:
-    """``lines=`` or ``theatre=``/``date=`` for :func:`measure_table` from a :class:`geomap.jobs.LineSpec`."""
+    """``lines=`` or ``theatre=``/``date=`` for :func:`measure_table` from a :class:`geomap.pipeline.request.LineSpec`."""
     if spec.layer is not None and spec.theatre is not None:
         raise InputError("--layer and --theatre were both given: pass one (--theatre picks each row's line by date)")
     if spec.theatre is not None:
@@ -600,9 +600,9 @@ def measure_file(inputs, spec, *, claim=None, progress_factory=None, output=None
 
     Parameters
     ----------
-    inputs : geomap.jobs.Inputs
+    inputs : geomap.pipeline.request.Inputs
         ``points`` (path), column names, ``radius_m``, ``engine``/``scheduler``.
-    spec : geomap.jobs.LineSpec
+    spec : geomap.pipeline.request.LineSpec
         ``layer`` (one line for all rows) or ``theatre`` (each row's own date).
     claim : geomap.claims.Claim, optional
         Add verdict columns.
@@ -619,7 +619,7 @@ def measure_file(inputs, spec, *, claim=None, progress_factory=None, output=None
         With the Dask engine, ``frame`` is None (the rows are in ``output``).
     """
     if getattr(inputs, "engine", "local") == "dask":
-        from geomap.batch_dask import measure_dask
+        from geomap.pipeline.dask import measure_dask
 
         return measure_dask(inputs, spec, claim=claim, output=output, progress_factory=progress_factory)
     table = read_table(inputs)

@@ -14,7 +14,7 @@ is always the geodesic distance to the line.
 Edges
 -----
 Polygon edges are taken as geodesics on WGS84, the same interpretation
-:mod:`geomap.distance` uses for lines (GeoJSON's RFC 7946 would take them as
+:mod:`geomap.pipeline.distance` uses for lines (GeoJSON's RFC 7946 would take them as
 straight in lon/lat).  Before the point-in-polygon test every edge longer than
 ``max_edge_m`` (default 1 km) is split at geodesic intermediate points
 (``pyproj.Geod.npts``), so the straight lon/lat sub-edges depart from the
@@ -84,7 +84,7 @@ def geodesic_polygon(geom, max_edge_m: float = MAX_EDGE_M):
 def _prepared_area(path: str, size: int, mtime_ns: int, max_edge_m: float):
     import shapely
 
-    from geomap.lines import read_vector
+    from geomap.layers.lineset import read_vector
 
     geoms, _attrs, _crs = read_vector(Path(path))  # pyogrio raw reader: no geopandas on this path
     polygons = [g for g in geoms if g is not None and g.geom_type in ("Polygon", "MultiPolygon")]
@@ -99,7 +99,7 @@ def _prepared_area(path: str, size: int, mtime_ns: int, max_edge_m: float):
 
 def area_geometry(area: str | Path, max_edge_m: float = MAX_EDGE_M):
     """Return the densified, prepared union of the polygons of ``area`` (layer id or path), lon/lat."""
-    from geomap._vector import resolve
+    from geomap.layers.resolve import resolve
     from geomap.errors import LayerError
 
     path, layer = resolve(area)

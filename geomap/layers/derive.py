@@ -121,7 +121,7 @@ def default_border_layer(bbox: tuple[float, float, float, float]) -> str:
 
     Border layers are shipped layers with ``"role": "borders"`` in ``layer.json``.
     """
-    from geomap.registry import list_layers
+    from geomap.layers.registry import list_layers
 
     min_lon, min_lat, max_lon, max_lat = bbox
     candidates = []
@@ -178,7 +178,7 @@ def derive_line(
     import shapely
     from pyproj import CRS, Transformer
 
-    from geomap._vector import resolve
+    from geomap.layers.resolve import resolve
     from geomap._version import __version__
 
     if not (isinstance(tolerance_m, (int, float)) and math.isfinite(tolerance_m) and tolerance_m >= 0):
@@ -330,8 +330,8 @@ def _snap_cut_points(line, boundary):
 
 def _check_output(out: Path, sources: list) -> Path:
     """Refuse an output path that is an input or lies inside the shipped layers."""
-    from geomap._vector import resolve
-    from geomap.registry import layers_dir
+    from geomap.layers.resolve import resolve
+    from geomap.layers.registry import layers_dir
 
     target = out.resolve()
     for source in sources:
@@ -350,9 +350,9 @@ def _check_output(out: Path, sources: list) -> Path:
 
 
 def _geometries(source) -> list:
-    """The non-empty lon/lat geometries of a shipped layer id or a vector file (geomap.lines' reader)."""
-    from geomap._vector import resolve
-    from geomap.lines import read_vector
+    """The non-empty lon/lat geometries of a shipped layer id or a vector file (geomap.layers.lineset' reader)."""
+    from geomap.layers.resolve import resolve
+    from geomap.layers.lineset import read_vector
 
     path, _layer = resolve(source)
     geoms, _attrs, _crs = read_vector(path)
@@ -363,8 +363,8 @@ def _geometries(source) -> list:
 
 
 def write_geojson_atomic(data: dict, out: str | Path) -> Path:
-    """Write ``data`` as UTF-8 JSON to ``out`` atomically (see :func:`geomap.output.write_atomic`)."""
-    from geomap.output import write_atomic
+    """Write ``data`` as UTF-8 JSON to ``out`` atomically (see :func:`geomap.io.write.write_atomic`)."""
+    from geomap.io.write import write_atomic
 
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)

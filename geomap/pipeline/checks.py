@@ -52,14 +52,14 @@ def check_claim(claim, incidents, lines, *, tolerance_m: float = 50.0) -> CheckR
     ----------
     claim : geomap.claims.Claim
         From :func:`geomap.claims.parse_claim` or :func:`~geomap.claims.claim_from_bounds`.
-    incidents : iterable of geomap.measure.Incident
-    lines : geomap.lines.LineSet
+    incidents : iterable of geomap.pipeline.incidents.Incident
+    lines : geomap.layers.lineset.LineSet
 
     Returns
     -------
     CheckResult
     """
-    from geomap.measure import measure
+    from geomap.pipeline.incidents import measure
     from geomap.verdict import judge
 
     measurements = measure(incidents, lines, tolerance_m=tolerance_m)

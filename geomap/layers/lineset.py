@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from geomap import registry
+from geomap.layers import registry
 from geomap.errors import CRSError, FileFormatError, LayerError
 
-log = logging.getLogger("geomap.lines")
+log = logging.getLogger("geomap.layers.lineset")
 
 #: attribute names tried, in order, to label a feature ("section") in results
 LABEL_FIELDS = ("name", "NAME", "title", "label", "section", "id", "ID", "ne_id", "fid")

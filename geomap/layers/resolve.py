@@ -2,7 +2,7 @@
 
 Internal helper: ``resolve`` (layer id or path) for sides and derive-line, and
 geopandas readers for layer validation and for tests that want a reader
-independent of :func:`geomap.lines.read_vector`, which reads geometries for
+independent of :func:`geomap.layers.lineset.read_vector`, which reads geometries for
 everything else.
 Imports geopandas/pyogrio, so only modules loaded lazily may import it.
 """
@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from geomap.errors import CRSError, FileFormatError, LayerNotFound
-from geomap.registry import Layer, get_layer
+from geomap.layers.registry import Layer, get_layer
 
 
 def resolve(source: str | Path) -> tuple[Path, Layer | None]:

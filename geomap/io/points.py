@@ -629,7 +629,7 @@ def table_from_geoframe(gdf, source: str, assume_crs=None, **cols) -> PointTable
     """A :class:`PointTable` from a GeoDataFrame (GeoParquet input or a Dask partition)."""
     import pandas as pd
 
-    from geomap.lines import _to_lonlat
+    from geomap.layers.lineset import _to_lonlat
 
     crs = gdf.crs or assume_crs
     if crs is None:
@@ -664,7 +664,7 @@ def _read_vector_points(source, label: str, assume_crs, date_col=None, id_col=No
     import shapely
     from pyogrio.errors import DataSourceError
 
-    from geomap.lines import _to_lonlat
+    from geomap.layers.lineset import _to_lonlat
 
     try:
         meta, _fids, wkb, fields = pyogrio.raw.read(source)

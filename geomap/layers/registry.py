@@ -14,7 +14,7 @@ line moved daily) instead of silently measuring to the wrong line.
 
 Standard library only: listing layers must not import geopandas.
 
->>> from geomap.registry import select_layer
+>>> from geomap.layers.registry import select_layer
 >>> select_layer("nagorno-karabakh", "2015-06-01").id
 'nk-line-1994'
 """
@@ -63,8 +63,8 @@ _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 
 def layers_dir() -> Path:
     """Return the folder that holds the shipped layers."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "_layers", here.parent / "layers"):
+    package = Path(__file__).resolve().parents[1]  # geomap/
+    for candidate in (package / "_layers", package.parent / "layers"):
         if candidate.is_dir():
             return candidate
     raise LayerError(

@@ -130,7 +130,7 @@ def screenshot_map(html_path: str | Path, png_path: str | Path, *, width: int = 
     GeomapError
         When the page does not signal that it is ready.
     """
-    from geomap.output import write_atomic
+    from geomap.io.write import write_atomic
 
     png_path = Path(png_path)
     try:

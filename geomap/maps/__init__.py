@@ -1,0 +1,1 @@
+"""The offline evidence map (the only folium import) and its headless screenshot."""

@@ -1,0 +1,1 @@
+"""The one path: request, incidents, line(s), distances, intervals, verdicts, result."""

@@ -1,0 +1,1 @@
+"""Place names to locations with an honest uncertainty radius (offline gazetteer)."""

@@ -1,0 +1,1 @@
+"""What people read: evidence records and software versions."""
