@@ -16,10 +16,21 @@ from importlib import import_module
 from geomap._version import __version__
 
 _LAZY = {
+    # the one path: a request in, a typed result out
+    "measure": "geomap.pipeline.run",
+    "run": "geomap.pipeline.run",
+    "Request": "geomap.pipeline.request",
+    "IncidentSource": "geomap.pipeline.request",
+    "LineChoice": "geomap.pipeline.request",
+    "PlaceOptions": "geomap.pipeline.request",
+    "Result": "geomap.pipeline.result",
+    "IncidentResult": "geomap.pipeline.result",
+    "Incident": "geomap.pipeline.incidents",
     # distances
     "distance_to_line": "geomap.pipeline.distance",
     "area_distance_range": "geomap.pipeline.distance",
     "distance_interval": "geomap.pipeline.distance",
+    "area_interval": "geomap.pipeline.distance",
     "DistanceResult": "geomap.pipeline.distance",
     # lines and layers
     "read_lines": "geomap.layers.lineset",
@@ -29,15 +40,15 @@ _LAZY = {
     "list_layers": "geomap.layers.registry",
     "select_layer": "geomap.layers.registry",
     "inside_area": "geomap.layers.sides",
-    # incidents, claims, verdicts
-    "Incident": "geomap.pipeline.incidents",
-    "measure_incidents": "geomap.pipeline.incidents:measure",
-    "choose_lines": "geomap.pipeline.incidents",
+    # claims and verdicts
     "parse_claim": "geomap.claims",
     "claim_from_bounds": "geomap.claims",
     "judge": "geomap.verdict",
-    "check_claim": "geomap.pipeline.checks",
+    "judge_intervals": "geomap.verdict",
+    # outputs
     "evidence_markdown": "geomap.report.evidence",
+    "render_map": "geomap.maps.page",
+    "write_map": "geomap.maps.page",
     # places
     "geocode": "geomap.places.gazetteer",
     "resolve_place": "geomap.places.gazetteer",

@@ -22,7 +22,9 @@ outside the lenient range.
 Exit codes used by ``geomap check`` (documented in ``geomap/cli/__init__.py``):
 0 supported, 10 contradicted, 11 inconclusive.
 
-Standard library only.
+The rule is written once, vectorised, in :func:`judge_intervals`; :func:`judge`
+applies it to one interval and adds the sentence.  numpy is the only import
+beyond the standard library.
 
 >>> from geomap.claims import parse_claim
 >>> v = judge(parse_claim("dozens of kilometers"), (19_300.0, 19_700.0))
@@ -40,7 +42,10 @@ from geomap._version import __version__
 from geomap.claims import Claim, Range, distinct_decimals, format_length, format_range
 from geomap.errors import InputError
 
-__all__ = ["Verdict", "judge", "EXIT_CODES", "RULE"]
+__all__ = ["Verdict", "judge", "judge_intervals", "combined_exit_code", "EXIT_CODES", "RULE", "VERDICTS"]
+
+#: the verdict names, in the order of their codes in :func:`judge_intervals` (-1: not measured)
+VERDICTS = ("supported", "inconclusive", "contradicted")
 
 #: process exit status per verdict (``geomap check``)
 EXIT_CODES = {"supported": 0, "contradicted": 10, "inconclusive": 11}
@@ -126,12 +131,67 @@ class Verdict:
         }
 
 
-def _outcome(reading: Range, lo: float, hi: float) -> str:
-    if reading.contains_interval(lo, hi):
-        return "supported"
-    if not reading.overlaps(lo, hi):
-        return "contradicted"
-    return "inconclusive"
+def judge_intervals(claim: Claim, low_m, high_m) -> dict[str, Any]:
+    """THE verdict rule, over many distance intervals at once.
+
+    Parameters
+    ----------
+    claim : Claim
+    low_m, high_m : array_like of float, shape (n,)
+        Each row's distance interval in metres; NaN in either = not measured.
+
+    Returns
+    -------
+    dict of ndarray, shape (n,)
+        ``verdict``, ``strict``, ``lenient``: int8 codes into :data:`VERDICTS`
+        (-1 where not measured); ``margin_m``: float (NaN for inconclusive,
+        unmeasured, or a range with no finite end to reach), as
+        :attr:`Verdict.margin_m`.
+    """
+    import numpy as np
+
+    lo = np.atleast_1d(np.asarray(low_m, dtype=float))
+    hi = np.atleast_1d(np.asarray(high_m, dtype=float))
+    measured = np.isfinite(lo) & np.isfinite(hi)
+    supported, inconclusive, contradicted = range(3)
+
+    def outcome(reading: Range):
+        lower, upper = reading.lower_m, reading.upper_m
+        inside = (lower <= lo) & (hi <= upper)
+        overlap = (lo <= upper) & (hi >= lower)
+        res = np.where(inside, supported, np.where(overlap, inconclusive, contradicted)).astype(np.int8)
+        res[~measured] = -1
+        return res
+
+    strict = outcome(claim.strict)
+    lenient = outcome(claim.lenient)
+    verdict = np.where(strict == supported, supported,
+                       np.where(lenient == contradicted, contradicted, inconclusive)).astype(np.int8)
+    verdict[~measured] = -1
+    margin = np.full(lo.shape, np.nan)
+    s_min, s_max = claim.strict.min_m, claim.strict.max_m
+    clear = [c for c in (lo - s_min if s_min is not None else None, s_max - hi if s_max is not None else None)
+             if c is not None]
+    sup = verdict == supported
+    if clear:
+        margin[sup] = np.minimum.reduce(clear)[sup] if len(clear) > 1 else clear[0][sup]
+    con = verdict == contradicted
+    below = hi < claim.lenient.lower_m
+    margin[con & below] = (claim.lenient.lower_m - hi)[con & below]
+    margin[con & ~below] = (lo - claim.lenient.upper_m)[con & ~below]
+    return {"verdict": verdict, "strict": strict, "lenient": lenient, "margin_m": margin}
+
+
+def combined_exit_code(verdict_codes) -> int:
+    """The exit code for several verdicts (codes of :data:`VERDICTS`, -1 ignored).
+
+    0 when every verdict is supported, 10 when every one is contradicted,
+    11 otherwise (including none at all).
+    """
+    present = {int(c) for c in verdict_codes if int(c) >= 0}
+    if len(present) == 1:
+        return EXIT_CODES[VERDICTS[present.pop()]]
+    return EXIT_CODES["inconclusive"]
 
 
 def _clearances(reading: Range, lo: float, hi: float) -> dict[str, float | None]:
@@ -203,7 +263,9 @@ def judge(
     """
     lo, hi = _check_interval(distance_interval_m)
     strict, lenient = claim.strict, claim.lenient
-    per_reading = {"strict": _outcome(strict, lo, hi), "lenient": _outcome(lenient, lo, hi)}
+    ruled = judge_intervals(claim, [lo], [hi])
+    per_reading = {"strict": VERDICTS[int(ruled["strict"][0])], "lenient": VERDICTS[int(ruled["lenient"][0])]}
+    ruled_verdict = VERDICTS[int(ruled["verdict"][0])]
     margins = {"strict": _clearances(strict, lo, hi), "lenient": _clearances(lenient, lo, hi)}
     unit = claim.unit
     bounds = [b for r in (strict, lenient) for b in (r.min_m, r.max_m) if b is not None]
@@ -212,24 +274,23 @@ def judge(
     subject = f"The claim '{label}'" if label else "The claimed range"
     readings = claim.describe_readings()
     margin_m: float | None
-    if per_reading["strict"] == "supported":
+    ruled_margin = float(ruled["margin_m"][0])
+    if ruled_verdict == "supported":
         verdict, deciding = "supported", "strict"
-        finite = [v for v in margins["strict"].values() if v is not None]
-        margin_m = min(finite) if finite else None
+        margin_m = ruled_margin if math.isfinite(ruled_margin) else None
         reason = "inside the strict reading" if claim.is_vague else "inside the claimed range"
         where = "even the strict reading's range" if claim.is_vague else "the claimed range"
         sentence = f"{subject} ({readings}) is supported: the distance is {distance}, within {where}"
         if margin_m is not None:
             sentence += f", {format_length(margin_m, unit=unit)} from its nearest end"
         sentence += "."
-    elif per_reading["lenient"] == "contradicted":
+    elif ruled_verdict == "contradicted":
         verdict, deciding = "contradicted", "lenient"
         even = "even the lenient reading's" if claim.is_vague else "the claimed"
+        margin_m = ruled_margin
         if hi < lenient.lower_m:
-            margin_m = lenient.lower_m - hi
             side = f"below {even} minimum of {format_length(lenient.lower_m, unit=unit)}"
         else:
-            margin_m = lo - lenient.upper_m
             side = f"above {even} maximum of {format_length(lenient.upper_m, unit=unit)}"
         reason = f"contradicted under {'even the lenient reading' if claim.is_vague else 'the claimed range'}"
         sentence = f"{subject} ({readings}) is contradicted: the distance is {distance}, {side}."

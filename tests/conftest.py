@@ -29,3 +29,15 @@ def chromium_path():
 
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def no_crash(result) -> bool:
+    """True when a CliRunner result ended normally or by SystemExit (a one-line error), not by an exception.
+
+    click's runner never prints a traceback into ``result.output``; it keeps the
+    exception in ``result.exception``, so this is what a "no traceback" check must look at.
+    """
+    exc = result.exception
+    if exc is None or isinstance(exc, SystemExit):
+        return True
+    raise AssertionError(f"the command raised {type(exc).__name__}: {exc}") from exc

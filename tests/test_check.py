@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -59,6 +60,14 @@ def test_radius_widens_the_interval_and_can_flip_the_verdict(runner):
     wide = json.loads(run(runner, *args, "--radius-m", "10000").stdout)
     assert tight["distance_interval_m"][1] - tight["distance_interval_m"][0] == pytest.approx(2 * 5100, abs=1)
     assert wide["distance_interval_m"][1] - wide["distance_interval_m"][0] == pytest.approx(2 * 15100, abs=1)
+    # 19.53 km +- 5.1 km lies inside 20-30 km? No: 14.4-24.6 km straddles 20 km -> inconclusive; and the
+    # same claim against a wider range that holds the tight interval flips to inconclusive with the radius
+    assert tight["verdict"] == "inconclusive"
+    holds = ["--at", "47.0318,39.52002", "--layer", "nk-line-2020", "--claim", "between 10 and 30 km",
+             "--format", "json"]
+    assert json.loads(run(runner, *holds).stdout)["verdict"] == "supported"
+    flipped = run(runner, *holds, "--radius-m", "10000")
+    assert json.loads(flipped.stdout)["verdict"] == "inconclusive" and flipped.exit_code == 11
 
 
 def test_table_ends_with_a_quotable_sentence(runner):
@@ -79,7 +88,7 @@ def test_user_bounds_override(runner):
     [
         (["--at", "47,39.5", "--layer", "nk-line-2020"], "no claim given"),
         (["--at", "47,39.5", "--layer", "nk-line-2020", "--claim", "far away"], "no distance found"),
-        (["--place", "Nowhereville Zzq", "--layer", "nk-line-2020", "--claim", "5 km"], ""),
+        (["--place", "Nowhereville Zzq", "--layer", "nk-line-2020", "--claim", "5 km"], "Nowhereville Zzq"),
         (["--at", "47,39.5", "--place", "Hadrut", "--layer", "nk-line-2020", "--claim", "5 km"], "only one of"),
     ],
 )
@@ -98,7 +107,9 @@ def test_check_writes_map_and_report_together(runner, tmp_path):
     page = html.read_text(encoding="utf-8")
     assert "<script src=" not in page and "https://cdn" not in page  # nothing to fetch
     assert "h.html" in report.read_text(encoding="utf-8")
-    assert oct(html.stat().st_mode & 0o777) != oct(0o600)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert html.stat().st_mode & 0o777 == 0o666 & ~umask  # like any file the user writes, not a private temp file
 
 
 def test_distance_takes_places_and_html(runner, tmp_path):

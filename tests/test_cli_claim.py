@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from geomap.cli import main
 from geomap.cli.claim import claim_from_options, claim_options
 from geomap.claims import default_lexicon_path
+from tests.conftest import no_crash
 
 SEED = "the scene of the alleged incident is located dozens of kilometers from the nearest section of the line of contact"
 
@@ -97,7 +98,7 @@ def test_output_file(runner, tmp_path):
 
 def _assert_one_line_error(result, code=2):
     assert result.exit_code == code
-    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
+    assert no_crash(result)
     assert result.exception is None or isinstance(result.exception, SystemExit)
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     return lines

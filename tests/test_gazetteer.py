@@ -367,12 +367,13 @@ def test_online_nominatim():  # pragma: no cover - needs the network
     assert any(c.source == "nominatim" for c in result.candidates)
 
 
-def test_first_lookup_in_fresh_process_is_fast():
-    code = ("import time; t=time.perf_counter(); from geomap.places.gazetteer import resolve_place; "
-            "resolve_place('Hadrut district'); print(time.perf_counter()-t)")
+def test_first_lookup_in_fresh_process_loads_no_heavy_library():
+    """The first lookup stays cheap by design (its time is measured by bench/bench_geocode.py, not here)."""
+    code = ("import sys; from geomap.places.gazetteer import resolve_place; resolve_place('Hadrut district'); "
+            "print(','.join(m for m in ('geopandas', 'folium', 'pandas') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                          env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
-    assert float(out.stdout) < 1.0
+    assert out.stdout.strip() == ""
 
 
 def test_gazetteer_import_is_light():

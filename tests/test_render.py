@@ -9,13 +9,36 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geomap.maps import page as render
 from geomap.layers.lineset import lines_from_geometries, read_lines
-from geomap.pipeline.incidents import Incident, measure
+from geomap.pipeline.incidents import Incident
+from tests.conftest import no_crash
+
+
+def measure(incidents, lines, claim=None):
+    """Measure through the one engine (a table of incidents): the typed rows a map draws."""
+    from geomap.pipeline.run import measure as run_measure
+
+    return run_measure(incidents=incidents, layer=lines, claim=claim).rows()
+
+
+def with_verdicts(rows, verdicts):
+    """The rows with the given verdict objects (stubs for the escaping tests)."""
+    import dataclasses
+
+    return [dataclasses.replace(r, verdict=v) for r, v in zip(rows, verdicts, strict=True)]
+
+
+def with_claim(rows, claim):
+    """The rows judged against ``claim`` by the one verdict rule."""
+    from geomap.verdict import judge
+
+    return with_verdicts(rows, [judge(claim, r.interval_m) for r in rows])
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -108,7 +131,7 @@ def test_hostile_text_reaches_the_page_only_as_data(nk_line, hostile_measurement
     claim = StubClaim(text=HOSTILE[5] + HOSTILE[2], strict=StubRange(24000, 96000), lenient=StubRange(20000, 100000))
     verdicts = [StubVerdict("supported", HOSTILE[6]), StubVerdict("contradicted", HOSTILE[8]),
                 StubVerdict("inconclusive", HOSTILE[9])]
-    html = render.render_map(hostile_measurements, nk_line, claim=claim, verdicts=verdicts, title=HOSTILE[1])
+    html = render.render_map(with_verdicts(hostile_measurements, verdicts), nk_line, claim=claim, title=HOSTILE[1])
     # No payload appears raw anywhere in the document ...
     for payload in HOSTILE[:2] + [HOSTILE[5], "onerror=\"window", "\u202eevil"]:
         assert payload not in html
@@ -182,7 +205,7 @@ def test_map_data_features_and_legend(nk_line, hostile_measurements):
     from geomap.verdict import judge
 
     claim = parse_claim("dozens of kilometres")
-    data = render.map_data(hostile_measurements, nk_line, claim=claim)
+    data = render.map_data(with_claim(hostile_measurements, claim), nk_line, claim=claim)
     expected = [judge(claim, m.interval_m).verdict for m in hostile_measurements]
     codes = [render.VERDICT_STYLE[v][0] for v in expected]
     assert data["inc"]["v"] == codes
@@ -196,20 +219,13 @@ def test_map_data_features_and_legend(nk_line, hostile_measurements):
     assert data["claim"]["strict"] == [claim.strict.min_m, claim.strict.max_m]
     # distances handed to the page are the measured ones
     for i, m in enumerate(hostile_measurements):
-        assert data["inc"]["d"][i] == pytest.approx(m.distance["distance_m"], abs=0.05)
+        assert data["inc"]["d"][i] == pytest.approx(m.nearest.distance_m, abs=0.05)
         assert data["inc"]["lo"][i] == pytest.approx(m.interval_m[0], abs=0.05)
-        assert data["inc"]["nlon"][i] == pytest.approx(m.distance["nearest_lon"], abs=1e-6)
+        assert data["inc"]["nlon"][i] == pytest.approx(m.nearest.lon, abs=1e-6)
         path = data["inc"]["paths"][i]
         assert path[:2] == [data["inc"]["lon"][i], data["inc"]["lat"][i]]
         assert path[-2:] == [data["inc"]["nlon"][i], data["inc"]["nlat"][i]]
     assert data["view"][0] < min(data["inc"]["lon"]) and data["view"][2] > max(data["inc"]["lon"])
-
-
-def test_verdicts_must_match_measurements(nk_line, hostile_measurements):
-    from geomap.errors import InputError
-
-    with pytest.raises(InputError, match="one per incident"):
-        render.map_data(hostile_measurements, nk_line, verdicts=[StubVerdict("supported", "")])
 
 
 def test_no_claim_means_no_band_and_blue_markers(nk_line, hostile_measurements):
@@ -254,8 +270,8 @@ def test_area_incident_has_polygon_and_two_connectors(nk_line):
     data = render.map_data([m], nk_line)
     a = data["inc"]["areas"]["0"]
     assert a["geom"]["type"] == "Polygon"
-    assert a["min"][4] == pytest.approx(m.area["min_m"], abs=0.05)
-    assert a["max"][4] == pytest.approx(m.area["max_m"], abs=0.05)
+    assert a["min"][4] == pytest.approx(m.area.min_m, abs=0.05)
+    assert a["max"][4] == pytest.approx(m.area.max_m, abs=0.05)
     assert a["min_path"][:2] == a["min"][:2] and a["max_path"][-2:] == a["max"][2:4]
 
 
@@ -341,7 +357,9 @@ def test_map_cli_reads_a_points_file(runner, tmp_path):
                    "Shusha,46.75,39.76,\n", encoding="utf-8")
     out = tmp_path / "events.html"
     result = runner.invoke(_cli(), ["map", str(csv), "--layer", "nk-line-2020", "-o", str(out)])
-    assert result.exit_code == 0, result.output
+    # one row could not be measured: the map of the others is written, and the exit says so (as `distance`)
+    assert result.exit_code == 1, result.output
+    assert "3 rows: coordinates_out_of_range 1, ok 2" in result.stderr
     data = page_data(out.read_text(encoding="utf-8"))
     assert data["inc"]["n"] == 2
     labels = [data["inc"]["strings"][k] for k in data["inc"]["label"]]
@@ -352,7 +370,7 @@ def test_map_cli_reads_a_points_file(runner, tmp_path):
     (["--at", "47,39.5", "--layer", "nk-line-2020", "-o", "out.txt"], "does not end in .html"),
     (["--at", "47,39.5", "--layer", "nk-line-2020"], "Missing option"),
     (["--layer", "nk-line-2020", "-o", "x.html"], "no incident given"),
-    (["--at", "47,39.5", "--layer", "nk-line-2020", "-o", "x.html", "--claim", "banana"], ""),
+    (["--at", "47,39.5", "--layer", "nk-line-2020", "-o", "x.html", "--claim", "banana"], "banana"),
     (["--at", "39.5,147", "--layer", "nk-line-2020", "-o", "x.html"], "swap"),
     (["--at", "47,39.5", "--layer", "no-such-layer", "-o", "x.html"], "no shipped layer"),
 ])
@@ -361,7 +379,7 @@ def test_map_cli_bad_input_is_one_line(runner, tmp_path, monkeypatch, args, need
     result = runner.invoke(_cli(), ["map", *args])
     assert result.exit_code == 2, result.output
     assert needle in result.stderr
-    assert result.stderr.count("\n") == 1 and "Traceback" not in result.output
+    assert result.stderr.count("\n") == 1 and no_crash(result)
     assert not (tmp_path / "x.html").exists()
 
 
@@ -398,14 +416,14 @@ def test_sentences_and_sides_survive_compaction(nk_line, hostile_measurements):
     from geomap.verdict import judge
 
     claim = parse_claim("dozens of kilometres")
-    data = render.map_data(hostile_measurements, nk_line, claim=claim)
+    data = render.map_data(with_claim(hostile_measurements, claim), nk_line, claim=claim)
     inc = data["inc"]
     for i, m in enumerate(hostile_measurements):
         head, rest = inc["sentence"][i]
         assert inc["strings"][head] + rest == judge(claim, m.interval_m).sentence
-        assert inc["side_in"][i] == int(m.side["inside_area"])
+        assert inc["side_in"][i] == int(m.side.inside_area)
         assert inc["strings"][inc["side_layer"][i]] == "nk-area-2020"
-        assert inc["sd"][i] == pytest.approx(m.side["signed_distance_m"], abs=0.05)
+        assert inc["sd"][i] == pytest.approx(m.side.signed_distance_m, abs=0.05)
 
 
 def test_map_command_takes_places(tmp_path):
@@ -463,10 +481,13 @@ def test_check_file_html_draws_the_verdicts(runner, tmp_path):
     page = tmp_path / "check.html"
     result = runner.invoke(_cli(), ["check", str(csv), "--layer", "nk-line-2020", "--claim", "within 5 km",
                                     "--html", str(page), "-o", str(tmp_path / "out.csv")])
-    assert result.exit_code in (0, 10, 11), result.output
+    out = pd.read_csv(tmp_path / "out.csv")
+    verdicts = list(out["verdict"])
+    expected_exit = {frozenset({"supported"}): 0, frozenset({"contradicted"}): 10}.get(frozenset(verdicts), 11)
+    assert result.exit_code == expected_exit, result.output
     data = page_data(page.read_text(encoding="utf-8"))
     assert data["claim"]["text"] == "within 5 km"
-    assert len(data["inc"]["v"]) == 3
+    assert data["inc"]["v"] == [render.VERDICT_STYLE[v][0] for v in verdicts]
     assert data["inc"]["v"][0] == render.VERDICT_STYLE["contradicted"][0]  # 19.5 km from the line
 
 

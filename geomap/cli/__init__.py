@@ -17,12 +17,12 @@ Exit codes (documented in the README):
 from __future__ import annotations
 
 import importlib
-import logging
 import sys
 
 import click
 
 from geomap._version import __version__
+from geomap.cli.options import configure_logging, verbosity_options  # noqa: F401 (configure_logging: public)
 from geomap.errors import GeomapError
 
 #: command name -> "module:attribute"; a module is imported only when its command runs
@@ -97,7 +97,7 @@ def _show_versions(ctx, param, value):
     callback=_show_versions,
     help="Print geomap's and its libraries' versions (GEOS, PROJ, GDAL, ...) for bug reports.",
 )
-def main():
+def main():  # -v/-q: see geomap.cli.options.verbosity_options (added below)
     """Exact geodesic distances from incidents to lines of contact.
 
     Measure how far an incident lies from a line of contact on the WGS84
@@ -106,14 +106,8 @@ def main():
     """
 
 
-def configure_logging(verbose: int, quiet: bool) -> None:
-    """Set geomap's log level from -v/-q (diagnostics go to stderr)."""
-    level = logging.WARNING
-    if quiet:
-        level = logging.ERROR
-    elif verbose >= 2:
-        level = logging.DEBUG
-    elif verbose == 1:
-        level = logging.INFO
-    logging.basicConfig(level=level, format="geomap: %(message)s", stream=sys.stderr)
-    logging.getLogger("geomap").setLevel(level)
+def _add_group_verbosity() -> None:
+    verbosity_options(main)
+
+
+_add_group_verbosity()

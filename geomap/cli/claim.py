@@ -21,7 +21,7 @@ from pathlib import Path
 import click
 
 from geomap.claims import Claim, claim_from_bounds, parse_claim
-from geomap.cli import configure_logging
+from geomap.cli.options import verbosity_options
 
 __all__ = ["claim", "claim_options", "claim_from_options"]
 
@@ -163,9 +163,8 @@ def _table(parsed: Claim) -> str:
     "-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
     help="Write to this file instead of standard output.",
 )
-@click.option("-v", "--verbose", count=True, help="More diagnostics on stderr (-vv for debug).")
-@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
-def claim(text, min_km, max_km, lexicon, fmt, output, verbose, quiet):
+@verbosity_options
+def claim(text, min_km, max_km, lexicon, fmt, output):
     """Show how a distance claim is read: its range in metres under a strict and a lenient reading.
 
     TEXT is a claim such as 'dozens of kilometres', 'within 5 km', 'about 30
@@ -180,7 +179,6 @@ def claim(text, min_km, max_km, lexicon, fmt, output, verbose, quiet):
       geomap claim "the scene is located about 30 miles from the front" --format json
       geomap claim "dozens of kilometres" --min-km 20
     """
-    configure_logging(verbose, quiet)
     if text is None and min_km is None and max_km is None:
         raise click.UsageError("give a claim TEXT (e.g. 'within 5 km') or --min-km/--max-km")
     parsed = claim_from_options(text, min_km, max_km, lexicon)

@@ -7,15 +7,10 @@ from pathlib import Path
 
 import click
 
-from geomap.cli import configure_logging
+from geomap.cli.options import verbosity_options
 
 FORMATS = click.Choice(["table", "json"])
 
-
-def _verbosity(func):
-    func = click.option("-q", "--quiet", is_flag=True, help="Only print errors on stderr.")(func)
-    func = click.option("-v", "--verbose", count=True, help="More diagnostics on stderr (-vv for debug).")(func)
-    return func
 
 
 def _json(data) -> str:
@@ -54,13 +49,12 @@ def layers():
 @click.option(
     "--kind", type=click.Choice(["line", "area", "reference", "base", "districts"]), help="Only this kind of layer."
 )
-@_verbosity
-def list_command(fmt, theatre, kind, verbose, quiet):
+@verbosity_options
+def list_command(fmt, theatre, kind):
     """List the shipped layers with their validity dates and sizes."""
     from geomap.errors import LayerNotFound
     from geomap.layers.registry import list_layers, theatres
 
-    configure_logging(verbose, quiet)
     if theatre is not None and theatre not in theatres():
         raise LayerNotFound(f"unknown theatre {theatre!r}: choose one of {', '.join(theatres())}")
     found = list_layers(theatre=theatre, kind=kind)
@@ -86,12 +80,11 @@ def list_command(fmt, theatre, kind, verbose, quiet):
 @layers.command("show")
 @click.argument("layer_id")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help="Output format.")
-@_verbosity
-def show_command(layer_id, fmt, verbose, quiet):
+@verbosity_options
+def show_command(layer_id, fmt):
     """Show a shipped layer's metadata: source, licence, dates, accuracy, omissions."""
     from geomap.layers.registry import get_layer
 
-    configure_logging(verbose, quiet)
     layer = get_layer(layer_id)
     meta = dict(layer.meta, path=str(layer.path))
     if fmt == "json":
@@ -116,8 +109,8 @@ def show_command(layer_id, fmt, verbose, quiet):
 @layers.command("validate")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help="Output format.")
-@_verbosity
-def validate_command(path, fmt, verbose, quiet):
+@verbosity_options
+def validate_command(path, fmt):
     """Check a layer folder, a layer.json or any vector file.
 
     Checks the CRS, readable non-empty features, geometry validity and the
@@ -126,7 +119,6 @@ def validate_command(path, fmt, verbose, quiet):
     """
     from geomap.layers.check import validate_path
 
-    configure_logging(verbose, quiet)
     report = validate_path(path)
     if fmt == "json":
         click.echo(_json(report.to_dict()))
@@ -157,8 +149,8 @@ def _source_or_none(value: str | None):
 @click.option("--tolerance-m", type=click.FloatRange(min=0), default=500.0, show_default=True,
               help="Drop boundary parts within this many metres of a border or coast.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help="Format of the summary on stdout.")
-@_verbosity
-def derive_line_command(area, out, border, land, tolerance_m, fmt, verbose, quiet):
+@verbosity_options
+def derive_line_command(area, out, border, land, tolerance_m, fmt):
     """Derive a line of contact from the control polygon AREA (layer id or file).
 
     The line is AREA's boundary minus the parts along an international border
@@ -167,7 +159,6 @@ def derive_line_command(area, out, border, land, tolerance_m, fmt, verbose, quie
     """
     from geomap.layers.derive import derive_line
 
-    configure_logging(verbose, quiet)
     result = derive_line(
         area, border=_source_or_none(border), land=_source_or_none(land), tolerance_m=tolerance_m, out=out
     )

@@ -91,18 +91,80 @@ def points_file_options(f):
     return f
 
 
-def incident_options(f):
-    """The incident and line options of ``distance``, ``check`` and ``map``, all of which :func:`incident_job` takes.
+def parse_near(ctx, param, value):
+    """click callback: ``"LON,LAT"`` -> ``(lon, lat)`` floats, or None (same checks as ``--at``)."""
+    if value is None:
+        return None
+    point = parse_lonlat(value)
+    return (point.lon, point.lat)
 
-    ``[FILE|-]``, ``--at``, the ``--place`` options, ``--radius-m``, the line
-    options (:func:`layer_options`) and the points-file columns
-    (:func:`points_file_options`), in that order in ``--help``.
+
+def narrowing_options(func):
+    """``--country``, ``--near``, ``--within``, ``--gazetteer``, ``--online``: how place names are looked up."""
+    from pathlib import Path
+
+    options = [
+        click.option("--country", metavar="CC", default=None,
+                     help="Only places in this country (ISO 3166 two-letter code, e.g. AZ)."),
+        click.option("--near", metavar="LON,LAT", default=None, callback=parse_near,
+                     help="Only places within 100 km of this point (degrees, longitude first), nearest first."),
+        click.option("--within", metavar="LAYER", default=None,
+                     help="Only places inside this polygon layer (a shipped layer id or a GeoJSON path)."),
+        click.option("--gazetteer", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+                     help="Your own places: CSV with name,lon,lat[,kind,country,uncertainty_m] or GeoJSON."),
+        click.option("--online", is_flag=True, default=False,
+                     help="Also ask Nominatim (OpenStreetMap) online; needs geopy and the network."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def places_options(func):
+    """``--place NAME`` (repeatable; the command gets a tuple ``places``) and the narrowing options."""
+    func = narrowing_options(func)
+    return click.option("--place", "places", metavar="NAME", multiple=True,
+                        help="A place name instead of coordinates, repeatable (offline gazetteer; "
+                             "see 'geomap geocode').")(func)
+
+
+#: the options :func:`incident_options` folds into ``source`` and ``line``
+_SOURCE_KEYS = ("points", "at", "places", "country", "near", "within", "gazetteer", "online", "radius_m",
+                "lon_col", "lat_col", "date_col", "id_col")
+_LINE_KEYS = ("layer", "theatre", "date", "assume_crs", "rings")
+
+
+def incident_options(f):
+    """The incident and line options of ``distance``, ``check`` and ``map``, folded into two objects.
+
+    Adds ``[FILE|-]``, ``--at``, the ``--place`` options, ``--radius-m``, the
+    line options (:func:`layer_options`) and the points-file columns
+    (:func:`points_file_options`), in that order in ``--help``.  The command
+    receives ``source`` (a :class:`geomap.pipeline.request.IncidentSource`)
+    and ``line`` (a :class:`geomap.pipeline.request.LineChoice`), validated,
+    instead of eighteen separate values.  The input kind (FILE, --at,
+    --place) is checked before any --place name is looked up.
     """
-    from geomap.cli.geocode import places_options
+    import functools
+
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        from geomap.pipeline.request import IncidentSource, LineChoice, PlaceOptions
+
+        given = {k: kwargs.pop(k) for k in _SOURCE_KEYS}
+        line = {k: kwargs.pop(k) for k in _LINE_KEYS}
+        source = IncidentSource(
+            path=given["points"], at=given["at"] or (), places=given["places"] or (), radius_m=given["radius_m"],
+            lon_col=given["lon_col"], lat_col=given["lat_col"], date_col=given["date_col"], id_col=given["id_col"],
+            assume_crs=line["assume_crs"],
+            place_options=PlaceOptions(country=given["country"], near=given["near"], within=given["within"],
+                                       gazetteer=given["gazetteer"], online=given["online"]),
+        )
+        return f(*args, source=source, line=LineChoice(**line), **kwargs)
 
     for option in (points_file_options, layer_options, radius_option, places_options, at_option):
-        f = option(f)
-    return click.argument("points", required=False, metavar="[FILE|-]")(f)
+        wrapper = option(wrapper)
+    return click.argument("points", required=False, metavar="[FILE|-]")(wrapper)
 
 
 def engine_options(f):
@@ -115,21 +177,77 @@ def engine_options(f):
     return f
 
 
+def _verbosity_callback(ctx, param, value):
+    """Record -v/-q on the root context and set geomap's log level (once per invocation)."""
+    root = ctx.find_root()
+    state = root.meta.setdefault("geomap.verbosity", {"verbose": 0, "quiet": False})
+    if param.name == "verbose":
+        state["verbose"] = max(state["verbose"], value or 0)
+    elif value:
+        state["quiet"] = True
+    configure_logging(state["verbose"], state["quiet"])
+    return value
+
+
+def configure_logging(verbose: int, quiet: bool) -> None:
+    """Set geomap's log level from -v/-q (diagnostics go to stderr)."""
+    import logging
+    import sys
+
+    level = logging.WARNING
+    if quiet:
+        level = logging.ERROR
+    elif verbose >= 2:
+        level = logging.DEBUG
+    elif verbose == 1:
+        level = logging.INFO
+    logging.basicConfig(level=level, format="geomap: %(message)s", stream=sys.stderr)
+    logging.getLogger("geomap").setLevel(level)
+
+
+def verbosity_options(f):
+    """``-v/--verbose`` (repeatable) and ``-q/--quiet``: geomap's log level, on the group and every command.
+
+    The one place they are declared; the value lives in the root context
+    (see :func:`is_quiet`) and commands do not receive it.
+    """
+    f = click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_verbosity_callback,
+                     help="Only errors on stderr.")(f)
+    f = click.option("-v", "--verbose", count=True, expose_value=False, callback=_verbosity_callback,
+                     help="More diagnostics on stderr (-vv for debug).")(f)
+    return f
+
+
+def is_quiet() -> bool:
+    """True when -q was given to the group or the command."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return False
+    return bool(ctx.find_root().meta.get("geomap.verbosity", {}).get("quiet"))
+
+
 def output_options(formats=("table", "json", "csv", "geojson")):
+    """``--format`` and ``-o/--output`` (and -v/-q): the command receives ``fmt`` (resolved) and ``output``."""
     def deco(f):
-        f = click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")(f)
-        f = click.option("-v", "--verbose", count=True, help="More diagnostics on stderr (-vv for debug).")(f)
-        f = click.option(
+        import functools
+
+        @functools.wraps(f)
+        def wrapper(*args, **kwargs):
+            kwargs["fmt"] = resolve_format(kwargs.get("fmt"), kwargs.get("output"), formats)
+            return f(*args, **kwargs)
+
+        wrapper = verbosity_options(wrapper)
+        wrapper = click.option(
             "-o", "--output", "output", metavar="PATH", default=None, help="Write to PATH (atomically) instead of stdout."
-        )(f)
-        f = click.option(
+        )(wrapper)
+        wrapper = click.option(
             "--format",
             "fmt",
             type=click.Choice(formats),
             default=None,
             help=f"Output format [default: from the -o suffix, else {formats[0]}].",
-        )(f)
-        return f
+        )(wrapper)
+        return wrapper
 
     return deco
 
@@ -150,7 +268,7 @@ def resolve_format(fmt, output, formats=("table", "json", "csv", "geojson")):
     return formats[0]
 
 
-def _suffix(expected):
+def suffix_callback(expected):
     def check(ctx, param, value):
         if value is not None and not str(value).lower().endswith(expected):
             raise click.BadParameter(f"{value!r} does not end in {expected}: name the file like map{expected}")
@@ -161,30 +279,8 @@ def _suffix(expected):
 
 def map_file_options(f):
     """``--html PATH`` and ``--png PATH``: also write the evidence map (and a screenshot of it)."""
-    f = click.option("--png", "png", metavar="PATH", default=None, callback=_suffix(".png"),
+    f = click.option("--png", "png", metavar="PATH", default=None, callback=suffix_callback(".png"),
                      help="Also write a PNG screenshot of the map (needs Debian chromium).")(f)
-    f = click.option("--html", "html", metavar="PATH", default=None, callback=_suffix(".html"),
+    f = click.option("--html", "html", metavar="PATH", default=None, callback=suffix_callback(".html"),
                      help="Also write a standalone offline HTML map of the result.")(f)
     return f
-
-
-def incident_job(*, points=None, at=(), places=(), country=None, near=None, within=None, gazetteer=None,
-                 online=False, radius_m=0.0, layer=None, theatre=None, date=None, assume_crs=None, rings=False,
-                 lon_col=None, lat_col=None, date_col=None, id_col=None, engine="local", scheduler=None, **_other):
-    """The incidents and the line a command's options describe: ``(jobs.Inputs, jobs.LineSpec, kind)``.
-
-    Commands call it with ``**ctx.params``; options that are not about
-    incidents or the line are ignored.  The input kind (FILE, --at, --place)
-    is checked before any --place name is looked up.
-    """
-    from geomap.pipeline import request as jobs
-    from geomap.cli.geocode import places_from_options
-
-    inputs = jobs.Inputs(points=points, at=at, radius_m=radius_m, lon_col=lon_col, lat_col=lat_col,
-                         assume_crs=assume_crs, places=list(places), date_col=date_col, id_col=id_col,
-                         engine=engine, scheduler=scheduler)
-    kind = inputs.kind()
-    if places:
-        inputs.places = places_from_options(places, country, near, within, gazetteer, online)
-    spec = jobs.LineSpec(layer=layer, theatre=theatre, date=date, assume_crs=assume_crs, rings=rings)
-    return inputs, spec, kind

@@ -103,6 +103,9 @@ class PointTable:
     date: np.ndarray | None = None
     date_status: np.ndarray | None = None
     radius_m: np.ndarray | None = None
+    #: per row, a lon/lat shapely polygon for an area incident (measured over its whole surface), else None;
+    #: None when no row is an area
+    area: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.lon.shape[0])
@@ -629,12 +632,12 @@ def table_from_geoframe(gdf, source: str, assume_crs=None, **cols) -> PointTable
     """A :class:`PointTable` from a GeoDataFrame (GeoParquet input or a Dask partition)."""
     import pandas as pd
 
-    from geomap.layers.lineset import _to_lonlat
+    from geomap.io.crs import to_lonlat
 
     crs = gdf.crs or assume_crs
     if crs is None:
         raise InputError(f"{source} declares no CRS: pass --assume-crs EPSG:4326 (or its CRS)")
-    geoms = _to_lonlat(np.asarray(gdf.geometry.values, dtype=object), crs, source)
+    geoms = to_lonlat(np.asarray(gdf.geometry.values, dtype=object), crs, source)
     frame = pd.DataFrame(gdf.drop(columns=[gdf.geometry.name]).reset_index(drop=True))
     lon, lat, status = _point_status(geoms, frame)
     return table_from_frame(frame, source, lon=lon, lat=lat, status=status, **cols)
@@ -664,7 +667,7 @@ def _read_vector_points(source, label: str, assume_crs, date_col=None, id_col=No
     import shapely
     from pyogrio.errors import DataSourceError
 
-    from geomap.layers.lineset import _to_lonlat
+    from geomap.io.crs import to_lonlat
 
     try:
         meta, _fids, wkb, fields = pyogrio.raw.read(source)
@@ -680,7 +683,7 @@ def _read_vector_points(source, label: str, assume_crs, date_col=None, id_col=No
     crs = meta.get("crs") or assume_crs
     if crs is None:
         raise InputError(f"{label} declares no CRS: pass --assume-crs EPSG:4326 (or its CRS)")
-    geoms = _to_lonlat(shapely.from_wkb(wkb, on_invalid="ignore"), crs, label)
+    geoms = to_lonlat(shapely.from_wkb(wkb, on_invalid="ignore"), crs, label)
     if frame.empty and n:
         frame = pd.DataFrame(index=range(n))
     lon, lat, status = _point_status(geoms, frame)

@@ -16,6 +16,7 @@ import numpy as np
 
 from geomap.layers import registry
 from geomap.errors import CRSError, FileFormatError, LayerError
+from geomap.io.crs import to_lonlat
 
 log = logging.getLogger("geomap.layers.lineset")
 
@@ -229,7 +230,7 @@ def read_vector(path: str | Path, *, assume_crs: str | None = None, layer_name: 
             crs = assume_crs
         crs_in = crs if crs_in is None else crs_in
         geoms = shapely.from_wkb(wkb, on_invalid="ignore")
-        geoms = _to_lonlat(geoms, crs, path)
+        geoms = to_lonlat(geoms, crs, path)
         n = geoms.shape[0]
         for col, values in zip(meta["fields"], field_data):
             column = all_attrs.setdefault(str(col), np.full(offset, None, dtype=object))
@@ -296,7 +297,7 @@ def _read_geojson(path: Path, assume_crs):
             if key not in keys:
                 keys.append(key)
     attrs = {k: np.array([(f.get("properties") or {}).get(k) for f in features], dtype=object) for k in keys}
-    geoms = _to_lonlat(geoms, crs, path)
+    geoms = to_lonlat(geoms, crs, path)
     return geoms, attrs, "EPSG:4326" if crs in ("OGC:CRS84", "urn:ogc:def:crs:OGC:1.3:CRS84") else crs
 
 
@@ -345,36 +346,6 @@ def _read_geoparquet(path: Path):
     names = [n for n in table.column_names if n != column]
     fields = [np.asarray(table.column(n).to_pylist(), dtype=object) for n in names]
     return {"crs": crs, "fields": names}, wkb, fields
-
-
-def _to_lonlat(geoms, crs, path):
-    import shapely
-    from pyproj import CRS, Transformer
-    from pyproj.exceptions import CRSError as ProjCRSError
-
-    try:
-        src = CRS.from_user_input(crs)
-    except ProjCRSError as exc:
-        raise CRSError(f"{path} has a CRS PROJ cannot read ({_one_line(exc)}): pass --assume-crs") from None
-    dst = CRS.from_epsg(4326)
-    if not src.equals(dst, ignore_axis_order=True) and src != CRS("OGC:CRS84"):
-        transformer = Transformer.from_crs(src, dst, always_xy=True)
-
-        def fn(xy):
-            x, y = transformer.transform(xy[:, 0], xy[:, 1], errcheck=False)
-            return np.column_stack([x, y])
-
-        geoms = shapely.transform(geoms, fn)
-    xy = shapely.get_coordinates(geoms)
-    if xy.size:
-        if not np.all(np.isfinite(xy)):
-            raise CRSError(f"{path}: some coordinates could not be converted to lon/lat: check its CRS or pass --assume-crs")
-        if np.abs(xy[:, 0]).max() > 180 or np.abs(xy[:, 1]).max() > 90:
-            raise CRSError(
-                f"{path}: coordinates fall outside lon/lat range after conversion from {src.to_string()}: "
-                "the declared CRS is probably wrong; pass --assume-crs with the right one"
-            )
-    return geoms
 
 
 def _one_line(exc: BaseException) -> str:

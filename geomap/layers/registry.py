@@ -201,7 +201,7 @@ def parse_date(value: str | _dt.date | _dt.datetime) -> _dt.date:
     try:
         return _dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
     except ValueError:
-        raise InputError(f"bad date {text!r}: give an ISO date such as 2020-10-15 (year-month-day)") from None
+        raise InputError(f"bad date {text!r}: give an ISO date YYYY-MM-DD, such as 2020-12-27") from None
 
 
 @lru_cache(maxsize=1)

@@ -224,14 +224,14 @@ def _view_bounds(lon, lat, extra_xy, lines) -> tuple[float, float, float, float]
     return (max(minx - padx, -180.0), max(miny - pady, -85.0), min(maxx + padx, 180.0), min(maxy + pady, 85.0))
 
 
-def _incident_data(measurements, verdicts, lines):
-    """Columnar incident arrays for the page, plus area shapes and connector paths."""
-    import numpy as np
+def _incident_data(rows, lines):
+    """Columnar incident arrays for the page, plus area shapes and connector paths.
 
-    from geomap.pipeline.distance import distance_to_line
+    ``rows`` are measured :class:`~geomap.pipeline.result.IncidentResult` records; nothing is measured here.
+    """
     from geomap.geodesy import GEOD
 
-    n = len(measurements)
+    n = len(rows)
     strings: list[str] = []
     index: dict[str, int] = {}
 
@@ -246,30 +246,29 @@ def _incident_data(measurements, verdicts, lines):
                                                "note", "kind", "sec", "date", "side_in", "side_layer", "sd")}
     sentences: list[list | None] = []
     areas: dict[str, Any] = {}
-    area_pts = []  # (i, which, lon, lat, distance_m)
-    for i, m in enumerate(measurements):
+    for i, m in enumerate(rows):
         inc = m.incident
-        d = m.distance
-        verdict = verdicts[i] if verdicts is not None else None
+        d = m.nearest
+        verdict = m.verdict
         cols["lon"].append(_r(inc.lon, 6))
         cols["lat"].append(_r(inc.lat, 6))
-        cols["nlon"].append(_r(d.get("nearest_lon"), 6))
-        cols["nlat"].append(_r(d.get("nearest_lat"), 6))
-        cols["d"].append(_r(d.get("distance_m"), 1))
+        cols["nlon"].append(_r(d.lon, 6))
+        cols["nlat"].append(_r(d.lat, 6))
+        cols["d"].append(_r(d.distance_m, 1))
         cols["lo"].append(_r(m.interval_m[0], 1))
         cols["hi"].append(_r(m.interval_m[1], 1))
-        cols["r"].append(_r(getattr(inc, "radius_m", 0.0) or 0.0, 1))
+        cols["r"].append(_r(inc.radius_m or 0.0, 1))
         cols["v"].append(VERDICT_STYLE[_verdict_name(verdict)][0])
-        cols["label"].append(intern(getattr(inc, "label", "")))
-        cols["note"].append(intern(getattr(inc, "note", "")))
-        cols["kind"].append(intern(getattr(inc, "kind", "")))
-        cols["sec"].append(intern(d.get("section", "")))
-        cols["date"].append(intern(getattr(inc, "date", "") or ""))
-        side = getattr(m, "side", None) or {}
-        inside = side.get("inside_area")
+        cols["label"].append(intern(m.label))
+        cols["note"].append(intern(inc.note))
+        cols["kind"].append(intern(inc.kind))
+        cols["sec"].append(intern(d.section))
+        cols["date"].append(intern(inc.date or ""))
+        side = m.side
+        inside = side.inside_area if side is not None else None
         cols["side_in"].append(None if inside is None else int(bool(inside)))
-        cols["side_layer"].append(intern(side.get("area_layer") or ""))
-        cols["sd"].append(_r(side.get("signed_distance_m"), 1))
+        cols["side_layer"].append(intern(side.area_layer if side is not None else ""))
+        cols["sd"].append(_r(side.signed_distance_m if side is not None else None, 1))
         if verdict is None:
             sentences.append(None)
         else:
@@ -278,18 +277,14 @@ def _incident_data(measurements, verdicts, lines):
             text = str(getattr(verdict, "sentence", "") or "")
             head, sep, rest = text.partition(": ")
             sentences.append([intern(head + sep), rest])
-        if getattr(inc, "area", None) is not None:
+        if inc.area is not None:
             areas[str(i)] = {"geom": _geojson(inc.area, 5)}
-            a = m.area or {}
-            for which in ("min", "max"):
-                if a.get(f"{which}_lon") is not None:
-                    area_pts.append((i, which, float(a[f"{which}_lon"]), float(a[f"{which}_lat"]),
-                                     float(a[f"{which}_m"])))
-    if area_pts:
-        res = distance_to_line(lon=[p[2] for p in area_pts], lat=[p[3] for p in area_pts], lines=lines)
-        for k, (i, which, lon, lat, dist) in enumerate(area_pts):
-            areas[str(i)][which] = [_r(lon, 6), _r(lat, 6), _r(res.nearest_lon[k], 6), _r(res.nearest_lat[k], 6),
-                                    _r(dist, 1)]
+            a = m.area
+            if a is not None:
+                for which, lon, lat, near, dist in (("min", a.min_lon, a.min_lat, a.min_nearest, a.min_m),
+                                                    ("max", a.max_lon, a.max_lat, a.max_nearest, a.max_m)):
+                    if near is not None:
+                        areas[str(i)][which] = [_r(lon, 6), _r(lat, 6), _r(near[0], 6), _r(near[1], 6), _r(dist, 1)]
     paths = None
     if 0 < n <= DETAIL_LIMIT:
         paths = []
@@ -308,7 +303,6 @@ def _incident_data(measurements, verdicts, lines):
             xy = shapely.get_coordinates(shapely.geometry.shape(a["geom"]))
             extra.extend([tuple(xy.min(axis=0)), tuple(xy.max(axis=0))])
     data = {"n": n, "strings": strings, "sentence": sentences, "areas": areas, "paths": paths, **cols}
-    _ = np
     return data, extra
 
 
@@ -522,22 +516,17 @@ def _bands_data(claim, lines, view) -> dict | None:
 # --------------------------------------------------------------------------- the page
 
 
-def map_data(measurements, lines, *, verdicts=None, claim=None, area_lines=None, title=None,
+def map_data(rows, lines, *, claim=None, area_lines=None, title=None,
              base="ne-countries-50m", online_tiles=False) -> dict:
     """Everything the page shows, as one JSON-ready dict (lon/lat order; metres).
 
-    This is what :func:`render_map` embeds; tests inspect it directly.
+    ``rows`` are the measured :class:`~geomap.pipeline.result.IncidentResult` of
+    one :class:`~geomap.pipeline.result.Result` (with their verdicts when it
+    judged a claim).  This is what :func:`render_map` embeds; tests inspect it
+    directly.
     """
-    measurements = list(measurements)
-    if verdicts is not None:
-        verdicts = list(verdicts)
-        if len(verdicts) != len(measurements):
-            raise InputError(f"{len(verdicts)} verdicts for {len(measurements)} measurements: pass one per incident")
-    elif claim is not None and measurements:
-        from geomap.verdict import judge
-
-        verdicts = [judge(claim, m.interval_m) for m in measurements]
-    inc, extra = _incident_data(measurements, verdicts, lines)
+    measurements = [r for r in rows if r.measured]
+    inc, extra = _incident_data(measurements, lines)
     view = _view_bounds(inc["lon"], inc["lat"], extra, lines) if measurements else _view_bounds([], [], [], lines)
     counts = {name: 0 for name in VERDICT_STYLE}
     code_to_name = {v[0]: k for k, v in VERDICT_STYLE.items()}
@@ -569,21 +558,18 @@ def default_title(lines, claim=None) -> str:
     return text
 
 
-def render_map(measurements: Sequence, lines, *, verdicts=None, claim=None, area_lines=None, title: str | None = None,
+def render_map(rows: Sequence, lines, *, claim=None, area_lines=None, title: str | None = None,
                base: str | None = "ne-countries-50m", online_tiles: bool = False) -> str:
     """One self-contained HTML document showing incidents, the line, and the claim.
 
     Parameters
     ----------
-    measurements : sequence of geomap.pipeline.incidents.Measurement
-        The incidents measured against ``lines`` (points, circles or areas).
+    rows : sequence of geomap.pipeline.result.IncidentResult
+        The incidents measured against ``lines`` (points, circles or areas),
+        with their verdicts when a claim was judged (``Result.rows()``).
     lines : geomap.layers.lineset.LineSet
         The line of contact.  When its shipped layer names an ``area_layer``
         the held area is drawn too.
-    verdicts : sequence, optional
-        One verdict per measurement (objects with ``.verdict`` and
-        ``.sentence``, e.g. :class:`geomap.verdict.Verdict`); computed from
-        ``claim`` when omitted.
     claim : geomap.claims.Claim, optional
         Draws the band where the claim would be true (strict and lenient).
     area_lines : str, Path or object with ``geoms``, optional
@@ -609,7 +595,7 @@ def render_map(measurements: Sequence, lines, *, verdicts=None, claim=None, area
     except ImportError:  # pragma: no cover - a declared dependency
         raise MissingDependency("folium is not installed: pip install 'folium>=0.20,<0.21'") from None
 
-    data = map_data(measurements, lines, verdicts=verdicts, claim=claim, area_lines=area_lines, title=title,
+    data = map_data(rows, lines, claim=claim, area_lines=area_lines, title=title,
                     base=base, online_tiles=online_tiles)
     js, css = leaflet_assets()
 
@@ -649,25 +635,45 @@ def render_map(measurements: Sequence, lines, *, verdicts=None, claim=None, area
     return html.replace('<div class="folium-map"', '<div class="folium-map" role="application" aria-label="map"', 1)
 
 
-def write_map(path: str | Path, measurements, lines, **kwargs) -> Path:
+def write_map(path: str | Path, rows, lines, **kwargs) -> Path:
     """Render a map (see :func:`render_map`) and write it atomically to ``path`` (never over an input)."""
     from geomap.io.write import guard_output, write_atomic
 
     path = Path(path)
     guard_output(path, [getattr(lines, "path", None)])
-    html = render_map(measurements, lines, **kwargs)
+    html = render_map(rows, lines, **kwargs)
     write_atomic(path, html)
     return path
 
 
 
-def add_map_outputs(measurements, lines, *, html=None, png=None, verdicts=None, claim=None, title=None,
+def add_result_map(result, *, html=None, png=None, title=None, online_tiles=False) -> dict:
+    """``--html``/``--png`` of a :class:`~geomap.pipeline.result.Result`: the map of its measured rows.
+
+    Draws what the run measured (nothing is measured again).  A map shows one
+    line: a file whose rows' dates chose several lines is refused with the way out.
+    """
+    if html is None and png is None:
+        return {"html": None, "png": None}
+    lines = result.line()
+    if lines is None:
+        if not result.lines:
+            raise InputError(f"no row of {result.source} could be measured, so there is nothing to map: "
+                             "see the status column")
+        raise InputError(f"the rows of {result.source} were measured against {len(result.lines)} lines by their "
+                         f"dates ({', '.join(result.lines)}); a map shows one: pass --layer ID for the map, or split "
+                         "the file by date")
+    return add_map_outputs(result.rows(), lines, html=html, png=png, claim=result.claim, title=title,
+                           online_tiles=online_tiles)
+
+
+def add_map_outputs(rows, lines, *, html=None, png=None, claim=None, title=None,
                     online_tiles=False) -> dict:
     """Write an HTML map and/or a PNG of it for results a command already has (one call for ``--html``/``--png``).
 
     Parameters
     ----------
-    measurements, lines, verdicts, claim, title, online_tiles
+    rows, lines, claim, title, online_tiles
         As for :func:`render_map`.
     html : str or Path, optional
         Where to write the HTML map.
@@ -690,7 +696,7 @@ def add_map_outputs(measurements, lines, *, html=None, png=None, verdicts=None, 
     written: dict[str, Path | None] = {"html": None, "png": None}
     if html is None and png is None:
         return written
-    kwargs = dict(verdicts=verdicts, claim=claim, title=title, online_tiles=online_tiles)
+    kwargs = dict(claim=claim, title=title, online_tiles=online_tiles)
     if png is not None:
         from geomap.io.write import guard_output
         from geomap.maps.screenshot import chromium_path
@@ -698,7 +704,7 @@ def add_map_outputs(measurements, lines, *, html=None, png=None, verdicts=None, 
         guard_output(png, [getattr(lines, "path", None)])
         chromium_path()  # fail early, before rendering, when chromium is missing
     if html is not None:
-        written["html"] = write_map(html, measurements, lines, **kwargs)
+        written["html"] = write_map(html, rows, lines, **kwargs)
     if png is not None:
         from geomap.maps.screenshot import screenshot_map
 
@@ -706,7 +712,7 @@ def add_map_outputs(measurements, lines, *, html=None, png=None, verdicts=None, 
             written["png"] = screenshot_map(written["html"], png)
         else:
             with tempfile.TemporaryDirectory(prefix="geomap-map-") as tmp:
-                page = write_map(Path(tmp) / "map.html", measurements, lines, **kwargs)
+                page = write_map(Path(tmp) / "map.html", rows, lines, **kwargs)
                 written["png"] = screenshot_map(page, png)
     return written
 

@@ -1,10 +1,10 @@
-"""The Dask engine: the batch computation of :mod:`geomap.pipeline.run`, partition by partition.
+"""The Dask engine: the one measuring engine (:func:`geomap.pipeline.measure.measure_table`), partition by partition.
 
 Inputs larger than memory: a CSV file or glob (split into blocks of
 ``BLOCKSIZE`` bytes) or a (Geo)Parquet file or folder (one partition per row
 group).  Each partition is classified and measured by exactly the code of the
 in-memory engine (:func:`geomap.io.points.table_from_frame`,
-:func:`geomap.pipeline.run.measure_table`), against line indexes built once and
+:func:`geomap.pipeline.measure.measure_table`), against line indexes built once and
 broadcast to the workers, and written to a part file; only status counts come
 back.  The parts are then assembled in input order into ``-o`` under a
 temporary name and renamed into place.
@@ -115,7 +115,8 @@ def read_parquet_part(path: str, row_group: int, source: str, *, assume_crs=None
 
 def _run_part(part, number: int, kind: str, job: dict, lines_by_id: dict, workdir: str) -> dict:
     """Measure one partition and write it to ``workdir``; return its counts (runs on a worker)."""
-    from geomap.pipeline.run import measure_table, write_frame
+    from geomap.io.tables import write_frame
+    from geomap.pipeline.measure import measure_table
     from geomap.io.points import table_from_frame
 
     cols = job["cols"]
@@ -152,11 +153,11 @@ def _run_part(part, number: int, kind: str, job: dict, lines_by_id: dict, workdi
     }
 
 
-def _load_lines(spec) -> tuple[dict, dict]:
+def _load_lines(choice) -> tuple[dict, dict]:
     """LineSets (indexes built) for every layer the job may use, and the measure_table line arguments."""
-    from geomap.pipeline.run import _line_args
+    from geomap.pipeline.measure import line_args
 
-    args = _line_args(spec)
+    args = line_args(choice)
     if "lines" in args:
         lines = args["lines"]
         lines.index()
@@ -179,26 +180,22 @@ def _load_lines(spec) -> tuple[dict, dict]:
     return out, args
 
 
-def measure_dask(inputs, spec, *, claim=None, output=None, progress_factory=None, blocksize: int = BLOCKSIZE,
-                 n_workers: int = LOCAL_WORKERS):
+def measure_dask(request, *, blocksize: int = BLOCKSIZE, n_workers: int = LOCAL_WORKERS):
     """Measure every row of a partitioned points file with Dask; write ``output``.
 
     Parameters
     ----------
-    inputs : geomap.pipeline.request.Inputs
-        ``points``: a CSV file or glob, or a (Geo)Parquet file or folder;
-        ``scheduler``: address of an existing Dask scheduler (default: a local
-        cluster of ``n_workers`` processes, closed afterwards).
-    spec : geomap.pipeline.request.LineSpec
-    claim : geomap.claims.Claim, optional
-    output : str
-        Required: ``.csv``, ``.geojson``, ``.gpkg`` or ``.parquet``.
-    progress_factory : callable, optional
-        Called with the number of partitions; its bar advances per partition.
+    request : geomap.pipeline.request.Request
+        ``incidents.path``: a CSV file or glob, or a (Geo)Parquet file or
+        folder; ``execution.scheduler``: address of an existing Dask scheduler
+        (default: a local cluster of ``n_workers`` processes, closed
+        afterwards); ``execution.output`` (required: ``.csv``, ``.geojson``,
+        ``.gpkg`` or ``.parquet``); ``execution.progress_factory`` is called
+        with the number of partitions and its bar advances per partition.
 
     Returns
     -------
-    geomap.pipeline.run.BatchResult
+    geomap.pipeline.result.Result
         ``frame`` is None: the rows are in ``output``.
     """
     _require_dask()
@@ -212,21 +209,25 @@ def measure_dask(inputs, spec, *, claim=None, output=None, progress_factory=None
             logging.getLogger(name).setLevel(logging.CRITICAL)
     from distributed import Client, LocalCluster, as_completed
 
-    from geomap.pipeline.run import BatchResult, output_kind
+    from geomap.io.tables import output_kind
+    from geomap.pipeline.result import Result
+
+    inputs, claim = request.incidents, request.claim
+    output, progress_factory = request.execution.output, request.execution.progress_factory
 
     out_kind = output_kind(output)
     if out_kind is None:
         raise InputError("--engine dask writes its rows to a file: pass -o PATH ending in .csv, .geojson, .gpkg "
                          "or .parquet")
-    src_dir = Path(str(inputs.points))
+    src_dir = Path(str(inputs.path))
     if src_dir.is_dir() and src_dir.resolve() in Path(output).resolve().parents:
         raise InputError(f"-o {output} is inside the input folder {src_dir}: write it somewhere else")
-    lines_by_id, line_args = _load_lines(spec)
+    lines_by_id, line_args = _load_lines(request.line)
     fixed = bool(line_args.pop("fixed", False))
     with dask.config.set({"dataframe.convert-string": False}):
-        kind, parts = partitions(str(inputs.points), blocksize=blocksize)
+        kind, parts = partitions(str(inputs.path), blocksize=blocksize)
     job = {
-        "source": str(inputs.points),
+        "source": str(inputs.path),
         "cols": dict(lon_col=inputs.lon_col, lat_col=inputs.lat_col, date_col=inputs.date_col, id_col=inputs.id_col),
         "assume_crs": inputs.assume_crs,
         "radius_m": inputs.radius_m,
@@ -240,8 +241,8 @@ def measure_dask(inputs, spec, *, claim=None, output=None, progress_factory=None
     workdir = tempfile.mkdtemp(prefix=f".{final.name}.parts.", dir=final.parent if str(final.parent) else ".")
     cluster = None
     try:
-        if inputs.scheduler:
-            client = Client(inputs.scheduler)
+        if request.execution.scheduler:
+            client = Client(request.execution.scheduler)
         else:
             cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, host="127.0.0.1",
                                    dashboard_address=None, scheduler_kwargs={"dashboard": False})
@@ -285,9 +286,10 @@ def measure_dask(inputs, spec, *, claim=None, output=None, progress_factory=None
             rows = layers.get(lid, {}).get("rows", 0) + ev["rows"]
             layers[lid] = dict(ev, rows=rows)
         failures += d["failures"]
-    result = BatchResult(frame=None, summary=dict(summary), lon=np.empty(0), lat=np.empty(0),
-                         source=str(inputs.points), layers=layers,
-                         verdicts=None if verdicts is None else dict(verdicts), failure_examples=failures[:5])
+    result = Result(frame=None, summary=dict(summary), lon=np.empty(0), lat=np.empty(0),
+                    source=str(inputs.path), layers=layers,
+                    verdicts=None if verdicts is None else dict(verdicts), failure_examples=failures[:5],
+                    claim=claim)
     return result
 
 
@@ -300,7 +302,7 @@ def _run_part_fixed(part, number, kind, job, lines_by_id, workdir):
 
 def _assemble(done: list[dict], final: Path, out_kind: str) -> None:
     """Concatenate the part files, in order, into ``final`` (atomically)."""
-    from geomap.pipeline.run import atomic_path
+    from geomap.io.tables import atomic_path
 
     with atomic_path(final) as tmp:
         if out_kind == "csv":

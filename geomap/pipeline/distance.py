@@ -178,17 +178,36 @@ def distance_to_line(lon, lat, lines, *, workers: int | None = None) -> Distance
 
 
 def distance_interval(distance_m, *, radius_m=0.0, accuracy_m=0.0):
-    """The interval holding the true distance, given location and layer uncertainty.
+    """THE interval rule for points: where the true distance can lie (see :data:`INTERVAL_RULE`).
 
-    Both uncertainties are radii in metres; see :data:`INTERVAL_RULE`.
+    Parameters
+    ----------
+    distance_m : array_like of float, shape (n,)
+        Measured distances (m).
+    radius_m, accuracy_m : float or array_like, shape (n,)
+        The location's uncertainty radius and the layer's stated accuracy (m).
 
     Returns
     -------
-    (low_m, high_m)
+    (low_m, high_m) : ndarray, ndarray
+        ``max(d - r - a, 0)`` and ``d + r + a``.
     """
     d = np.asarray(distance_m, dtype=float)
     spread = np.asarray(radius_m, dtype=float) + np.asarray(accuracy_m, dtype=float)
     return np.maximum(d - spread, 0.0), d + spread
+
+
+def area_interval(min_m, max_m, *, max_tolerance_m=0.0, accuracy_m=0.0):
+    """THE interval rule for areas: ``[max(min - a, 0), max + tolerance + a]`` (see :data:`INTERVAL_RULE`).
+
+    ``min_m``/``max_m`` are the least and greatest distance over the area
+    (:func:`area_distance_range`); ``max_tolerance_m`` bounds how far the true
+    maximum may exceed the reported one.  All in metres, scalars or arrays.
+    """
+    acc = np.asarray(accuracy_m, dtype=float)
+    low = np.maximum(np.asarray(min_m, dtype=float) - acc, 0.0)
+    high = np.asarray(max_m, dtype=float) + np.asarray(max_tolerance_m, dtype=float) + acc
+    return low, high
 
 
 # --------------------------------------------------------------------- areas

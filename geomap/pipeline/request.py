@@ -1,42 +1,116 @@
-"""The jobs behind the commands, callable from a notebook: gather incidents, choose the line, measure."""
+"""What to measure, validated once: the incidents, the line, the claim and how to run.
+
+A :class:`Request` is what every command builds from its options and what a
+notebook builds with keyword arguments; :func:`geomap.pipeline.run.run` takes
+it and returns one :class:`~geomap.pipeline.result.Result`.  Place names are
+resolved here, by the library, so ``Request(incidents=IncidentSource(places=
+("Hadrut",)), ...)`` works without the CLI.
+
+>>> src = IncidentSource(at=((47.0318, 39.52),))
+>>> src.kind
+'at'
+"""
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from geomap.errors import InputError
+from geomap.types import LonLat
 
 
-@dataclass
-class Inputs:
-    """Where the incidents come from: a file, coordinates, or places (exactly one kind)."""
+def parse_date(value: str | _dt.date | None) -> _dt.date | None:
+    """An ISO date (YYYY-MM-DD) or None; :class:`~geomap.errors.InputError` otherwise."""
+    if value is None or isinstance(value, _dt.date):
+        return value
+    from geomap.layers.registry import parse_date as registry_date
 
-    points: str | None = None
+    return registry_date(value)
+
+
+@dataclass(frozen=True)
+class PlaceOptions:
+    """How ``places`` are looked up (see :func:`geomap.places.gazetteer.geocode`).
+
+    ``country`` (ISO 3166 alpha-2), ``near`` ((lon, lat) degrees), ``within``
+    (a polygon layer id or path), ``gazetteer`` (the user's own places file),
+    ``online`` (also ask Nominatim).
+    """
+
+    country: str | None = None
+    near: tuple[float, float] | None = None
+    within: str | None = None
+    gazetteer: Any = None
+    online: bool = False
+
+
+@dataclass(frozen=True)
+class IncidentSource:
+    """Where the incidents come from: exactly one of a file, coordinates, or place names.
+
+    Attributes
+    ----------
+    path : str, optional
+        A points file (CSV/TSV, ACLED/UCDP export, GeoJSON, GeoPackage,
+        GeoParquet, any GDAL vector format), a glob or folder for the Dask
+        engine, or ``-`` for standard input.
+    at : tuple of (lon, lat)
+        Coordinates in degrees, longitude first.
+    places : tuple of str
+        Place names, resolved offline by the gazetteer (``place_options``).
+    radius_m : float
+        Location uncertainty (m) of every incident; a file row's precision
+        code (ACLED ``geo_precision``, UCDP ``where_prec``) may widen it.
+    lon_col, lat_col, date_col, id_col : str, optional
+        Column names of a file (default: found by the schema or common names).
+    assume_crs : str, optional
+        The CRS of a file that declares none.
+    """
+
+    path: str | None = None
     at: tuple = ()
+    places: tuple = ()
     radius_m: float = 0.0
     lon_col: str | None = None
     lat_col: str | None = None
-    assume_crs: str | None = None
-    places: list = field(default_factory=list)
     date_col: str | None = None
     id_col: str | None = None
-    engine: str = "local"
-    scheduler: str | None = None
+    assume_crs: str | None = None
+    place_options: PlaceOptions = field(default_factory=PlaceOptions)
 
+    def __post_init__(self):
+        object.__setattr__(self, "at", tuple(LonLat(float(p[0]), float(p[1])) for p in self.at))
+        object.__setattr__(self, "places", tuple(self.places))
+        radius = float(self.radius_m)
+        if not (radius >= 0.0 and radius < float("inf")):
+            raise InputError(f"radius_m must be a finite number of metres >= 0, got {self.radius_m!r}")
+        _ = self.kind
+
+    @property
     def kind(self) -> str:
-        given = [name for name, on in (("FILE", self.points is not None), ("--at", bool(self.at)),
-                                       ("--place", bool(self.places))) if on]
+        """``"file"``, ``"at"`` or ``"places"``; :class:`InputError` unless exactly one was given."""
+        given = [name for name, on in (("file", self.path is not None), ("at", bool(self.at)),
+                                       ("places", bool(self.places))) if on]
         if not given:
             raise InputError("no incident given: pass --at LON,LAT, --place NAME, or a FILE (- for stdin)")
         if len(given) > 1:
-            raise InputError(f"{' and '.join(given)} were both given: pass only one of FILE, --at and --place")
+            flags = {"file": "FILE", "at": "--at", "places": "--place"}
+            raise InputError(f"{' and '.join(flags[g] for g in given)} were both given: pass only one of FILE, "
+                             "--at and --place")
         return given[0]
 
 
-@dataclass
-class LineSpec:
-    """Which line to measure against: a layer id/path, or a theatre and date."""
+@dataclass(frozen=True)
+class LineChoice:
+    """Which line to measure against: a layer id or path, or a theatre (and a date).
+
+    With ``theatre``, each incident is measured against the theatre's line
+    valid on its own date (a file's date column), or on ``date`` when given.
+    ``assume_crs`` is the CRS of a layer file that declares none; ``rings``
+    measures to polygon boundaries as lines.
+    """
 
     layer: str | None = None
     theatre: str | None = None
@@ -44,153 +118,113 @@ class LineSpec:
     assume_crs: str | None = None
     rings: bool = False
 
-    def load(self):
-        from geomap.pipeline.incidents import choose_lines
-
+    def __post_init__(self):
         if self.layer is not None and self.theatre is not None:
             raise InputError("--layer and --theatre were both given: pass one (--theatre picks a layer by --date)")
-        return choose_lines(self.layer, theatre=self.theatre, date=self.date, assume_crs=self.assume_crs,
-                            rings=self.rings)
+        if self.layer is None and self.theatre is None:
+            raise InputError("no line of contact given: pass --layer ID|PATH, or --theatre NAME --date YYYY-MM-DD "
+                             "(see 'geomap layers list')")
+        if self.date is not None:
+            parse_date(self.date)
+        if self.theatre is not None:
+            from geomap.layers.registry import theatres
+
+            known = theatres()
+            if self.theatre not in known:
+                from geomap.errors import LayerNotFound
+
+                raise LayerNotFound(f"unknown theatre {self.theatre!r}: choose one of {', '.join(known) or 'none'} "
+                                    "(see 'geomap layers list')")
+
+    def load(self):
+        """The one :class:`~geomap.layers.lineset.LineSet` this choice names (a layer, or the theatre's line on ``date``)."""
+        from geomap.layers.lineset import read_lines
+
+        if self.layer is not None:
+            return read_lines(self.layer, assume_crs=self.assume_crs, rings=self.rings)
+        if self.date is None:
+            raise InputError(f"--theatre {self.theatre} needs --date YYYY-MM-DD to choose the line valid on that date")
+        from geomap.layers.registry import select_layer
+
+        return read_lines(select_layer(self.theatre, parse_date(self.date), kind="line").id, rings=self.rings)
 
 
-def incidents(inputs: Inputs, *, date: str | None = None) -> list:
-    """The :class:`geomap.pipeline.incidents.Incident` list for --at or --place inputs."""
-    from geomap.pipeline.incidents import Incident
+@dataclass(frozen=True)
+class Execution:
+    """How to run: ``engine`` ``"local"`` (in memory) or ``"dask"`` (partition by partition,
+    written to ``output``), the Dask ``scheduler`` address, and a ``progress_factory(total)``
+    returning a context manager with ``update(n)``."""
 
-    out: list[Any] = []
-    for i, p in enumerate(inputs.at):
-        out.append(Incident(lon=p.lon, lat=p.lat, radius_m=inputs.radius_m, label=f"point {i + 1}", date=date))
-    for item in inputs.places:
-        place, note = item if isinstance(item, tuple) else (item, "")
-        incident = Incident.from_place(place, date=date)
-        if incident.note and incident.note in (note or ""):
-            incident.note = note
-        else:
-            incident.note = "; ".join(n for n in (note, incident.note) if n)
-        out.append(incident)
+    engine: str = "local"
+    scheduler: str | None = None
+    output: str | None = None
+    progress_factory: Any = None
+
+    def __post_init__(self):
+        if self.engine not in ("local", "dask"):
+            raise InputError(f"unknown engine {self.engine!r}: use 'local' or 'dask'")
+
+
+@dataclass(frozen=True)
+class Request:
+    """Everything one measurement needs, validated when it is built.
+
+    ``claim`` is a :class:`geomap.claims.Claim` (or its text, parsed with
+    :func:`geomap.claims.parse_claim`), or None to measure only.
+    """
+
+    incidents: IncidentSource
+    line: LineChoice
+    claim: Any = None
+    execution: Execution = field(default_factory=Execution)
+
+    def __post_init__(self):
+        if isinstance(self.claim, str):
+            from geomap.claims import parse_claim
+
+            object.__setattr__(self, "claim", parse_claim(self.claim))
+        kind = self.incidents.kind
+        if self.execution.engine == "dask" and kind != "file":
+            raise InputError("--engine dask is for FILE inputs: give a CSV glob or a GeoParquet folder")
+        if kind != "file" and self.line.theatre is not None and self.line.date is None:
+            raise InputError(f"--theatre {self.line.theatre} needs --date YYYY-MM-DD to choose the line valid "
+                             "on that date")
+
+
+# --------------------------------------------------------------------- places and incidents
+def resolve_places(source: IncidentSource) -> list[tuple[Any, str]]:
+    """Each of ``source.places`` resolved by the gazetteer: a list of ``(Place, note)``.
+
+    Raises :class:`~geomap.errors.AmbiguousPlace` or
+    :class:`~geomap.errors.PlaceNotFound` (exit 2) naming the candidates.
+    """
+    from geomap.places.gazetteer import geocode, resolve_place
+
+    opts = source.place_options
+    kwargs = dict(country=opts.country, near=opts.near, within=opts.within, gazetteer=opts.gazetteer,
+                  online=opts.online)
+    out = []
+    for name in source.places:
+        result = geocode(name, **kwargs)
+        if result.best is None:  # raises AmbiguousPlace / PlaceNotFound with the candidates
+            resolve_place(name, **kwargs)
+        out.append((result.best, result.note))
     return out
 
 
-def measure_incidents(inputs: Inputs, lines_spec: LineSpec):
-    """Measure --at/--place incidents: returns ``(lines, measurements)``."""
-    from geomap.pipeline.incidents import measure
-
-    found = incidents(inputs, date=lines_spec.date)
-    lines = lines_spec.load()
-    return lines, measure(found, lines)
-
-
-def check_incidents(inputs: Inputs, lines_spec: LineSpec, claim):
-    """Measure --at/--place incidents and judge ``claim``: a :class:`geomap.pipeline.checks.CheckResult`."""
-    from geomap.pipeline.checks import check_claim
-
-    found = incidents(inputs, date=lines_spec.date)
-    return check_claim(claim, found, lines_spec.load())
-
-
-def measure_file(inputs: Inputs, lines_spec: LineSpec, **kwargs):
-    """Measure every row of a points file: a :class:`geomap.pipeline.run.BatchResult` (see :func:`geomap.pipeline.run.measure_file`)."""
-    from geomap.pipeline.run import measure_file as run
-
-    return run(inputs, lines_spec, **kwargs)
-
-
-def check_file(inputs: Inputs, lines_spec: LineSpec, claim, **kwargs):
-    """Judge ``claim`` for every row of a points file (see :func:`geomap.pipeline.run.check_file`)."""
-    from geomap.pipeline.run import check_file as run
-
-    return run(inputs, lines_spec, claim, **kwargs)
-
-
-#: columns tried, in order, for an incident's label / note / date when a points file is mapped
-LABEL_COLUMNS = ("label", "name", "title", "event_id", "event_id_cnty", "id")
-NOTE_COLUMNS = ("note", "notes", "description")
-DATE_COLUMNS = ("date", "event_date")
-
-
-def _row_incidents(frame, lon, lat, radius_m, keep, date):
-    """One :class:`geomap.pipeline.incidents.Incident` per row where ``keep`` (label, note, date from the frame's columns)."""
+def incidents_of(source: IncidentSource, *, date: str | None = None) -> list:
+    """The :class:`~geomap.pipeline.incidents.Incident` of each ``--at`` point or place (not for files)."""
     from geomap.pipeline.incidents import Incident
 
-    lower = {str(c).lower(): c for c in getattr(frame, "columns", [])}
-
-    def column(names):
-        for name in names:
-            if name in lower:
-                return [None if v is None else str(v) for v in frame[lower[name]].tolist()]
-        return None
-
-    labels, notes, dates = column(LABEL_COLUMNS), column(NOTE_COLUMNS), column(DATE_COLUMNS)
-    found = []
-    for i in range(len(keep)):
-        if not keep[i]:
-            continue
-        found.append(Incident(
-            lon=float(lon[i]), lat=float(lat[i]), radius_m=float(radius_m[i]),
-            label=(labels[i] if labels and labels[i] not in (None, "", "nan") else f"row {i + 1}"),
-            kind="file row", note=(notes[i] or "") if notes and notes[i] != "nan" else "",
-            date=(dates[i] if dates[i] not in ("", "nan") else None) if dates else date,
-        ))
-    return found
-
-
-def map_for_file(inputs: Inputs, lines_spec: LineSpec, result, claim=None):
-    """What ``--html``/``--png`` draw for a measured points file: ``(lines, measurements, verdicts)``.
-
-    ``result`` is the file's :class:`geomap.pipeline.run.BatchResult` (local engine);
-    its measured rows become the map's incidents, so the file is read once
-    (standard input included).  A map shows one line: with ``--theatre`` and
-    each row's own date it is the line the rows' dates chose, and a file whose
-    dates chose several lines is refused with the way out.  ``verdicts`` is
-    None without ``claim``.
-    """
-    import dataclasses
-
-    import numpy as np
-
-    from geomap.pipeline.incidents import measure
-
-    if result.frame is None:
-        raise InputError("--html/--png need every row in memory: drop --engine dask for the map "
-                         "(or map a sample of the rows)")
-    spec = lines_spec
-    if spec.theatre is not None and spec.date is None:
-        used = list(result.layers)
-        if not used:
-            raise InputError(f"no row of {inputs.points} could be measured, so there is nothing to map: "
-                             "see the status column")
-        if len(used) > 1:
-            raise InputError(f"the rows of {inputs.points} were measured against {len(used)} lines by their dates "
-                             f"({', '.join(used)}); a map shows one: pass --layer ID (or --date YYYY-MM-DD) for "
-                             "the map, or split the file by date")
-        spec = dataclasses.replace(lines_spec, layer=used[0], theatre=None)
-    frame = result.frame
-    keep = (frame["status"].to_numpy(dtype=object) == "ok").tolist()
-    radius = np.nan_to_num(frame["location_uncertainty_m"].to_numpy(dtype=float)).tolist()
-    found = _row_incidents(frame, result.lon, result.lat, radius, keep, spec.date)
-    lines = spec.load()
-    if claim is None:
-        return lines, measure(found, lines), None
-    from geomap.pipeline.checks import check_claim
-
-    checked = check_claim(claim, found, lines)
-    return checked.lines, checked.measurements, checked.verdicts
-
-
-def measure_for_map(inputs: Inputs, lines_spec: LineSpec):
-    """Measure any input kind (--at, --place or FILE) as incidents: ``(lines, measurements, summary)``.
-
-    A FILE is measured as a batch first (every row gets a status, as in
-    ``geomap distance FILE``) and its measured rows are drawn (see
-    :func:`map_for_file`).  ``summary`` (status -> rows) is None for
-    --at/--place inputs.
-    """
-    from geomap.pipeline.incidents import measure
-
-    if inputs.kind() == "FILE":
-        result = measure_file(inputs, lines_spec)
-        lines, measurements, _verdicts = map_for_file(inputs, lines_spec, result)
-        return lines, measurements, result.summary
-    found = incidents(inputs, date=lines_spec.date)
-    lines = lines_spec.load()
-    return lines, measure(found, lines), None
+    out: list[Any] = []
+    for i, p in enumerate(source.at):
+        out.append(Incident(lon=p.lon, lat=p.lat, radius_m=source.radius_m, label=f"point {i + 1}", date=date))
+    if source.places:
+        for place, note in resolve_places(source):
+            incident = Incident.from_place(place, date=date)
+            if incident.note and incident.note in (note or ""):
+                incident.note = note
+            else:
+                incident.note = "; ".join(n for n in (note, incident.note) if n)
+            out.append(incident)
+    return out

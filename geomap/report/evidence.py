@@ -23,13 +23,14 @@ def _km(value_m) -> str:
 
 def evidence_markdown(result, *, command: str | None = None, map_file: str | None = None,
                       generated: _dt.datetime | None = None) -> str:
-    """The evidence record of a :class:`geomap.pipeline.checks.CheckResult` as Markdown text."""
+    """The evidence record of a :class:`geomap.pipeline.result.Result` with a claim, as Markdown text."""
     from geomap.report.versions import software_versions
 
     generated = generated or _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
     claim = result.claim
-    first = result.measurements[0] if result.measurements else None
-    ev = first.evidence if first else {}
+    rows = result.rows()
+    first = next((r for r in rows if r.measured), None)
+    ev = dict(first.evidence) if first else {}
     lines = [
         "# Distance claim: evidence record",
         "",
@@ -38,8 +39,11 @@ def evidence_markdown(result, *, command: str | None = None, map_file: str | Non
         "## Verdict",
         "",
     ]
-    for m, v in zip(result.measurements, result.verdicts):
-        lines.append(f"- **{md(m.incident.label)}: {v.verdict}.** {md(v.sentence)}")
+    for m in rows:
+        if m.verdict is not None:
+            lines.append(f"- **{md(m.label)}: {m.verdict.verdict}.** {md(m.verdict.sentence)}")
+        else:
+            lines.append(f"- **{md(m.label)}: not measured ({md(m.status)}).**")
     lines += ["", "## Inputs", ""]
     if command:
         lines += ["Command:", "", "```", command.replace("```", "'''"), "```", ""]
@@ -49,7 +53,7 @@ def evidence_markdown(result, *, command: str | None = None, map_file: str | Non
         f"- Readings: {md(claim.describe_readings())}",
         f"- Rationale: {md(getattr(claim, 'rationale', '') or '')}",
     ]
-    for m in result.measurements:
+    for m in rows:
         inc = m.incident
         where = "polygon (whole area)" if inc.area is not None else f"±{inc.radius_m:.0f} m around the point"
         lines.append(f"- Incident {md(inc.label)}: {inc.lon:.6f}E {inc.lat:.6f}N, {md(inc.kind)}, location {where}")
@@ -61,21 +65,24 @@ def evidence_markdown(result, *, command: str | None = None, map_file: str | Non
     lines += ["", "## Numbers", ""]
     lines.append("| incident | distance | interval | nearest point | section |")
     lines.append("|---|---|---|---|---|")
-    for m in result.measurements:
-        d = m.distance
-        dist = _km(d.get("distance_m"))
+    for m in rows:
+        d = m.nearest
+        if d is None:
+            lines.append(f"| {md(m.label)} | not measured ({md(m.status)}) | n/a | n/a | n/a |")
+            continue
+        dist = _km(d.distance_m)
         if m.area is not None:
-            dist = f"{_km(m.area['min_m'])} to {_km(m.area['max_m'])} over the area (max within {m.area['max_tolerance_m']:.0f} m)"
-        near = "n/a" if d.get("nearest_lon") is None else f"{d['nearest_lon']:.6f}E {d['nearest_lat']:.6f}N"
+            dist = f"{_km(m.area.min_m)} to {_km(m.area.max_m)} over the area (max within {m.area.max_tolerance_m:.0f} m)"
+        near = f"{d.lon:.8f}E {d.lat:.8f}N"
         lines.append(
-            f"| {md(m.incident.label)} | {dist} | {_km(m.interval_m[0])} to {_km(m.interval_m[1])} | {near} "
-            f"| {md(d.get('section', ''))}, segment {d.get('segment_index')} |"
+            f"| {md(m.label)} | {dist} | {_km(m.interval_m[0])} to {_km(m.interval_m[1])} | {near} "
+            f"| {md(d.section)}, segment {d.segment_index} |"
         )
     lines += ["", "## Method", ""]
     lines += [
         f"- {md(ev.get('method', ''))}.",
         "- Distances on the WGS84 ellipsoid; every line segment is the geodesic between its vertices.",
-        f"- Interval: {md(first.uncertainty['rule']) if first else ''}.",
+        f"- Interval: {md(first.uncertainty.rule) if first else ''}.",
         "- Verdict: supported if the whole interval lies in the strict reading; contradicted if it misses even "
         "the lenient reading; otherwise inconclusive.",
     ]

@@ -1,0 +1,165 @@
+"""The one pipeline: a request in, one typed result out, the same for --at, --place and a file's rows.
+
+These tests guard the move to one engine (they were written against the two-engine code first):
+
+* the golden JSON of the README's Hadrut check (every number and word of the record);
+* the same point through ``--at`` and through a one-row CSV gives identical values in every shared column;
+* exit codes follow one rule for both ways in.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from geomap.cli import main
+
+DATA = Path(__file__).resolve().parent / "data"
+CLAIM = "is located dozens of kilometers from the nearest section of the line of contact"
+HADRUT = ["--place", "Hadrut", "--place", "Hadrut district", "--theatre", "nagorno-karabakh",
+          "--date", "2020-12-27", "--claim", CLAIM]
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def _close(got, want, path="", tol=1e-6):
+    """Every key and value of ``want`` in ``got``; floats to ``tol`` (relative), the version key ignored."""
+    if isinstance(want, dict):
+        assert isinstance(got, dict), path
+        assert sorted(got) == sorted(want), f"{path}: keys {sorted(set(got) ^ set(want))}"
+        for k in want:
+            if k != "geomap_version":
+                _close(got[k], want[k], f"{path}/{k}", tol)
+    elif isinstance(want, list):
+        assert isinstance(got, list) and len(got) == len(want), path
+        for i, (g, w) in enumerate(zip(got, want)):
+            _close(g, w, f"{path}[{i}]", tol)
+    elif isinstance(want, float):
+        assert isinstance(got, (int, float)) and math.isclose(got, want, rel_tol=tol, abs_tol=1e-9), \
+            f"{path}: {got} != {want}"
+    else:
+        assert got == want, f"{path}: {got!r} != {want!r}"
+
+
+def test_hadrut_check_json_is_the_golden_record(runner):
+    result = runner.invoke(main, ["check", *HADRUT, "--format", "json"])
+    assert result.exit_code == 11, result.stderr
+    got = json.loads(result.stdout)
+    want = json.loads((DATA / "golden" / "hadrut_check.json").read_text(encoding="utf-8"))
+    _close(got, want)
+    town, district = got
+    assert town["distance_m"] == pytest.approx(19529.392, abs=1e-3)
+    assert town["distance_interval_m"] == [11429.392, 27629.392]
+    assert district["area"]["min_m"] == 0.0 and district["area"]["max_m"] == pytest.approx(35504.155, abs=1e-3)
+    assert [r["verdict"] for r in got] == ["inconclusive", "inconclusive"]
+
+
+def _csv_row_values(runner, tmp_path, extra):
+    src = tmp_path / "one.csv"
+    src.write_text("name,lon,lat\nFuzuli road,47.0318,39.52\n", encoding="utf-8")
+    out = tmp_path / "one_out.csv"
+    result = runner.invoke(main, [*extra[:1], str(src), *extra[1:], "-o", str(out)])
+    import csv
+
+    (row,) = list(csv.DictReader(out.open(encoding="utf-8")))
+    return result, row
+
+
+@pytest.mark.parametrize("line", [["--layer", "nk-line-2020"],
+                                  ["--theatre", "nagorno-karabakh", "--date", "2020-12-27"]])
+@pytest.mark.parametrize("radius", ["0", "2500"])
+def test_at_and_a_one_row_file_give_the_same_numbers(runner, tmp_path, line, radius):
+    at = runner.invoke(main, ["check", "--at", "47.0318,39.52", *line, "--radius-m", radius,
+                              "--claim", "dozens of km", "--format", "json"])
+    rec = json.loads(at.stdout)
+    result, row = _csv_row_values(runner, tmp_path, ["check", *line, "--radius-m", radius,
+                                                     "--claim", "dozens of km"])
+    assert row["status"] == "ok"
+    for key in ("distance_m", "nearest_lon", "nearest_lat", "azimuth_deg", "signed_distance_m"):
+        assert float(row[key]) == pytest.approx(rec[key], abs=1e-9), key
+    for key in ("feature_index", "part_index", "segment_index"):
+        assert int(row[key]) == rec[key], key
+    assert row["section"] == rec["section"]
+    assert [float(row["distance_low_m"]), float(row["distance_high_m"])] == rec["distance_interval_m"]
+    assert float(row["location_uncertainty_m"]) == float(radius) == rec["uncertainty"]["location"]["radius_m"]
+    assert float(row["layer_accuracy_m"]) == rec["uncertainty"]["layer_accuracy_m"] == 5100.0
+    assert row["layer"] == rec["evidence"]["layer"] and row["layer_sha256"] == rec["evidence"]["layer_sha256"]
+    assert row["verdict"] == rec["verdict"]
+    assert float(row["verdict_margin_m"] or "nan") == pytest.approx(rec["judgement"]["margin_m"] or math.nan,
+                                                                    nan_ok=True)
+    assert row["inside_area"].lower() == str(rec["inside_area"]).lower()
+    # one exit rule for both ways in
+    assert result.exit_code == at.exit_code
+
+
+@pytest.mark.parametrize("claim, code", [("more than 10 km", 0), ("less than 5 km", 10), ("dozens of km", 11)])
+def test_exit_codes_are_the_same_for_at_and_for_a_file(runner, tmp_path, claim, code):
+    points = [("47.0318", "39.52"), ("46.95", "39.45")]
+    at = runner.invoke(main, ["check", *sum((["--at", f"{x},{y}"] for x, y in points), []),
+                              "--layer", "nk-line-2020", "--claim", claim, "--format", "json"])
+    src = tmp_path / "two.csv"
+    src.write_text("lon,lat\n" + "".join(f"{x},{y}\n" for x, y in points), encoding="utf-8")
+    file = runner.invoke(main, ["check", str(src), "--layer", "nk-line-2020", "--claim", claim,
+                                "-o", str(tmp_path / "out.csv")])
+    assert at.exit_code == file.exit_code == code, (at.stderr, file.stderr)
+
+
+def test_a_row_that_cannot_be_measured_exits_1_before_any_verdict(runner, tmp_path):
+    src = tmp_path / "bad.csv"
+    src.write_text("lon,lat\n47.0318,39.52\n,\n", encoding="utf-8")
+    result = runner.invoke(main, ["check", str(src), "--layer", "nk-line-2020", "--claim", "more than 10 km",
+                                  "-o", str(tmp_path / "out.csv")])
+    assert result.exit_code == 1
+    assert "2 rows: missing_coordinates 1, ok 1" in result.stderr
+
+
+def test_html_of_a_file_draws_the_batch_result_without_measuring_again(runner, tmp_path, monkeypatch):
+    """--html reads the run's result: the incidents reach the kernel once (the map's claim band may
+    check its own drawing against the kernel, but never re-measures an incident)."""
+    import numpy as np
+
+    from geomap.pipeline import distance as distance_module
+
+    calls = []
+    real = distance_module.distance_to_line
+
+    def counting(*args, **kwargs):
+        lon = np.atleast_1d(np.asarray(kwargs.get("lon", args[0] if args else []), dtype=float))
+        if np.any(lon == 47.0318) or np.any(lon == 46.9):
+            calls.append(lon.size)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(distance_module, "distance_to_line", counting)
+    src = tmp_path / "pts.csv"
+    src.write_text("name,lon,lat\na,47.0318,39.52\nb,46.9,39.6\n", encoding="utf-8")
+    result = runner.invoke(main, ["check", str(src), "--layer", "nk-line-2020", "--claim", "dozens of km",
+                                  "-o", str(tmp_path / "o.csv"), "--html", str(tmp_path / "m.html")])
+    assert result.exit_code == 11, result.stderr
+    assert calls == [2]
+    page = (tmp_path / "m.html").read_text(encoding="utf-8")
+    assert '"a"' in page and '"b"' in page  # the rows' own labels, from the name column
+
+
+def test_request_is_validated_once_when_built():
+    from geomap.errors import InputError, LayerNotFound
+    from geomap.pipeline.request import IncidentSource, LineChoice, Request
+
+    with pytest.raises(InputError, match="were both given"):
+        IncidentSource(path="x.csv", at=[(47.0, 39.5)])
+    with pytest.raises(InputError, match="no incident given"):
+        IncidentSource()
+    with pytest.raises(InputError, match="were both given"):
+        LineChoice(layer="nk-line-2020", theatre="nagorno-karabakh")
+    with pytest.raises(LayerNotFound, match="unknown theatre"):
+        LineChoice(theatre="atlantis")
+    with pytest.raises(InputError, match="needs --date"):
+        Request(IncidentSource(at=[(47.0, 39.5)]), LineChoice(theatre="nagorno-karabakh"))
+    with pytest.raises(InputError, match="finite"):
+        IncidentSource(at=[(47.0, 39.5)], radius_m=float("nan"))
