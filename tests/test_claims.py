@@ -1,10 +1,11 @@
 """Tests for geomap.claims: English distance claims -> strict and lenient ranges in metres.
 
 Expected ranges below were worked out by hand from the lexicon's stated rules
-(geomap/data/claims_lexicon.json), not printed by the code:
+(geomap/claims/data/en.json), not printed by the code:
 
-* bare number x: strict x ± max(5 %, half a unit of the last digit), lenient x ± max(10 %, same)
-* about/around/...: strict ± max(10 %, half unit), lenient ± max(25 %, half unit)
+* bare number x: strict x ± max(5 %, min(half a unit of the last digit, 7.5 % of x)),
+  lenient x ± max(10 %, min(half a unit, 25 % of x))  ('2 mi' = 1.85-2.15 mi strict, 1.5-2.5 mi lenient)
+* about/around/...: strict ± max(10 %, min(half unit, 20 %)), lenient ± max(25 %, min(half unit, 50 %))
 * within/less than/...: strict [0, x], lenient [0, 1.05 x]; more than/...: strict [x, open), lenient [0.95 x, open)
 * nearly/almost: strict [0.9 x, x], lenient [0.75 x, x]; just over: [x, 1.1 x] / [x, 1.25 x]
 * between X and Y: strict [X, Y], lenient [0.95 X, 1.05 Y]
@@ -45,7 +46,7 @@ CASES = [
     ("20 kms", "bare-number", (19_000, 21_000), (18_000, 22_000)),
     ("20 kilometre", "bare-number", (19_000, 21_000), (18_000, 22_000)),
     ("twenty kilometres", "bare-number", (19_000, 21_000), (18_000, 22_000)),
-    ("2 mi", "bare-number", (1.5 * MI, 2.5 * MI), (1.5 * MI, 2.5 * MI)),
+    ("2 mi", "bare-number", (1.85 * MI, 2.15 * MI), (1.5 * MI, 2.5 * MI)),
     ("10 miles", "bare-number", (9.5 * MI, 10.5 * MI), (9 * MI, 11 * MI)),
     ("10 nautical miles", "bare-number", (9.5 * NMI, 10.5 * NMI), (9 * NMI, 11 * NMI)),
     ("10 nmi", "bare-number", (9.5 * NMI, 10.5 * NMI), (9 * NMI, 11 * NMI)),
@@ -60,22 +61,22 @@ CASES = [
     ("twenty-five kilometres", "bare-number", (23_750, 26_250), (22_500, 27_500)),
     ("twenty five km", "bare-number", (23_750, 26_250), (22_500, 27_500)),
     ("a dozen km", "bare-number", (11_400, 12_600), (10_800, 13_200)),
-    ("half a kilometre", "bare-number", (450, 550), (450, 550)),
+    ("half a kilometre", "bare-number", (462.5, 537.5), (450, 550)),
     ("one hundred and twenty metres", "bare-number", (114, 126), (108, 132)),
     ("a hundred metres", "bare-number", (95, 105), (90, 110)),
     ("two thousand five hundred feet", "bare-number", (2375 * FT, 2625 * FT), (2250 * FT, 2750 * FT)),
-    ("a 5-km zone", "bare-number", (4_500, 5_500), (4_500, 5_500)),
+    ("a 5-km zone", "bare-number", (4_625, 5_375), (4_500, 5_500)),
     ("a 30-mile radius", "bare-number", (28.5 * MI, 31.5 * MI), (27 * MI, 33 * MI)),
     ("two and a half miles", "bare-number", (2.375 * MI, 2.625 * MI), (2.25 * MI, 2.75 * MI)),
-    ("a quarter of a mile", "bare-number", (0.225 * MI, 0.275 * MI), (0.225 * MI, 0.275 * MI)),
-    ("a kilometre away", "bare-number", (500, 1_500), (500, 1_500)),
-    ("half a dozen miles", "bare-number", (5.5 * MI, 6.5 * MI), (5.4 * MI, 6.6 * MI)),
+    ("a quarter of a mile", "bare-number", (0.23125 * MI, 0.26875 * MI), (0.225 * MI, 0.275 * MI)),
+    ("a kilometre away", "bare-number", (925, 1_075), (750, 1_250)),
+    ("half a dozen miles", "bare-number", (5.55 * MI, 6.45 * MI), (5.4 * MI, 6.6 * MI)),
     ("one-and-a-half km", "bare-number", (1_425, 1_575), (1_350, 1_650)),
     ("one and a half kilometres", "bare-number", (1_425, 1_575), (1_350, 1_650)),
     ("a mile and a half", "bare-number", (1.425 * MI, 1.575 * MI), (1.35 * MI, 1.65 * MI)),
     ("1 1/2 miles", "bare-number", (1.425 * MI, 1.575 * MI), (1.35 * MI, 1.65 * MI)),
-    ("1/2 mile", "bare-number", (0.45 * MI, 0.55 * MI), (0.45 * MI, 0.55 * MI)),
-    ("3 klicks", "bare-number", (2_500, 3_500), (2_500, 3_500)),
+    ("1/2 mile", "bare-number", (0.4625 * MI, 0.5375 * MI), (0.45 * MI, 0.55 * MI)),
+    ("3 klicks", "bare-number", (2_775, 3_225), (2_500, 3_500)),
     ("at least 2 dozen km", "at-least", (24_000, OPEN), (22_800, OPEN)),
     ("1.5 thousand feet", "bare-number", (1_425 * FT, 1_575 * FT), (1_350 * FT, 1_650 * FT)),
     ("approx. 40 km", "approx", (36_000, 44_000), (30_000, 50_000)),
@@ -168,7 +169,7 @@ CASES = [
     ("a village 8 km from the line of contact", "bare-number", (7_500, 8_500), (7_200, 8_800)),
     ("At 5 a.m. the village 10 km from the line was shelled", "bare-number", (9_500, 10_500), (9_000, 11_000)),
     ("In December 2020 the site was about 30 miles away", "approx", (27 * MI, 33 * MI), (22.5 * MI, 37.5 * MI)),
-    ("The strike hit 5 km (3 miles) from the front", "bare-number", (4_500, 5_500), (4_500, 5_500)),
+    ("The strike hit 5 km (3 miles) from the front", "bare-number", (4_625, 5_375), (4_500, 5_500)),
 ]
 
 
