@@ -182,8 +182,8 @@ def _parse_quantity(tokens: list[Token], i: int, lex: Lexicon, text: str) -> _Qu
             rule = f"{entry.id}*{mult[0].id}"
             entries = (entry, mult[0])
             j = mult[1]
-            if word_at(tokens, j) == "of":
-                j += 1
+            if word_at(tokens, j) in lex.partitives:
+                j += 1  # "a few hundred of", "quelques centaines de mètres"
         s, l_ = entry.data["strict"], entry.data["lenient"]
         strict = (s["min"] * scale, math.inf if s.get("max") is None else s["max"] * scale)
         lenient = (l_["min"] * scale, math.inf if l_.get("max") is None else l_["max"] * scale)
@@ -268,6 +268,10 @@ def _range_reading(comparator: Entry, tokens: list[Token], start: int, end: int)
 
 def _match_at(tokens: list[Token], i: int, lex: Lexicon, text: str) -> Match | None:
     prefix = _longest(tokens, i, lex.prefix)
+    if prefix is not None:
+        vague_here = _longest(tokens, i, lex.vague)
+        if vague_here is not None and vague_here[1] >= prefix[1]:
+            prefix = None  # Spanish 'unos pocos' is a vague quantity, not 'unos' (about) + 'pocos'
     comparator: Entry | None = None
     j = i
     if prefix is not None:
@@ -359,6 +363,11 @@ def _range_at(tokens, i, j, k, first, unit1, comparator, lex, text) -> Match | N
 
 
 def _finish(tokens, start, end, core_s, core_l, half_unit_m, comparator, vague_rule, vague_entries, unit, lex) -> Match:
+    if comparator is not None and comparator.id == "range":
+        closer = _longest_phrase(tokens, end, lex.range_closers)
+        if closer is not None:
+            return _finish(tokens, start, end + len(closer), core_s, core_l, half_unit_m, comparator, vague_rule,
+                           vague_entries, unit, _NoPostfix(lex))
     if comparator is None or comparator.id == "range":
         post = _longest(tokens, end, lex.postfix)
         if post is None and end < len(tokens) and tokens[end].norm in lex.fillers:
@@ -386,6 +395,19 @@ def _finish(tokens, start, end, core_s, core_l, half_unit_m, comparator, vague_r
     strict = _to_range(_apply(kind, core_s, half_unit_m, strict_params))
     lenient = _to_range(_apply(kind, core_l, half_unit_m, lenient_params))
     return Match(start, end, strict, lenient, rule, entries, unit)
+
+
+class _NoPostfix:
+    """A view of a lexicon without trailing comparators (after a range closer such as 'arasında')."""
+
+    def __init__(self, lex: Lexicon):
+        self._lex = lex
+        self.postfix = ()
+        self.fillers = frozenset()
+        self.range_closers = ()
+
+    def __getattr__(self, name):
+        return getattr(self._lex, name)
 
 
 def not_distance_marker(tokens: list[Token], match: Match, lex: Lexicon) -> str | None:

@@ -12,6 +12,8 @@ and a ``citation`` (or null).  A lexicon holds:
   Turkish ``km'den``), ``signs`` ("minus"), ``range_separators`` ("to", "до"),
   ``range_joiners`` ("and" after "between"), ``restatement_joiners`` ("or"),
   ``fillers`` (words skipped before a trailing comparator: "away"),
+  ``range_closers`` (words that end a range: Turkish "arasında"),
+  ``partitives`` ("of", "de" after a multiplier: "a few hundred of"),
   ``not_distance`` (words that make a length a height, depth or size).
 
 A user's file with the same schema replaces the shipped one of its language
@@ -84,6 +86,8 @@ class Lexicon:
     range_joiners: tuple[tuple[str, ...], ...] = ()
     restatement_joiners: frozenset[str] = frozenset()
     fillers: frozenset[str] = frozenset()
+    range_closers: tuple[tuple[str, ...], ...] = ()
+    partitives: frozenset[str] = frozenset()
     not_distance: Entry | None = None
     detect_words: frozenset[str] = frozenset()
     rounding_cap: bool = True
@@ -300,14 +304,16 @@ def _numbers(source: str, data: dict, language: str) -> tuple[NumberFormat, Numb
     if not isinstance(prefixes, list) or not all(isinstance(p, str) and p for p in prefixes):
         raise _bad(source, "numbers.prefixes must be a list of strings")
     compound = raw.get("compound", False)
-    if not isinstance(compound, bool):
-        raise _bad(source, "numbers.compound must be true or false")
+    units_first = raw.get("units_first", False)
+    if not isinstance(compound, bool) or not isinstance(units_first, bool):
+        raise _bad(source, "numbers.compound and numbers.units_first must be true or false")
     number_words = NumberWords(
         language=language,
         words=words,
         conjunctions=_words(source, "numbers.conjunctions", raw.get("conjunctions")),
         prefixes=tuple(normalize_word(p) for p in prefixes),
         compound=compound,
+        units_first=units_first,
         library=library,
         scales=scales,
     )
@@ -363,6 +369,8 @@ def _validate(source: str, data: Any) -> Lexicon:
         range_joiners=_phrases(source, "range_joiners", data.get("range_joiners", ["and"] if english_defaults else None), fmt),
         restatement_joiners=_words(source, "restatement_joiners", data.get("restatement_joiners")),
         fillers=_words(source, "fillers", data.get("fillers")),
+        range_closers=_phrases(source, "range_closers", data.get("range_closers"), fmt),
+        partitives=_words(source, "partitives", data.get("partitives", ["of"] if english_defaults else None)),
         not_distance=not_distance,
         detect_words=_words(source, "detect_words", data.get("detect_words")),
         rounding_cap=v2,

@@ -330,7 +330,8 @@ class NumberWords:
     stand between number words ('и', 'և', 'و'); ``prefixes`` are conjunctions
     written attached ('وعشرون', 'וחמישה'); ``compound`` lets one word be a
     concatenation of table words (Armenian 'քսանհինգ' = 'քսան' + 'հինգ');
-    ``library`` names a maintained reader used after the table.
+    ``units_first`` accepts units before tens (Arabic and Hebrew teens, Arabic
+    'five and twenty'); ``library`` names a maintained reader used after the table.
     """
 
     language: str
@@ -338,6 +339,7 @@ class NumberWords:
     conjunctions: frozenset[str] = frozenset()
     prefixes: tuple[str, ...] = ()
     compound: bool = False
+    units_first: bool = False
     library: str | None = None
     scales: dict[str, float] = field(default_factory=dict)
     _cache: dict[str, tuple[float, ...] | None] = field(default_factory=dict, repr=False)
@@ -427,7 +429,9 @@ def parse_table_words(tokens: list[Token], i: int, words: NumberWords) -> Num | 
                 new_total = value
             elif new_current == 0 or value < _lowest_place(new_current):
                 new_current += value
-            elif attached and new_current < 10 and value % 10 == 0 and 20 <= value <= 90:
+            elif words.units_first and 0 < new_current < 10 and value == 10:
+                new_current += value  # Arabic 'خمسة عشر', Hebrew 'חמישה עשר': five-ten = 15
+            elif words.units_first and attached and 0 < new_current < 10 and value % 10 == 0 and 20 <= value <= 90:
                 new_current += value  # Arabic 'خمسة وعشرون': five and twenty
             else:
                 ok = False
