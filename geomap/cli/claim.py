@@ -20,7 +20,7 @@ from pathlib import Path
 
 import click
 
-from geomap.claims import Claim, claim_from_bounds, parse_claim
+from geomap.claims import LANGUAGE_NAMES, Claim, claim_from_bounds, parse_claim
 from geomap.cli import configure_logging
 
 __all__ = ["claim", "claim_options", "claim_from_options"]
@@ -59,7 +59,7 @@ def claim_options(func):
             "--lexicon",
             type=click.Path(exists=True, dir_okay=False, path_type=Path),
             default=None,
-            help="Your own claims lexicon (JSON, same schema as geomap/data/claims_lexicon.json).",
+            help="Your own claims lexicon (JSON, same schema as geomap/claims/data/en.json).",
         ),
     ]
 
@@ -77,12 +77,14 @@ def claim_from_options(
     min_km: float | None,
     max_km: float | None,
     lexicon: Path | str | None,
+    *,
+    lang: str | None = None,
 ) -> Claim | None:
     """Build the claim the options describe, or None if none was given.
 
     Explicit ``min_km``/``max_km`` win over parsing (rule ``user-bounds``;
     ``claim`` is kept as its wording).  Otherwise ``claim`` is parsed with
-    ``lexicon`` (default: the shipped one).
+    ``lexicon`` (default: the shipped one of the language ``lang``, detected when None).
 
     Raises
     ------
@@ -108,7 +110,7 @@ def claim_from_options(
         if lexicon is not None:
             raise click.UsageError("--lexicon needs a claim to read: add --claim TEXT")
         return None
-    return parse_claim(claim, lexicon=lexicon)
+    return parse_claim(claim, lexicon=lexicon, lang=lang)
 
 
 def _fmt_m(value: float | None) -> str:
@@ -117,10 +119,11 @@ def _fmt_m(value: float | None) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".")
 
 
-def _table(parsed: Claim) -> str:
+def _table(parsed: Claim, how: str = "detected") -> str:
     width = 96
     lines = [
         f"claim      {' '.join(parsed.text.split())}",
+        f"language   {parsed.language} ({LANGUAGE_NAMES.get(parsed.language, parsed.language)}, {how})",
         f"matched    {parsed.matched_text}",
         f"rule       {parsed.rule}",
         f"unit       {parsed.unit}",
@@ -156,7 +159,13 @@ def _table(parsed: Claim) -> str:
     "--lexicon",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="Your own claims lexicon (JSON, same schema as geomap/data/claims_lexicon.json).",
+    help="Your own claims lexicon (JSON, same schema as geomap/claims/data/en.json).",
+)
+@click.option(
+    "--lang",
+    metavar="CODE",
+    default=None,
+    help="Language of TEXT (ISO 639-1: ar az de en es fa fr he hy ru tr uk); default: detected.",
 )
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option(
@@ -165,11 +174,12 @@ def _table(parsed: Claim) -> str:
 )
 @click.option("-v", "--verbose", count=True, help="More diagnostics on stderr (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
-def claim(text, min_km, max_km, lexicon, fmt, output, verbose, quiet):
+def claim(text, min_km, max_km, lexicon, lang, fmt, output, verbose, quiet):
     """Show how a distance claim is read: its range in metres under a strict and a lenient reading.
 
     TEXT is a claim such as 'dozens of kilometres', 'within 5 km', 'about 30
-    miles', 'between 10 and 20 km', or a sentence that contains one. The
+    miles', 'около 30 км', 'տասնյակ կիլոմետրեր', or a sentence that contains
+    one, in ar az de en es fa fr he hy ru tr uk (detected, or --lang). The
     output gives min_m/max_m (null = open) for each reading, the lexicon rule
     used, the matched words and the rationale. --min-km/--max-km replace the
     parsed range with your own (TEXT is then only a label).
@@ -183,11 +193,14 @@ def claim(text, min_km, max_km, lexicon, fmt, output, verbose, quiet):
     configure_logging(verbose, quiet)
     if text is None and min_km is None and max_km is None:
         raise click.UsageError("give a claim TEXT (e.g. 'within 5 km') or --min-km/--max-km")
-    parsed = claim_from_options(text, min_km, max_km, lexicon)
+    parsed = claim_from_options(text, min_km, max_km, lexicon, lang=lang)
     if fmt == "json":
         rendered = json.dumps(parsed.to_dict(), sort_keys=True, indent=2, ensure_ascii=False)
     else:
-        rendered = _table(parsed)
+        how = "user bounds" if parsed.rule == "user-bounds" else ("given with --lang" if lang else "detected")
+        if lexicon is not None and parsed.rule != "user-bounds":
+            how = "from the lexicon file"
+        rendered = _table(parsed, how)
     if output is None:
         click.echo(rendered)
     else:
