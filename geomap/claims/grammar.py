@@ -294,7 +294,8 @@ def _match_at(tokens: list[Token], i: int, lex: Lexicon, text: str) -> Match | N
         plus = True  # "30+ km": a lower bound
         k += 1
     unit1 = _unit_at(tokens, k, lex)
-    sign = _signed(tokens, j, lex) if first.vague is None else None
+    # a sign inside the comparator just read ('au moins 15 km') is not a sign
+    sign = _signed(tokens, j, lex) if first.vague is None and prefix is None else None
     if unit1 is not None:
         k = unit1[1]
     if first.vague is None and not plus and odd is None and k < len(tokens):
