@@ -218,3 +218,23 @@ def test_cli_import_stays_light():
     env = {**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env, cwd=root)
     assert out.stdout.strip() == ""
+
+
+def test_detected_language_is_printed(runner):
+    result = runner.invoke(main, ["claim", "находится в десятках километров от линии соприкосновения"])
+    assert result.exit_code == 0, result.stderr
+    assert "language   ru (Russian, detected)" in result.stdout
+    assert "desyatki" in result.stdout
+
+
+def test_lang_option(runner):
+    result = runner.invoke(main, ["claim", "5 ila 10 km", "--lang", "tr", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["language"] == "tr" and data["strict"] == {"min_m": 5000.0, "max_m": 10000.0}
+
+
+def test_exponent_is_one_line_exit_2(runner):
+    result = runner.invoke(main, ["claim", "2.5e1 km"])
+    lines = _assert_one_line_error(result)
+    assert len(lines) == 1 and "exponent" in lines[0]
