@@ -115,7 +115,7 @@ class Lexicon:
     @cached_property
     def vocabulary(self) -> frozenset[str]:
         """Every word of every phrase and number word: what language detection counts."""
-        words: set[str] = set(self.detect_words) | set(self.number_words.words) | set(self.suffixes)
+        words: set[str] = set(self.detect_words) | set(self.number_words.words)
         for phrases in (self.range_separators, self.range_joiners, self.range_closers, self.signs):
             for phrase in phrases:
                 words.update(w for w in phrase if len(w) > 1)

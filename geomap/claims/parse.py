@@ -61,7 +61,7 @@ def _choose_lexicon(text: str, lexicon: str | Path | None, lang: str | None) -> 
             f"cannot read {_quote(text)}: it is {found.reason}, and geomap reads claims in {understood()}; "
             "pass --lang CODE if the text is in one of them"
         )
-    return load_lexicon(language=found.language), f"detected: {found.reason}"
+    return load_lexicon(language=found.language), "detected"
 
 
 def _restates(tokens, first: Match, second: Match, lex: Lexicon) -> bool:
