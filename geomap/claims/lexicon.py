@@ -118,11 +118,16 @@ class Lexicon:
         words: set[str] = set(self.detect_words) | set(self.number_words.words)
         for phrases in (self.range_separators, self.range_joiners, self.range_closers, self.signs):
             for phrase in phrases:
-                words.update(w for w in phrase if len(w) > 1)
+                words.update(phrase)
         for group in (self.units, self.comparators, self.vague, self.multipliers):
             for entry in group:
                 for phrase in entry.phrases:
-                    words.update(w for w in phrase if len(w) > 1 and not w.isdigit())
+                    words.update(phrase)
+        if self.not_distance is not None:
+            for phrase in self.not_distance.phrases:
+                words.update(phrase)
+        # one-letter words ('a', 'y', 'и') and digits are shared by too many languages to count
+        words = {w for w in words if len(w) > 1 and not w.isdigit()}
         return frozenset(words)
 
     def comparator(self, entry_id: str) -> Entry:
