@@ -170,9 +170,9 @@ def test_missing_lexicon_file(runner, tmp_path):
 
 @click.command()
 @claim_options
-def _probe(claim, min_km, max_km, lexicon):
-    parsed = claim_from_options(claim, min_km, max_km, lexicon)
-    click.echo("none" if parsed is None else json.dumps(parsed.to_dict(), sort_keys=True))
+def _probe(claim, lexicon):
+    # the options arrive folded into one Claim (or None)
+    click.echo("none" if claim is None else json.dumps(claim.to_dict(), sort_keys=True))
 
 
 def test_claim_options_parse(runner):
@@ -195,8 +195,19 @@ def test_claim_options_bounds_override_text(runner):
 
 def test_claim_options_help_lists_options(runner):
     result = runner.invoke(_probe, ["--help"])
-    for option in ("--claim", "--min-km", "--max-km", "--lexicon"):
+    for option in ("--claim", "--min-km", "--max-km", "--lexicon", "--lang"):
         assert option in result.stdout
+
+
+def test_check_takes_lang(runner):
+    """check reads a claim in the language named by --lang, as `geomap claim` does."""
+    from geomap.cli import main
+
+    result = runner.invoke(main, ["check", "--at", "47.0318,39.52", "--layer", "nk-line-2020",
+                                  "--claim", "десятки километров", "--lang", "ru", "--format", "json"])
+    assert result.exit_code == 11, result.stderr
+    data = json.loads(result.stdout)
+    assert data["claim"]["language"] == "ru" and data["claim"]["strict"]["min_m"] == 24000.0
 
 
 def test_claim_from_options_validation():
@@ -219,3 +230,23 @@ def test_cli_import_stays_light():
     env = {**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env, cwd=root)
     assert out.stdout.strip() == ""
+
+
+def test_detected_language_is_printed(runner):
+    result = runner.invoke(main, ["claim", "находится в десятках километров от линии соприкосновения"])
+    assert result.exit_code == 0, result.stderr
+    assert "language   ru (Russian, detected)" in result.stdout
+    assert "desyatki" in result.stdout
+
+
+def test_lang_option(runner):
+    result = runner.invoke(main, ["claim", "5 ila 10 km", "--lang", "tr", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["language"] == "tr" and data["strict"] == {"min_m": 5000.0, "max_m": 10000.0}
+
+
+def test_exponent_is_one_line_exit_2(runner):
+    result = runner.invoke(main, ["claim", "2.5e1 km"])
+    lines = _assert_one_line_error(result)
+    assert len(lines) == 1 and "exponent" in lines[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from geomap.cli.claim import claim_from_options, claim_options
+from geomap.cli.claim import claim_options
 from geomap.cli.options import engine_options, incident_options, map_file_options, output_options
 
 
@@ -16,11 +16,11 @@ from geomap.cli.options import engine_options, incident_options, map_file_option
               help="Also write a Markdown evidence record (inputs, method, layer provenance, versions, numbers).")
 @map_file_options
 @output_options()
-def check(source, line, engine, scheduler, claim, min_km, max_km, lexicon, report, html, png, fmt, output):
+def check(source, line, engine, scheduler, claim, lexicon, report, html, png, fmt, output):
     """Test a distance claim ("dozens of kilometres from the line") against the measured distance.
 
     Takes everything 'geomap distance' takes, plus --claim TEXT (or
-    --min-km/--max-km).  The claim becomes a numeric range (a strict and a
+    --min-km/--max-km; --lang for its language, detected by default).  The claim becomes a numeric range (a strict and a
     lenient reading, see 'geomap claim'); the distance becomes an interval
     widened by the location's uncertainty (--radius-m, the place's radius or
     the district's whole area) and the layer's stated accuracy.
@@ -39,8 +39,7 @@ def check(source, line, engine, scheduler, claim, min_km, max_km, lexicon, repor
     from geomap.cli.commands import run_command
     from geomap.errors import InputError
 
-    parsed = claim_from_options(claim, min_km, max_km, lexicon)
-    if parsed is None:
+    if claim is None:
         raise InputError("no claim given: pass --claim TEXT (e.g. 'dozens of kilometres') or --min-km/--max-km")
-    run_command(source, line, parsed, engine=engine, scheduler=scheduler, html=html, png=png, fmt=fmt,
+    run_command(source, line, claim, engine=engine, scheduler=scheduler, html=html, png=png, fmt=fmt,
                 output=output, report=report, extra_inputs=(lexicon,))

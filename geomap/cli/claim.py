@@ -20,7 +20,7 @@ from pathlib import Path
 
 import click
 
-from geomap.claims import Claim, claim_from_bounds, parse_claim
+from geomap.claims import LANGUAGE_NAMES, Claim, claim_from_bounds, parse_claim
 from geomap.cli.options import verbosity_options
 
 __all__ = ["claim", "claim_options", "claim_from_options"]
@@ -29,10 +29,11 @@ _KM = click.FloatRange(min=0, min_open=False)
 
 
 def claim_options(func):
-    """Add ``--claim TEXT``, ``--min-km``, ``--max-km`` and ``--lexicon PATH`` to a command.
+    """Add ``--claim TEXT``, ``--min-km``, ``--max-km``, ``--lexicon PATH`` and ``--lang CODE`` to a command.
 
-    The command receives ``claim``, ``min_km``, ``max_km`` and ``lexicon``
-    keyword arguments; pass them to :func:`claim_from_options`.
+    The command receives ``claim``, the :class:`~geomap.claims.Claim` they
+    describe (read by :func:`claim_from_options`, or None), and ``lexicon``
+    (the path, so outputs can be guarded against overwriting it).
     """
     options = [
         click.option(
@@ -59,12 +60,21 @@ def claim_options(func):
             "--lexicon",
             type=click.Path(exists=True, dir_okay=False, path_type=Path),
             default=None,
-            help="Your own claims lexicon (JSON, same schema as geomap/data/claims_lexicon.json).",
+            help="Your own claims lexicon (JSON, same schema as geomap/claims/data/en.json).",
+        ),
+        click.option(
+            "--lang",
+            metavar="CODE",
+            default=None,
+            help="Language of the claim (ISO 639-1: ar az de en es fa fr he hy ru tr uk); default: detected.",
         ),
     ]
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        text, min_km, max_km = kwargs.pop("claim"), kwargs.pop("min_km"), kwargs.pop("max_km")
+        lang = kwargs.pop("lang")
+        kwargs["claim"] = claim_from_options(text, min_km, max_km, kwargs["lexicon"], lang=lang)
         return func(*args, **kwargs)
 
     for option in reversed(options):
@@ -77,12 +87,14 @@ def claim_from_options(
     min_km: float | None,
     max_km: float | None,
     lexicon: Path | str | None,
+    *,
+    lang: str | None = None,
 ) -> Claim | None:
     """Build the claim the options describe, or None if none was given.
 
     Explicit ``min_km``/``max_km`` win over parsing (rule ``user-bounds``;
     ``claim`` is kept as its wording).  Otherwise ``claim`` is parsed with
-    ``lexicon`` (default: the shipped one).
+    ``lexicon`` (default: the shipped one of the language ``lang``, detected when None).
 
     Raises
     ------
@@ -108,7 +120,7 @@ def claim_from_options(
         if lexicon is not None:
             raise click.UsageError("--lexicon needs a claim to read: add --claim TEXT")
         return None
-    return parse_claim(claim, lexicon=lexicon)
+    return parse_claim(claim, lexicon=lexicon, lang=lang)
 
 
 def _fmt_m(value: float | None) -> str:
@@ -117,10 +129,11 @@ def _fmt_m(value: float | None) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".")
 
 
-def _table(parsed: Claim) -> str:
+def _table(parsed: Claim, how: str = "detected") -> str:
     width = 96
     lines = [
         f"claim      {' '.join(parsed.text.split())}",
+        f"language   {parsed.language} ({LANGUAGE_NAMES.get(parsed.language, parsed.language)}, {how})",
         f"matched    {parsed.matched_text}",
         f"rule       {parsed.rule}",
         f"unit       {parsed.unit}",
@@ -156,7 +169,13 @@ def _table(parsed: Claim) -> str:
     "--lexicon",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="Your own claims lexicon (JSON, same schema as geomap/data/claims_lexicon.json).",
+    help="Your own claims lexicon (JSON, same schema as geomap/claims/data/en.json).",
+)
+@click.option(
+    "--lang",
+    metavar="CODE",
+    default=None,
+    help="Language of TEXT (ISO 639-1: ar az de en es fa fr he hy ru tr uk); default: detected.",
 )
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option(
@@ -164,11 +183,12 @@ def _table(parsed: Claim) -> str:
     help="Write to this file instead of standard output.",
 )
 @verbosity_options
-def claim(text, min_km, max_km, lexicon, fmt, output):
+def claim(text, min_km, max_km, lexicon, lang, fmt, output):
     """Show how a distance claim is read: its range in metres under a strict and a lenient reading.
 
     TEXT is a claim such as 'dozens of kilometres', 'within 5 km', 'about 30
-    miles', 'between 10 and 20 km', or a sentence that contains one. The
+    miles', 'около 30 км', 'տասնյակ կիլոմետրեր', or a sentence that contains
+    one, in ar az de en es fa fr he hy ru tr uk (detected, or --lang). The
     output gives min_m/max_m (null = open) for each reading, the lexicon rule
     used, the matched words and the rationale. --min-km/--max-km replace the
     parsed range with your own (TEXT is then only a label).
@@ -181,11 +201,14 @@ def claim(text, min_km, max_km, lexicon, fmt, output):
     """
     if text is None and min_km is None and max_km is None:
         raise click.UsageError("give a claim TEXT (e.g. 'within 5 km') or --min-km/--max-km")
-    parsed = claim_from_options(text, min_km, max_km, lexicon)
+    parsed = claim_from_options(text, min_km, max_km, lexicon, lang=lang)
     if fmt == "json":
         rendered = json.dumps(parsed.to_dict(), sort_keys=True, indent=2, ensure_ascii=False)
     else:
-        rendered = _table(parsed)
+        how = "user bounds" if parsed.rule == "user-bounds" else ("given with --lang" if lang else "detected")
+        if lexicon is not None and parsed.rule != "user-bounds":
+            how = "from the lexicon file"
+        rendered = _table(parsed, how)
     if output is None:
         click.echo(rendered)
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from geomap.cli.claim import claim_from_options, claim_options
+from geomap.cli.claim import claim_options
 from geomap.cli.options import incident_options, suffix_callback, verbosity_options
 
 
@@ -19,7 +19,7 @@ from geomap.cli.options import incident_options, suffix_callback, verbosity_opti
 @click.option("--online-tiles", is_flag=True,
               help="Also show OpenStreetMap tiles (needs the network when viewed; the offline base map stays).")
 @verbosity_options
-def map_command(source, line, claim, min_km, max_km, lexicon, output, png, title, online_tiles):
+def map_command(source, line, claim, lexicon, output, png, title, online_tiles):
     """Draw incidents, their distance to the line and a claim on an offline HTML map.
 
     Takes the same incidents and line as 'geomap distance'.  The page needs no
@@ -42,6 +42,5 @@ def map_command(source, line, claim, min_km, max_km, lexicon, output, png, title
     """
     from geomap.cli.commands import run_command
 
-    parsed = claim_from_options(claim, min_km, max_km, lexicon)
-    run_command(source, line, parsed, html=output, png=png, title=title, online_tiles=online_tiles,
+    run_command(source, line, claim, html=output, png=png, title=title, online_tiles=online_tiles,
                 extra_inputs=(lexicon,), table_output=False, verdict_exit=False)

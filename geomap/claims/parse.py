@@ -1,0 +1,244 @@
+"""Claim text -> :class:`~geomap.claims.readings.Claim`: language, expressions, the one distance claimed.
+
+:func:`parse_claim` detects the language (or takes ``lang``), reads every
+distance expression with that language's lexicon, drops heights, depths and
+sizes, treats a restatement in another unit ("5 km (3 miles)") as the same
+distance (with a warning note when the two disagree by more than rounding),
+and refuses a sentence holding two different distances.
+
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from pathlib import Path
+
+from geomap.claims.grammar import Match, Refusal, not_distance_marker, prepare, scan, snippet
+from geomap.claims.languages import LANGUAGE_NAMES, detect_language, understood
+from geomap.claims.lexicon import Lexicon, available_languages, load_lexicon
+from geomap.claims.numbers import tokenize
+from geomap.claims.readings import Claim, Range
+from geomap.errors import ClaimError
+
+__all__ = ["MAX_CLAIM_CHARS", "parse_claim", "claim_from_bounds"]
+
+_EXAMPLES = "'within 5 km', 'about 30 miles', 'between 10 and 20 km', 'dozens of kilometres'"
+_MAX_TEXT_IN_MESSAGE = 80
+#: longest text parse_claim reads (a claim is a sentence or a paragraph, not a document)
+MAX_CLAIM_CHARS = 20_000
+
+
+def _quote(text: str) -> str:
+    one_line = " ".join(text.split())
+    if len(one_line) > _MAX_TEXT_IN_MESSAGE:
+        one_line = one_line[: _MAX_TEXT_IN_MESSAGE - 1] + "…"
+    return f"'{one_line}'"
+
+
+def _vocabulary(code: str) -> frozenset[str]:
+    return load_lexicon(language=code).vocabulary
+
+
+def _choose_lexicon(text: str, lexicon: str | Path | None, lang: str | None) -> tuple[Lexicon, str]:
+    """The lexicon to read ``text`` with, and how its language was chosen (for messages)."""
+    if lang is not None and lang not in available_languages():
+        raise ClaimError(f"unknown language {lang!r}: geomap reads claims in {understood()}")
+    if lexicon is not None:
+        lex = load_lexicon(lexicon)
+        if lang is not None and lang != lex.language:
+            raise ClaimError(
+                f"--lang {lang} does not match the language of the lexicon file ({lex.language}): drop one of them"
+            )
+        return lex, "given by the lexicon file"
+    if lang is not None:
+        return load_lexicon(language=lang), "given"
+    words = (tok.norm for tok in tokenize(text) if tok.kind == "word")
+    found = detect_language(text, words, _vocabulary, available_languages())
+    if found.language is None:
+        raise ClaimError(
+            f"cannot read {_quote(text)}: it is {found.reason}, and geomap reads claims in {understood()}; "
+            "pass --lang CODE if the text is in one of them"
+        )
+    return load_lexicon(language=found.language), "detected"
+
+
+def _restates(tokens, first: Match, second: Match, lex: Lexicon) -> bool:
+    """True if ``second`` repeats ``first`` in another unit right after it ('5 km (3 miles)', '5 km or 3 mi')."""
+    if second.unit.id == first.unit.id:
+        return False
+    gap = tokens[first.end : second.start]
+    return len(gap) <= 2 and all(t.kind == "word" and t.norm in lex.restatement_joiners for t in gap)
+
+
+def _name(lex: Lexicon) -> str:
+    return LANGUAGE_NAMES.get(lex.language, lex.language)
+
+
+def parse_claim(text: str, *, lexicon: str | Path | None = None, lang: str | None = None) -> Claim:
+    """Read a distance claim (a phrase or a sentence containing one) as ranges in metres.
+
+    Parameters
+    ----------
+    text : str
+        A claim in one of the languages of :data:`geomap.claims.languages.LANGUAGE_NAMES`,
+        e.g. "within 5 km", "около 30 км", "տասնյակ կիլոմետրեր", or a
+        sentence holding one such expression.
+    lexicon : str or Path, optional
+        A lexicon JSON file (schema of ``geomap/claims/data/en.json``); it
+        fixes the language.  Default: the shipped lexicon of the language.
+    lang : str, optional
+        ISO 639-1 code of the language; default: detected from the text.
+
+    Returns
+    -------
+    Claim
+        With a ``strict`` and a ``lenient`` :class:`Range` (metres), the rule
+        used, its rationale, citation and ``language``.
+
+    Raises
+    ------
+    geomap.errors.ClaimError
+        One line: no distance found (naming the language read and those
+        understood), text in a language not understood, a number in exponent
+        notation or with a minus sign, only heights/depths/sizes, or several
+        distances that disagree.
+    geomap.errors.FileFormatError
+        If ``lexicon`` cannot be read or does not follow the schema.
+
+    Examples
+    --------
+    >>> parse_claim("less than 5 km").strict
+    Range(min_m=0.0, max_m=5000.0)
+    >>> parse_claim("около 30 км").language
+    'ru'
+    """
+    if not isinstance(text, str):
+        raise ClaimError(f"a claim must be text, got {type(text).__name__}; write it like {_EXAMPLES}")
+    if len(text) > MAX_CLAIM_CHARS:
+        raise ClaimError(
+            f"the claim text is {len(text):,} characters long (limit {MAX_CLAIM_CHARS:,}): "
+            f"pass the sentence that holds the distance, e.g. {_EXAMPLES}"
+        )
+    norm = unicodedata.normalize("NFC", text)
+    lex, how = _choose_lexicon(norm, lexicon, lang)
+    tokens = prepare(tokenize(norm, lex.number_format), lex)
+    try:
+        matches = scan(tokens, lex, norm)
+    except Refusal as refusal:
+        raise ClaimError(
+            f"{refusal} in {_quote(text)} is not a distance geomap reads: "
+            f"write the distance as a positive number in plain digits or words with a unit, e.g. {_EXAMPLES}"
+        ) from None
+
+    def show(match: Match) -> str:
+        return snippet(norm, tokens, match.start, match.end)
+
+    # a restatement in another unit belongs to the expression before it
+    groups: list[list[Match]] = []
+    for match in matches:
+        if groups and _restates(tokens, groups[-1][-1], match, lex):
+            groups[-1].append(match)
+        else:
+            groups.append([match])
+    sizes = []
+    kept = []
+    for group in groups:
+        marker = next((m for m in (not_distance_marker(tokens, x, lex) for x in group) if m), None)
+        (sizes if marker else kept).append((group, marker))
+    if not kept:
+        if sizes:
+            group, marker = sizes[0]
+            raise ClaimError(
+                f"{show(group[0])!r} in {_quote(text)} is a height, depth, size or speed ('{marker}'), "
+                f"not a distance between places: pass a distance claim, e.g. {_EXAMPLES}"
+            )
+        raise ClaimError(
+            f"no distance found in {_quote(text)} (read as {_name(lex)}, {how}): write a number or vague quantity "
+            f"with a unit, e.g. {_EXAMPLES}, or give explicit bounds in km; claims are read in "
+            f"{', '.join(available_languages())} (--lang CODE)"
+        )
+    notes: list[str] = []
+    for group, marker in sizes:
+        notes.append(f"{show(group[0])!r} is a height, depth or size ('{marker}'), not a distance: not used")
+    first_group = kept[0][0]
+    chosen = first_group[0]
+    for other in first_group[1:]:
+        if other.strict.overlaps(chosen.strict.lower_m, chosen.strict.upper_m):
+            notes.append(f"{show(other)!r} restates {show(chosen)!r} in another unit, consistently; the first was used")
+        else:
+            notes.append(
+                f"warning: {show(other)!r} restates {show(chosen)!r} in another unit but disagrees by more than "
+                f"rounding ({other.strict.describe(other.unit.id)} vs {chosen.strict.describe(chosen.unit.id)}); "
+                "the first was used"
+            )
+    others = [group[0] for group, _ in kept[1:]]
+    if others:
+        if all(o.lenient.overlaps(chosen.lenient.lower_m, chosen.lenient.upper_m) for o in others):
+            for other in others:
+                notes.append(
+                    f"also found {show(other)!r} ({other.lenient.describe(other.unit.id)} leniently), "
+                    "consistent with the first expression; the first was used"
+                )
+        else:
+            listed = ", ".join(repr(show(m)) for m in [chosen, *others][:4])
+            raise ClaimError(
+                f"{len(others) + 1} different distances found in {_quote(text)} ({listed}): "
+                f"pass only the expression to check, e.g. {show(chosen)!r}"
+            )
+    rationale_parts = [e.rationale for e in chosen.entries]
+    unit = chosen.unit
+    rationale_parts.append(f"Unit '{unit.id}' = {float(unit.data['metres']):.10g} m: {unit.rationale}")
+    citations = [e.citation for e in (*chosen.entries, unit) if e.citation]
+    return Claim(
+        text=text,
+        matched_text=show(chosen),
+        rule=chosen.rule,
+        rationale=" ".join(rationale_parts),
+        citation="; ".join(dict.fromkeys(citations)) or None,
+        strict=chosen.strict,
+        lenient=chosen.lenient,
+        unit=unit.id,
+        lexicon=lex.source,
+        notes=tuple(notes),
+        language=lex.language,
+    )
+
+
+def claim_from_bounds(text: str | None, *, min_km: float | None, max_km: float | None) -> Claim:
+    """A claim from explicit bounds in kilometres (rule ``user-bounds``).
+
+    Both readings equal ``[min_km, max_km]`` converted to metres; a ``None``
+    bound is open.  ``text`` is kept as the claim's wording (may be None).
+
+    Raises
+    ------
+    geomap.errors.ClaimError
+        If both bounds are missing, one is negative or not finite, or
+        ``min_km > max_km``.
+
+    >>> claim_from_bounds("dozens of km", min_km=20, max_km=None).strict
+    Range(min_m=20000.0, max_m=None)
+    """
+    if min_km is None and max_km is None:
+        raise ClaimError("give at least one bound: a minimum and/or a maximum distance in km")
+    for name, value in (("min_km", min_km), ("max_km", max_km)):
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+            raise ClaimError(f"{name} must be a finite number of kilometres >= 0, got {value!r}")
+    if min_km is not None and max_km is not None and min_km > max_km:
+        raise ClaimError(f"the minimum {min_km:g} km is larger than the maximum {max_km:g} km: swap them")
+    bounds = Range(None if min_km is None else min_km * 1000.0, None if max_km is None else max_km * 1000.0)
+    return Claim(
+        text=text or "",
+        matched_text=text or "",
+        rule="user-bounds",
+        rationale="Bounds given explicitly by the user; both readings are this range.",
+        citation=None,
+        strict=bounds,
+        lenient=bounds,
+        unit="km",
+        lexicon="none",
+    )
