@@ -138,6 +138,56 @@ def _geodesic_upper_bound(chord_m):
     return np.where(x < 0.7, out, np.inf)
 
 
+#: WGS84 semi-minor axis (m)
+WGS84_B = WGS84_A * (1 - WGS84_F)
+#: the largest normal curvature of WGS84 (1/m): a/b**2, along the meridian at the equator
+_K_NORMAL = WGS84_A / WGS84_B**2
+#: distances (m) below which the gradient bound is used: short of pi*b, where the
+#: Hessian comparison (K <= 1/b**2) and the injectivity radius end
+_GRADIENT_MAX_M = 0.999 * np.pi * WGS84_B
+
+
+def tangent_basis(lon, lat):
+    """Unit east and north vectors (n, 3) of the WGS84 tangent plane at geodetic lon/lat (degrees)."""
+    lon = np.radians(np.asarray(lon, dtype=float))
+    lat = np.radians(np.asarray(lat, dtype=float))
+    sl, cl, sp, cp = np.sin(lon), np.cos(lon), np.sin(lat), np.cos(lat)
+    east = np.stack([-sl, cl, np.zeros_like(sl)], axis=-1)
+    north = np.stack([-sp * cl, -sp * sl, cp], axis=-1)
+    return east, north
+
+
+def _gradient_lower_bound(s_c, az_c, c_xyz, east, north, cap_a, cap_b, cap_r, radius):
+    """A lower bound (m) of the geodesic distance from P to every arc point of a run of pieces.
+
+    ``s_c``, ``az_c``: the exact distance from the run's reference vertex C to
+    P and the azimuth at C towards P (one inverse solve).  ``c_xyz``, ``east``,
+    ``north``: C and its tangent plane; ``cap_a``, ``cap_b``, ``cap_r``: a
+    capsule holding every arc point; ``radius``: an upper bound of the geodesic
+    distance from C to any arc point.  All (n,) or (n, 3).
+
+    With g the unit gradient of the distance from P at C (pointing away from
+    P) and X any arc point, ``s(P, X) >= s_c + <g, X - C> - k**2 r**3 / 6 -
+    K r**2 / 2`` (proof in the module docstring), and ``<g, X - C>`` is at least
+    its minimum over the capsule.  Returns -inf where ``s_c + radius`` reaches
+    :data:`_GRADIENT_MAX_M` (the proof needs the whole run short of pi*b).
+    """
+    az = np.radians(az_c)
+    ca, sa = np.cos(az), np.sin(az)
+    gx = -(ca * north[:, 0] + sa * east[:, 0])
+    gy = -(ca * north[:, 1] + sa * east[:, 1])
+    gz = -(ca * north[:, 2])
+    da = gx * (cap_a[:, 0] - c_xyz[:, 0]) + gy * (cap_a[:, 1] - c_xyz[:, 1]) + gz * (cap_a[:, 2] - c_xyz[:, 2])
+    db = gx * (cap_b[:, 0] - c_xyz[:, 0]) + gy * (cap_b[:, 1] - c_xyz[:, 1]) + gz * (cap_b[:, 2] - c_xyz[:, 2])
+    f_max = s_c + radius
+    ok = f_max < _GRADIENT_MAX_M
+    with np.errstate(divide="ignore", invalid="ignore"):
+        concave = np.maximum(0.0, -1.0 / (np.tan(np.where(ok, f_max, 1.0) / WGS84_B) * WGS84_B))
+        lb = (s_c + np.minimum(da, db) - cap_r - _K_NORMAL**2 * radius**3 / 6.0
+              - concave * radius**2 / 2.0 - _BOUND_MARGIN_M)
+    return np.where(ok, lb, -np.inf)
+
+
 def gaussian_radius(lat):
     """Gaussian mean radius of curvature sqrt(M N) of WGS84 at ``lat`` degrees (m)."""
     s = np.sin(np.radians(lat))
@@ -222,8 +272,12 @@ _CELL_MAX_CANDIDATES = 128
 _CELL_LIST_BUCKETS = ((0, 4), (4, 8), (8, 16), (16, 32), (32, 64), (64, _CELL_MAX_CANDIDATES))
 #: most padded (point, candidate) pairs solved in one step
 _LIST_PAIRS = 1_000_000
+#: cells whose centre is farther than this (m) from the line get no candidate list
+_CELL_NEAR_M = 200_000.0
 #: most cells built for one query
 _CELL_MAX_COUNT = 20_000
+#: points per block of the hierarchy descent (bounds its memory)
+_DESCENT_POINTS = 8_192
 #: (point, piece) pairs per block of the chord bounds (temporaries of 8 * this bytes each)
 _BLOCK_PAIRS = 16_384
 
@@ -420,6 +474,21 @@ class SegmentIndex:
         self.cap_a = s0
         self.cap_b = s1
         self.cap_r = radius + _BOUND_MARGIN_M
+        # Reference vertex C of each node (the start of its middle piece, a
+        # vertex of the line) and an upper bound of the geodesic distance from C
+        # to any arc point below the node: an arc point at offset t on piece i
+        # is within min(s(C, A_i) + t, s(C, B_i) + L_i - t) <= max(s(C, A_i), s(C, B_i)) + L_i / 2.
+        ref = (start + stop) // 2
+        self.node_ref = ref
+        self.node_xyz = self.xyz_a[ref]
+        self.node_east, self.node_north = tangent_basis(self.lon_a[ref], self.lat_a[ref])
+        cref = self.node_xyz[node_of]
+        reach = np.maximum(_geodesic_upper_bound(np.linalg.norm(self.xyz_a[piece_of] - cref, axis=1)),
+                           _geodesic_upper_bound(np.linalg.norm(self.xyz_b[piece_of] - cref, axis=1)))
+        reach += 0.5 * self.length_m[piece_of] + _BOUND_MARGIN_M
+        self.node_reach = np.zeros(start.size)
+        np.maximum.at(self.node_reach, node_of, reach)
+        self.piece_east, self.piece_north = tangent_basis(self.lon_a, self.lat_a)
 
     # ------------------------------------------------------------------ query
     def nearest(self, lon, lat, *, tol_m: float = 1e-5, workers: int = 1, chunk: int = 100_000):
@@ -550,30 +619,57 @@ class SegmentIndex:
             return lb, u, chord
         return lb, u
 
-    def _descend(self, rows, p, lon, lat, tol_m, best):
+    def _descend(self, rows, p, lon, lat, tol_m, best, block=_DESCENT_POINTS):
         """Find every piece that may hold each point's nearest point, then solve those exactly.
 
-        Level by level from the root, each (point, node) pair gets a lower bound
-        (chord distance to the capsule minus its radius) and an upper bound
-        (some arc point lies within axis distance + radius, converted to a
-        geodesic bound by :func:`_geodesic_upper_bound`).  A point's best upper
-        bound so far prunes every pair whose lower bound exceeds it.
+        Branch and bound over the capsule hierarchy, level by level from the
+        root, in blocks of ``block`` points (bounded memory).  Each (point,
+        node) pair gets one inverse solve from the node's reference vertex C:
+        its distance is an upper bound of the point's distance (C is on the
+        line), and with the azimuth it gives the gradient lower bound
+        (:func:`_gradient_lower_bound`), which stays within metres of the truth
+        at any range; the chord bound (chord distance to the capsule minus its
+        radius) is taken where it is larger.  A pair is dropped when its lower
+        bound exceeds the point's best upper bound.  The pieces under the
+        surviving leaves get the same two bounds from their start vertex; the
+        survivors are solved exactly, most promising first.
         """
+        for i in range(0, rows.size, block):
+            self._descend_block(rows[i : i + block], p, lon, lat, tol_m, best)
+
+    def _descend_block(self, rows, p, lon, lat, tol_m, best):
+        pp, plon, plat = p[rows], lon[rows], lat[rows]
         upper = np.full(rows.size, np.inf)
-
-        def prune(pr, node, axis, lb):
-            # Upper bounds: the node's first vertex is on the line; and, for a
-            # continuous node, some arc point lies within axis + radius.
-            ub = _geodesic_upper_bound(np.linalg.norm(p[rows[pr]] - self.cap_a[node], axis=1))
-            ub = np.where(self.node_connected[node],
-                          np.minimum(ub, _geodesic_upper_bound(axis + self.cap_r[node])), ub)
-            np.minimum.at(upper, pr, ub)
-            return lb <= upper[pr]
-
-        pts, pieces = self._walk(p[rows], prune)
-        plb, u, chord_d = self._chord_lower_bound(p[rows[pts]], pieces[:, None], with_chord=True)
-        plb, u, chord_d = plb[:, 0], u[:, 0], chord_d[:, 0]
-        np.minimum.at(upper, pts, _geodesic_upper_bound(chord_d + self.h_m[pieces]))
+        pr = np.arange(rows.size)
+        node = np.zeros(pr.size, dtype=np.int64)
+        leaf_rows, leaf_nodes = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
+        while pr.size:
+            ref = self.node_ref[node]
+            az, _, s = GEOD.inv(self.lon_a[ref], self.lat_a[ref], plon[pr], plat[pr])
+            s = np.asarray(s, dtype=float)
+            np.minimum.at(upper, pr, s)
+            lb = _gradient_lower_bound(s, np.asarray(az, dtype=float), self.node_xyz[node], self.node_east[node],
+                                       self.node_north[node], self.cap_a[node], self.cap_b[node], self.cap_r[node],
+                                       self.node_reach[node])
+            chord_lb = _point_segment_distance(pp[pr], self.cap_a[node], self.cap_b[node]) - self.cap_r[node]
+            keep = np.maximum(lb, chord_lb) <= upper[pr]
+            pr, node = pr[keep], node[keep]
+            leaf = self.node_left[node] < 0
+            leaf_rows.append(pr[leaf])
+            leaf_nodes.append(node[leaf])
+            inner = ~leaf
+            pr = np.concatenate([pr[inner], pr[inner]])
+            node = np.concatenate([self.node_left[node[inner]], self.node_right[node[inner]]])
+        ii = np.concatenate(leaf_rows)
+        gg = np.concatenate(leaf_nodes)
+        counts = self.node_stop[gg] - self.node_start[gg]
+        offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        pts = np.repeat(ii, counts)
+        pieces = np.repeat(self.node_start[gg], counts) + offsets
+        glb = self._gradient_lb(pieces, pp[pts], plon[pts], plat[pts], pts, upper)
+        plb, u = self._chord_lower_bound(pp[pts], pieces[:, None])
+        plb = np.maximum(plb[:, 0], glb)
+        u = u[:, 0]
         sel = plb <= upper[pts]
         pts, pieces, u, plb = pts[sel], pieces[sel], u[sel], plb[sel]
         # Most promising pair of each point first, so its exact value prunes the rest.
@@ -590,6 +686,19 @@ class SegmentIndex:
                 f"no segment survived pruning for {int(unsolved.sum())} point(s); please report this with the input"
             )
 
+    def _gradient_lb(self, pieces, pp, plon, plat, pts, upper):
+        """Gradient lower bound of each (point, piece) pair from the piece's start vertex A.
+
+        The piece is its own run: C = A, capsule = its chord with radius h, reach = its length.
+        Also lowers ``upper`` to the exact distance to A.
+        """
+        az, _, s = GEOD.inv(self.lon_a[pieces], self.lat_a[pieces], plon, plat)
+        s = np.asarray(s, dtype=float)
+        np.minimum.at(upper, pts, s)
+        return _gradient_lower_bound(s, np.asarray(az, dtype=float), self.xyz_a[pieces], self.piece_east[pieces],
+                                     self.piece_north[pieces], self.xyz_a[pieces], self.xyz_b[pieces],
+                                     self.h_m[pieces], self.length_m[pieces])
+
     def _walk(self, pts, prune):
         """Descend the capsule hierarchy for points ``pts`` (n, 3) level by level.
 
@@ -599,7 +708,7 @@ class SegmentIndex:
         """
         pr = np.arange(pts.shape[0])
         node = np.zeros(pr.size, dtype=np.int64)
-        leaf_rows, leaf_nodes = [], []
+        leaf_rows, leaf_nodes = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
         while pr.size:
             axis = _point_segment_distance(pts[pr], self.cap_a[node], self.cap_b[node])
             keep = prune(pr, node, axis, axis - self.cap_r[node])
@@ -653,12 +762,15 @@ class SegmentIndex:
         def lists(block):
             # Each block of cells writes only its own rows of ``centre``.
             self._descend(block, pc, clon, clat, tol_m, centre)
-            rows, pieces = self._collect(pc[block], centre.d[block] + 2.0 * rho[block] + _BOUND_MARGIN_M)
-            return rows + block[0], pieces
+            # Far cells get no list (their points use the descent): a chord list
+            # would grow with the distance, as the chord bound loosens.
+            near = block[centre.d[block] <= _CELL_NEAR_M]
+            rows, pieces = self._collect(pc[near], centre.d[near] + 2.0 * rho[near] + _BOUND_MARGIN_M)
+            return near[rows], pieces
 
-        blocks = [b for b in np.array_split(np.arange(keys.size), max(1, min(workers, keys.size // 1000))) if b.size]
-        if len(blocks) > 1:
-            with ThreadPoolExecutor(max_workers=len(blocks)) as pool:
+        blocks = [b for b in np.array_split(np.arange(keys.size), max(workers, -(-keys.size // 2000))) if b.size]
+        if len(blocks) > 1 and workers > 1:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
                 found = list(pool.map(lists, blocks))
         else:
             found = [lists(b) for b in blocks]
