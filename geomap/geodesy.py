@@ -142,6 +142,9 @@ def _geodesic_upper_bound(chord_m):
 WGS84_B = WGS84_A * (1 - WGS84_F)
 #: the largest normal curvature of WGS84 (1/m): a/b**2, along the meridian at the equator
 _K_NORMAL = WGS84_A / WGS84_B**2
+#: distances (m) below which the distance from a point is provably convex along a
+#: geodesic (Hessian comparison with K <= 1/b**2); farther pieces get both ends solved too
+_CONVEX_BELOW_M = 0.999 * 0.5 * np.pi * WGS84_B
 #: distances (m) below which the gradient bound is used: short of pi*b, where the
 #: Hessian comparison (K <= 1/b**2) and the injectivity radius end
 _GRADIENT_MAX_M = 0.999 * np.pi * WGS84_B
@@ -204,6 +207,10 @@ def _interception_step(s, az_xp, dir_x, lat_x):
     alpha = np.radians(az_xp - dir_x)
     radius = gaussian_radius(lat_x)
     step = radius * np.arctan2(np.sin(s / radius) * np.cos(alpha), np.cos(s / radius))
+    # Beyond a quarter circle the sphere's formula may point the wrong way (past
+    # pi*R it flips): step towards the piece's end down the slope, whose sign
+    # cos(alpha) is exact (first variation); the ends are then compared (see exact).
+    step = np.where(s < 0.5 * np.pi * radius, step, np.sign(np.cos(alpha)) * s)
     return np.where(s > 0, step, 0.0)
 
 
@@ -812,7 +819,9 @@ class SegmentIndex:
         t0 = u * length
         vertex = np.where(u <= 0.0, self.vid_a[pieces], np.where(u >= 1.0, self.vid_b[pieces], -1))
         held = best.vertex[rows]
-        reuse = (vertex >= 0) & (vertex == held) & self.reuse_vertex_solves
+        # (not where the distance may be non-convex along the piece: there the other end is solved too)
+        reuse = ((vertex >= 0) & (vertex == held) & self.reuse_vertex_solves
+                 & (best.d[rows] + length < _CONVEX_BELOW_M))
         if reuse.any():
             r = rows[reuse]
             s = best.d[r]
@@ -930,6 +939,22 @@ class SegmentIndex:
                     "please report this with the input"
                 )
         t = t_at
+        # Where the distance may not be convex along the piece (the point is
+        # nearly a quarter meridian away or more), the iteration may stop at an
+        # end or a stationary point that is not the minimum: both ends are
+        # solved too and the smallest of the three is kept.  Beyond about
+        # 10,053 km the distance is concave along the piece, so its minimum is at an end.
+        far = np.flatnonzero(d + length >= _CONVEX_BELOW_M)
+        if far.size:
+            pc = pieces[far]
+            for end_lon, end_lat, end_t in ((lon_a[far], lat_a[far], np.zeros(far.size)),
+                                            (self.lon_b[pc], self.lat_b[pc], length[far])):
+                e_az, e_back, e_d = GEOD.inv(end_lon, end_lat, plon[far], plat[far])
+                e_d = np.asarray(e_d, dtype=float)
+                lower = e_d < d[far]
+                k = far[lower]
+                d[k], t[k], xlon[k], xlat[k] = e_d[lower], end_t[lower], end_lon[lower], end_lat[lower]
+                az_px[k], az_x[k] = np.asarray(e_back)[lower], np.asarray(e_az)[lower]
         if with_azimuth:
             return d, t, _wrap180(xlon), xlat, az_px, az_x
         return d, t, _wrap180(xlon), xlat
