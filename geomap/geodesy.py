@@ -29,7 +29,37 @@ under a millimetre), in three stages:
    pieces whose bound from the cell centre ``C`` is at most ``d(C) + 2 rho``
    (``rho`` the cell's covering radius), which provably holds every point's
    nearest piece, and a point in a cell with a short list needs no descent.
+   Only cells whose centre is within 200 km of the line get a list.
    No piece that could hold the nearest point is ever skipped.
+
+   **The gradient bound** (what keeps far points cheap).  The chord bound is
+   loose by about d³/(24R²) (16 km at 2,500 km), so the descent also solves
+   one inverse geodesic per (point, node) from the node's reference vertex C
+   (a vertex of the line, so ``s(P, C)`` is also an upper bound) and uses::
+
+       s(P, X) >= s(P, C) + <g, X - C> - k**2 r**3 / 6 - K r**2 / 2
+
+   for every arc point X below the node, where g is the unit gradient of
+   ``s(P, .)`` at C (the tangent pointing away from P, from the azimuth at C),
+   r bounds ``s(C, X)`` and ``<g, X - C>`` is bounded below over the node's
+   capsule.  Proof: let γ be a shortest geodesic from C to X, of length
+   ℓ <= r, and F(τ) = s(P, γ(τ)).  (i) F(ℓ) >= F(0) + ℓ F'(0) - K ℓ²/2 with
+   F'(0) = <g, γ'(0)> (first variation), because F'' = κ sin²θ where κ is the
+   geodesic curvature of the circle about P through γ(τ), and with Gaussian
+   curvature K_G <= 1/b² the Riccati/Hessian comparison gives κ >= cot(F/b)/b
+   as long as F < π b (no conjugate point before π/sqrt(max K_G) = π b, and
+   by Klingenberg's lemma the injectivity radius is at least min(π b, half the
+   shortest closed geodesic, a meridian) = π b, so ``s(P, .)`` is smooth
+   there except at P, where it has a convex kink).  F <= s(P, C) + r along γ,
+   so K = max(0, -cot((s(P, C) + r)/b)/b) serves; the bound is used only
+   while s(P, C) + r < 0.999 π b.  (ii) ℓ <g, γ'(0)> >= <g, X - C> - k² ℓ³/6:
+   γ'' = κ_n N with |κ_n| <= k = a/b² (the largest normal curvature), and
+   |<g, N(γ(τ))>| = |<g, N(γ(τ)) - N(C)>| <= k τ since g is tangent at C and
+   the Gauss map is k-Lipschitz; integrate twice.  For far points this bound
+   is within metres of the truth for 5 km pieces (tests/test_geodesy_far.py
+   checks it from both sides), so a far point needs about 1.7 exact solves.
+   The same bound is applied to each piece under a surviving leaf (C = its
+   start vertex, r = its length, capsule = its chord and ``h``).
 3. **Exact interception.**  For each surviving (point, piece) pair the foot of
    the geodesic perpendicular is found by the iteration of Baselga &
    Martínez-Llario (2018), refined as in Karney (2024): from the current foot
@@ -38,6 +68,14 @@ under a millimetre), in three stages:
    ``R * atan2(sin(s/R) cos(alpha), cos(s/R))`` and clamp to the piece.  It
    starts at the foot of the chord perpendicular (already within millimetres
    for short pieces) and converges to below ``tol_m`` in two to four steps.
+   Past a quarter meridian the sphere's step can point the wrong way, so
+   there the step follows the exact sign of the slope (``cos alpha``) to the
+   piece's end, and wherever ``d + L`` reaches 0.999 π b / 2 both ends are
+   solved too and the smallest value kept: beyond (π/2) a²/b ≈ 10,053 km the
+   distance is concave along a geodesic (Hessian comparison with K_G >= b²/a⁴),
+   so its minimum over a piece is at an end.  (Between 9,975 km and 10,053 km
+   neither convexity nor concavity is proved; there the answer is the
+   smallest of the iteration's stationary point and both ends.)
    At a piece's end vertex no direct problem is solved (the vertex and the
    piece's direction there are stored), and a pair starting at the vertex a
    point's best foot is already on reuses that inverse solve (the same two
@@ -74,7 +112,7 @@ GEOD = Geod(ellps="WGS84")
 METHOD = (
     "exact point-to-geodesic-segment distance on WGS84 "
     "(Baselga & Martinez-Llario 2018 interception iteration on GeographicLib geodesics via PROJ; "
-    "candidates pruned by provable chord bounds)"
+    "candidates pruned by provable chord and gradient bounds)"
 )
 
 # Safety margin (m) added to every lower bound, covering floating-point error
