@@ -29,7 +29,37 @@ under a millimetre), in three stages:
    pieces whose bound from the cell centre ``C`` is at most ``d(C) + 2 rho``
    (``rho`` the cell's covering radius), which provably holds every point's
    nearest piece, and a point in a cell with a short list needs no descent.
+   Only cells whose centre is within 200 km of the line get a list.
    No piece that could hold the nearest point is ever skipped.
+
+   **The gradient bound** (what keeps far points cheap).  The chord bound is
+   loose by about d³/(24R²) (16 km at 2,500 km), so the descent also solves
+   one inverse geodesic per (point, node) from the node's reference vertex C
+   (a vertex of the line, so ``s(P, C)`` is also an upper bound) and uses::
+
+       s(P, X) >= s(P, C) + <g, X - C> - k**2 r**3 / 6 - K r**2 / 2
+
+   for every arc point X below the node, where g is the unit gradient of
+   ``s(P, .)`` at C (the tangent pointing away from P, from the azimuth at C),
+   r bounds ``s(C, X)`` and ``<g, X - C>`` is bounded below over the node's
+   capsule.  Proof: let γ be a shortest geodesic from C to X, of length
+   ℓ <= r, and F(τ) = s(P, γ(τ)).  (i) F(ℓ) >= F(0) + ℓ F'(0) - K ℓ²/2 with
+   F'(0) = <g, γ'(0)> (first variation), because F'' = κ sin²θ where κ is the
+   geodesic curvature of the circle about P through γ(τ), and with Gaussian
+   curvature K_G <= 1/b² the Riccati/Hessian comparison gives κ >= cot(F/b)/b
+   as long as F < π b (no conjugate point before π/sqrt(max K_G) = π b, and
+   by Klingenberg's lemma the injectivity radius is at least min(π b, half the
+   shortest closed geodesic, a meridian) = π b, so ``s(P, .)`` is smooth
+   there except at P, where it has a convex kink).  F <= s(P, C) + r along γ,
+   so K = max(0, -cot((s(P, C) + r)/b)/b) serves; the bound is used only
+   while s(P, C) + r < 0.999 π b.  (ii) ℓ <g, γ'(0)> >= <g, X - C> - k² ℓ³/6:
+   γ'' = κ_n N with |κ_n| <= k = a/b² (the largest normal curvature), and
+   |<g, N(γ(τ))>| = |<g, N(γ(τ)) - N(C)>| <= k τ since g is tangent at C and
+   the Gauss map is k-Lipschitz; integrate twice.  For far points this bound
+   is within metres of the truth for 5 km pieces (tests/test_geodesy_far.py
+   checks it from both sides), so a far point needs about 1.7 exact solves.
+   The same bound is applied to each piece under a surviving leaf (C = its
+   start vertex, r = its length, capsule = its chord and ``h``).
 3. **Exact interception.**  For each surviving (point, piece) pair the foot of
    the geodesic perpendicular is found by the iteration of Baselga &
    Martínez-Llario (2018), refined as in Karney (2024): from the current foot
@@ -38,6 +68,14 @@ under a millimetre), in three stages:
    ``R * atan2(sin(s/R) cos(alpha), cos(s/R))`` and clamp to the piece.  It
    starts at the foot of the chord perpendicular (already within millimetres
    for short pieces) and converges to below ``tol_m`` in two to four steps.
+   Past a quarter meridian the sphere's step can point the wrong way, so
+   there the step follows the exact sign of the slope (``cos alpha``) to the
+   piece's end, and wherever ``d + L`` reaches 0.999 π b / 2 both ends are
+   solved too and the smallest value kept: beyond (π/2) a²/b ≈ 10,053 km the
+   distance is concave along a geodesic (Hessian comparison with K_G >= b²/a⁴),
+   so its minimum over a piece is at an end.  (Between 9,975 km and 10,053 km
+   neither convexity nor concavity is proved; there the answer is the
+   smallest of the iteration's stationary point and both ends.)
    At a piece's end vertex no direct problem is solved (the vertex and the
    piece's direction there are stored), and a pair starting at the vertex a
    point's best foot is already on reuses that inverse solve (the same two
@@ -74,7 +112,7 @@ GEOD = Geod(ellps="WGS84")
 METHOD = (
     "exact point-to-geodesic-segment distance on WGS84 "
     "(Baselga & Martinez-Llario 2018 interception iteration on GeographicLib geodesics via PROJ; "
-    "candidates pruned by provable chord bounds)"
+    "candidates pruned by provable chord and gradient bounds)"
 )
 
 # Safety margin (m) added to every lower bound, covering floating-point error
@@ -138,6 +176,59 @@ def _geodesic_upper_bound(chord_m):
     return np.where(x < 0.7, out, np.inf)
 
 
+#: WGS84 semi-minor axis (m)
+WGS84_B = WGS84_A * (1 - WGS84_F)
+#: the largest normal curvature of WGS84 (1/m): a/b**2, along the meridian at the equator
+_K_NORMAL = WGS84_A / WGS84_B**2
+#: distances (m) below which the distance from a point is provably convex along a
+#: geodesic (Hessian comparison with K <= 1/b**2); farther pieces get both ends solved too
+_CONVEX_BELOW_M = 0.999 * 0.5 * np.pi * WGS84_B
+#: distances (m) below which the gradient bound is used: short of pi*b, where the
+#: Hessian comparison (K <= 1/b**2) and the injectivity radius end
+_GRADIENT_MAX_M = 0.999 * np.pi * WGS84_B
+
+
+def tangent_basis(lon, lat):
+    """Unit east and north vectors (n, 3) of the WGS84 tangent plane at geodetic lon/lat (degrees)."""
+    lon = np.radians(np.asarray(lon, dtype=float))
+    lat = np.radians(np.asarray(lat, dtype=float))
+    sl, cl, sp, cp = np.sin(lon), np.cos(lon), np.sin(lat), np.cos(lat)
+    east = np.stack([-sl, cl, np.zeros_like(sl)], axis=-1)
+    north = np.stack([-sp * cl, -sp * sl, cp], axis=-1)
+    return east, north
+
+
+def _gradient_lower_bound(s_c, az_c, c_xyz, east, north, cap_a, cap_b, cap_r, radius):
+    """A lower bound (m) of the geodesic distance from P to every arc point of a run of pieces.
+
+    ``s_c``, ``az_c``: the exact distance from the run's reference vertex C to
+    P and the azimuth at C towards P (one inverse solve).  ``c_xyz``, ``east``,
+    ``north``: C and its tangent plane; ``cap_a``, ``cap_b``, ``cap_r``: a
+    capsule holding every arc point; ``radius``: an upper bound of the geodesic
+    distance from C to any arc point.  All (n,) or (n, 3).
+
+    With g the unit gradient of the distance from P at C (pointing away from
+    P) and X any arc point, ``s(P, X) >= s_c + <g, X - C> - k**2 r**3 / 6 -
+    K r**2 / 2`` (proof in the module docstring), and ``<g, X - C>`` is at least
+    its minimum over the capsule.  Returns -inf where ``s_c + radius`` reaches
+    :data:`_GRADIENT_MAX_M` (the proof needs the whole run short of pi*b).
+    """
+    az = np.radians(az_c)
+    ca, sa = np.cos(az), np.sin(az)
+    gx = -(ca * north[:, 0] + sa * east[:, 0])
+    gy = -(ca * north[:, 1] + sa * east[:, 1])
+    gz = -(ca * north[:, 2])
+    da = gx * (cap_a[:, 0] - c_xyz[:, 0]) + gy * (cap_a[:, 1] - c_xyz[:, 1]) + gz * (cap_a[:, 2] - c_xyz[:, 2])
+    db = gx * (cap_b[:, 0] - c_xyz[:, 0]) + gy * (cap_b[:, 1] - c_xyz[:, 1]) + gz * (cap_b[:, 2] - c_xyz[:, 2])
+    f_max = s_c + radius
+    ok = f_max < _GRADIENT_MAX_M
+    with np.errstate(divide="ignore", invalid="ignore"):
+        concave = np.maximum(0.0, -1.0 / (np.tan(np.where(ok, f_max, 1.0) / WGS84_B) * WGS84_B))
+        lb = (s_c + np.minimum(da, db) - cap_r - _K_NORMAL**2 * radius**3 / 6.0
+              - concave * radius**2 / 2.0 - _BOUND_MARGIN_M)
+    return np.where(ok, lb, -np.inf)
+
+
 def gaussian_radius(lat):
     """Gaussian mean radius of curvature sqrt(M N) of WGS84 at ``lat`` degrees (m)."""
     s = np.sin(np.radians(lat))
@@ -154,6 +245,10 @@ def _interception_step(s, az_xp, dir_x, lat_x):
     alpha = np.radians(az_xp - dir_x)
     radius = gaussian_radius(lat_x)
     step = radius * np.arctan2(np.sin(s / radius) * np.cos(alpha), np.cos(s / radius))
+    # Beyond a quarter circle the sphere's formula may point the wrong way (past
+    # pi*R it flips): step towards the piece's end down the slope, whose sign
+    # cos(alpha) is exact (first variation); the ends are then compared (see exact).
+    step = np.where(s < 0.5 * np.pi * radius, step, np.sign(np.cos(alpha)) * s)
     return np.where(s > 0, step, 0.0)
 
 
@@ -222,8 +317,12 @@ _CELL_MAX_CANDIDATES = 128
 _CELL_LIST_BUCKETS = ((0, 4), (4, 8), (8, 16), (16, 32), (32, 64), (64, _CELL_MAX_CANDIDATES))
 #: most padded (point, candidate) pairs solved in one step
 _LIST_PAIRS = 1_000_000
+#: cells whose centre is farther than this (m) from the line get no candidate list
+_CELL_NEAR_M = 200_000.0
 #: most cells built for one query
 _CELL_MAX_COUNT = 20_000
+#: points per block of the hierarchy descent (bounds its memory)
+_DESCENT_POINTS = 8_192
 #: (point, piece) pairs per block of the chord bounds (temporaries of 8 * this bytes each)
 _BLOCK_PAIRS = 16_384
 
@@ -420,6 +519,21 @@ class SegmentIndex:
         self.cap_a = s0
         self.cap_b = s1
         self.cap_r = radius + _BOUND_MARGIN_M
+        # Reference vertex C of each node (the start of its middle piece, a
+        # vertex of the line) and an upper bound of the geodesic distance from C
+        # to any arc point below the node: an arc point at offset t on piece i
+        # is within min(s(C, A_i) + t, s(C, B_i) + L_i - t) <= max(s(C, A_i), s(C, B_i)) + L_i / 2.
+        ref = (start + stop) // 2
+        self.node_ref = ref
+        self.node_xyz = self.xyz_a[ref]
+        self.node_east, self.node_north = tangent_basis(self.lon_a[ref], self.lat_a[ref])
+        cref = self.node_xyz[node_of]
+        reach = np.maximum(_geodesic_upper_bound(np.linalg.norm(self.xyz_a[piece_of] - cref, axis=1)),
+                           _geodesic_upper_bound(np.linalg.norm(self.xyz_b[piece_of] - cref, axis=1)))
+        reach += 0.5 * self.length_m[piece_of] + _BOUND_MARGIN_M
+        self.node_reach = np.zeros(start.size)
+        np.maximum.at(self.node_reach, node_of, reach)
+        self.piece_east, self.piece_north = tangent_basis(self.lon_a, self.lat_a)
 
     # ------------------------------------------------------------------ query
     def nearest(self, lon, lat, *, tol_m: float = 1e-5, workers: int = 1, chunk: int = 100_000):
@@ -550,30 +664,57 @@ class SegmentIndex:
             return lb, u, chord
         return lb, u
 
-    def _descend(self, rows, p, lon, lat, tol_m, best):
+    def _descend(self, rows, p, lon, lat, tol_m, best, block=_DESCENT_POINTS):
         """Find every piece that may hold each point's nearest point, then solve those exactly.
 
-        Level by level from the root, each (point, node) pair gets a lower bound
-        (chord distance to the capsule minus its radius) and an upper bound
-        (some arc point lies within axis distance + radius, converted to a
-        geodesic bound by :func:`_geodesic_upper_bound`).  A point's best upper
-        bound so far prunes every pair whose lower bound exceeds it.
+        Branch and bound over the capsule hierarchy, level by level from the
+        root, in blocks of ``block`` points (bounded memory).  Each (point,
+        node) pair gets one inverse solve from the node's reference vertex C:
+        its distance is an upper bound of the point's distance (C is on the
+        line), and with the azimuth it gives the gradient lower bound
+        (:func:`_gradient_lower_bound`), which stays within metres of the truth
+        at any range; the chord bound (chord distance to the capsule minus its
+        radius) is taken where it is larger.  A pair is dropped when its lower
+        bound exceeds the point's best upper bound.  The pieces under the
+        surviving leaves get the same two bounds from their start vertex; the
+        survivors are solved exactly, most promising first.
         """
+        for i in range(0, rows.size, block):
+            self._descend_block(rows[i : i + block], p, lon, lat, tol_m, best)
+
+    def _descend_block(self, rows, p, lon, lat, tol_m, best):
+        pp, plon, plat = p[rows], lon[rows], lat[rows]
         upper = np.full(rows.size, np.inf)
-
-        def prune(pr, node, axis, lb):
-            # Upper bounds: the node's first vertex is on the line; and, for a
-            # continuous node, some arc point lies within axis + radius.
-            ub = _geodesic_upper_bound(np.linalg.norm(p[rows[pr]] - self.cap_a[node], axis=1))
-            ub = np.where(self.node_connected[node],
-                          np.minimum(ub, _geodesic_upper_bound(axis + self.cap_r[node])), ub)
-            np.minimum.at(upper, pr, ub)
-            return lb <= upper[pr]
-
-        pts, pieces = self._walk(p[rows], prune)
-        plb, u, chord_d = self._chord_lower_bound(p[rows[pts]], pieces[:, None], with_chord=True)
-        plb, u, chord_d = plb[:, 0], u[:, 0], chord_d[:, 0]
-        np.minimum.at(upper, pts, _geodesic_upper_bound(chord_d + self.h_m[pieces]))
+        pr = np.arange(rows.size)
+        node = np.zeros(pr.size, dtype=np.int64)
+        leaf_rows, leaf_nodes = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
+        while pr.size:
+            ref = self.node_ref[node]
+            az, _, s = GEOD.inv(self.lon_a[ref], self.lat_a[ref], plon[pr], plat[pr])
+            s = np.asarray(s, dtype=float)
+            np.minimum.at(upper, pr, s)
+            lb = _gradient_lower_bound(s, np.asarray(az, dtype=float), self.node_xyz[node], self.node_east[node],
+                                       self.node_north[node], self.cap_a[node], self.cap_b[node], self.cap_r[node],
+                                       self.node_reach[node])
+            chord_lb = _point_segment_distance(pp[pr], self.cap_a[node], self.cap_b[node]) - self.cap_r[node]
+            keep = np.maximum(lb, chord_lb) <= upper[pr]
+            pr, node = pr[keep], node[keep]
+            leaf = self.node_left[node] < 0
+            leaf_rows.append(pr[leaf])
+            leaf_nodes.append(node[leaf])
+            inner = ~leaf
+            pr = np.concatenate([pr[inner], pr[inner]])
+            node = np.concatenate([self.node_left[node[inner]], self.node_right[node[inner]]])
+        ii = np.concatenate(leaf_rows)
+        gg = np.concatenate(leaf_nodes)
+        counts = self.node_stop[gg] - self.node_start[gg]
+        offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        pts = np.repeat(ii, counts)
+        pieces = np.repeat(self.node_start[gg], counts) + offsets
+        glb = self._gradient_lb(pieces, pp[pts], plon[pts], plat[pts], pts, upper)
+        plb, u = self._chord_lower_bound(pp[pts], pieces[:, None])
+        plb = np.maximum(plb[:, 0], glb)
+        u = u[:, 0]
         sel = plb <= upper[pts]
         pts, pieces, u, plb = pts[sel], pieces[sel], u[sel], plb[sel]
         # Most promising pair of each point first, so its exact value prunes the rest.
@@ -590,6 +731,19 @@ class SegmentIndex:
                 f"no segment survived pruning for {int(unsolved.sum())} point(s); please report this with the input"
             )
 
+    def _gradient_lb(self, pieces, pp, plon, plat, pts, upper):
+        """Gradient lower bound of each (point, piece) pair from the piece's start vertex A.
+
+        The piece is its own run: C = A, capsule = its chord with radius h, reach = its length.
+        Also lowers ``upper`` to the exact distance to A.
+        """
+        az, _, s = GEOD.inv(self.lon_a[pieces], self.lat_a[pieces], plon, plat)
+        s = np.asarray(s, dtype=float)
+        np.minimum.at(upper, pts, s)
+        return _gradient_lower_bound(s, np.asarray(az, dtype=float), self.xyz_a[pieces], self.piece_east[pieces],
+                                     self.piece_north[pieces], self.xyz_a[pieces], self.xyz_b[pieces],
+                                     self.h_m[pieces], self.length_m[pieces])
+
     def _walk(self, pts, prune):
         """Descend the capsule hierarchy for points ``pts`` (n, 3) level by level.
 
@@ -599,7 +753,7 @@ class SegmentIndex:
         """
         pr = np.arange(pts.shape[0])
         node = np.zeros(pr.size, dtype=np.int64)
-        leaf_rows, leaf_nodes = [], []
+        leaf_rows, leaf_nodes = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
         while pr.size:
             axis = _point_segment_distance(pts[pr], self.cap_a[node], self.cap_b[node])
             keep = prune(pr, node, axis, axis - self.cap_r[node])
@@ -653,12 +807,15 @@ class SegmentIndex:
         def lists(block):
             # Each block of cells writes only its own rows of ``centre``.
             self._descend(block, pc, clon, clat, tol_m, centre)
-            rows, pieces = self._collect(pc[block], centre.d[block] + 2.0 * rho[block] + _BOUND_MARGIN_M)
-            return rows + block[0], pieces
+            # Far cells get no list (their points use the descent): a chord list
+            # would grow with the distance, as the chord bound loosens.
+            near = block[centre.d[block] <= _CELL_NEAR_M]
+            rows, pieces = self._collect(pc[near], centre.d[near] + 2.0 * rho[near] + _BOUND_MARGIN_M)
+            return near[rows], pieces
 
-        blocks = [b for b in np.array_split(np.arange(keys.size), max(1, min(workers, keys.size // 1000))) if b.size]
-        if len(blocks) > 1:
-            with ThreadPoolExecutor(max_workers=len(blocks)) as pool:
+        blocks = [b for b in np.array_split(np.arange(keys.size), max(workers, -(-keys.size // 2000))) if b.size]
+        if len(blocks) > 1 and workers > 1:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
                 found = list(pool.map(lists, blocks))
         else:
             found = [lists(b) for b in blocks]
@@ -700,7 +857,9 @@ class SegmentIndex:
         t0 = u * length
         vertex = np.where(u <= 0.0, self.vid_a[pieces], np.where(u >= 1.0, self.vid_b[pieces], -1))
         held = best.vertex[rows]
-        reuse = (vertex >= 0) & (vertex == held) & self.reuse_vertex_solves
+        # (not where the distance may be non-convex along the piece: there the other end is solved too)
+        reuse = ((vertex >= 0) & (vertex == held) & self.reuse_vertex_solves
+                 & (best.d[rows] + length < _CONVEX_BELOW_M))
         if reuse.any():
             r = rows[reuse]
             s = best.d[r]
@@ -818,6 +977,22 @@ class SegmentIndex:
                     "please report this with the input"
                 )
         t = t_at
+        # Where the distance may not be convex along the piece (the point is
+        # nearly a quarter meridian away or more), the iteration may stop at an
+        # end or a stationary point that is not the minimum: both ends are
+        # solved too and the smallest of the three is kept.  Beyond about
+        # 10,053 km the distance is concave along the piece, so its minimum is at an end.
+        far = np.flatnonzero(d + length >= _CONVEX_BELOW_M)
+        if far.size:
+            pc = pieces[far]
+            for end_lon, end_lat, end_t in ((lon_a[far], lat_a[far], np.zeros(far.size)),
+                                            (self.lon_b[pc], self.lat_b[pc], length[far])):
+                e_az, e_back, e_d = GEOD.inv(end_lon, end_lat, plon[far], plat[far])
+                e_d = np.asarray(e_d, dtype=float)
+                lower = e_d < d[far]
+                k = far[lower]
+                d[k], t[k], xlon[k], xlat[k] = e_d[lower], end_t[lower], end_lon[lower], end_lat[lower]
+                az_px[k], az_x[k] = np.asarray(e_back)[lower], np.asarray(e_az)[lower]
         if with_azimuth:
             return d, t, _wrap180(xlon), xlat, az_px, az_x
         return d, t, _wrap180(xlon), xlat

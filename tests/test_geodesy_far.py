@@ -1,0 +1,178 @@
+"""Far, global and antipodal points, and the gradient lower bound that prunes for them.
+
+The bounds are checked from both sides: never above the true distance (a
+bound tightened past validity fails) and within a stated slack of it (a
+loosened bound fails).  "True" distances come from the exact interception,
+itself checked against the independent reference in ``tests/reference.py``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from geomap.geodesy import GEOD, Segments, SegmentIndex, _gradient_lower_bound
+from geomap.lines import lines_from_geometries
+
+from .reference import destination, point_line_distance
+
+TOL_M = 1e-3
+
+
+def antipode(lon, lat):
+    return (lon + 180.0) % 360.0 - 180.0, -lat
+
+
+def piece_minimum(index, lon, lat, pieces):
+    """True distance from each point to its piece: the exact solve from three starts and a dense scan."""
+    best = np.full(pieces.size, np.inf)
+    for frac in (0.0, 0.5, 1.0):
+        d, _, _, _ = index.exact(lon, lat, pieces, frac * index.length_m[pieces])
+        best = np.minimum(best, d)
+    for frac in np.linspace(0, 1, 41):
+        x, y, _ = GEOD.fwd(index.lon_a[pieces], index.lat_a[pieces], index.az_a[pieces], frac * index.length_m[pieces])
+        best = np.minimum(best, GEOD.inv(x, y, lon, lat)[2])
+    return best
+
+
+def piece_bounds(index, lon, lat, pieces):
+    """The gradient lower bound of each (point, piece) pair, exactly as the descent computes it."""
+    upper = np.full(pieces.size, np.inf)
+    lb = index._gradient_lb(pieces, np.zeros((pieces.size, 3)), lon, lat, np.arange(pieces.size), upper)
+    return lb, upper
+
+
+def oblique_cases(seed, n, dist_lo, dist_hi, length_m):
+    """Pieces of ``length_m`` and points ``dist_lo..dist_hi`` m away, 45-90 degrees off the piece at its middle.
+
+    Nearly square to the piece, so the distance along it is curved (convex
+    short of pi*b/2, concave beyond): the curvature terms of the bound matter.
+    """
+    rng = np.random.default_rng(seed)
+    lon0, lat0 = rng.uniform(-180, 180, n), rng.uniform(-70, 70, n)
+    az = rng.uniform(0, 360, n)
+    segs, plon, plat = [], [], []
+    for x, y, a in zip(lon0, lat0, az):
+        a_end = destination(x, y, a + 180.0, length_m / 2)
+        b_end = destination(x, y, a, length_m / 2)
+        p = destination(x, y, a + rng.choice([1.0, -1.0]) * rng.uniform(45.0, 90.0), rng.uniform(dist_lo, dist_hi))
+        segs.append((a_end, b_end))
+        plon.append(p[0])
+        plat.append(p[1])
+    parts = [np.array(s) for s in segs]
+    seg = Segments.from_parts(parts, range(n), [0] * n)
+    index = SegmentIndex(seg, piece_m=length_m * 1.01)
+    assert index.n_pieces == n
+    return index, np.array(plon), np.array(plat)
+
+
+@pytest.mark.parametrize("dist_lo, dist_hi, slack_m", [
+    (2e6, 9e6, 10.0),  # convex along the piece: first order, tight to metres
+    (1.1e7, 1.7e7, 4.0),  # beyond pi*b/2 the distance is concave along the piece: the K term is needed
+    (1.7e7, 1.99e7, 200.0),  # near the antipode K is large (and the bound is dropped past 0.999 pi*b)
+])
+def test_gradient_bound_is_valid_and_tight_for_oblique_pieces(dist_lo, dist_hi, slack_m):
+    """5 km pieces nearly square to the direction of a far point: the worst case for the curvature terms."""
+    index, lon, lat = oblique_cases(int(dist_lo) % 1000, 400, dist_lo, dist_hi, 5_000.0)
+    pieces = np.arange(index.n_pieces)
+    lb, _ = piece_bounds(index, lon, lat, pieces)
+    true = piece_minimum(index, lon, lat, pieces)
+    usable = np.isfinite(lb)
+    assert usable.mean() > 0.9
+    assert np.all(lb[usable] <= true[usable] + 1e-6), np.max(lb - true)
+    assert np.max(true[usable] - lb[usable]) <= slack_m, np.max(true[usable] - lb[usable])
+
+
+def test_gradient_bound_on_random_pieces_and_points():
+    """Random pieces of 10 m - 200 km (cut from longer segments) and points 0 - 19,900 km away."""
+    rng = np.random.default_rng(31)
+    n = 600
+    lon0, lat0 = rng.uniform(-180, 180, n), np.degrees(np.arcsin(rng.uniform(-0.99, 0.99, n)))
+    length = 10 ** rng.uniform(1, 5.3, n)
+    ends = [destination(x, y, a, s) for x, y, a, s in zip(lon0, lat0, rng.uniform(0, 360, n), length)]
+    parts = [np.array([[x, y], list(e)]) for x, y, e in zip(lon0, lat0, ends)]
+    index = SegmentIndex(Segments.from_parts(parts, range(n), [0] * n), piece_m=250_000.0)
+    pieces = np.arange(index.n_pieces)
+    far = [destination(x, y, a, s) for x, y, a, s in zip(
+        index.lon_a, index.lat_a, rng.uniform(0, 360, pieces.size), rng.uniform(0, 1.99e7, pieces.size))]
+    lon, lat = np.array(far).T
+    lb, upper = piece_bounds(index, lon, lat, pieces)
+    true = piece_minimum(index, lon, lat, pieces)
+    assert np.all(lb <= true + 1e-6), np.max(lb - true)
+    assert np.all(true <= upper + 1e-6)
+
+
+def wiggly_line(seed, n=600):
+    rng = np.random.default_rng(seed)
+    t = np.linspace(0, 1, n)
+    lon = 44 + 6 * t + 0.4 * np.sin(50 * t) + 0.02 * rng.standard_normal(n)
+    lat = 39 + 2.0 * np.sin(7 * t) + 0.3 * np.cos(31 * t)
+    return lines_from_geometries([{"type": "LineString", "coordinates": np.c_[lon, lat].tolist()}])
+
+
+def test_node_bounds_hold_every_piece_below_the_node():
+    """Every node of a wiggly line's hierarchy, against global and antipodal points: node bound <= min over its pieces."""
+    index = wiggly_line(3).index()
+    rng = np.random.default_rng(4)
+    plon = np.concatenate([rng.uniform(-180, 180, 25), [antipode(47.0, 40.0)[0], antipode(44.5, 39.2)[0]]])
+    plat = np.concatenate([np.degrees(np.arcsin(rng.uniform(-1, 1, 25))), [-40.0, -39.2]])
+    m = index.n_pieces
+    rows = np.repeat(np.arange(plon.size), m)
+    pieces = np.tile(np.arange(m), plon.size)
+    per_piece = piece_minimum(index, plon[rows], plat[rows], pieces).reshape(plon.size, m)
+    nodes = np.arange(index.node_start.size)
+    pr, nd = np.repeat(np.arange(plon.size), nodes.size), np.tile(nodes, plon.size)
+    ref = index.node_ref[nd]
+    az, _, s = GEOD.inv(index.lon_a[ref], index.lat_a[ref], plon[pr], plat[pr])
+    lb = _gradient_lower_bound(np.asarray(s), np.asarray(az), index.node_xyz[nd], index.node_east[nd],
+                               index.node_north[nd], index.cap_a[nd], index.cap_b[nd], index.cap_r[nd],
+                               index.node_reach[nd])
+    true = np.array([per_piece[p, index.node_start[k]:index.node_stop[k]].min() for p, k in zip(pr, nd)])
+    usable = np.isfinite(lb)
+    assert usable.mean() > 0.5
+    assert np.all(lb[usable] <= true[usable] + 1e-6), np.max(lb - true)
+    leaves = usable & (index.node_left[nd] < 0)
+    # leaves (8 pieces, ~40 km) are bounded within a few km at any range (the capsule radius dominates)
+    assert np.median(true[leaves] - lb[leaves]) <= 2_000.0
+
+
+def test_far_global_and_antipodal_points_match_the_reference():
+    """Points 5,000 - 19,900 km from a short line, and antipodes of vertices and of a segment's middle."""
+    coords = [(46.5, 39.4), (46.9, 39.7), (47.3, 39.65), (47.6, 40.1)]
+    lines = lines_from_geometries([{"type": "LineString", "coordinates": [list(c) for c in coords]}])
+    rng = np.random.default_rng(17)
+    pts = [destination(46.9, 39.7, float(rng.uniform(0, 360)), float(rng.uniform(5e6, 1.99e7))) for _ in range(14)]
+    pts += [antipode(*coords[0]), antipode(*coords[1]), antipode(47.1, 39.68), antipode(47.6, 40.1)]
+    pts += [(antipode(47.1, 39.68)[0] + 0.3, antipode(47.1, 39.68)[1] - 0.2)]
+    lon, lat = np.array(pts).T
+    got = lines.index().nearest(lon, lat)["distance_m"]
+    for i, (x, y) in enumerate(pts):
+        ref = point_line_distance(x, y, coords)
+        assert abs(got[i] - ref) <= TOL_M, (i, x, y, got[i], ref)
+
+
+def test_global_points_pruned_equal_brute_force():
+    """Uniform points over the globe (the cell path and the descent) against every piece solved exactly."""
+    from .test_geodesy import brute_force
+
+    index = wiggly_line(9, 300).index()
+    rng = np.random.default_rng(12)
+    n = 3_000
+    lon = np.concatenate([rng.uniform(-180, 180, n), rng.uniform(43, 51, n)])
+    lat = np.concatenate([np.degrees(np.arcsin(rng.uniform(-1, 1, n))), rng.uniform(36, 42, n)])
+    got = index.nearest(lon, lat)
+    pick = np.concatenate([np.arange(0, n, 10), np.arange(n, 2 * n, 30)])
+    expected = brute_force(index, lon[pick], lat[pick])
+    assert np.max(np.abs(got["distance_m"][pick] - expected)) <= 1e-6
+    # far points need few exact solves: the bound is tight
+    assert got["n_exact"][:n].mean() < 4
+
+
+def test_gradient_bound_is_not_used_near_the_antipode():
+    """Within 0.1 % of pi*b the Hessian comparison ends: the bound must give way (-inf), never a wrong value."""
+    index, lon, lat = oblique_cases(5, 300, 1.993e7, 2.0e7, 5_000.0)
+    pieces = np.arange(index.n_pieces)
+    lb, _ = piece_bounds(index, lon, lat, pieces)
+    true = piece_minimum(index, lon, lat, pieces)
+    assert np.all(lb <= true + 1e-6), np.max(lb - true)
+    assert np.isinf(lb).mean() > 0.5
