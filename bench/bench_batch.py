@@ -10,7 +10,7 @@ scattered within 0-60 km of the Nagorno-Karabakh 2020 line (shipped layer
 every row, write a CSV with every input column plus the distance - each in its
 own process so that peak memory (summed RSS of the process and its Dask workers, sampled) is its own:
 
-* **geomap**: ``geomap.pipeline.run.measure_file`` + ``write_result`` (exact geodesic);
+* **geomap**: ``geomap.pipeline.run.run`` + ``write_result`` (exact geodesic);
 * **geopandas**: ``sjoin_nearest`` with both sides in UTM 38N (EPSG:32638);
 * **PostGIS**: ``ST_Distance(geography, geography)`` (spheroid) on a throwaway
   cluster: Debian ``postgresql`` + ``postgis`` are installed with apt-get if
@@ -119,21 +119,23 @@ def make_rows(path: Path, rows: int, seed: int) -> None:
 
 # ------------------------------------------------------------------ methods (each in its own process)
 def run_geomap(src: Path, out: Path) -> dict:
-    from geomap.pipeline import request as jobs
-    from geomap.pipeline.run import write_result
+    from geomap.io.tables import write_result
+    from geomap.pipeline.request import IncidentSource, LineChoice, Request
+    from geomap.pipeline.run import run
 
     t = time.perf_counter()
-    result = jobs.measure_file(jobs.Inputs(points=str(src)), jobs.LineSpec(layer=LAYER))
+    result = run(Request(IncidentSource(path=str(src)), LineChoice(layer=LAYER)))
     write_result(result, out)
     return {"seconds": time.perf_counter() - t, "rows": len(result.frame), "summary": result.summary}
 
 
 def run_geomap_dask(src: Path, out: Path) -> dict:
-    from geomap.pipeline import request as jobs
     from geomap.pipeline.dask import measure_dask
+    from geomap.pipeline.request import Execution, IncidentSource, LineChoice, Request
 
     t = time.perf_counter()
-    result = measure_dask(jobs.Inputs(points=str(src), engine="dask"), jobs.LineSpec(layer=LAYER), output=str(out))
+    result = measure_dask(Request(IncidentSource(path=str(src)), LineChoice(layer=LAYER),
+                                  execution=Execution(engine="dask", output=str(out))))
     return {"seconds": time.perf_counter() - t, "rows": sum(result.summary.values()), "summary": result.summary}
 
 

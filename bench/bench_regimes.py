@@ -13,7 +13,7 @@ process:
 * **far**: 0-4,000 km from a random vertex, in a random direction;
 * **globe**: uniform over the globe.
 
-geomap runs ``jobs.measure_file`` + ``write_result`` (the same as ``geomap
+geomap runs ``pipeline.run.run`` + ``write_result`` (the same as ``geomap
 distance FILE --layer L -o out.csv``); its peak memory is the sampled summed
 RSS of its process.  PostGIS runs ``ST_Distance(geography, geography)`` on a
 throwaway cluster started and stopped by ``bench_batch.pg_cluster`` (load with
@@ -50,7 +50,7 @@ def line_coords(name: str, work: Path):
     import shapely
 
     if name == "nk":
-        from geomap.lines import read_lines
+        from geomap.layers.lineset import read_lines
 
         lines = read_lines("nk-line-2020")
         return "nk-line-2020", [shapely.get_coordinates(p) for g in lines.geoms for p in shapely.get_parts(g)]
@@ -85,12 +85,13 @@ def make_points(path: Path, parts, regime: str, rows: int, seed: int) -> None:
 
 
 def child(layer: str, src: str, out: str) -> None:
-    from geomap import jobs
-    from geomap.batch import write_result
+    from geomap.io.tables import write_result
+    from geomap.pipeline.request import IncidentSource, LineChoice, Request
+    from geomap.pipeline.run import run
 
     tree = bench_batch.TreePeak()
     t = time.perf_counter()
-    result = jobs.measure_file(jobs.Inputs(points=src), jobs.LineSpec(layer=layer))
+    result = run(Request(IncidentSource(path=src), LineChoice(layer=layer)))
     write_result(result, Path(out))
     seconds = time.perf_counter() - t
     print(json.dumps({"seconds": seconds, "rows": len(result.frame), "peak_rss_mb": tree.stop_mb()}))

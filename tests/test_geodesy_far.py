@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from geomap.geodesy import GEOD, Segments, SegmentIndex, _gradient_lower_bound
-from geomap.lines import lines_from_geometries
+from geomap.layers.lineset import lines_from_geometries
 
 from .reference import destination, point_line_distance
 
