@@ -267,7 +267,7 @@ SPECS: list[dict] = [
 
 # ---------------------------------------------------------------------- Kashmir
 KASHMIR_CHECKS = [
-    pt("Srinagar", "India"), pt("Kupwara", "India"), pt("Uri", "India"), pt("Poonch", "India"),
+    pt("Srinagar", "India"), pt("Uri", "India"), pt("Poonch", "India"),
     pt("Kargil", "India"), pt("Muzaffarabad", "Pakistan"), pt("Kotli", "Pakistan"), pt("Rawalakot", "Pakistan"),
     pt("Bagh", "Pakistan"), pt("Skardu", "Pakistan"),
 ]

@@ -67,6 +67,11 @@ def layer_options(f):
         "--date", "date", metavar="YYYY-MM-DD", default=None, help="Incident date: picks the --theatre line valid then."
     )(f)
     f = click.option(
+        "--source", "source", type=click.Choice(["ne", "osm"]), default=None,
+        help="With --theatre: only Natural Earth (ne, public domain) or OpenStreetMap (osm, ODbL) layers "
+             "[default: the more detailed layer valid on --date; see geomap layers list].",
+    )(f)
+    f = click.option(
         "--theatre", metavar="NAME", default=None, help="Conflict theatre (e.g. nagorno-karabakh): use with --date."
     )(f)
     f = click.option(
@@ -169,7 +174,8 @@ def map_file_options(f):
 
 
 def incident_job(*, points=None, at=(), places=(), country=None, near=None, within=None, gazetteer=None,
-                 online=False, radius_m=0.0, layer=None, theatre=None, date=None, assume_crs=None, rings=False,
+                 online=False, radius_m=0.0, layer=None, theatre=None, date=None, source=None, assume_crs=None,
+                 rings=False,
                  lon_col=None, lat_col=None, date_col=None, id_col=None, engine="local", scheduler=None, **_other):
     """The incidents and the line a command's options describe: ``(jobs.Inputs, jobs.LineSpec, kind)``.
 
@@ -186,5 +192,5 @@ def incident_job(*, points=None, at=(), places=(), country=None, near=None, with
     kind = inputs.kind()
     if places:
         inputs.places = places_from_options(places, country, near, within, gazetteer, online)
-    spec = jobs.LineSpec(layer=layer, theatre=theatre, date=date, assume_crs=assume_crs, rings=rings)
+    spec = jobs.LineSpec(layer=layer, theatre=theatre, date=date, assume_crs=assume_crs, rings=rings, source=source)
     return inputs, spec, kind

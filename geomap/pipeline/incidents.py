@@ -118,14 +118,18 @@ def choose_lines(
     date: str | _dt.date | None = None,
     assume_crs: str | None = None,
     rings: bool = False,
+    source: str | None = None,
 ):
     """Return the :class:`~geomap.layers.lineset.LineSet` to measure against.
 
     ``layer`` (a shipped id or a path) wins; otherwise ``theatre`` and ``date``
-    pick the shipped line valid on that date.
+    pick the shipped line valid on that date (``source`` ``"ne"``/``"osm"``:
+    only layers of that source family).
     """
     from geomap.layers.lineset import read_lines
 
+    if layer is not None and source is not None:
+        raise InputError("--source picks among a theatre's layers: drop it when naming --layer")
     if layer is not None:
         return read_lines(layer, assume_crs=assume_crs, rings=rings)
     if theatre is None:
@@ -137,7 +141,7 @@ def choose_lines(
         raise InputError(f"--theatre {theatre} needs --date YYYY-MM-DD to choose the line valid on that date")
     from geomap.layers.registry import select_layer
 
-    chosen = select_layer(theatre, parse_date(date), kind="line")
+    chosen = select_layer(theatre, parse_date(date), kind="line", source=source)
     return read_lines(chosen.id, rings=rings)
 
 
@@ -159,6 +163,17 @@ def _sides(lines, lon, lat, distance_m):
         }
         for i, s in zip(inside, signed)
     ]
+
+
+def _known_errors(lines, incident) -> str:
+    """A note when the shipped layer is known to misplace the line near the incident (``known_errors``)."""
+    layer = getattr(lines, "layer", None)
+    if layer is None or not getattr(layer, "known_errors", None):
+        return ""
+    from geomap.layers.registry import known_errors_near
+
+    found = known_errors_near(layer, incident.lon, incident.lat, incident.radius_m, date=incident.date)
+    return "; ".join(f"{layer.id} is known to be wrong near {e['place']}: {e['what']}" for e in found)
 
 
 #: a gazetteer match farther than this from the line gets a warning in its note (likely the wrong place)
@@ -192,6 +207,9 @@ def measure(incidents, lines, *, tolerance_m: float = 50.0) -> list[Measurement]
             warning = (f"{d / 1000:,.0f} km from the line: check that this is the place meant "
                        "(narrow it with --country CC or --near LON,LAT)")
             incident.note = "; ".join(n for n in (incident.note, warning) if n)
+        known = _known_errors(lines, incident)
+        if known:
+            incident.note = "; ".join(n for n in (incident.note, known) if n)
         area = None
         if incident.area is not None:
             rng = area_distance_range(incident.area, lines, tolerance_m=tolerance_m)

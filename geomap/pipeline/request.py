@@ -43,6 +43,7 @@ class LineSpec:
     date: str | None = None
     assume_crs: str | None = None
     rings: bool = False
+    source: str | None = None
 
     def load(self):
         from geomap.pipeline.incidents import choose_lines
@@ -50,7 +51,7 @@ class LineSpec:
         if self.layer is not None and self.theatre is not None:
             raise InputError("--layer and --theatre were both given: pass one (--theatre picks a layer by --date)")
         return choose_lines(self.layer, theatre=self.theatre, date=self.date, assume_crs=self.assume_crs,
-                            rings=self.rings)
+                            rings=self.rings, source=self.source)
 
 
 def incidents(inputs: Inputs, *, date: str | None = None) -> list:

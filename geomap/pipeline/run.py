@@ -587,6 +587,9 @@ def _line_args(spec) -> dict[str, Any]:
     """``lines=`` or ``theatre=``/``date=`` for :func:`measure_table` from a :class:`geomap.pipeline.request.LineSpec`."""
     if spec.layer is not None and spec.theatre is not None:
         raise InputError("--layer and --theatre were both given: pass one (--theatre picks each row's line by date)")
+    if getattr(spec, "source", None) is not None:
+        raise InputError("--source works with --at and --place; for a FILE name the layer with --layer ID "
+                         "(see 'geomap layers list')")
     if spec.theatre is not None:
         return {"theatre": spec.theatre, "date": spec.date}
     if spec.layer is None:
