@@ -172,7 +172,11 @@ def _known_errors(lines, incident) -> str:
         return ""
     from geomap.layers.registry import known_errors_near
 
-    found = known_errors_near(layer, incident.lon, incident.lat, incident.radius_m, date=incident.date)
+    try:
+        day = parse_date(incident.date)
+    except InputError:
+        day = None  # an unreadable date: every recorded error applies
+    found = known_errors_near(layer, incident.lon, incident.lat, incident.radius_m, date=day)
     return "; ".join(f"{layer.id} is known to be wrong near {e['place']}: {e['what']}" for e in found)
 
 
