@@ -1,19 +1,26 @@
 """Build geomap's shipped layers from the shared open geodata, reproducibly.
 
-Reads the candidate files in ``/work/shared/data`` (or ``../shared/data``
-relative to the repository, or ``--data DIR``) and writes one folder per layer
-under ``layers/``: ``data.geojson`` (EPSG:4326, the source geometry and
-attributes unchanged) and ``layer.json`` (metadata, schema in
-``layers/README.md``).  Counts are computed here: vertices with
-``shapely.get_num_coordinates``, lengths and areas on the WGS84 ellipsoid with
-``pyproj.Geod``.  The sha256 in ``layer.json`` is that of ``data.geojson``.
+Reads the source files in ``/work/shared/data`` (or ``../shared/data`` relative
+to the repository, or ``--data DIR``) and writes one folder per layer under
+``layers/``: ``data.geojson`` (EPSG:4326, the source geometry and attributes
+unchanged; a spec may select some of a file's features) and ``layer.json``
+(metadata, schema in ``layers/README.md``), plus ``layers/theatres.json`` (why
+some dates have no layer).  What is shipped is declared in
+``scripts/layer_specs.py``; the point-check places in ``scripts/layer_places.py``.
+
+Computed here, with geomap's own library:
+- counts: vertices with ``shapely.get_num_coordinates``, lengths and areas on
+  the WGS84 ellipsoid with ``pyproj.Geod``; the sha256 of ``data.geojson``;
+- point checks: the side each listed place falls on
+  (:mod:`geomap.layers.pointcheck`) and its exact geodesic distance;
+- offsets against OpenStreetMap (``compare_osm``): the geodesic distance from
+  points every 250 m along the Natural Earth line to the OSM line;
+- measured accuracies (``accuracy_from_errors``, ``compare_osm``).
 
 The output is deterministic: running the script twice on the same input gives
 byte-identical files (no timestamps; JSON keys in a fixed order; floats written
 with Python's shortest round-trip repr, so source coordinates are unchanged).
-
-The district layers (``az-districts``, ``am-districts``) are built elsewhere and
-are not touched.
+The district layers (``az-districts``, ``am-districts``) are built elsewhere.
 
 Usage::
 
@@ -29,30 +36,26 @@ import argparse
 import filecmp
 import hashlib
 import json
+import math
 import sys
 import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-NE4 = {
-    "name": "Natural Earth v4.0.0 via martynafford/natural-earth-geojson (ogr2ogr GeoJSON conversion)",
-    "url": "https://github.com/martynafford/natural-earth-geojson",
-    "edition": "Natural Earth 4.0.0 (release 2017-10-15)",
-    "commit": "90266457d82d3717e47313e72a921e31a087d2c4",
-}
-NE5 = {
-    "name": "Natural Earth vector (nvkelso/natural-earth-vector)",
-    "url": "https://github.com/nvkelso/natural-earth-vector",
-    "edition": "Natural Earth 5.1.x schema (2021-2022)",
-    "commit": "6a9da465f6f05b9936e34340d6a81a00f79ac1a2",
-}
+from layer_places import PLACES  # noqa: E402
+from layer_specs import OSM_ATTRIBUTION, OSM_LICENCE, SPECS, THEATRES  # noqa: E402
+
 NE_LICENCE = "Public domain (Natural Earth terms of use); the NE4 GeoJSON conversion repository adds CC0-1.0"
 NE_ATTRIBUTION = "Made with Natural Earth. Free vector and raster map data @ naturalearthdata.com."
 
 #: US National Map Accuracy Standards: 90 % of well-defined points within 1/50 inch
 #: (0.508 mm) at publication scale, for scales smaller than 1:20,000.
 NMAS_MM = 0.508
+#: spacing of the points sampled along a Natural Earth line for the OSM comparison, metres
+COMPARE_STEP_M = 250.0
 
 
 def nmas_m(scale_denominator: float) -> float:
@@ -60,7 +63,7 @@ def nmas_m(scale_denominator: float) -> float:
     return round(NMAS_MM / 1000.0 * scale_denominator, -2)
 
 
-def _accuracy_note(scale: str, denominator: float, spacing_km: float | None, extra: str = "") -> str:
+def _accuracy_note(scale: str, denominator: float, spacing_km: float | None) -> str:
     text = (
         f"Natural Earth {scale} is a generalised cartographic product, not a survey: by the US National "
         f"Map Accuracy Standard (90% of well-defined points within 0.508 mm at map scale) 1:{denominator:,.0f} "
@@ -68,219 +71,14 @@ def _accuracy_note(scale: str, denominator: float, spacing_km: float | None, ext
     )
     if spacing_km is not None:
         text += f"Mean vertex spacing is {spacing_km:.2f} km. "
-    text += "Not checked here against an independent georeferenced source; treat it as an order of magnitude."
-    if extra:
-        text += " " + extra
     return text
 
 
-# Each spec: id, source file, metadata.  Counts, sha256, bbox and accuracy notes are computed.
-SPECS: list[dict] = [
-    {
-        "id": "nk-line-1994",
-        "file": "nk_ceasefire_line_1994_ne4.geojson",
-        "title": "Nagorno-Karabakh line of contact 1994-2020 (Natural Earth 'Ceasefire Line 1994')",
-        "kind": "line",
-        "theatre": "nagorno-karabakh",
-        "valid_from": "1994-05-12",
-        "valid_to": "2020-09-26",
-        "area_layer": "nk-area-1994",
-        "scale": ("1:10m", 10_000_000),
-        "source": dict(
-            NE4,
-            file="10m/cultural/ne_10m_admin_0_boundary_lines_disputed_areas.json",
-            rerun="ogr2ogr -f GeoJSON -where \"name = 'Ceasefire Line 1994'\" nk_ceasefire_line_1994_ne4.geojson "
-            "10m/cultural/ne_10m_admin_0_boundary_lines_disputed_areas.json",
-        ),
-        "omits": [
-            "Changes of the line between 1994 and 2020 (Natural Earth draws one static line).",
-            "The eastern (Aghdam-Fuzuli) section was not compared with any independent source; do not quote distances under about 10 km from it without checking.",
-        ],
-        "notes": "The line of contact from the Bishkek ceasefire (in force 12 May 1994) until the war began on 27 Sep 2020, as Natural Earth 4.0.0 draws it. In the north-east it partly coincides with the NKAO boundary. Geometry and attributes are unchanged from the source.",
-    },
-    {
-        "id": "nk-area-1994",
-        "file": "nk_breakaway_area_1994_ne4.geojson",
-        "title": "Area inside the 1994 Nagorno-Karabakh ceasefire line (Natural Earth breakaway area B38)",
-        "kind": "area",
-        "theatre": "nagorno-karabakh",
-        "valid_from": "1994-05-12",
-        "valid_to": "2020-09-26",
-        "held_by": "Armenian forces (self-declared Nagorno-Karabakh Republic), per Natural Earth",
-        "scale": ("1:10m", 10_000_000),
-        "source": dict(
-            NE4,
-            file="10m/cultural/ne_10m_admin_0_disputed_areas.json",
-            rerun="ogr2ogr -f GeoJSON -where \"BRK_A3 = 'B38'\" nk_breakaway_area_1994_ne4.geojson "
-            "10m/cultural/ne_10m_admin_0_disputed_areas.json",
-        ),
-        "omits": [
-            "Changes of control between 1994 and 2020.",
-        ],
-        "notes": "Former NKAO plus the surrounding districts held from 1994 to 2020, bounded by the 1994 ceasefire line and the Armenian and Iranian borders (Natural Earth 'Self admin.; Claimed by Azer.'). Geometry and attributes unchanged from the source.",
-    },
-    {
-        "id": "nk-line-2020",
-        "file": "nk_ceasefire_line_2020_ne5.geojson",
-        "title": "Nagorno-Karabakh line of contact after the 10 Nov 2020 ceasefire (Natural Earth 'Ceasefire Line 2020')",
-        "kind": "line",
-        "theatre": "nagorno-karabakh",
-        "valid_from": "2020-11-10",
-        "valid_to": "2023-09-18",
-        "area_layer": "nk-area-2020",
-        "scale": ("1:10m", 10_000_000),
-        "source": dict(
-            NE5,
-            file="geojson/ne_10m_admin_0_boundary_lines_disputed_areas.geojson",
-            rerun="ogr2ogr -f GeoJSON -where \"NAME = 'Ceasefire Line 2020'\" nk_ceasefire_line_2020_ne5.geojson "
-            "geojson/ne_10m_admin_0_boundary_lines_disputed_areas.geojson",
-        ),
-        "omits": [
-            "The Hin Tagher / Khtsaberd pocket west of Hadrut, held by Armenian forces until about 11-13 Dec 2020 (press reports only, not checked against a primary source).",
-            "Azerbaijani gains north of Martakert.",
-            "The Russian peacekeeping zone: this is NOT its boundary.",
-            "Changes after 10 Nov 2020 (Lachin corridor handover in Aug 2022, local advances). valid_to is 2023-09-18, the day before the 19-20 Sep 2023 Azerbaijani offensive that ended Armenian control; no line of contact exists after it.",
-        ],
-        "notes": "TRANSCRIBED, NOT EXTRACTED: the coordinates of the 12 features with NAME = 'Ceasefire Line 2020' were transcribed from the text of the upstream file at the stated commit, because the repository is about 745 MB. Checks run: per-feature bbox equals upstream bbox; features join end to end into one ring open only at the Armenian border at the Lachin-corridor mouth; the 7 features re-using older geometry match the NE4 NKAO and 1994 lines within 0-4 m; every vertex of features ...489, ...669, ...677, ...687, ...695, ...703 was compared number by number with the upstream text. The 4 new 2020 segments could only be checked by the bbox and ring checks. Replace with a direct extract (see source.rerun) when the upstream file is available. Feature ne_id 1746705781 begins with a 35.6 m spur (46.461967E 40.282399N to 46.462363E 40.282504N, where feature ...703 starts) that is not part of the ring. The line is the perimeter of the Armenian-held remainder including the Lachin-corridor edges; the new southern segment has 11 vertices over about 50 km. Only a property subset was kept.",
-    },
-    {
-        "id": "nk-area-2020",
-        "file": "nk_ceasefire_area_2020_derived.geojson",
-        "title": "Area inside the 2020 Nagorno-Karabakh ceasefire line (DERIVED from Natural Earth)",
-        "kind": "area",
-        "theatre": "nagorno-karabakh",
-        "valid_from": "2020-11-10",
-        "valid_to": "2023-09-18",
-        "held_by": "Armenian forces (self-declared Nagorno-Karabakh Republic), per Natural Earth's 2020 line",
-        "scale": ("1:10m", 10_000_000),
-        "source": dict(
-            NE5,
-            file="derived: nk-line-2020 + NE4 10m/cultural/ne_10m_admin_0_boundary_lines_land.json",
-            rerun="shapely.ops.polygonize(the 12 nk-line-2020 features + shapely.ops.substring of the NE4 10m "
-            "ARM-AZE land boundary between 46.4793E 39.5787N and 46.5273E 39.5382N, 7 vertices)",
-        ),
-        "omits": [
-            "The Hin Tagher / Khtsaberd pocket west of Hadrut (held until about 11-13 Dec 2020, press reports only).",
-            "Azerbaijani gains north of Martakert.",
-            "The Russian peacekeeping zone: this polygon is NOT that zone; no open geometry for it was found.",
-        ],
-        "notes": "DERIVED, not a published layer: polygonize over the transcribed NE5 'Ceasefire Line 2020' features closed at the Lachin-corridor mouth by a 7-vertex piece of the NE4 10m Armenia-Azerbaijan land boundary. It inherits every caveat of nk-line-2020. polygonize drops the 35.6 m spur at the start of feature ne_id 1746705781 (46.461967E 40.282399N), so the area's boundary lacks it; everywhere else the boundary is nk-line-2020 plus the 7-vertex border piece.",
-    },
-    {
-        "id": "nk-nkao-1991",
-        "file": "nk_nkao_boundary_1991_ne4.geojson",
-        "title": "Boundary of the Soviet Nagorno-Karabakh Autonomous Oblast, circa 1991 (reference, NOT a line of contact)",
-        "kind": "reference",
-        "theatre": "nagorno-karabakh",
-        "valid_from": None,
-        "valid_to": None,
-        "scale": ("1:10m", 10_000_000),
-        "source": dict(
-            NE4,
-            file="10m/cultural/ne_10m_admin_0_boundary_lines_disputed_areas.json",
-            rerun="ogr2ogr -f GeoJSON -where \"comment LIKE 'Nagorno-Karabakh Autonomous Oblast%'\" "
-            "nk_nkao_boundary_1991_ne4.geojson 10m/cultural/ne_10m_admin_0_boundary_lines_disputed_areas.json",
-        ),
-        "omits": [
-            "It is not a line of contact at any date, so it has no validity for incident dates and is never selected by date.",
-            "Some segments are stored twice (Natural Earth keeps left and right copies), so length_km double-counts them.",
-        ],
-        "notes": "Natural Earth reference line 'Former USSR oblast in 1991'. Shown for context only.",
-    },
-    {
-        "id": "kashmir-loc",
-        "file": "kashmir_line_of_control_ne4.geojson",
-        "title": "Kashmir Line of Control (India-Pakistan), Natural Earth",
-        "kind": "line",
-        "theatre": "kashmir",
-        "valid_from": "1972-12-11",
-        "valid_to": None,
-        "scale": ("1:10m", 10_000_000),
-        "source": dict(
-            NE4,
-            file="10m/cultural/ne_10m_admin_0_boundary_lines_land.json",
-            rerun="ogr2ogr -f GeoJSON -where \"featurecla = 'Line of control (please verify)' AND adm0_a3_l IN "
-            "('IND','PAK') AND adm0_a3_r IN ('IND','PAK')\" kashmir_line_of_control_ne4.geojson "
-            "10m/cultural/ne_10m_admin_0_boundary_lines_land.json",
-        ),
-        "omits": [
-            "The Siachen glacier area north of point NJ9842, where the line is not delineated.",
-            "Natural Earth marks the feature class 'please verify'.",
-        ],
-        "notes": "The two India-Pakistan 'Line of control' features of Natural Earth 4.0.0, unchanged. valid_from is the date the line was delineated after the Simla Agreement.",
-    },
-    {
-        "id": "korea-mdl-1953",
-        "file": "korea_mdl_1953_ne4.geojson",
-        "title": "Korean Military Demarcation Line 1953, Natural Earth",
-        "kind": "line",
-        "theatre": "korea",
-        "valid_from": "1953-07-27",
-        "valid_to": None,
-        "scale": ("1:10m", 10_000_000),
-        "source": dict(
-            NE4,
-            file="10m/cultural/ne_10m_admin_0_boundary_lines_land.json",
-            rerun="ogr2ogr -f GeoJSON -where \"name = 'Military Demarcation Line 1953'\" korea_mdl_1953_ne4.geojson "
-            "10m/cultural/ne_10m_admin_0_boundary_lines_land.json",
-        ),
-        "omits": [
-            "The 2 km-wide Demilitarized Zone on either side of the line.",
-            "The maritime Northern Limit Line.",
-        ],
-        "notes": "The land Military Demarcation Line of the 27 Jul 1953 Armistice Agreement as Natural Earth 4.0.0 draws it, unchanged.",
-    },
-    {
-        "id": "ne-countries-50m",
-        "file": "ne4_50m_admin_0_countries.geojson",
-        "title": "Countries of the world, Natural Earth 1:50m (offline base map)",
-        "kind": "base",
-        "theatre": None,
-        "valid_from": None,
-        "valid_to": None,
-        "scale": ("1:50m", 50_000_000),
-        "source": dict(
-            NE4,
-            file="50m/cultural/ne_50m_admin_0_countries.7z",
-            rerun="7z x ne_50m_admin_0_countries.7z && ogr2ogr -f GeoJSON -select featurecla,scalerank,SOVEREIGNT,"
-            "SOV_A3,ADMIN,ADM0_A3,NAME,NAME_LONG,BRK_A3,ISO_A2,ISO_A3,CONTINENT -lco COORDINATE_PRECISION=6 "
-            "ne4_50m_admin_0_countries.geojson ne_50m_admin_0_countries.json",
-        ),
-        "omits": [
-            "Most attributes (reduced to 12 fields); coordinates rounded to 6 decimals (about 0.1 m).",
-            "Disputed areas are drawn as Natural Earth's de facto 2017 view.",
-        ],
-        "role": "land",
-        "notes": "The base map drawn under every offline map, and the land mask derive-line uses to recognise coastline.",
-    },
-    {
-        "id": "ne-borders-caucasus-10m",
-        "file": "ne4_10m_admin_0_boundary_lines_land_caucasus.geojson",
-        "title": "International land boundaries of the South Caucasus, Natural Earth 1:10m",
-        "kind": "reference",
-        "theatre": None,
-        "valid_from": None,
-        "valid_to": None,
-        "scale": ("1:10m", 10_000_000),
-        "source": dict(
-            NE4,
-            file="10m/cultural/ne_10m_admin_0_boundary_lines_land.json",
-            rerun="ogr2ogr -f GeoJSON -clipsrc 44.5 38.5 48.5 41.5 -lco COORDINATE_PRECISION=6 "
-            "ne4_10m_admin_0_boundary_lines_land_caucasus.geojson 10m/cultural/ne_10m_admin_0_boundary_lines_land.json",
-        ),
-        "omits": [
-            "Everything outside lon 44.5-48.5, lat 38.5-41.5 (clipped).",
-            "Maritime boundaries and coastlines.",
-        ],
-        "role": "borders",
-        "notes": "ARM/AZE/GEO/IRN/TUR/RUS land boundaries. derive-line removes the parts of a control polygon that run along these borders. It is not a line of contact.",
-    },
-]
-
 KEY_ORDER = [
-    "id", "title", "kind", "theatre", "valid_from", "valid_to", "version", "geometry_file", "crs",
-    "sha256", "bbox", "counts", "accuracy_m", "accuracy_note", "area_layer", "held_by", "role", "source",
-    "licence", "attribution", "omits", "notes",
+    "id", "title", "kind", "theatre", "valid_from", "valid_to", "validity_note", "version", "provider",
+    "preference", "experimental", "geometry_file", "crs", "sha256", "bbox", "counts", "detail", "accuracy_m",
+    "accuracy_note", "offsets_vs_osm", "area_layer", "held_by", "sides", "role", "source", "licence",
+    "attribution", "omits", "caveats", "known_errors", "point_checks", "notes",
 ]
 
 
@@ -330,67 +128,232 @@ def dumps(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=None, separators=(",", ":")) + "\n"
 
 
-def build_one(spec: dict, data_dir: Path, out_dir: Path) -> dict:
-    src = json.loads((data_dir / spec["file"]).read_text(encoding="utf-8"))
-    features = [
-        {"type": "Feature", "properties": f.get("properties") or {}, "geometry": f["geometry"]}
-        for f in src["features"]
-    ]
-    collection = {
-        "type": "FeatureCollection",
-        "name": spec["id"],
-        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}},
-        "features": features,
-    }
+def _matches(props: dict, rule) -> bool:
+    key, want = rule
+    value = props.get(key)
+    return value in want if isinstance(want, list) else value == want
+
+
+def select_features(spec: dict, data_dir: Path) -> list[dict]:
+    """The spec's source features: all of its file(s), or those ``select`` names (by index or attributes)."""
+    files = spec["file"] if isinstance(spec["file"], list) else [spec["file"]]
+    features = []
+    for name in files:
+        src = json.loads((data_dir / name).read_text(encoding="utf-8"))
+        features += [
+            {"type": "Feature", "properties": f.get("properties") or {}, "geometry": f["geometry"]}
+            for f in src["features"]
+        ]
+    select = spec.get("select")
+    if select:
+        if "index" in select:
+            features = [features[i] for i in select["index"]]
+        for key in ("prop", "prop2", "prop3"):
+            if key in select:
+                features = [f for f in features if _matches(f["properties"], select[key])]
+    if not features:
+        raise SystemExit(f"build_layers: spec {spec['id']} selects no features from {files}")
+    return features
+
+
+def write_geometry(spec: dict, features: list[dict], out_dir: Path) -> Path:
     folder = out_dir / spec["id"]
     folder.mkdir(parents=True, exist_ok=True)
     geometry_file = folder / "data.geojson"
+    crs = {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}}
     # one feature per line keeps diffs of the shipped files readable
-    lines = ['{"type":"FeatureCollection","name":' + json.dumps(spec["id"]) + ',"crs":'
-             + dumps(collection["crs"]).strip() + ',"features":[']
+    lines = ['{"type":"FeatureCollection","name":' + json.dumps(spec["id"]) + ',"crs":' + dumps(crs).strip()
+             + ',"features":[']
     lines.append(",\n".join(dumps(f).strip() for f in features))
     lines.append("]}\n")
     geometry_file.write_text("\n".join(lines), encoding="utf-8")
-    sha = hashlib.sha256(geometry_file.read_bytes()).hexdigest()
+    return geometry_file
 
-    stats = geometry_stats(features)
-    scale_name, denominator = spec["scale"]
-    meta = {
-        "id": spec["id"],
-        "title": spec["title"],
-        "kind": spec["kind"],
-        "theatre": spec["theatre"],
-        "valid_from": spec["valid_from"],
-        "valid_to": spec["valid_to"],
-        "version": "1",
-        "geometry_file": "data.geojson",
-        "crs": "EPSG:4326",
-        "sha256": sha,
-        "bbox": stats["bbox"],
-        "counts": stats["counts"],
-        "accuracy_m": nmas_m(denominator),
-        "accuracy_note": _accuracy_note(scale_name, denominator, stats["spacing_km"]),
-        "source": spec["source"],
-        "licence": NE_LICENCE,
-        "attribution": NE_ATTRIBUTION,
-        "omits": spec["omits"],
-        "notes": spec["notes"],
+
+def _place(name: str) -> tuple[float, float, str]:
+    if name not in PLACES:
+        raise SystemExit(f"build_layers: point-check place {name!r} is not in scripts/layer_places.py")
+    return PLACES[name]
+
+
+def _paths(spec: dict, out_dir: Path) -> tuple[Path | None, Path | None]:
+    own = out_dir / spec["id"] / "data.geojson"
+    if spec["kind"] in ("area",) or "inside" in (spec.get("sides") or {}) and spec.get("area_layer") is None:
+        return None, own
+    area = out_dir / spec["area_layer"] / "data.geojson" if spec.get("area_layer") else None
+    return own, area
+
+
+def resolve_sides(spec: dict, out_dir: Path) -> dict:
+    """The layer's ``sides``: a reference place fixes which of left/right is which."""
+    from geomap.layers.pointcheck import line_side
+    from geomap.layers.lineset import read_lines
+
+    sides = dict(spec.get("sides") or {})
+    if "reference" not in sides:
+        return sides
+    lon, lat, source = _place(sides["reference"])
+    side, _dist, _feat = line_side(read_lines(out_dir / spec["id"] / "data.geojson"), [lon], [lat])
+    if side[0] == 0:
+        raise SystemExit(f"build_layers: {spec['id']}: reference {sides['reference']} is beyond the line's end")
+    named, other = sides["reference_side"], sides["other_side"]
+    return {"left": named if side[0] < 0 else other, "right": named if side[0] > 0 else other,
+            "oriented_by": f"{sides['reference']} ({lon}, {lat}; {source}) is on the {named} side"}
+
+
+def point_checks(spec: dict, sides: dict, out_dir: Path) -> list[dict]:
+    from geomap.layers.pointcheck import measure_sides
+
+    checks = spec.get("checks") or []
+    if not checks:
+        return []
+    coords = [_place(c["place"]) for c in checks]
+    line_path, area_path = _paths(spec, out_dir)
+    kind = "line" if line_path is not None else "area"
+    got = measure_sides(kind=kind, sides=sides, lon=[c[0] for c in coords], lat=[c[1] for c in coords],
+                        line_path=line_path, area_path=area_path)
+    out = []
+    for check, (lon, lat, source), g in zip(checks, coords, got):
+        row = {"place": check["place"], "lon": lon, "lat": lat, "source": source, "expected": check["expected"],
+               "measured": g["measured"], "distance_m": round(g["distance_m"], 1),
+               "agrees": g["measured"] == check["expected"]}
+        if check.get("note"):
+            row["note"] = check["note"]
+        out.append(row)
+    return out
+
+
+def known_errors(spec: dict) -> list[dict]:
+    out = []
+    for entry in spec.get("known_errors") or []:
+        lon, lat, source = _place(entry["place"])
+        row = {"place": entry["place"], "lon": lon, "lat": lat, "radius_m": entry["radius_m"],
+               "what": entry["what"], "source": entry["source"], "place_source": source}
+        for key in ("valid_from", "valid_to"):
+            if entry.get(key):
+                row[key] = entry[key]
+        out.append(row)
+    return out
+
+
+def compare_with_osm(ne_path: Path, osm_path: Path) -> dict:
+    """Offsets from Natural Earth to OSM: distances of points every 250 m along the NE line to the OSM line."""
+    import numpy as np
+    import shapely
+    from pyproj import Geod
+
+    from geomap.layers.lineset import read_lines
+    from geomap.pipeline.distance import distance_to_line
+
+    geod = Geod(ellps="WGS84")
+    ne = read_lines(ne_path)
+    lon, lat = [], []
+    for geom in ne.geoms:
+        for part in shapely.get_parts(geom):
+            xy = shapely.get_coordinates(part)
+            for (x0, y0), (x1, y1) in zip(xy[:-1], xy[1:]):
+                d = geod.inv(x0, y0, x1, y1)[2]
+                n = max(int(math.ceil(d / COMPARE_STEP_M)) - 1, 0)
+                lon.append(x0)
+                lat.append(y0)
+                for x, y in (geod.npts(x0, y0, x1, y1, n) if n else []):
+                    lon.append(x)
+                    lat.append(y)
+            lon.append(xy[-1][0])
+            lat.append(xy[-1][1])
+    dist = distance_to_line(lon, lat, read_lines(osm_path)).distance_m
+    return {
+        "points": len(dist), "median_m": round(float(np.median(dist)), 0),
+        "p90_m": round(float(np.percentile(dist, 90)), 0), "max_m": round(float(dist.max()), 0),
+        "method": f"geodesic distance from points every {COMPARE_STEP_M:.0f} m along this line (vertices and "
+                  "geodesic intermediate points) to the OSM line, computed by scripts/build_layers.py",
     }
-    if "area_layer" in spec:
-        meta["area_layer"] = spec["area_layer"]
-    if "held_by" in spec:
-        meta["held_by"] = spec["held_by"]
-    if "role" in spec:
-        meta["role"] = spec["role"]
-    ordered = {k: meta[k] for k in KEY_ORDER if k in meta}
-    (folder / "layer.json").write_text(
-        json.dumps(ordered, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
-    return ordered
+
+
+def _ceil100(value_m: float) -> float:
+    return float(math.ceil(value_m / 100.0) * 100)
+
+
+def accuracy(spec: dict, stats: dict, checks: list[dict], offsets: dict | None) -> tuple[float, str]:
+    if spec.get("accuracy"):
+        return spec["accuracy"]
+    scale_name, denominator = spec["scale"]
+    nominal = nmas_m(denominator)
+    note = _accuracy_note(scale_name, denominator, stats["spacing_km"])
+    value = nominal
+    if spec.get("accuracy_from_errors"):
+        wrong, bound = spec["accuracy_from_errors"]
+        by_place = {c["place"]: c for c in checks}
+        d_wrong, d_bound = by_place[wrong]["distance_m"], by_place[bound]["distance_m"]
+        value = max(nominal, _ceil100(d_bound))
+        note += (f"Measured: the layer puts {wrong} {d_wrong / 1000:.1f} km on the wrong side, while {bound}, held by "
+                 f"the other side throughout, lies {d_bound / 1000:.1f} km from the line beyond it; the true line ran "
+                 f"between them, so the error there is between {d_wrong / 1000:.1f} and {d_bound / 1000:.1f} km. "
+                 f"accuracy_m is the larger of the nominal figure and that bound: {value:.0f} m.")
+    if offsets is not None and spec.get("compare_only"):
+        note += (f"Offset from OpenStreetMap's {offsets['layer']} (for information; it is a different line): median "
+                 f"{offsets['median_m'] / 1000:.1f} km, largest {offsets['max_m'] / 1000:.1f} km. ")
+    elif offsets is not None:
+        measured = _ceil100(offsets["max_m"])
+        if measured > value:
+            value = measured
+        note += (f"Compared with OpenStreetMap ({offsets['layer']}): median offset {offsets['median_m'] / 1000:.2f} "
+                 f"km, 90th percentile {offsets['p90_m'] / 1000:.2f} km, largest {offsets['max_m'] / 1000:.2f} km; "
+                 f"accuracy_m is the larger of the nominal figure and the largest offset (rounded up to 100 m): "
+                 f"{value:.0f} m (the largest offsets can also come from the two lines covering different extents).")
+    if not spec.get("accuracy_from_errors") and (offsets is None or spec.get("compare_only")):
+        note += "Not checked here against an independent georeferenced source; treat it as an order of magnitude."
+    return value, note.strip()
+
+
+def detail(spec: dict, stats: dict) -> str:
+    spacing = stats["spacing_km"]
+    if spec.get("provider") == "osm":
+        return f"OpenStreetMap, mean vertex spacing {spacing * 1000:.0f} m"
+    scale_name = spec["scale"][0]
+    return f"Natural Earth {scale_name}, mean vertex spacing {spacing * 1000:.0f} m"
 
 
 def build_all(data_dir: Path, out_dir: Path) -> list[dict]:
-    return [build_one(spec, data_dir, out_dir) for spec in SPECS]
+    geometry = {}
+    for spec in SPECS:
+        features = select_features(spec, data_dir)
+        path = write_geometry(spec, features, out_dir)
+        geometry[spec["id"]] = (path, geometry_stats(features))
+    metas = []
+    for spec in SPECS:
+        path, stats = geometry[spec["id"]]
+        sides = resolve_sides(spec, out_dir)
+        checks = point_checks(spec, sides, out_dir)
+        offsets = None
+        if spec.get("compare_osm"):
+            offsets = dict(layer=spec["compare_osm"], **compare_with_osm(path, geometry[spec["compare_osm"]][0]))
+        acc, acc_note = accuracy(spec, stats, checks, offsets)
+        osm = spec.get("provider") == "osm"
+        meta = {
+            "id": spec["id"], "title": spec["title"], "kind": spec["kind"], "theatre": spec["theatre"],
+            "valid_from": spec["valid_from"], "valid_to": spec["valid_to"],
+            "validity_note": spec.get("validity_note"), "version": spec.get("version", "1"),
+            "provider": spec.get("provider"), "preference": spec.get("preference"),
+            "experimental": True if spec.get("experimental") else None,
+            "geometry_file": "data.geojson", "crs": "EPSG:4326",
+            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+            "bbox": stats["bbox"], "counts": stats["counts"],
+            "detail": detail(spec, stats) if spec.get("provider") else None,
+            "accuracy_m": acc, "accuracy_note": acc_note, "offsets_vs_osm": offsets,
+            "area_layer": spec.get("area_layer"), "held_by": spec.get("held_by"),
+            "sides": sides or None, "role": spec.get("role"), "source": spec["source"],
+            "licence": OSM_LICENCE if osm else NE_LICENCE, "attribution": OSM_ATTRIBUTION if osm else NE_ATTRIBUTION,
+            "omits": spec["omits"], "caveats": spec.get("caveats", []) if spec.get("provider") else None,
+            "known_errors": known_errors(spec) or None, "point_checks": checks or None, "notes": spec["notes"],
+        }
+        ordered = {k: meta[k] for k in KEY_ORDER if meta.get(k) is not None or k in ("theatre", "valid_from", "valid_to")}
+        (out_dir / spec["id"] / "layer.json").write_text(
+            json.dumps(ordered, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        metas.append(ordered)
+    (out_dir / "theatres.json").write_text(json.dumps(THEATRES, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return metas
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -405,20 +368,24 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             build_all(data_dir, Path(tmp))
             differ = []
-            for spec in SPECS:
-                for name in ("layer.json", "data.geojson"):
-                    a, b = Path(tmp) / spec["id"] / name, out_dir / spec["id"] / name
-                    if not b.is_file() or not filecmp.cmp(a, b, shallow=False):
-                        differ.append(str(b))
+            names = [Path(spec["id"]) / n for spec in SPECS for n in ("layer.json", "data.geojson")]
+            for name in names + [Path("theatres.json")]:
+                a, b = Path(tmp) / name, out_dir / name
+                if not b.is_file() or not filecmp.cmp(a, b, shallow=False):
+                    differ.append(str(b))
             if differ:
                 print("build_layers: these files differ from a fresh build: " + ", ".join(differ), file=sys.stderr)
                 return 1
-            print(f"build_layers: {len(SPECS)} layers reproduce byte for byte")
+            print(f"build_layers: {len(SPECS)} layers and theatres.json reproduce byte for byte")
             return 0
     for meta in build_all(data_dir, out_dir):
         c = meta["counts"]
         size = f"{c['length_km']} km" if "length_km" in c else f"{c['area_km2']} km2"
-        print(f"{meta['id']:<26} {meta['kind']:<9} {c['features']:>4} features {c['vertices']:>6} vertices  {size}")
+        checks = meta.get("point_checks") or []
+        wrong = [c["place"] for c in checks if not c["agrees"]]
+        print(f"{meta['id']:<26} {meta['kind']:<9} {c['features']:>4} features {c['vertices']:>6} vertices  "
+              f"{size:>12}  acc {meta['accuracy_m']:>7.0f} m  checks {len(checks) - len(wrong)}/{len(checks)}"
+              + (f"  wrong side: {', '.join(wrong)}" if wrong else ""))
     return 0
 
 

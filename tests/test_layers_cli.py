@@ -171,3 +171,44 @@ def test_layers_cli_imports_stay_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_list_groups_by_theatre_and_says_which_is_more_detailed(runner):
+    result = runner.invoke(main, ["layers", "list"])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    out = result.stdout
+    for theatre in ("donbas:", "korea:", "golan:", "cyprus:", "western-sahara:", "israel-lebanon:", "crimea:",
+                    "georgia:", "kashmir:", "nagorno-karabakh:"):
+        assert f"\n{theatre}\n" in "\n" + out
+    korea = out.split("\nkorea:\n")[1].split("\n\n")[0]
+    assert [ln.split()[0] for ln in korea.splitlines() if "more detailed" in ln] == ["korea-mdl-osm"]
+    assert [ln.split()[0] for ln in korea.splitlines() if "less detailed" in ln] == ["korea-mdl-1953"]
+    assert "nk-area-2020-interim (experimental)" in out
+    assert out.index("\nnagorno-karabakh:") < out.index("no theatre (base maps")
+
+
+def test_show_prints_point_checks_caveats_and_known_errors(runner):
+    result = runner.invoke(main, ["layers", "show", "nk-line-2020"])
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "point checks: 9 of 11 places on the right side" in out
+    shusha = next(ln for ln in out.splitlines() if ln.startswith("Shusha "))
+    assert "Azerbaijani-held" in shusha and "Armenian-held" in shusha and "WRONG SIDE" in shusha
+    assert "known error: Shusha" in out and "caveat:" in out and "validity: valid_from 2020-12-14" in out
+
+
+@pytest.mark.parametrize(("source", "layer_id"), [("osm", "korea-mdl-osm"), ("ne", "korea-mdl-1953"),
+                                                  (None, "korea-mdl-osm")])
+def test_check_source_option(runner, source, layer_id):
+    args = ["check", "--at", "127.2175,38.20917", "--theatre", "korea", "--date", "2015-08-04",
+            "--claim", "within 50 km", "--format", "json"] + (["--source", source] if source else [])
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.stderr
+    ev = json.loads(result.stdout)["evidence"]
+    assert ev["layer_id"] == layer_id
+    assert (ev["layer_attribution"] == "© OpenStreetMap contributors") == (layer_id == "korea-mdl-osm")
+
+
+def test_source_with_layer_is_refused(runner):
+    result = runner.invoke(main, ["distance", "--at", "127.2,38.2", "--layer", "korea-mdl-1953", "--source", "osm"])
+    assert "--source picks among a theatre's layers" in _one_line_error(result)

@@ -87,7 +87,9 @@ def test_published_counts():
     """The counts PROVENANCE.md reports for the source files survive the build."""
     assert get_layer("nk-line-1994").meta["counts"] == {"features": 3, "vertices": 87, "length_km": 202.6}
     assert get_layer("nk-line-2020").meta["counts"] == {"features": 12, "vertices": 241, "length_km": 393.2}
-    assert get_layer("kashmir-loc").meta["counts"]["vertices"] == 227
+    # kashmir-loc v2 is the first of the two NE features (171 + 56 = 227); the second is the Working Boundary
+    assert get_layer("kashmir-loc").meta["counts"]["vertices"] == 171
+    assert get_layer("kashmir-working-boundary").meta["counts"]["vertices"] == 56
     assert get_layer("korea-mdl-1953").meta["counts"]["length_km"] == 203.9
     assert get_layer("nk-area-2020").meta["counts"]["vertices"] == 237
     assert get_layer("ne-countries-50m").meta["counts"]["features"] == 241
@@ -104,10 +106,12 @@ def test_line_layers_name_existing_area_layers():
 
 
 def test_validity_ranges_do_not_overlap():
+    """Within one theatre, kind and source family, at most one layer is valid on any date."""
     for theatre in theatres():
-        for kind in ("line", "area"):
+        for kind, provider in [(k, p) for k in ("line", "area") for p in registry.PROVIDERS]:
             dated = sorted(
-                (layer for layer in list_layers(theatre=theatre, kind=kind) if layer.valid_from),
+                (layer for layer in list_layers(theatre=theatre, kind=kind)
+                 if layer.valid_from and layer.provider == provider),
                 key=lambda layer: layer.valid_from,
             )
             for before, after in zip(dated, dated[1:]):
@@ -116,7 +120,8 @@ def test_validity_ranges_do_not_overlap():
 
 def test_theatres():
     assert theatres() == sorted(theatres())
-    assert {"nagorno-karabakh", "kashmir", "korea"} <= set(theatres())
+    assert {"nagorno-karabakh", "kashmir", "korea", "donbas", "golan", "cyprus", "western-sahara",
+            "israel-lebanon", "crimea", "georgia"} <= set(theatres())
 
 
 @pytest.mark.parametrize(
@@ -125,31 +130,89 @@ def test_theatres():
         ("nagorno-karabakh", "1994-05-12", "line", "nk-line-1994"),  # first day
         ("nagorno-karabakh", "2016-04-02", "line", "nk-line-1994"),  # April war: line barely moved
         ("nagorno-karabakh", "2020-09-26", "line", "nk-line-1994"),  # last day before the war
-        ("nagorno-karabakh", "2020-11-10", "line", "nk-line-2020"),  # ceasefire day
+        ("nagorno-karabakh", "2020-12-14", "line", "nk-line-2020"),  # first day what it shows was true
+        ("nagorno-karabakh", "2020-11-10", "area", "nk-area-2020-interim"),  # experimental upper bound
+        ("nagorno-karabakh", "2020-11-19", "area", "nk-area-2020-interim"),
         ("nagorno-karabakh", dt.date(2021, 5, 1), "line", "nk-line-2020"),
         ("nagorno-karabakh", dt.datetime(2021, 5, 1, 23, 59), "area", "nk-area-2020"),
         ("nagorno-karabakh", "2000-01-01", "area", "nk-area-1994"),
-        ("kashmir", "1999-05-03", "line", "kashmir-loc"),
-        ("korea", "1953-07-27", "line", "korea-mdl-1953"),
+        ("kashmir", "1980-05-03", "line", "kashmir-loc"),  # before the AGPL: only Natural Earth
+        ("kashmir", "1999-05-03", "line", "kashmir-loc-osm"),  # both valid: the more detailed wins
+        ("korea", "1953-07-27", "line", "korea-mdl-osm"),
+        ("donbas", "2019-06-01", "line", "donbas-line-2015"),
+        ("donbas", "2015-02-15", "area", "donbas-area-2015"),
+        ("golan", "2024-12-07", "line", "golan-line-osm"),
+        ("crimea", "2016-01-01", "area", "crimea-area-osm"),
+        ("georgia", "2012-01-01", "line", "georgia-abl-2008"),
     ],
 )
 def test_select_layer(theatre, date, kind, expected):
     assert select_layer(theatre, date, kind).id == expected
 
 
-@pytest.mark.parametrize("date", ["2020-09-27", "2020-10-15", "2020-11-09"])
-def test_select_layer_refuses_the_2020_war(date):
+@pytest.mark.parametrize(
+    ("date", "why"),
+    [("2020-09-27", "war: the line moved daily"), ("2020-10-15", "war: the line moved daily"),
+     ("2020-11-09", "war: the line moved daily"), ("2020-11-10", "Aghdam (20 Nov), Kalbajar (25 Nov)"),
+     ("2020-12-01", "Hin Tagher"), ("2020-12-13", "Hin Tagher")],
+)
+def test_select_layer_refuses_the_2020_war_and_handovers(date, why):
+    """One line that says why: the war, then the handovers and the Hin Tagher pocket."""
     with pytest.raises(LayerNotFound) as info:
         select_layer("nagorno-karabakh", date)
     message = str(info.value)
     assert "\n" not in message
     assert message.startswith(f"no nagorno-karabakh line is valid on {date}: ")
+    assert why in message
     assert "nk-line-1994 covers 1994-05-12..2020-09-26" in message
-    assert "nk-line-2020 covers 2020-11-10.." in message
+    assert "nk-line-2020 covers 2020-12-14..2023-09-18" in message
+
+
+@pytest.mark.parametrize(
+    ("theatre", "date", "source", "expected"),
+    [
+        ("kashmir", "2000-01-01", "ne", "kashmir-loc"),
+        ("kashmir", "2000-01-01", "osm", "kashmir-loc-osm"),
+        ("korea", "2000-01-01", "ne", "korea-mdl-1953"),
+        ("israel-lebanon", "2006-07-12", "ne", "israel-lebanon-line"),
+        ("israel-lebanon", "2006-07-12", "osm", "israel-lebanon-osm"),
+        ("cyprus", "1990-01-01", "osm", "cyprus-line-osm"),
+    ],
+)
+def test_select_layer_by_source(theatre, date, source, expected):
+    layer = select_layer(theatre, date, source=source)
+    assert layer.id == expected and layer.provider == source
+
+
+def test_select_layer_source_errors():
+    with pytest.raises(LayerNotFound, match="no kashmir line from source osm is valid on 1980-01-01"):
+        select_layer("kashmir", "1980-01-01", source="osm")
+    with pytest.raises(LayerNotFound, match="has no dated line from source osm layer"):
+        select_layer("donbas", "2019-06-01", source="osm")
+    with pytest.raises(InputError, match="source 'google' is not known"):
+        select_layer("korea", "2000-01-01", source="google")
+
+
+def test_select_layer_prefers_the_more_detailed_layer():
+    """Where NE and OSM both cover a date, the documented preference (lower wins) picks OSM, the finer one."""
+    for theatre in theatres():
+        for layer in list_layers(theatre=theatre, kind="line"):
+            if not layer.valid_from:
+                continue
+            chosen = select_layer(theatre, layer.valid_from)
+            assert chosen.preference <= layer.preference
+            if chosen.id != layer.id and chosen.preference < layer.preference:
+                assert chosen.accuracy_m < layer.accuracy_m
+
+
+def test_zone_layers_are_never_selected():
+    with pytest.raises(InputError, match="never selected by date"):
+        select_layer("korea", "2000-01-01", kind="zone")
+    assert get_layer("korea-dmz-north").kind == "zone"
 
 
 def test_select_layer_before_any_line():
-    with pytest.raises(LayerNotFound, match="korea-mdl-1953 covers 1953-07-27.."):
+    with pytest.raises(LayerNotFound, match="korea-mdl-1953 covers 1953-07-27.., korea-mdl-osm covers 1953-07-27.."):
         select_layer("korea", "1950-06-25")
     with pytest.raises(LayerNotFound, match="nk-line-1994 covers"):
         select_layer("nagorno-karabakh", "1993-01-01")
@@ -157,14 +220,14 @@ def test_select_layer_before_any_line():
 
 def test_select_layer_unknown_theatre_lists_theatres():
     with pytest.raises(LayerNotFound) as info:
-        select_layer("donbas", "2022-03-01")
-    assert "unknown theatre 'donbas'" in str(info.value)
+        select_layer("transnistria", "2022-03-01")
+    assert "unknown theatre 'transnistria'" in str(info.value)
     for theatre in theatres():
         assert theatre in str(info.value)
 
 
 def test_select_layer_kind_without_layers():
-    with pytest.raises(LayerNotFound, match="has no dated area layer: it has kashmir-loc"):
+    with pytest.raises(LayerNotFound, match="has no dated area layer: it has kashmir-loc \\(line, ne\\)"):
         select_layer("kashmir", "2000-01-01", kind="area")
 
 
@@ -192,6 +255,7 @@ def test_select_layer_agrees_with_validity(day):
         layer for layer in list_layers(theatre="nagorno-karabakh", kind="line") if layer.is_valid_on(day)
     ]
     if covering:
+        assert len(covering) == 1
         assert select_layer("nagorno-karabakh", day).id == covering[0].id
     else:
         with pytest.raises(LayerNotFound, match=day.isoformat()):
@@ -283,7 +347,11 @@ def test_build_script_reproduces_the_shipped_layers(tmp_path):
         capture_output=True, text=True, check=True,
     )
     assert "nk-line-2020" in out.stdout
-    for spec_dir in tmp_path.iterdir():
+    built = sorted(tmp_path.iterdir())
+    assert {p.name for p in built if p.is_dir()} >= {"nk-line-2020", "kashmir-loc", "donbas-line-2015"}
+    for item in (p for p in built if p.is_file()):  # theatres.json
+        assert item.read_bytes() == (ROOT / "layers" / item.name).read_bytes(), item.name
+    for spec_dir in (p for p in built if p.is_dir()):
         shipped = ROOT / "layers" / spec_dir.name
         for name in ("layer.json", "data.geojson"):
             assert (spec_dir / name).read_bytes() == (shipped / name).read_bytes(), f"{spec_dir.name}/{name}"

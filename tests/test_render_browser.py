@@ -179,7 +179,7 @@ def test_line_popup_and_layer_control(browser_ok, hostile_page, nk_line):
         page.mouse.click(x, y)
         page.wait_for_selector(".geomap-popup", timeout=5000)
         text = page.inner_text(".geomap-popup")
-        assert "Line of contact" in text and nk_line.sha256[:12] in text and "2020-11-10" in text
+        assert "Line of contact" in text and nk_line.sha256[:12] in text and "2020-12-14" in text
         names = page.evaluate("[...document.querySelectorAll('.leaflet-control-layers-overlays label')]"
                               ".map(l => l.textContent.trim())")
         assert "Line of contact" in names and "Incidents" in names and any("Claim band" in n for n in names)

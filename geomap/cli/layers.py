@@ -61,20 +61,47 @@ def list_command(fmt, theatre, kind):
     if fmt == "json":
         click.echo(_json([dict(layer.meta, path=str(layer.path)) for layer in found]))
         return
-    rows = [
-        [
-            layer.id,
-            layer.kind,
-            layer.theatre or "-",
-            layer.validity,
-            layer.meta.get("counts", {}).get("features", "-"),
-            layer.meta.get("counts", {}).get("vertices", "-"),
-            _size(layer.meta.get("counts", {})),
-            f"{layer.accuracy_m / 1000:g} km" if layer.accuracy_m else "-",
-        ]
-        for layer in found
-    ]
-    click.echo(_table(rows, ["id", "kind", "theatre", "valid", "features", "vertices", "size", "accuracy"]))
+    click.echo(_grouped_table(found))
+
+
+def _more_detailed(layer, found) -> str:
+    """'yes' when another layer of the same theatre and kind overlaps in time and is less detailed."""
+    if layer.kind not in ("line", "area") or not layer.valid_from:
+        return ""
+    rivals = [o for o in found if o.id != layer.id and o.theatre == layer.theatre and o.kind == layer.kind
+              and o.valid_from and (o.valid_to or "9999") >= layer.valid_from
+              and (layer.valid_to or "9999") >= o.valid_from]
+    if not rivals:
+        return ""
+    return "more detailed" if all(layer.preference < o.preference for o in rivals) else "less detailed"
+
+
+def _grouped_table(found) -> str:
+    """The layers grouped by theatre (undated base/reference layers last), one table per theatre."""
+    groups: dict[str, list] = {}
+    for layer in found:
+        groups.setdefault(layer.theatre or "-", []).append(layer)
+    header = ["id", "kind", "source", "valid", "size", "accuracy", "detail", "checks", ""]
+    out = []
+    for theatre in sorted(groups, key=lambda t: (t == "-", t)):
+        rows = []
+        for layer in groups[theatre]:
+            checks = layer.point_checks
+            rows.append([
+                layer.id + (" (experimental)" if layer.experimental else ""),
+                layer.kind,
+                layer.meta.get("provider", "-") if layer.meta.get("provider") else "-",
+                layer.validity,
+                _size(layer.meta.get("counts", {})),
+                f"{layer.accuracy_m / 1000:g} km" if layer.accuracy_m else "-",
+                layer.meta.get("detail", "-"),
+                f"{sum(1 for c in checks if c.get('agrees'))}/{len(checks)} right side" if checks else "-",
+                _more_detailed(layer, found),
+            ])
+        out.append(f"{theatre if theatre != '-' else 'no theatre (base maps, reference lines)'}:")
+        out.append(_table(rows, header))
+        out.append("")
+    return "\n".join(out).rstrip()
 
 
 @layers.command("show")
@@ -96,13 +123,27 @@ def show_command(layer_id, fmt):
     counts = meta.get("counts", {})
     click.echo(f"{'counts':>13}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     click.echo(f"{'accuracy_m':>13}: {meta.get('accuracy_m')}  ({meta.get('accuracy_note', '')})")
-    for key in ("area_layer", "held_by", "role", "licence", "attribution"):
+    for key in ("area_layer", "held_by", "role", "provider", "detail", "licence", "attribution"):
         if meta.get(key):
             click.echo(f"{key:>13}: {meta[key]}")
     for key, value in sorted(meta.get("source", {}).items()):
         click.echo(f"{'source.' + key:>13}: {value}")
+    if meta.get("validity_note"):
+        click.echo(f"{'validity':>13}: {meta['validity_note']}")
     for item in meta.get("omits", []):
         click.echo(f"{'omits':>13}: {item}")
+    for item in meta.get("caveats", []) or []:
+        click.echo(f"{'caveat':>13}: {item}")
+    for err in layer.known_errors:
+        when = f" ({err.get('valid_from', '')}..{err.get('valid_to', '')})" if err.get("valid_from") or err.get("valid_to") else ""
+        click.echo(f"{'known error':>13}: {err['place']} ({err['lon']}, {err['lat']}, within {err['radius_m'] / 1000:g} km)"
+                   f"{when}: {err['what']} [source: {err['source']}]")
+    checks = layer.point_checks
+    if checks:
+        click.echo(f"{'point checks':>13}: {sum(1 for c in checks if c['agrees'])} of {len(checks)} places on the right side")
+        rows = [[c["place"], c["expected"], c["measured"], f"{c['distance_m'] / 1000:.2f}",
+                 "ok" if c["agrees"] else "WRONG SIDE", c["source"]] for c in checks]
+        click.echo(_table(rows, ["place", "really", "layer puts it", "km from line", "", "coordinates from"]))
     click.echo(f"{'notes':>13}: {meta.get('notes', '')}")
 
 

@@ -67,6 +67,11 @@ def layer_options(f):
         "--date", "date", metavar="YYYY-MM-DD", default=None, help="Incident date: picks the --theatre line valid then."
     )(f)
     f = click.option(
+        "--source", "line_source", type=click.Choice(["ne", "osm"]), default=None,
+        help="With --theatre: only Natural Earth (ne, public domain) or OpenStreetMap (osm, ODbL) layers "
+             "[default: the more detailed layer valid on --date; see geomap layers list].",
+    )(f)
+    f = click.option(
         "--theatre", metavar="NAME", default=None, help="Conflict theatre (e.g. nagorno-karabakh): use with --date."
     )(f)
     f = click.option(
@@ -131,7 +136,7 @@ def places_options(func):
 #: the options :func:`incident_options` folds into ``source`` and ``line``
 _SOURCE_KEYS = ("points", "at", "places", "country", "near", "within", "gazetteer", "online", "radius_m",
                 "lon_col", "lat_col", "date_col", "id_col")
-_LINE_KEYS = ("layer", "theatre", "date", "assume_crs", "rings")
+_LINE_KEYS = ("layer", "theatre", "date", "assume_crs", "rings", "line_source")
 
 
 def incident_options(f):
@@ -160,6 +165,7 @@ def incident_options(f):
             place_options=PlaceOptions(country=given["country"], near=given["near"], within=given["within"],
                                        gazetteer=given["gazetteer"], online=given["online"]),
         )
+        line["source"] = line.pop("line_source")
         return f(*args, source=source, line=LineChoice(**line), **kwargs)
 
     for option in (points_file_options, layer_options, radius_option, places_options, at_option):

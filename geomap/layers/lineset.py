@@ -57,6 +57,16 @@ class LineSet:
     def __len__(self) -> int:
         return int(self.geoms.shape[0])
 
+    @property
+    def attribution(self) -> str | None:
+        """Attribution to print with every result, map and record that uses this line (e.g. "© OpenStreetMap contributors")."""
+        return getattr(self.layer, "attribution", None)
+
+    @property
+    def licence(self) -> str | None:
+        """Licence of the line's data (shipped layers), else None."""
+        return getattr(self.layer, "licence", None)
+
     # ----------------------------------------------------------------- index
     def segments(self):
         """The layer's geodesic segments (see :class:`geomap.geodesy.Segments`)."""
@@ -121,6 +131,8 @@ class LineSet:
                 layer_attribution=self.layer.attribution,
                 layer_source=meta.get("source"),
                 layer_omits=meta.get("omits"),
+                layer_caveats=meta.get("caveats") or [],
+                layer_experimental=bool(meta.get("experimental")),
             )
         else:
             out.update(layer_id=None, layer_version=None, layer_accuracy_m=None)

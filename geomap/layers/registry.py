@@ -33,9 +33,12 @@ from typing import Any
 from geomap.errors import InputError, LayerError, LayerNotFound
 
 #: the kinds a layer can have (``layers/README.md`` says what each means)
-KINDS = ("line", "area", "reference", "base", "districts")
-#: kinds that describe a situation at a date and must carry ``theatre`` and ``valid_from``
+KINDS = ("line", "area", "zone", "reference", "base", "districts")
+#: kinds :func:`select_layer` picks by date
 DATED_KINDS = ("line", "area")
+#: kinds that describe a situation at a date and must carry ``theatre``, ``valid_from`` and point checks
+#: (``zone``: the limits of a demilitarised or buffer zone, dated but never selected by date)
+SITUATION_KINDS = ("line", "area", "zone")
 
 _REQUIRED = {
     "id": str,
@@ -128,6 +131,37 @@ class Layer:
             bbox=tuple(bbox) if isinstance(bbox, list) and len(bbox) == 4 else None,
             meta=meta,
         )
+
+    @property
+    def provider(self) -> str:
+        """Source family: ``"ne"`` (Natural Earth, public domain) or ``"osm"`` (OpenStreetMap, ODbL)."""
+        return str(self.meta.get("provider") or "ne")
+
+    @property
+    def preference(self) -> int:
+        """Rank among layers valid on the same date (lower wins; see ``layers/README.md``)."""
+        value = self.meta.get("preference")
+        return int(value) if isinstance(value, int) and not isinstance(value, bool) else 9
+
+    @property
+    def experimental(self) -> bool:
+        """True for layers shipped as an experimental bound, not as a published line or area."""
+        return bool(self.meta.get("experimental"))
+
+    @property
+    def caveats(self) -> list[str]:
+        """What the layer leaves out or gets wrong (``omits``), then its other ``caveats``."""
+        return [str(c) for c in (self.meta.get("omits") or [])] + [str(c) for c in (self.meta.get("caveats") or [])]
+
+    @property
+    def known_errors(self) -> list[dict]:
+        """Places the layer is known to put on the wrong side or misplace (``known_errors`` in layer.json)."""
+        return [dict(e) for e in (self.meta.get("known_errors") or []) if isinstance(e, dict)]
+
+    @property
+    def point_checks(self) -> list[dict]:
+        """Well-known places with the side the layer puts them on, measured at build time."""
+        return [dict(c) for c in (self.meta.get("point_checks") or []) if isinstance(c, dict)]
 
     @property
     def validity(self) -> str:
@@ -241,7 +275,39 @@ def get_layer(layer_id: str, *, verify: bool = True) -> Layer:
     raise LayerNotFound(f"no shipped layer is called {layer_id!r}: choose one of {known} (see 'geomap layers list')")
 
 
-def select_layer(theatre: str, date: str | _dt.date, kind: str = "line") -> Layer:
+#: source families ``--source`` accepts
+PROVIDERS = ("ne", "osm")
+
+
+@lru_cache(maxsize=1)
+def theatre_notes() -> dict[str, dict]:
+    """``layers/theatres.json``: per theatre a ``title`` and the ``gaps`` no layer covers, with why.
+
+    Each gap is ``{"kind": "line"|"area"|"any", "from": ISO, "to": ISO, "why": text}``.
+    Returns an empty mapping when the file is absent.
+    """
+    path = layers_dir() / "theatres.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise LayerError(f"{path} is unreadable ({exc}): rebuild the layers with scripts/build_layers.py") from None
+    return data if isinstance(data, dict) else {}
+
+
+def gap_reason(theatre: str, date: str | _dt.date, kind: str = "line") -> str | None:
+    """Why no ``kind`` layer of ``theatre`` covers ``date``, if ``layers/theatres.json`` records it."""
+    day = parse_date(date)
+    for gap in theatre_notes().get(theatre, {}).get("gaps", []):
+        if gap.get("kind", "any") not in ("any", kind):
+            continue
+        if _dt.date.fromisoformat(gap["from"]) <= day <= _dt.date.fromisoformat(gap["to"]):
+            return str(gap["why"])
+    return None
+
+
+def select_layer(theatre: str, date: str | _dt.date, kind: str = "line", source: str | None = None) -> Layer:
     """Return the ``kind`` layer of ``theatre`` valid on ``date`` (sha256 checked).
 
     Parameters
@@ -252,50 +318,115 @@ def select_layer(theatre: str, date: str | _dt.date, kind: str = "line") -> Laye
         The incident date, ISO ``YYYY-MM-DD``.
     kind : str
         ``"line"`` (default) or ``"area"``.
+    source : str, optional
+        ``"ne"`` (Natural Earth) or ``"osm"`` (OpenStreetMap): only layers of
+        that source family.  Default: any.
 
     Returns
     -------
     Layer
-        The layer with valid_from <= date <= valid_to (null = open end).  If
-        several overlap, the one that starts latest wins.
+        Picked by date first (valid_from <= date <= valid_to, null = open
+        end), then by ``preference`` (lower wins: the more detailed layer, see
+        ``layers/README.md``), then the one that starts latest, then by id.
 
     Raises
     ------
     LayerNotFound
         Unknown theatre (the message lists the theatres), or no layer of that
-        kind is valid on that date (the message lists each layer and its dates).
+        kind (and source) is valid on that date: the message says why when
+        ``layers/theatres.json`` records the gap, and lists each layer and its dates.
     InputError
-        ``date`` is not an ISO date.
+        ``date`` is not an ISO date, or ``source`` is not ne/osm.
 
     >>> select_layer("nagorno-karabakh", "2020-10-15")
     Traceback (most recent call last):
     ...
-    geomap.errors.LayerNotFound: no nagorno-karabakh line is valid on 2020-10-15: nk-line-1994 covers 1994-05-12..2020-09-26, nk-line-2020 covers 2020-11-10..2023-09-18; pick a date inside one of these ranges or name a layer explicitly
+    geomap.errors.LayerNotFound: no nagorno-karabakh line is valid on 2020-10-15: war: the line moved daily and no open dated geometry of it exists; nk-line-1994 covers 1994-05-12..2020-09-26, nk-line-2020 covers 2020-12-14..2023-09-18; pick a date inside one of these ranges or name a layer explicitly
     """
     if kind not in DATED_KINDS:
         raise InputError(f"kind {kind!r} is never selected by date: choose one of {', '.join(DATED_KINDS)}")
+    if source is not None and source not in PROVIDERS:
+        raise InputError(f"source {source!r} is not known: choose one of {', '.join(PROVIDERS)}")
     day = parse_date(date)
     known = theatres()
     if theatre not in known:
         raise LayerNotFound(
             f"unknown theatre {theatre!r}: choose one of {', '.join(known) or 'none'} (see 'geomap layers list')"
         )
-    candidates = [layer for layer in list_layers(theatre=theatre, kind=kind) if layer.valid_from or layer.valid_to]
+    candidates = [
+        layer for layer in list_layers(theatre=theatre, kind=kind)
+        if (layer.valid_from or layer.valid_to) and (source is None or layer.provider == source)
+    ]
     if not candidates:
-        have = ", ".join(f"{layer.id} ({layer.kind})" for layer in list_layers(theatre=theatre))
-        raise LayerNotFound(f"theatre {theatre} has no dated {kind} layer: it has {have}")
+        have = ", ".join(f"{layer.id} ({layer.kind}, {layer.provider})" for layer in list_layers(theatre=theatre))
+        which = f"{kind}" if source is None else f"{kind} from source {source}"
+        raise LayerNotFound(f"theatre {theatre} has no dated {which} layer: it has {have}")
     valid = [layer for layer in candidates if layer.is_valid_on(day)]
     if not valid:
         covers = ", ".join(
             f"{layer.id} covers {layer.validity}"
-            for layer in sorted(candidates, key=lambda item: item.valid_from or "")
+            for layer in sorted(candidates, key=lambda item: (item.valid_from or "", item.id))
         )
+        why = gap_reason(theatre, day, kind)
+        what = kind if source is None else f"{kind} from source {source}"
         raise LayerNotFound(
-            f"no {theatre} {kind} is valid on {day.isoformat()}: {covers}; "
+            f"no {theatre} {what} is valid on {day.isoformat()}: " + (f"{why}; " if why else "") + f"{covers}; "
             "pick a date inside one of these ranges or name a layer explicitly"
         )
-    chosen = max(valid, key=lambda layer: layer.valid_from or "")
+    chosen = min(valid, key=lambda layer: (layer.preference, _neg_date(layer.valid_from), layer.id))
     return chosen.verify()
+
+
+def _neg_date(value: str | None) -> int:
+    return -(_dt.date.fromisoformat(value).toordinal() if value else 0)
+
+
+def known_errors_near(layer: Layer | str, lon: float, lat: float, radius_m: float = 0.0,
+                      date: str | _dt.date | None = None) -> list[dict]:
+    """The layer's recorded known errors that concern a point (``known_errors`` in layer.json).
+
+    Parameters
+    ----------
+    layer : Layer or str
+        A shipped layer or its id.
+    lon, lat : float
+        The point, degrees WGS84.
+    radius_m : float
+        The point's own uncertainty radius, metres; an error concerns the point
+        when the point's circle meets the error's circle (``radius_m`` in the entry).
+    date : str or datetime.date, optional
+        The incident date: entries with ``valid_from``/``valid_to`` only apply then.
+
+    Returns
+    -------
+    list of dict
+        The matching entries, each with ``distance_m`` (great-circle distance
+        from the point to the entry's place, metres, spherical, 6371 km radius)
+        added; nearest first.
+    """
+    import math
+
+    if isinstance(layer, str):
+        layer = get_layer(layer, verify=False)
+    day = parse_date(date) if date is not None else None
+    out = []
+    for entry in layer.known_errors:
+        try:
+            elon, elat = float(entry["lon"]), float(entry["lat"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if day is not None:
+            if entry.get("valid_from") and day < _dt.date.fromisoformat(entry["valid_from"]):
+                continue
+            if entry.get("valid_to") and day > _dt.date.fromisoformat(entry["valid_to"]):
+                continue
+        p1, p2 = math.radians(lat), math.radians(elat)
+        dphi, dlam = p2 - p1, math.radians(elon - lon)
+        h = math.sin(dphi / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlam / 2) ** 2
+        dist = 2 * 6_371_000.0 * math.asin(min(1.0, math.sqrt(h)))
+        if dist <= float(entry.get("radius_m", 0.0)) + float(radius_m):
+            out.append(dict(entry, distance_m=round(dist, 1)))
+    return sorted(out, key=lambda e: e["distance_m"])
 
 
 def _check_date(name: str, value: Any, problems: list[str]) -> _dt.date | None:
@@ -348,14 +479,14 @@ def validate_metadata(meta: dict) -> list[str]:
     theatre = meta.get("theatre")
     if theatre is not None and (not isinstance(theatre, str) or not _ID_RE.match(theatre)):
         problems.append(f"theatre {theatre!r} must be null or lower-case letters, digits and hyphens")
-    if kind in DATED_KINDS:
+    if kind in SITUATION_KINDS:
         if not theatre:
             problems.append(f"a {kind} layer needs a theatre")
         if meta.get("valid_from") is None:
             problems.append(f"a {kind} layer needs valid_from (the first date it describes)")
     if kind in ("reference", "base") and (meta.get("valid_from") is not None or meta.get("valid_to") is not None):
         problems.append(f"a {kind} layer must have valid_from and valid_to null (it is never selected by date)")
-    if kind == "area" and not meta.get("held_by"):
+    if kind in ("area",) and not meta.get("held_by"):
         problems.append("an area layer needs held_by (who holds the area)")
     if "area_layer" in meta and meta["area_layer"] is not None:
         if kind != "line":
@@ -394,7 +525,49 @@ def validate_metadata(meta: dict) -> list[str]:
             problems.append(f"bbox {bbox} is not [min_lon, min_lat, max_lon, max_lat] within lon/lat range")
     if isinstance(meta.get("omits"), list) and not all(isinstance(item, str) for item in meta["omits"]):
         problems.append("omits must be a list of strings")
+    _check_dated_extras(meta, kind, problems)
     return problems
+
+
+_CHECK_KEYS = ("place", "lon", "lat", "source", "expected", "measured", "distance_m", "agrees")
+_ERROR_KEYS = ("place", "lon", "lat", "radius_m", "what", "source")
+
+
+def _check_dated_extras(meta: dict, kind: Any, problems: list[str]) -> None:
+    """provider, preference, caveats, point_checks and known_errors: required for line and area layers."""
+    dated = kind in SITUATION_KINDS
+    provider = meta.get("provider")
+    if provider is not None and provider not in PROVIDERS:
+        problems.append(f"provider {provider!r} must be one of {', '.join(PROVIDERS)}")
+    if provider == "osm":
+        if "OpenStreetMap contributors" not in str(meta.get("attribution", "")):
+            problems.append("an OpenStreetMap layer's attribution must say '© OpenStreetMap contributors'")
+        if "ODbL" not in str(meta.get("licence", "")):
+            problems.append("an OpenStreetMap layer's licence must be the ODbL")
+    pref = meta.get("preference")
+    if pref is not None and (not isinstance(pref, int) or isinstance(pref, bool) or pref < 0):
+        problems.append("preference must be a non-negative integer")
+    for name in ("caveats",):
+        value = meta.get(name)
+        if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            problems.append(f"{name} must be a list of strings")
+    for name, keys in (("point_checks", _CHECK_KEYS), ("known_errors", _ERROR_KEYS)):
+        value = meta.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            problems.append(f"{name} must be a list of objects")
+            continue
+        for i, item in enumerate(value):
+            missing = [k for k in keys if k not in item]
+            if missing:
+                problems.append(f"{name}[{i}] lacks {', '.join(missing)}")
+    if dated:
+        for name in ("provider", "caveats", "point_checks") + (("preference",) if kind in DATED_KINDS else ()):
+            if meta.get(name) is None:
+                problems.append(f"a {kind} layer needs {name}")
+        if isinstance(meta.get("point_checks"), list) and not meta["point_checks"]:
+            problems.append(f"a {kind} layer needs at least one point check")
 
 
 def file_sha256(path: str | Path) -> str:

@@ -65,7 +65,8 @@ CHUNK_ROWS = 1_000_000
 
 
 # --------------------------------------------------------------------- as-of selection
-def select_layers_by_date(theatre: str, dates: np.ndarray, kind: str = "line") -> tuple[np.ndarray, dict]:
+def select_layers_by_date(theatre: str, dates: np.ndarray, kind: str = "line",
+                          source: str | None = None) -> tuple[np.ndarray, dict]:
     """The id of the ``theatre`` layer valid on each date (None where none is).
 
     Parameters
@@ -81,11 +82,12 @@ def select_layers_by_date(theatre: str, dates: np.ndarray, kind: str = "line") -
     (ids, layers)
         ``ids``: object array of layer ids; ``layers``: id -> :class:`geomap.layers.registry.Layer`.
     """
-    codes, layers = _layer_codes(theatre, dates, kind)
+    codes, layers = _layer_codes(theatre, dates, kind, source)
     return np.array([*layers, None], dtype=object)[codes], layers
 
 
-def _layer_codes(theatre: str, dates: np.ndarray, kind: str = "line") -> tuple[np.ndarray, dict]:
+def _layer_codes(theatre: str, dates: np.ndarray, kind: str = "line",
+                 source: str | None = None) -> tuple[np.ndarray, dict]:
     """:func:`select_layers_by_date` as codes: the position in ``layers`` of each date's layer, -1 for none.
 
     ``layers`` is in the order of the earliest date each layer is chosen for.  The
@@ -108,7 +110,7 @@ def _layer_codes(theatre: str, dates: np.ndarray, kind: str = "line") -> tuple[n
     chosen = np.full(uniq.shape, -1, dtype=np.int64)
     for k, day in enumerate(np.asarray(uniq, dtype=np.int64).view(dates.dtype)):
         try:
-            layer = select_layer(theatre, _dt.date.fromisoformat(str(day)), kind=kind)
+            layer = select_layer(theatre, _dt.date.fromisoformat(str(day)), kind=kind, source=source)
         except LayerNotFound:
             continue
         layers[layer.id] = layer
@@ -124,6 +126,7 @@ def measure_table(
     lines=None,
     theatre: str | None = None,
     date: str | _dt.date | None = None,
+    source: str | None = None,
     radius_m: float = 0.0,
     claim=None,
     lines_by_id: dict | None = None,
@@ -189,7 +192,7 @@ def measure_table(
         else:
             raise InputError(f"{table.source} has no date column: name it with --date-col, or pass --date "
                              "YYYY-MM-DD for every row, or --layer")
-        layer_codes, layer_meta = _layer_codes(theatre, np.where(ok, dates, np.datetime64("NaT")))
+        layer_codes, layer_meta = _layer_codes(theatre, np.where(ok, dates, np.datetime64("NaT")), source=source)
         no_layer = ok & (layer_codes < 0)
         status[no_layer] = "no_layer_for_date"
         ok &= ~no_layer
@@ -544,5 +547,5 @@ def incident_table(incidents, *, source: str = "incidents"):
 def line_args(choice) -> dict[str, Any]:
     """``lines=`` or ``theatre=``/``date=`` for :func:`measure_table` from a :class:`~geomap.pipeline.request.LineChoice`."""
     if choice.theatre is not None:
-        return {"theatre": choice.theatre, "date": choice.date}
+        return {"theatre": choice.theatre, "date": choice.date, "source": choice.source}
     return {"lines": choice.load()}

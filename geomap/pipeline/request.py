@@ -107,9 +107,12 @@ class LineChoice:
     """Which line to measure against: a layer id or path, or a theatre (and a date).
 
     With ``theatre``, each incident is measured against the theatre's line
-    valid on its own date (a file's date column), or on ``date`` when given.
-    ``assume_crs`` is the CRS of a layer file that declares none; ``rings``
-    measures to polygon boundaries as lines.
+    valid on its own date (a file's date column), or on ``date`` when given;
+    ``source`` (``"ne"`` or ``"osm"``) keeps only that source family's layers
+    (default: the preferred layer valid on the date, see
+    :func:`geomap.layers.registry.select_layer`).  ``assume_crs`` is the CRS of
+    a layer file that declares none; ``rings`` measures to polygon boundaries
+    as lines.
     """
 
     layer: str | None = None
@@ -117,6 +120,7 @@ class LineChoice:
     date: str | None = None
     assume_crs: str | None = None
     rings: bool = False
+    source: str | None = None
 
     def __post_init__(self):
         if self.layer is not None and self.theatre is not None:
@@ -124,6 +128,8 @@ class LineChoice:
         if self.layer is None and self.theatre is None:
             raise InputError("no line of contact given: pass --layer ID|PATH, or --theatre NAME --date YYYY-MM-DD "
                              "(see 'geomap layers list')")
+        if self.layer is not None and self.source is not None:
+            raise InputError("--source picks among a theatre's layers: drop it when naming --layer")
         if self.date is not None:
             parse_date(self.date)
         if self.theatre is not None:
@@ -146,7 +152,8 @@ class LineChoice:
             raise InputError(f"--theatre {self.theatre} needs --date YYYY-MM-DD to choose the line valid on that date")
         from geomap.layers.registry import select_layer
 
-        return read_lines(select_layer(self.theatre, parse_date(self.date), kind="line").id, rings=self.rings)
+        chosen = select_layer(self.theatre, parse_date(self.date), kind="line", source=self.source)
+        return read_lines(chosen.id, rings=self.rings)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from geomap.errors import InputError
 from geomap.pipeline.measure import incident_table, line_args, measure_table
-from geomap.pipeline.request import IncidentSource, LineChoice, Request, incidents_of
+from geomap.pipeline.request import IncidentSource, LineChoice, Request, incidents_of, parse_date
 from geomap.pipeline.result import Result
 
 #: a place resolved farther than this from the line gets a warning in its note (likely the wrong place)
@@ -73,20 +73,32 @@ def run(request: Request) -> Result:
             result = measure_table(table, radius_m=radius_m, claim=request.claim, progress=bar.update, **args)
     if incidents is not None:
         result.incidents = incidents
-        _warn_far_places(result)
+        _incident_notes(result)
     return result
 
 
-def _warn_far_places(result: Result) -> None:
-    """A resolved place more than :data:`FAR_FROM_LINE_M` from the line gets a warning in its note."""
+def _incident_notes(result: Result) -> None:
+    """Notes an incident's reader must see: a place resolved far from the line (likely the wrong place),
+    and a place where the layer is known to misplace the line (its ``known_errors``)."""
     import numpy as np
 
+    from geomap.layers.registry import known_errors_near
+
     d = result.frame["distance_m"].to_numpy(dtype=float, na_value=np.nan)
+    layer = getattr(result.line(), "layer", None)
     for incident, dist in zip(result.incidents, d):
+        notes = [incident.note]
         if incident.place is not None and np.isfinite(dist) and dist > FAR_FROM_LINE_M:
-            warning = (f"{dist / 1000:,.0f} km from the line: check that this is the place meant "
-                       "(narrow it with --country CC or --near LON,LAT)")
-            incident.note = "; ".join(n for n in (incident.note, warning) if n)
+            notes.append(f"{dist / 1000:,.0f} km from the line: check that this is the place meant "
+                         "(narrow it with --country CC or --near LON,LAT)")
+        if layer is not None and getattr(layer, "known_errors", None):
+            try:
+                day = parse_date(incident.date)
+            except InputError:
+                day = None  # an unreadable date: every recorded error applies
+            for e in known_errors_near(layer, incident.lon, incident.lat, incident.radius_m, date=day):
+                notes.append(f"{layer.id} is known to be wrong near {e['place']}: {e['what']}")
+        incident.note = "; ".join(n for n in notes if n)
 
 
 def measure(incidents=None, *, at=(), places=(), path=None, layer=None, theatre=None, date=None, claim=None,

@@ -98,6 +98,11 @@ def evidence_markdown(result, *, command: str | None = None, map_file: str | Non
     ]
     for item in ev.get("layer_omits") or []:
         lines.append(f"- Omits: {md(item)}")
+    for item in ev.get("layer_caveats") or []:
+        lines.append(f"- Caveat: {md(item)}")
+
+    if ev.get("layer_attribution"):
+        lines += ["", f"Line data: {md(ev['layer_attribution'])}"]
     lines += ["", "## Software", ""]
     for name, version in software_versions().items():
         lines.append(f"- {name} {md(version)}")

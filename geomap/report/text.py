@@ -116,7 +116,8 @@ def check_table(result, rows) -> str:
         "",
         f"claim: {claim.text!r} -> {claim.describe_readings()} (rule {claim.rule})",
         f"line: {ev.get('layer')} valid {ev.get('layer_valid_from') or '?'}..{ev.get('layer_valid_to') or ''}, "
-        f"stated accuracy ±{out.km(ev.get('layer_accuracy_m') or 0, 1)} km, sha256 {str(ev.get('layer_sha256'))[:12]}…",
+        f"stated accuracy ±{out.km(ev.get('layer_accuracy_m') or 0, 1)} km, sha256 {str(ev.get('layer_sha256'))[:12]}…"
+        + (f"; {ev['layer_attribution']}" if "OpenStreetMap" in str(ev.get("layer_attribution") or "") else ""),
     ]
     for r in rows:
         if r.incident.note:
