@@ -26,7 +26,7 @@ from geomap.cli.options import (
 @output_options()
 def check(points, at, places, country, near, within, gazetteer, online, radius_m, layer, theatre, date, assume_crs,
           rings, lon_col, lat_col, date_col, id_col, engine, scheduler, claim, min_km, max_km, lexicon, report, html, png,
-          fmt, output, verbose, quiet):
+          fmt, output, verbose, quiet, latlon=(), place_col=None):
     """Test a distance claim ("dozens of kilometres from the line") against the measured distance.
 
     Takes everything 'geomap distance' takes, plus --claim TEXT (or

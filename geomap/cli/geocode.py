@@ -15,8 +15,9 @@ import click
 from geomap.cli import configure_logging
 
 #: the GeoJSON-free keys printed by --format json besides the candidates
-_FIELDS = ("name", "matched_name", "lon", "lat", "kind", "country", "region", "population", "uncertainty_m",
-           "uncertainty_rule", "source", "source_id", "licence", "attribution", "geometry_note", "match")
+_FIELDS = ("name", "display_name", "matched_name", "lon", "lat", "kind", "country", "region", "population", "uncertainty_m",
+           "uncertainty_rule", "source", "source_id", "licence", "attribution", "geometry_note", "match",
+           "population_note", "distance_to_context_m")
 
 
 def parse_near(ctx, param, value):
@@ -36,7 +37,8 @@ def _narrowing_options(func):
         click.option("--near", metavar="LON,LAT", default=None, callback=parse_near,
                      help="Only places within 100 km of this point (degrees, longitude first), nearest first."),
         click.option("--within", metavar="LAYER", default=None,
-                     help="Only places inside this polygon layer (a shipped layer id or a GeoJSON path)."),
+                     help="Only places inside this polygon layer: any shipped layer with polygons (area, "
+                          "districts, countries) or a polygon file in any format the readers take."),
         click.option("--gazetteer", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
                      help="Your own places: CSV with name,lon,lat[,kind,country,uncertainty_m] or GeoJSON."),
         click.option("--online", is_flag=True, default=False,
@@ -67,20 +69,38 @@ def places_options(func):
                              "see 'geomap geocode').")(func)
 
 
-def places_from_options(places=(), country=None, near=None, within=None, gazetteer=None, online=False):
-    """Resolve each ``--place``: a list of ``(Place, note)``; the note says how the match was chosen."""
-    from geomap.places.gazetteer import geocode, resolve_place
+def line_context(layer=None, theatre=None, assume_crs=None):
+    """The :class:`geomap.places.context.PlaceContext` of ``--layer``/``--theatre``, or None without a line."""
+    from geomap.places.context import PlaceContext
+
+    if layer is not None:
+        return PlaceContext.from_layer(layer, assume_crs=assume_crs)
+    if theatre is not None:
+        return PlaceContext.from_theatre(theatre)
+    return None
+
+
+def places_from_options(places=(), country=None, near=None, within=None, gazetteer=None, online=False,
+                        context=None):
+    """Resolve each ``--place``: a list of ``(Place, note)``; the note says how the match was chosen.
+
+    ``context`` (the line's :class:`~geomap.places.context.PlaceContext`) ranks and limits the candidates.
+    """
+    from geomap.errors import AmbiguousPlace
+    from geomap.places.gazetteer import ambiguity_message, geocode
 
     out = []
     for name in places:
-        result = geocode(name, country=country, near=near, within=within, gazetteer=gazetteer, online=online)
-        if result.best is None:  # raises AmbiguousPlace / PlaceNotFound with the candidates
-            resolve_place(name, country=country, near=near, within=within, gazetteer=gazetteer, online=online)
+        result = geocode(name, country=country, near=near, within=within, gazetteer=gazetteer, online=online,
+                         context=context)
+        if result.best is None:
+            raise AmbiguousPlace(ambiguity_message(result))
         out.append((result.best, result.note))
     return out
 
 
-def place_from_options(place=None, country=None, near=None, within=None, gazetteer=None, online=False):
+def place_from_options(place=None, country=None, near=None, within=None, gazetteer=None, online=False,
+                       context=None):
     """Resolve ``--place`` to a :class:`geomap.places.gazetteer.Place`, or None when it was not given.
 
     Raises AmbiguousPlace / PlaceNotFound (GeomapErrors: the CLI group prints
@@ -90,7 +110,8 @@ def place_from_options(place=None, country=None, near=None, within=None, gazette
         return None
     from geomap.places.gazetteer import resolve_place
 
-    return resolve_place(place, country=country, near=near, within=within, gazetteer=gazetteer, online=online)
+    return resolve_place(place, country=country, near=near, within=within, gazetteer=gazetteer, online=online,
+                         context=context)
 
 
 def _summary(place) -> dict:
@@ -106,8 +127,10 @@ def _table(result) -> str:
         unc = "polygon" if c.geometry else f"±{c.uncertainty_m / 1000:.1f} km"
         pop = f"{c.population:,}" if c.population else "-"
         mark = "*" if result.best is not None and c is result.best else " "
-        lines.append(f"{i:>2}{mark} {c.name[:28]:<28} {c.kind:<9} {(c.country or '-'):<3} "
-                     f"{(c.region or '-')[:22]:<22} {pop:>11}  {c.lon:>10.5f} {c.lat:>9.5f}  {unc:<12} {c.source}")
+        lines.append(f"{i:>2}{mark} {c.display_name[:28]:<28} {c.kind:<9} {(c.country or '-'):<3} "
+                     f"{(c.region or '-')[:22]:<22} {pop:>11}  {c.lon:>10.5f} {c.lat:>9.5f}  {unc:<12} {c.source}"
+                     + (f"  {c.distance_to_context_m / 1000:,.0f} km from the line"
+                        if c.distance_to_context_m is not None else ""))
     lines.append("")
     lines.append(f"note: {result.note}")
     if result.best is not None:
@@ -122,6 +145,10 @@ def _table(result) -> str:
 @click.command("geocode")
 @click.argument("name")
 @_narrowing_options
+@click.option("--theatre", metavar="NAME", default=None,
+              help="Look the name up near this theatre's lines (candidates over 300 km away are not chosen).")
+@click.option("--layer", metavar="ID|PATH", default=None,
+              help="Look the name up near this line layer (candidates over 300 km away are not chosen).")
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True,
               help="Most candidates to list.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
@@ -130,7 +157,7 @@ def _table(result) -> str:
               help="Write to this file instead of standard output.")
 @click.option("-v", "--verbose", count=True, help="More diagnostics on stderr (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
-def geocode(name, country, near, within, gazetteer, online, limit, fmt, output, verbose, quiet):
+def geocode(name, country, near, within, gazetteer, online, theatre, layer, limit, fmt, output, verbose, quiet):
     """Find NAME in the offline gazetteer and print its location and uncertainty.
 
     NAME may be in Latin, Cyrillic or Armenian script and may carry feature
@@ -142,8 +169,12 @@ def geocode(name, country, near, within, gazetteer, online, limit, fmt, output, 
     from geomap.errors import AmbiguousPlace
     from geomap.places.gazetteer import geocode as run_geocode
 
+    from geomap.errors import InputError
+
+    if theatre is not None and layer is not None:
+        raise InputError("--layer and --theatre were both given: pass one")
     result = run_geocode(name, country=country, near=near, within=within, gazetteer=gazetteer,
-                         online=online, limit=limit)
+                         online=online, limit=limit, context=line_context(layer, theatre))
     if fmt == "json":
         best = result.best
         doc = {"query": result.query, "dominant": result.dominant, "note": result.note, "rule": result.rule,
@@ -154,7 +185,8 @@ def geocode(name, country, near, within, gazetteer, online, limit, fmt, output, 
             doc["geometry"] = best.geometry
         doc["sources"] = [dict(s) for s in best.sources] if best else []
         if len(result.candidates) > 1 or best is None:
-            doc["candidates"] = [dict(_summary(c), distance_to_near_m=c.distance_to_near_m)
+            doc["candidates"] = [dict(_summary(c), distance_to_near_m=c.distance_to_near_m,
+                                      distance_to_context_m=c.distance_to_context_m)
                                  for c in result.candidates]
         text = json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     else:
@@ -167,4 +199,4 @@ def geocode(name, country, near, within, gazetteer, online, limit, fmt, output, 
                              "narrow it with --country CC, --near LON,LAT or --within LAYER")
 
 
-__all__ = ["geocode", "place_options", "place_from_options", "places_options", "places_from_options", "parse_near"]
+__all__ = ["geocode", "line_context", "place_options", "place_from_options", "places_options", "places_from_options", "parse_near"]

@@ -35,7 +35,7 @@ def add_map_outputs(measurements, lines, *, html=None, png=None, verdicts=None, 
 @click.option("-v", "--verbose", count=True, help="More diagnostics on stderr (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
 def map_command(points, at, places, country, near, within, gazetteer, online, radius_m, layer, theatre, date, assume_crs, rings, lon_col, lat_col, date_col, id_col, claim, min_km,
-                max_km, lexicon, output, png, title, online_tiles, verbose, quiet):
+                max_km, lexicon, output, png, title, online_tiles, verbose, quiet, latlon=(), place_col=None):
     """Draw incidents, their distance to the line and a claim on an offline HTML map.
 
     Takes the same incidents and line as 'geomap distance'.  The page needs no

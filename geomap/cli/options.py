@@ -33,7 +33,26 @@ def _lonlat_callback(ctx, param, value):
     return parse_lonlat(value)
 
 
+def _latlon_callback(ctx, param, value):
+    """``LAT,LON`` (latitude first, as Google Maps copies a point) -> :class:`LonLat` values."""
+    out = []
+    for text in value or ():
+        parts = [p.strip() for p in str(text).replace(";", ",").split(",")]
+        if len(parts) != 2:
+            raise click.BadParameter(f"{text!r} is not LAT,LON: write it like 39.5200,47.0318 (latitude first)")
+        out.append(parse_lonlat(f"{parts[1]},{parts[0]}"))
+    return tuple(out)
+
+
 def at_option(f):
+    f = click.option(
+        "--latlon",
+        "latlon",
+        multiple=True,
+        metavar="LAT,LON",
+        callback=_latlon_callback,
+        help="An incident's coordinates, latitude first as Google Maps copies them (repeatable).",
+    )(f)
     return click.option(
         "--at",
         "at",
@@ -80,7 +99,11 @@ def layer_options(f):
 
 
 def points_file_options(f):
-    """--lon-col/--lat-col/--date-col/--id-col for FILE inputs (ACLED and UCDP GED need none of them)."""
+    """--lon-col/--lat-col/--date-col/--id-col/--place-col for FILE inputs (ACLED and UCDP GED need none of them)."""
+    f = click.option("--place-col", default=None, metavar="NAME",
+                     help="A column of place names instead of coordinates: each row is looked up in the "
+                          "offline gazetteer near the line (--theatre/--layer) and gets a status "
+                          "(ok, ambiguous, place_not_found).")(f)
     f = click.option("--id-col", default=None,
                      help="Row identifier column, used in diagnostics (ACLED/UCDP: found by the schema).")(f)
     f = click.option("--date-col", default=None,
@@ -170,7 +193,8 @@ def map_file_options(f):
 
 def incident_job(*, points=None, at=(), places=(), country=None, near=None, within=None, gazetteer=None,
                  online=False, radius_m=0.0, layer=None, theatre=None, date=None, assume_crs=None, rings=False,
-                 lon_col=None, lat_col=None, date_col=None, id_col=None, engine="local", scheduler=None, **_other):
+                 lon_col=None, lat_col=None, date_col=None, id_col=None, engine="local", scheduler=None,
+                 latlon=(), place_col=None, **_other):
     """The incidents and the line a command's options describe: ``(jobs.Inputs, jobs.LineSpec, kind)``.
 
     Commands call it with ``**ctx.params``; options that are not about
@@ -178,13 +202,26 @@ def incident_job(*, points=None, at=(), places=(), country=None, near=None, with
     is checked before any --place name is looked up.
     """
     from geomap.pipeline import request as jobs
-    from geomap.cli.geocode import places_from_options
+    from geomap.cli.geocode import line_context, places_from_options
 
-    inputs = jobs.Inputs(points=points, at=at, radius_m=radius_m, lon_col=lon_col, lat_col=lat_col,
+    inputs = jobs.Inputs(points=points, at=tuple(at or ()) + tuple(latlon or ()), radius_m=radius_m,
+                         lon_col=lon_col, lat_col=lat_col,
                          assume_crs=assume_crs, places=list(places), date_col=date_col, id_col=id_col,
                          engine=engine, scheduler=scheduler)
     kind = inputs.kind()
+    # places and --at points are judged in the context of the line (issue 16): names are looked up near
+    # it, and an --at point that lies far from it but near it read the other way round is refused
+    context = line_context(layer, theatre, assume_crs) if (places or at or place_col) else None
+    if at and context is not None:
+        from geomap.places.context import check_not_swapped
+
+        for point in at:  # --latlon states its order: never a swap suspect
+            check_not_swapped(point.lon, point.lat, context)
     if places:
-        inputs.places = places_from_options(places, country, near, within, gazetteer, online)
+        inputs.places = places_from_options(places, country, near, within, gazetteer, online, context=context)
+    if place_col is not None:
+        inputs.place_col = place_col
+        inputs.place_lookup = {"country": country, "near": near, "within": within, "gazetteer": gazetteer,
+                               "context": context}
     spec = jobs.LineSpec(layer=layer, theatre=theatre, date=date, assume_crs=assume_crs, rings=rings)
     return inputs, spec, kind

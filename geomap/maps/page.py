@@ -243,7 +243,8 @@ def _incident_data(measurements, verdicts, lines):
         return index[text]
 
     cols: dict[str, list] = {k: [] for k in ("lon", "lat", "nlon", "nlat", "d", "lo", "hi", "r", "v", "label",
-                                               "note", "kind", "sec", "date", "side_in", "side_layer", "sd")}
+                                               "note", "kind", "sec", "date", "side_in", "side_layer", "sd",
+                                               "side_note")}
     sentences: list[list | None] = []
     areas: dict[str, Any] = {}
     area_pts = []  # (i, which, lon, lat, distance_m)
@@ -270,6 +271,7 @@ def _incident_data(measurements, verdicts, lines):
         cols["side_in"].append(None if inside is None else int(bool(inside)))
         cols["side_layer"].append(intern(side.get("area_layer") or ""))
         cols["sd"].append(_r(side.get("signed_distance_m"), 1))
+        cols["side_note"].append(intern(side.get("side_text") or "" if side.get("side") == "uncertain" else ""))
         if verdict is None:
             sentences.append(None)
         else:
@@ -804,6 +806,9 @@ function (MAP) {
       if (I.side_in[i] !== null) {
         rows.push(["side", (I.side_in[i] ? "inside" : "outside") + " the held area " + S[I.side_layer[i]] +
                    " (signed distance " + (I.sd[i] === null ? "n/a" : I.sd[i].toFixed(1) + " m") + ")"]);
+      } else if (S[I.side_note[i]]) {
+        rows.push(["side", S[I.side_note[i]] + " (signed distance " +
+                   (I.sd[i] === null ? "n/a" : I.sd[i].toFixed(1) + " m") + ")"]);
       }
       var sent = I.sentence[i];
       rows = rows.concat(claimRows(sent ? S[sent[0]] + sent[1] : null)).concat(layerRows());

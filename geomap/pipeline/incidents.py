@@ -51,7 +51,7 @@ class Incident:
             lat=float(place.lat),
             radius_m=float(place.uncertainty_m or 0.0),
             area=area,
-            label=place.name,
+            label=getattr(place, "display_name", place.name),
             kind=place.kind,
             date=date,
             place=place,
@@ -141,24 +141,11 @@ def choose_lines(
     return read_lines(chosen.id, rings=rings)
 
 
-def _sides(lines, lon, lat, distance_m):
-    """Per incident: inside_area / area_layer / signed distance, or None when the layer names no held area."""
-    layer = getattr(lines, "layer", None)
-    area_id = getattr(layer, "area_layer", None) if layer is not None else None
-    if not area_id:
-        return [None] * len(lon)
-    from geomap.layers.sides import inside_area, signed_distance
+def _sides(lines, lon, lat, distance_m, radius_m=0.0):
+    """Per incident: the side by the rule of :mod:`geomap.layers.sides` (uncertain within the layer's accuracy), or None."""
+    from geomap.layers.sides import describe_sides
 
-    inside = inside_area(lon, lat, area_id)
-    signed = signed_distance(distance_m, inside)
-    return [
-        {
-            "inside_area": bool(i),
-            "area_layer": area_id,
-            "signed_distance_m": round(float(s), 3) if np.isfinite(s) else None,
-        }
-        for i, s in zip(inside, signed)
-    ]
+    return describe_sides(lines, lon, lat, distance_m, radius_m)
 
 
 #: a gazetteer match farther than this from the line gets a warning in its note (likely the wrong place)
@@ -181,7 +168,7 @@ def measure(incidents, lines, *, tolerance_m: float = 50.0) -> list[Measurement]
     lon = np.array([i.lon for i in incidents], dtype=float)
     lat = np.array([i.lat for i in incidents], dtype=float)
     res = distance_to_line(lon=lon, lat=lat, lines=lines)
-    sides = _sides(lines, lon, lat, res.distance_m)
+    sides = _sides(lines, lon, lat, res.distance_m, np.array([i.radius_m for i in incidents], dtype=float))
     evidence = res.evidence()
     out = []
     for k, incident in enumerate(incidents):

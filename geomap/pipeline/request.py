@@ -23,6 +23,10 @@ class Inputs:
     id_col: str | None = None
     engine: str = "local"
     scheduler: str | None = None
+    #: a column of place names instead of coordinates (``--place-col``), looked up with ``place_lookup``
+    #: (``context``, ``country``, ``near``, ``within``, ``gazetteer``; see geomap.places.column.geocode_column)
+    place_col: str | None = None
+    place_lookup: dict = field(default_factory=dict)
 
     def kind(self) -> str:
         given = [name for name, on in (("FILE", self.points is not None), ("--at", bool(self.at)),

@@ -47,10 +47,13 @@ RESULT_COLUMNS = (
 #: further columns, after RESULT_COLUMNS: the uncertainties behind distance_low_m/high_m
 UNCERTAINTY_COLUMNS = ("location_uncertainty_m", "layer_accuracy_m")
 
-#: the side of the line, where the line's layer names the area held behind it (else empty):
-#: ``inside_area`` (True inside the held area), ``area_layer`` and ``signed_distance_m``
-#: (negative inside, positive outside; see :mod:`geomap.layers.sides`)
-SIDE_COLUMNS = ("inside_area", "area_layer", "signed_distance_m")
+#: the side of the line, where the line's layer names the area held behind it (else empty), by the
+#: side rule of :mod:`geomap.layers.sides`: ``inside_area`` (True inside the held area, empty where the
+#: side is uncertain), ``area_layer``, ``signed_distance_m`` (negative inside, positive outside) and its
+#: interval ``signed_distance_low_m``/``signed_distance_high_m``, ``side`` (inside/outside/uncertain)
+#: and ``held_by`` (from the area layer's metadata)
+SIDE_COLUMNS = ("inside_area", "area_layer", "signed_distance_m", "signed_distance_low_m", "signed_distance_high_m",
+                "side", "held_by")
 
 #: added with ``theatre=``: the date each row was measured as of, and the chosen layer's validity
 AS_OF_COLUMNS = ("as_of_date", "layer_valid_from", "layer_valid_to")
@@ -284,6 +287,7 @@ def measure_table(
     inside = np.zeros(n, dtype=bool)
     has_side = np.zeros(n, dtype=bool)
     area_col = _TextColumn(n)
+    held_col = _TextColumn(n)
     evidence: dict[str, dict[str, Any]] = {}
     for lid, idx in groups.items():
         if idx.size == 0:
@@ -323,9 +327,12 @@ def measure_table(
             if getattr(meta, "area_layer", None):
                 from geomap.layers.sides import inside_area
 
+                from geomap.layers.sides import held_by
+
                 inside[idx] = inside_area(table.lon[idx], table.lat[idx], meta.area_layer)
                 has_side[idx] = True
                 area_col.fill(idx, meta.area_layer)
+                held_col.fill(idx, held_by(meta.area_layer))
     if progress is not None:
         rest = int(np.count_nonzero(~ok))
         if rest:
@@ -345,7 +352,14 @@ def measure_table(
     radius_out = np.where(ok, row_radius, np.nan)
     low = np.maximum(d - row_radius - np.nan_to_num(acc), 0.0)
     high = d + row_radius + np.nan_to_num(acc)
-    from geomap.layers.sides import signed_distance
+    from geomap.layers.sides import side_interval, side_of, signed_distance
+
+    signed = np.where(has_side, signed_distance(d, inside), np.nan)
+    side = side_of(signed, acc, row_radius)
+    side_low, side_high = side_interval(signed, acc, row_radius)
+    side_col = _TextColumn(n)
+    for value in ("inside", "outside", "uncertain"):
+        side_col.fill(side == value, value)
 
     text_dtype = _text_dtype()
     status_col = _status_column(status, ok)
@@ -369,9 +383,13 @@ def measure_table(
         "geomap_version": __version__,
         "location_uncertainty_m": radius_out,
         "layer_accuracy_m": np.where(ok, acc, np.nan),
-        "inside_area": _bool_col(inside, has_side),
+        "inside_area": _bool_col(inside, has_side & ((side == "inside") | (side == "outside"))),
         "area_layer": area_col.array(text_dtype),
-        "signed_distance_m": np.round(np.where(has_side, signed_distance(d, inside), np.nan), 3),
+        "signed_distance_m": np.round(signed, 3),
+        "signed_distance_low_m": np.round(side_low, 3),
+        "signed_distance_high_m": np.round(side_high, 3),
+        "side": side_col.array(text_dtype),
+        "held_by": held_col.array(text_dtype),
     }
     if as_of is not None:
         out["as_of_date"] = _date_column(as_of).array(text_dtype)
