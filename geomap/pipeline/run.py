@@ -198,6 +198,7 @@ def measure_table(
     progress: Callable[[int], None] | None = None,
     chunk_rows: int = CHUNK_ROWS,
     workers: int | None = None,
+    check_swaps: bool = True,
 ) -> BatchResult:
     """Measure every row of a :class:`geomap.io.points.PointTable`.
 
@@ -222,6 +223,12 @@ def measure_table(
         Already loaded LineSets by layer id (the Dask engine passes its broadcast copy).
     progress : callable, optional
         Called with the number of rows just finished (adds up to ``len(table)``).
+    check_swaps : bool
+        Apply the swap rule of :func:`geomap.places.context.swap_suspects`: a row far
+        from the line that lies near it with lon and lat exchanged gets the status
+        ``suspect_swapped`` (its distance is still given, it gets no verdict); when
+        most measured rows look swapped the file is refused (InputError naming
+        --lon-col/--lat-col).  Off for coordinates that came from the gazetteer.
 
     Returns
     -------
@@ -286,6 +293,7 @@ def measure_table(
     valid_to = _TextColumn(n)
     inside = np.zeros(n, dtype=bool)
     has_side = np.zeros(n, dtype=bool)
+    suspect = np.zeros(n, dtype=bool)  # swap suspects (issue 16), see check_swaps
     area_col = _TextColumn(n)
     held_col = _TextColumn(n)
     evidence: dict[str, dict[str, Any]] = {}
@@ -315,6 +323,8 @@ def measure_table(
             section.codes[rows] = labels[res.feature_index]
             if progress is not None:
                 progress(int(rows.size))
+        if check_swaps:
+            suspect[idx] = _swap_suspects(table, idx, d, lineset)
         ev = dict(lineset.evidence(), rows=int(idx.size))
         evidence[str(ev.get("layer") or lid)] = ev
         layer_col.fill(idx, ev["layer"])
@@ -362,7 +372,10 @@ def measure_table(
         side_col.fill(side == value, value)
 
     text_dtype = _text_dtype()
-    status_col = _status_column(status, ok)
+    if suspect.any():
+        _refuse_swapped_file(table, suspect, ok)
+        status[suspect] = "suspect_swapped"
+    status_col = _status_column(status, ok & ~suspect)
     method = _TextColumn(n)
     method.fill(ok, "geodesic-exact-WGS84")
     out: dict[str, Any] = {
@@ -397,7 +410,8 @@ def measure_table(
         out["layer_valid_to"] = valid_to.array(text_dtype)
     verdict_counts = None
     if claim is not None:
-        text, verdicts, margin = _verdict_columns(claim, out["distance_low_m"], out["distance_high_m"])
+        text, verdicts, margin = _verdict_columns(claim, np.where(suspect, np.nan, out["distance_low_m"]),
+                                                  np.where(suspect, np.nan, out["distance_high_m"]))
         out["claim"] = text.array(text_dtype)
         for name, col in verdicts.items():
             out[name] = col.array(text_dtype)
@@ -528,6 +542,26 @@ def _bool_col(values, known):
     return pd.arrays.BooleanArray(np.where(known, values, False), ~known)
 
 
+# --------------------------------------------------------------------- swapped coordinates (issue 16)
+def _swap_suspects(table, idx, distance_m, lineset) -> np.ndarray:
+    """The rows ``idx`` whose lon/lat look exchanged, judged against ``lineset`` (see geomap.places.context)."""
+    from geomap.places.context import PlaceContext, swap_suspects
+
+    return swap_suspects(table.lon[idx], table.lat[idx], PlaceContext.from_lines(lineset), distance_m=distance_m[idx])
+
+
+def _refuse_swapped_file(table, suspect: np.ndarray, ok: np.ndarray) -> None:
+    """Raise InputError when most measured rows are swap suspects: the columns, not the rows, are wrong."""
+    n_sus, n_ok = int(np.count_nonzero(suspect)), int(np.count_nonzero(ok))
+    if n_sus * 2 > n_ok:
+        cols = f" ({table.lon_col} as longitude, {table.lat_col} as latitude)" if table.lon_col else ""
+        raise InputError(
+            f"{n_sus} of {n_ok} measured rows of {Path(str(table.source)).name} lie far from the line but near it with longitude "
+            f"and latitude exchanged: the coordinate columns look swapped{cols}; name them with "
+            "--lon-col NAME --lat-col NAME"
+        )
+
+
 def measure_points(table, lines, *, radius_m: float = 0.0):
     """Measure every row of ``table`` against one line: returns ``(frame, summary)``.
 
@@ -593,12 +627,51 @@ def _verdict_columns(claim, low_m, high_m) -> tuple[_TextColumn, dict[str, _Text
 
 
 # --------------------------------------------------------------------- jobs
-def read_table(inputs):
-    """Read the points file named by a :class:`geomap.pipeline.request.Inputs`."""
+def read_table(inputs, spec=None):
+    """Read the points file named by a :class:`geomap.pipeline.request.Inputs` (``--place-col``: see :func:`read_place_table`)."""
     from geomap.io.points import read_points
+
+    if getattr(inputs, "place_col", None):
+        return read_place_table(inputs, spec)
 
     return read_points(inputs.points, lon_col=inputs.lon_col, lat_col=inputs.lat_col, date_col=inputs.date_col,
                        id_col=inputs.id_col, assume_crs=inputs.assume_crs)
+
+
+def read_place_table(inputs, spec=None):
+    """Read a CSV/TSV whose rows name places (``--place-col``) and look each one up near the line.
+
+    Rows get ``ok``, ``ambiguous``, ``place_not_found`` or ``missing_place``; the
+    columns ``place_matched`` and ``place_candidates`` are added to the input's
+    (see :func:`geomap.places.column.geocode_column`).
+    """
+    from geomap.io.points import TABULAR, read_csv_frame, table_from_frame
+    from geomap.places.column import geocode_column
+
+    path = Path(str(inputs.points))
+    if path.suffix.lower() not in TABULAR or not path.is_file():
+        raise InputError(f"--place-col reads a CSV/TSV file; {path.name} is not one: save the table as CSV")
+    frame = read_csv_frame(path)
+    if inputs.place_col not in frame.columns:
+        raise InputError(f"{path} has no column {inputs.place_col!r}: choose one of "
+                         f"{', '.join(map(str, list(frame.columns)[:20]))}")
+    lookup = dict(getattr(inputs, "place_lookup", None) or {})
+    context = lookup.pop("context", None)
+    if context is None and spec is not None:
+        from geomap.places.context import PlaceContext
+
+        if spec.layer is not None:
+            context = PlaceContext.from_layer(spec.layer, assume_crs=spec.assume_crs)
+        elif spec.theatre is not None:
+            context = PlaceContext.from_theatre(spec.theatre)
+    col = geocode_column(frame[inputs.place_col].tolist(), context, **lookup)
+    frame = frame.copy()
+    frame["place_matched"] = col.place
+    frame["place_candidates"] = col.candidates
+    table = table_from_frame(frame, str(path), lon=col.lon, lat=col.lat, status=col.status,
+                             date_col=inputs.date_col, id_col=inputs.id_col)
+    table.radius_m = np.maximum(np.nan_to_num(np.asarray(table.radius_m, dtype=float)), np.nan_to_num(col.radius_m))
+    return table
 
 
 def _line_args(spec) -> dict[str, Any]:
@@ -636,12 +709,16 @@ def measure_file(inputs, spec, *, claim=None, progress_factory=None, output=None
     BatchResult
         With the Dask engine, ``frame`` is None (the rows are in ``output``).
     """
+    place_col = getattr(inputs, "place_col", None)
+    if place_col and getattr(inputs, "engine", "local") == "dask":
+        raise InputError("--place-col needs the local engine: drop --engine dask")
     if getattr(inputs, "engine", "local") == "dask":
         from geomap.pipeline.dask import measure_dask
 
         return measure_dask(inputs, spec, claim=claim, output=output, progress_factory=progress_factory)
-    table = read_table(inputs)
+    table = read_table(inputs, spec)
     args = _line_args(spec)
+    args["check_swaps"] = not place_col  # gazetteer coordinates are never swapped
     if progress_factory is None:
         return measure_table(table, radius_m=inputs.radius_m, claim=claim, **args)
     with progress_factory(len(table)) as bar:
