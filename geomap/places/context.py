@@ -200,6 +200,23 @@ class PlaceContext:
         b = self.bbox
         return haversine_m(b[0], b[1], b[2], b[3]) / 2
 
+    @property
+    def hub(self) -> tuple[float, float, float]:
+        """(lon, lat, r): the bbox centre and the farthest sample from it (m), for a cheap lower bound."""
+        cached = self.__dict__.get("_hub")
+        if cached is None:
+            b = self.bbox
+            clon, clat = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+            r = max(haversine_m(clon, clat, lo, la) for lo, la in zip(self.lon, self.lat))
+            cached = (clon, clat, r)
+            object.__setattr__(self, "_hub", cached)
+        return cached
+
+    def lower_bound_m(self, lon: float, lat: float) -> float:
+        """A lower bound (m) of :meth:`distance_m` from the centre alone (triangle inequality on the sphere)."""
+        clon, clat, r = self.hub
+        return max(0.0, haversine_m(clon, clat, float(lon), float(lat)) - r)
+
     def distance_m(self, lon: float, lat: float) -> float:
         """Distance (m) from one point to the nearest sample point (overstates by at most 5 km)."""
         lon, lat = float(lon), float(lat)

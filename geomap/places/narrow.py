@@ -73,7 +73,14 @@ def by_context(cands: list[Place], context: PlaceContext, query: str,
     Returns ``(kept, far)``; raises PlaceNotFound naming the nearest candidates,
     their distances and the ways out when every candidate is far.
     """
-    measured = [replace(c, distance_to_context_m=round(context.distance_m(c.lon, c.lat), 1)) for c in cands]
+    # the exact sample distance only where the cheap lower bound does not already rule a candidate out,
+    # and for the three nearest far ones (named in the message); the others keep the bound
+    bounds = [context.lower_bound_m(c.lon, c.lat) for c in cands]
+    far_order = sorted(range(len(cands)), key=lambda i: bounds[i])
+    exact = {i for i in range(len(cands)) if bounds[i] <= context.radius_m or always(cands[i])}
+    exact.update(i for i in far_order[:3])
+    measured = [replace(c, distance_to_context_m=round(context.distance_m(c.lon, c.lat) if i in exact else b, 1))
+                for i, (c, b) in enumerate(zip(cands, bounds))]
     near = [always(c) or c.distance_to_context_m <= context.radius_m for c in measured]
     kept = [c for c, k in zip(measured, near) if k]
     far = [c for c, k in zip(measured, near) if not k]
