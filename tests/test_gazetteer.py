@@ -339,7 +339,7 @@ def test_online_needs_explicit_flag(monkeypatch):
     def boom(*a, **k):
         raise AssertionError("network used without online=True")
 
-    monkeypatch.setattr(gz, "_online_candidates", boom)
+    monkeypatch.setattr(gz, "online_candidates", boom)
     assert geocode("Shusha").best is not None
 
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from geomap.pipeline.distance import distance_to_line
+from geomap.layers.distance import distance_to_line
 from geomap.geodesy import SegmentIndex
 from geomap.layers.lineset import lines_from_geometries
 

@@ -9,7 +9,7 @@ import pytest
 import shapely
 
 from geomap.layers.derive import default_border_layer, derive_line
-from geomap.pipeline.distance import distance_to_line
+from geomap.layers.distance import distance_to_line
 from geomap.errors import InputError, LayerError, LayerNotFound
 from geomap.layers.lineset import lines_from_geometries, read_lines
 from geomap.layers.registry import get_layer

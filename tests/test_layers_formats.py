@@ -3,7 +3,7 @@
 Each case writes one geometry (a shipped line with every vertex moved by up to
 1e-4 degrees, so the coordinates use full double precision) in a format,
 reads it back with :func:`geomap.layers.lineset.read_lines` and compares
-:func:`geomap.pipeline.distance.distance_to_line` with the in-memory original at 300
+:func:`geomap.layers.distance.distance_to_line` with the in-memory original at 300
 points.
 
 Measured (this suite, GDAL 3.12, PROJ 9): 0 m for GeoJSON, GeoPackage,
@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 import shapely
 
-from geomap.pipeline.distance import distance_to_line
+from geomap.layers.distance import distance_to_line
 from geomap.errors import CRSError
 from geomap.layers.lineset import lines_from_geometries, read_lines
 

@@ -149,7 +149,7 @@ def test_signed_distance_convention():
 
 def test_signed_distance_to_the_2020_line():
     """Stepanakert is inside the held area (negative), Hadrut and Barda outside (positive)."""
-    from geomap.pipeline.distance import distance_to_line
+    from geomap.layers.distance import distance_to_line
 
     lon = np.array([STEPANAKERT[0], HADRUT[0], BARDA[0]])
     lat = np.array([STEPANAKERT[1], HADRUT[1], BARDA[1]])

@@ -125,7 +125,7 @@ def test_html_of_a_file_draws_the_batch_result_without_measuring_again(runner, t
     check its own drawing against the kernel, but never re-measures an incident)."""
     import numpy as np
 
-    from geomap.pipeline import distance as distance_module
+    from geomap.layers import distance as distance_module
 
     calls = []
     real = distance_module.distance_to_line

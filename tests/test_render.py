@@ -242,7 +242,7 @@ def test_claim_band_is_where_the_distance_is_in_range(layer_id, lo_m, hi_m):
     import numpy as np
     import shapely
 
-    from geomap.pipeline.distance import distance_to_line
+    from geomap.layers.distance import distance_to_line
 
     lines = read_lines(layer_id)
     xy = shapely.get_coordinates(shapely.union_all(list(lines.geoms)))
@@ -422,7 +422,7 @@ def test_sentences_and_sides_survive_compaction(nk_line, hostile_measurements):
     for i, m in enumerate(hostile_measurements):
         head, rest = inc["sentence"][i]
         assert inc["strings"][head] + rest == judge(claim, m.interval_m).sentence
-        assert inc["side_in"][i] == int(m.side.inside_area)
+        assert inc["side_in"][i] == (None if m.side.inside_area is None else int(m.side.inside_area))
         assert inc["strings"][inc["side_layer"][i]] == "nk-area-2020"
         assert inc["sd"][i] == pytest.approx(m.side.signed_distance_m, abs=0.05)
 

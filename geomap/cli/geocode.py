@@ -10,8 +10,9 @@ import click
 from geomap.cli.options import narrowing_options, verbosity_options
 
 #: the GeoJSON-free keys printed by --format json besides the candidates
-_FIELDS = ("name", "matched_name", "lon", "lat", "kind", "country", "region", "population", "uncertainty_m",
-           "uncertainty_rule", "source", "source_id", "licence", "attribution", "geometry_note", "match")
+_FIELDS = ("name", "display_name", "matched_name", "lon", "lat", "kind", "country", "region", "population",
+           "uncertainty_m", "uncertainty_rule", "source", "source_id", "licence", "attribution", "geometry_note",
+           "match", "population_note", "distance_to_context_m")
 
 
 def _summary(place) -> dict:
@@ -27,8 +28,10 @@ def _table(result) -> str:
         unc = "polygon" if c.geometry else f"±{c.uncertainty_m / 1000:.1f} km"
         pop = f"{c.population:,}" if c.population else "-"
         mark = "*" if result.best is not None and c is result.best else " "
-        lines.append(f"{i:>2}{mark} {c.name[:28]:<28} {c.kind:<9} {(c.country or '-'):<3} "
-                     f"{(c.region or '-')[:22]:<22} {pop:>11}  {c.lon:>10.5f} {c.lat:>9.5f}  {unc:<12} {c.source}")
+        lines.append(f"{i:>2}{mark} {c.display_name[:28]:<28} {c.kind:<9} {(c.country or '-'):<3} "
+                     f"{(c.region or '-')[:22]:<22} {pop:>11}  {c.lon:>10.5f} {c.lat:>9.5f}  {unc:<12} {c.source}"
+                     + (f"  {c.distance_to_context_m / 1000:,.0f} km from the line"
+                        if c.distance_to_context_m is not None else ""))
     lines.append("")
     lines.append(f"note: {result.note}")
     if result.best is not None:
@@ -43,6 +46,10 @@ def _table(result) -> str:
 @click.command("geocode")
 @click.argument("name")
 @narrowing_options
+@click.option("--theatre", metavar="NAME", default=None,
+              help="Look the name up near this theatre's lines (candidates over 300 km away are not chosen).")
+@click.option("--layer", metavar="ID|PATH", default=None,
+              help="Look the name up near this line layer (candidates over 300 km away are not chosen).")
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True,
               help="Most candidates to list.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
@@ -50,7 +57,7 @@ def _table(result) -> str:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, allow_dash=True), default="-",
               help="Write to this file instead of standard output.")
 @verbosity_options
-def geocode(name, country, near, within, gazetteer, online, limit, fmt, output):
+def geocode(name, country, near, within, gazetteer, online, theatre, layer, limit, fmt, output):
     """Find NAME in the offline gazetteer and print its location and uncertainty.
 
     NAME may be in Latin, Cyrillic or Armenian script and may carry feature
@@ -61,8 +68,11 @@ def geocode(name, country, near, within, gazetteer, online, limit, fmt, output):
     from geomap.errors import AmbiguousPlace
     from geomap.places.gazetteer import geocode as run_geocode
 
+    from geomap.pipeline.request import LineChoice, place_context
+
+    context = place_context(LineChoice(layer=layer, theatre=theatre)) if (layer or theatre) else None
     result = run_geocode(name, country=country, near=near, within=within, gazetteer=gazetteer,
-                         online=online, limit=limit)
+                         online=online, limit=limit, context=context)
     if fmt == "json":
         best = result.best
         doc = {"query": result.query, "dominant": result.dominant, "note": result.note, "rule": result.rule,
@@ -73,7 +83,8 @@ def geocode(name, country, near, within, gazetteer, online, limit, fmt, output):
             doc["geometry"] = best.geometry
         doc["sources"] = [dict(s) for s in best.sources] if best else []
         if len(result.candidates) > 1 or best is None:
-            doc["candidates"] = [dict(_summary(c), distance_to_near_m=c.distance_to_near_m)
+            doc["candidates"] = [dict(_summary(c), distance_to_near_m=c.distance_to_near_m,
+                                      distance_to_context_m=c.distance_to_context_m)
                                  for c in result.candidates]
         text = json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     else:

@@ -33,7 +33,26 @@ def _lonlat_callback(ctx, param, value):
     return parse_lonlat(value)
 
 
+def _latlon_callback(ctx, param, value):
+    """``LAT,LON`` (latitude first, as Google Maps copies a point) -> :class:`LonLat` values."""
+    out = []
+    for text in value or ():
+        parts = [p.strip() for p in str(text).replace(";", ",").split(",")]
+        if len(parts) != 2:
+            raise click.BadParameter(f"{text!r} is not LAT,LON: write it like 39.5200,47.0318 (latitude first)")
+        out.append(parse_lonlat(f"{parts[1]},{parts[0]}"))
+    return tuple(out)
+
+
 def at_option(f):
+    f = click.option(
+        "--latlon",
+        "latlon",
+        multiple=True,
+        metavar="LAT,LON",
+        callback=_latlon_callback,
+        help="An incident's coordinates, latitude first as Google Maps copies them (repeatable).",
+    )(f)
     return click.option(
         "--at",
         "at",
@@ -85,7 +104,11 @@ def layer_options(f):
 
 
 def points_file_options(f):
-    """--lon-col/--lat-col/--date-col/--id-col for FILE inputs (ACLED and UCDP GED need none of them)."""
+    """--lon-col/--lat-col/--date-col/--id-col/--place-col for FILE inputs (ACLED and UCDP GED need none of them)."""
+    f = click.option("--place-col", default=None, metavar="NAME",
+                     help="A column of place names instead of coordinates: each row is looked up in the "
+                          "offline gazetteer near the line (--theatre/--layer) and gets a status "
+                          "(ok, ambiguous, place_not_found).")(f)
     f = click.option("--id-col", default=None,
                      help="Row identifier column, used in diagnostics (ACLED/UCDP: found by the schema).")(f)
     f = click.option("--date-col", default=None,
@@ -114,7 +137,8 @@ def narrowing_options(func):
         click.option("--near", metavar="LON,LAT", default=None, callback=parse_near,
                      help="Only places within 100 km of this point (degrees, longitude first), nearest first."),
         click.option("--within", metavar="LAYER", default=None,
-                     help="Only places inside this polygon layer (a shipped layer id or a GeoJSON path)."),
+                     help="Only places inside this polygon layer: any shipped layer with polygons (area, "
+                          "districts, countries) or a polygon file in any format the readers take."),
         click.option("--gazetteer", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
                      help="Your own places: CSV with name,lon,lat[,kind,country,uncertainty_m] or GeoJSON."),
         click.option("--online", is_flag=True, default=False,
@@ -134,8 +158,8 @@ def places_options(func):
 
 
 #: the options :func:`incident_options` folds into ``source`` and ``line``
-_SOURCE_KEYS = ("points", "at", "places", "country", "near", "within", "gazetteer", "online", "radius_m",
-                "lon_col", "lat_col", "date_col", "id_col")
+_SOURCE_KEYS = ("points", "at", "latlon", "places", "country", "near", "within", "gazetteer", "online", "radius_m",
+                "lon_col", "lat_col", "date_col", "id_col", "place_col")
 _LINE_KEYS = ("layer", "theatre", "date", "assume_crs", "rings", "line_source")
 
 
@@ -159,8 +183,9 @@ def incident_options(f):
         given = {k: kwargs.pop(k) for k in _SOURCE_KEYS}
         line = {k: kwargs.pop(k) for k in _LINE_KEYS}
         source = IncidentSource(
-            path=given["points"], at=given["at"] or (), places=given["places"] or (), radius_m=given["radius_m"],
-            lon_col=given["lon_col"], lat_col=given["lat_col"], date_col=given["date_col"], id_col=given["id_col"],
+            path=given["points"], at=given["at"] or (), latlon=given["latlon"] or (), places=given["places"] or (),
+            radius_m=given["radius_m"], lon_col=given["lon_col"], lat_col=given["lat_col"],
+            date_col=given["date_col"], id_col=given["id_col"], place_col=given["place_col"],
             assume_crs=line["assume_crs"],
             place_options=PlaceOptions(country=given["country"], near=given["near"], within=given["within"],
                                        gazetteer=given["gazetteer"], online=given["online"]),

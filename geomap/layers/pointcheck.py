@@ -88,7 +88,7 @@ def line_side(lines, lon, lat) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     from pyproj import Geod
 
     from geomap.layers.lineset import LineSet, read_lines
-    from geomap.pipeline.distance import distance_to_line
+    from geomap.layers.distance import distance_to_line
 
     if not isinstance(lines, LineSet):
         lines = read_lines(lines)
@@ -156,7 +156,7 @@ def measure_sides(*, kind: str, sides: dict, lon, lat, line_path: str | Path | N
     """
     from geomap.layers.lineset import read_lines
     from geomap.layers.sides import inside_area
-    from geomap.pipeline.distance import distance_to_line
+    from geomap.layers.distance import distance_to_line
 
     lon = np.atleast_1d(np.asarray(lon, dtype=float))
     lat = np.atleast_1d(np.asarray(lat, dtype=float))

@@ -14,7 +14,7 @@ is always the geodesic distance to the line.
 Edges
 -----
 Polygon edges are taken as geodesics on WGS84, the same interpretation
-:mod:`geomap.pipeline.distance` uses for lines (GeoJSON's RFC 7946 would take them as
+:mod:`geomap.layers.distance` uses for lines (GeoJSON's RFC 7946 would take them as
 straight in lon/lat).  Before the point-in-polygon test every edge longer than
 ``max_edge_m`` (default 1 km) is split at geodesic intermediate points
 (``pyproj.Geod.npts``), so the straight lon/lat sub-edges depart from the
@@ -26,9 +26,18 @@ antimeridian or containing a pole are not supported.
 Accuracy
 --------
 The arithmetic is exact to centimetres, the data is not: the shipped areas are
-Natural Earth 1:10m (stated accuracy about 5 km).  For a point closer to the
-line than the layer's ``accuracy_m`` the side is uncertain; callers should say
-so rather than report the sign as fact.
+Natural Earth 1:10m (stated accuracy about 5 km).
+
+The side rule
+-------------
+:func:`side_of` applies it, and every output (batch columns, single incidents,
+maps, evidence) goes through it: the signed distance ``s`` carries the interval
+``[s - r - a, s + r + a]`` (``r`` the location uncertainty, ``a`` the layer's
+``accuracy_m``).  When that interval contains 0 - that is ``|s| <= r + a`` - the
+side is **uncertain**: ``inside_area`` is null, ``side`` is ``"uncertain"`` and
+the text says "side uncertain within the map's ±N km".  Otherwise ``side`` is
+``"inside"`` or ``"outside"`` and is named from the area layer's ``held_by``
+metadata (:func:`held_by`; "the layer's area" when the layer names no holder).
 """
 
 from __future__ import annotations
@@ -181,3 +190,112 @@ def signed_distance(distance_m, inside):
 
     d = np.abs(np.asarray(distance_m, dtype=float))
     return np.where(np.asarray(inside, dtype=bool), -d, d)
+
+
+#: values of the ``side`` column
+INSIDE, OUTSIDE, UNCERTAIN = "inside", "outside", "uncertain"
+
+
+def side_interval(signed_distance_m, accuracy_m, radius_m=0.0):
+    """Return ``(low, high)``: the signed distance widened by the location radius and the layer accuracy (m).
+
+    ``low = s - r - a`` and ``high = s + r + a``; NaN passes through.
+
+    >>> [v.tolist() for v in side_interval([-4560.0, 9000.0], 5100.0)]
+    [[-9660.0, 3900.0], [540.0, 14100.0]]
+    """
+    import numpy as np
+
+    s = np.asarray(signed_distance_m, dtype=float)
+    w = np.abs(np.asarray(radius_m, dtype=float)) + np.abs(np.nan_to_num(np.asarray(
+        0.0 if accuracy_m is None else accuracy_m, dtype=float)))
+    return s - w, s + w
+
+
+def side_of(signed_distance_m, accuracy_m, radius_m=0.0):
+    """Apply the side rule: ``"inside"``, ``"outside"`` or ``"uncertain"`` per point ('' where NaN).
+
+    Parameters
+    ----------
+    signed_distance_m : float or array-like
+        From :func:`signed_distance` (negative inside), metres.
+    accuracy_m : float or array-like
+        The layer's stated accuracy, metres (0, NaN or None: none stated).
+    radius_m : float or array-like
+        The location uncertainty of each point, metres.
+
+    Returns
+    -------
+    numpy.ndarray of str
+        ``"uncertain"`` where ``|s| <= radius_m + accuracy_m`` (the interval of
+        :func:`side_interval` contains 0).
+
+    >>> side_of([-4560.0, -9000.0, 7000.0], 5100.0).tolist()
+    ['uncertain', 'inside', 'outside']
+    """
+    import numpy as np
+
+    s = np.asarray(signed_distance_m, dtype=float)
+    low, high = side_interval(s, accuracy_m, radius_m)
+    out = np.where(high < 0, INSIDE, np.where(low > 0, OUTSIDE, UNCERTAIN)).astype(object)
+    out[np.isnan(s)] = ""
+    return out
+
+
+def held_by(area: str | Path | None) -> str:
+    """Who holds the area, from the shipped area layer's ``held_by`` metadata; else "the layer's area"."""
+    if area is None:
+        return "the layer's area"
+    try:
+        from geomap.layers.registry import get_layer
+
+        text = get_layer(str(area), verify=False).held_by
+    except Exception:  # a file path, or a layer without metadata: no holder to name
+        text = None
+    return text or "the layer's area"
+
+
+def side_text(side: str, holder: str, accuracy_m: float | None) -> str:
+    """One phrase for a side: "inside the area held by X", "outside ...", or "side uncertain within the map's ±N km"."""
+    if side == UNCERTAIN:
+        return f"side uncertain within the map's ±{(accuracy_m or 0.0) / 1000:.1f} km"
+    if side in (INSIDE, OUTSIDE):
+        area = holder if holder == "the layer's area" else f"the area held by {holder}"
+        return f"{side} {area}"
+    return ""
+
+
+def describe_sides(lines, lon, lat, distance_m, radius_m=0.0):
+    """The side of each point of a line that names its held area, by the side rule; None per point otherwise.
+
+    Returns a list with, per point, None (the layer names no held area) or a dict:
+    ``inside_area`` (bool, or None when uncertain), ``area_layer``,
+    ``signed_distance_m``, ``signed_distance_interval_m`` ([low, high]), ``side``,
+    ``held_by`` and ``side_text``.
+    """
+    import numpy as np
+
+    layer = getattr(lines, "layer", None)
+    area_id = getattr(layer, "area_layer", None) if layer is not None else None
+    if not area_id:
+        return [None] * len(lon)
+    accuracy_m = float(getattr(layer, "accuracy_m", None) or 0.0)
+    inside = inside_area(lon, lat, area_id)
+    signed = signed_distance(distance_m, inside)
+    radius = np.broadcast_to(np.asarray(radius_m, dtype=float), signed.shape)
+    side = side_of(signed, accuracy_m, radius)
+    low, high = side_interval(signed, accuracy_m, radius)
+    holder = held_by(area_id)
+    out = []
+    for i in range(len(signed)):
+        finite = bool(np.isfinite(signed[i]))
+        out.append({
+            "inside_area": None if side[i] in (UNCERTAIN, "") else bool(inside[i]),
+            "area_layer": area_id,
+            "signed_distance_m": round(float(signed[i]), 3) if finite else None,
+            "signed_distance_interval_m": [round(float(low[i]), 3), round(float(high[i]), 3)] if finite else None,
+            "side": side[i] or None,
+            "held_by": holder,
+            "side_text": side_text(side[i], holder, accuracy_m),
+        })
+    return out

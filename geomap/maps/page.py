@@ -243,7 +243,8 @@ def _incident_data(rows, lines):
         return index[text]
 
     cols: dict[str, list] = {k: [] for k in ("lon", "lat", "nlon", "nlat", "d", "lo", "hi", "r", "v", "label",
-                                               "note", "kind", "sec", "date", "side_in", "side_layer", "sd")}
+                                               "note", "kind", "sec", "date", "side_in", "side_layer", "sd",
+                                               "side_note")}
     sentences: list[list | None] = []
     areas: dict[str, Any] = {}
     for i, m in enumerate(rows):
@@ -269,6 +270,7 @@ def _incident_data(rows, lines):
         cols["side_in"].append(None if inside is None else int(bool(inside)))
         cols["side_layer"].append(intern(side.area_layer if side is not None else ""))
         cols["sd"].append(_r(side.signed_distance_m if side is not None else None, 1))
+        cols["side_note"].append(intern(side.text if side is not None and side.side == "uncertain" else ""))
         if verdict is None:
             sentences.append(None)
         else:
@@ -469,7 +471,7 @@ def _band_error(band_ll, lines, view, lo_m, hi_m) -> float | None:
     import numpy as np
     import shapely
 
-    from geomap.pipeline.distance import distance_to_line
+    from geomap.layers.distance import distance_to_line
 
     minx, miny, maxx, maxy = view
     # Sample along the drawn edges too (not only vertices), ring by ring.
@@ -810,6 +812,9 @@ function (MAP) {
       if (I.side_in[i] !== null) {
         rows.push(["side", (I.side_in[i] ? "inside" : "outside") + " the held area " + S[I.side_layer[i]] +
                    " (signed distance " + (I.sd[i] === null ? "n/a" : I.sd[i].toFixed(1) + " m") + ")"]);
+      } else if (S[I.side_note[i]]) {
+        rows.push(["side", S[I.side_note[i]] + " (signed distance " +
+                   (I.sd[i] === null ? "n/a" : I.sd[i].toFixed(1) + " m") + ")"]);
       }
       var sent = I.sentence[i];
       rows = rows.concat(claimRows(sent ? S[sent[0]] + sent[1] : null)).concat(layerRows());

@@ -45,7 +45,7 @@ class Incident:
             lat=float(place.lat),
             radius_m=float(place.uncertainty_m or 0.0),
             area=area,
-            label=place.name,
+            label=getattr(place, "display_name", place.name),
             kind=place.kind,
             date=date,
             place=place,

@@ -4,9 +4,9 @@
 rows, or the one-row-per-incident table of ``--at``/``--place`` inputs built by
 :func:`incident_table`) against one line, or (``theatre=``) against the line
 valid on each row's own date.  Points get the exact geodesic distance and the
-interval of :func:`geomap.pipeline.distance.distance_interval`; area incidents
+interval of :func:`geomap.layers.distance.distance_interval`; area incidents
 (districts, polygons in a file) the min-max over the whole area and
-:func:`geomap.pipeline.distance.area_interval`; a claim is judged by
+:func:`geomap.layers.distance.area_interval`; a claim is judged by
 :func:`geomap.verdict.judge_intervals`.  It returns one
 :class:`~geomap.pipeline.result.Result`.  ``geomap.pipeline.dask`` runs the same
 function over partitions.
@@ -21,6 +21,7 @@ import numpy as np
 
 from geomap._version import __version__
 from geomap.errors import InputError, LayerNotFound
+from geomap.pipeline.columns import TextColumn, bool_col, date_column, int_col, status_column, text_dtype
 from geomap.pipeline.result import OK, AreaRange, Result
 
 RESULT_COLUMNS = (
@@ -44,10 +45,13 @@ RESULT_COLUMNS = (
 #: further columns, after RESULT_COLUMNS: the uncertainties behind distance_low_m/high_m
 UNCERTAINTY_COLUMNS = ("location_uncertainty_m", "layer_accuracy_m")
 
-#: the side of the line, where the line's layer names the area held behind it (else empty):
-#: ``inside_area`` (True inside the held area), ``area_layer`` and ``signed_distance_m``
-#: (negative inside, positive outside; see :mod:`geomap.layers.sides`)
-SIDE_COLUMNS = ("inside_area", "area_layer", "signed_distance_m")
+#: the side of the line, where the line's layer names the area held behind it (else empty), by the
+#: side rule of :mod:`geomap.layers.sides`: ``inside_area`` (True inside the held area, empty where the
+#: side is uncertain), ``area_layer``, ``signed_distance_m`` (negative inside, positive outside) and its
+#: interval ``signed_distance_low_m``/``signed_distance_high_m``, ``side`` (inside/outside/uncertain)
+#: and ``held_by`` (from the area layer's metadata)
+SIDE_COLUMNS = ("inside_area", "area_layer", "signed_distance_m", "signed_distance_low_m", "signed_distance_high_m",
+                "side", "held_by")
 
 #: added with ``theatre=``: the date each row was measured as of, and the chosen layer's validity
 AS_OF_COLUMNS = ("as_of_date", "layer_valid_from", "layer_valid_to")
@@ -134,6 +138,7 @@ def measure_table(
     chunk_rows: int = CHUNK_ROWS,
     workers: int | None = None,
     tolerance_m: float = 50.0,
+    check_swaps: bool = True,
 ) -> Result:
     """Measure every row of a :class:`geomap.io.points.PointTable`.
 
@@ -160,6 +165,12 @@ def measure_table(
         Called with the number of rows just finished (adds up to ``len(table)``).
     tolerance_m : float
         For area rows: the greatest distance over the area is exact to within this (m, at most 50).
+    check_swaps : bool
+        Apply the swap rule of :func:`geomap.places.context.swap_suspects`: a row far
+        from the line that lies near it with lon and lat exchanged gets the status
+        ``suspect_swapped`` (its distance is still given, it gets no verdict); when
+        most measured rows look swapped the table is refused (InputError naming
+        the column options).  Off for coordinates that came from the gazetteer.
 
     Returns
     -------
@@ -207,7 +218,7 @@ def measure_table(
         groups = {key: np.flatnonzero(ok)}
         layer_meta = {}
 
-    from geomap.pipeline.distance import area_distance_range, area_interval, distance_interval, distance_to_line
+    from geomap.layers.distance import area_distance_range, area_interval, distance_interval, distance_to_line
 
     area_geoms = getattr(table, "area", None)
     areas: dict[int, AreaRange] = {}
@@ -219,15 +230,17 @@ def measure_table(
     feat = np.full(n, -1, dtype=np.int64)
     part = np.full(n, -1, dtype=np.int64)
     seg = np.full(n, -1, dtype=np.int64)
-    section = _TextColumn(n)
-    layer_col = _TextColumn(n)
-    sha_col = _TextColumn(n)
+    section = TextColumn(n)
+    layer_col = TextColumn(n)
+    sha_col = TextColumn(n)
     acc = np.full(n, np.nan)
-    valid_from = _TextColumn(n)
-    valid_to = _TextColumn(n)
+    valid_from = TextColumn(n)
+    valid_to = TextColumn(n)
     inside = np.zeros(n, dtype=bool)
     has_side = np.zeros(n, dtype=bool)
-    area_col = _TextColumn(n)
+    suspect = np.zeros(n, dtype=bool)  # swap suspects, see check_swaps
+    area_col = TextColumn(n)
+    held_col = TextColumn(n)
     evidence: dict[str, dict[str, Any]] = {}
     used_lines: dict[str, Any] = {}
     for lid, idx in groups.items():
@@ -257,6 +270,8 @@ def measure_table(
             section.codes[rows] = labels[res.feature_index]
             if progress is not None:
                 progress(int(rows.size))
+        if check_swaps:
+            suspect[idx] = _swap_suspects(table, idx, d, lineset)
         if area_geoms is not None:
             areas.update(_measure_areas(idx, area_geoms, lineset, tolerance_m))
         ev = dict(res.evidence(), rows=int(idx.size))
@@ -270,11 +285,12 @@ def measure_table(
             valid_from.fill(idx, meta.valid_from)
             valid_to.fill(idx, meta.valid_to)
             if getattr(meta, "area_layer", None):
-                from geomap.layers.sides import inside_area
+                from geomap.layers.sides import held_by, inside_area
 
                 inside[idx] = inside_area(table.lon[idx], table.lat[idx], meta.area_layer)
                 has_side[idx] = True
                 area_col.fill(idx, meta.area_layer)
+                held_col.fill(idx, held_by(meta.area_layer))
     if progress is not None:
         rest = int(np.count_nonzero(~ok))
         if rest:
@@ -305,47 +321,65 @@ def measure_table(
         low[rows], high[rows] = area_interval(area_min[rows], area_max[rows], max_tolerance_m=tol,
                                               accuracy_m=np.nan_to_num(acc[rows]))
         radius_out[rows] = np.nan  # the whole area is the location
-    from geomap.layers.sides import signed_distance
+    from geomap.layers.sides import side_interval, side_of, signed_distance
 
-    text_dtype = _text_dtype()
-    status_col = _status_column(status, ok)
-    method = _TextColumn(n)
+    signed = np.where(has_side, signed_distance(d, inside), np.nan)
+    side = side_of(signed, acc, row_radius)
+    side_low, side_high = side_interval(signed, acc, row_radius)
+    for i, rng in areas.items():  # an area the line crosses lies on both sides: its point says nothing
+        if rng.intersects_line and has_side[i]:
+            side[i] = "uncertain"
+    side_col = TextColumn(n)
+    for value in ("inside", "outside", "uncertain"):
+        side_col.fill(side == value, value)
+
+    string_dtype = text_dtype()
+    if suspect.any():
+        _refuse_swapped_file(table, suspect, ok)
+        status[suspect] = "suspect_swapped"
+    status_col = status_column(status, ok & ~suspect)
+    method = TextColumn(n)
     method.fill(ok, "geodesic-exact-WGS84")
     out: dict[str, Any] = {
-        "status": status_col.array(text_dtype),
+        "status": status_col.array(string_dtype),
         "distance_m": np.round(d, 3),
         "nearest_lon": np.round(nlon, 7),
         "nearest_lat": np.round(nlat, 7),
-        "feature_index": _int_col(feat, ok),
-        "section": section.array(text_dtype),
-        "part_index": _int_col(part, ok),
-        "segment_index": _int_col(seg, ok),
+        "feature_index": int_col(feat, ok),
+        "section": section.array(string_dtype),
+        "part_index": int_col(part, ok),
+        "segment_index": int_col(seg, ok),
         "azimuth_deg": np.round(az, 4),
         "distance_low_m": np.round(np.where(ok, low, np.nan), 3),
         "distance_high_m": np.round(np.where(ok, high, np.nan), 3),
-        "layer": layer_col.array(text_dtype),
-        "layer_sha256": sha_col.array(text_dtype),
-        "method": method.array(text_dtype),
+        "layer": layer_col.array(string_dtype),
+        "layer_sha256": sha_col.array(string_dtype),
+        "method": method.array(string_dtype),
         "geomap_version": __version__,
         "location_uncertainty_m": radius_out,
         "layer_accuracy_m": np.where(ok, acc, np.nan),
-        "inside_area": _bool_col(inside, has_side),
-        "area_layer": area_col.array(text_dtype),
-        "signed_distance_m": np.round(np.where(has_side, signed_distance(d, inside), np.nan), 3),
+        "inside_area": bool_col(inside, has_side & ((side == "inside") | (side == "outside"))),
+        "area_layer": area_col.array(string_dtype),
+        "signed_distance_m": np.round(signed, 3),
+        "signed_distance_low_m": np.round(side_low, 3),
+        "signed_distance_high_m": np.round(side_high, 3),
+        "side": side_col.array(string_dtype),
+        "held_by": held_col.array(string_dtype),
     }
     if areas:
         out["area_min_m"] = np.round(area_min, 3)
         out["area_max_m"] = np.round(area_max, 3)
     if as_of is not None:
-        out["as_of_date"] = _date_column(as_of).array(text_dtype)
-        out["layer_valid_from"] = valid_from.array(text_dtype)
-        out["layer_valid_to"] = valid_to.array(text_dtype)
+        out["as_of_date"] = date_column(as_of).array(string_dtype)
+        out["layer_valid_from"] = valid_from.array(string_dtype)
+        out["layer_valid_to"] = valid_to.array(string_dtype)
     verdict_counts = codes = None
     if claim is not None:
-        text, verdicts, margin, codes = verdict_columns(claim, out["distance_low_m"], out["distance_high_m"])
-        out["claim"] = text.array(text_dtype)
+        text, verdicts, margin, codes = verdict_columns(claim, np.where(suspect, np.nan, out["distance_low_m"]),
+                                                        np.where(suspect, np.nan, out["distance_high_m"]))
+        out["claim"] = text.array(string_dtype)
         for name, col in verdicts.items():
-            out[name] = col.array(text_dtype)
+            out[name] = col.array(string_dtype)
         out["verdict_margin_m"] = margin
         verdict_counts = verdicts["verdict"].counts(order="first")
     for key, value in out.items():
@@ -366,14 +400,14 @@ def measure_table(
         lines=used_lines,
         areas=areas,
         offset_m=offset,
-        verdict_codes=codes[ok] if codes is not None else None,
+        verdict_codes=codes[ok & ~suspect] if codes is not None else None,
         area_geoms=area_geoms,
     )
 
 
 def _measure_areas(idx, area_geoms, lineset, tolerance_m) -> dict[int, AreaRange]:
     """:class:`AreaRange` of every area row among ``idx`` (rows whose ``area_geoms`` entry is a geometry)."""
-    from geomap.pipeline.distance import area_distance_range, distance_to_line
+    from geomap.layers.distance import area_distance_range, distance_to_line
 
     rows = [int(i) for i in idx if area_geoms[i] is not None]
     if not rows:
@@ -396,125 +430,15 @@ def _measure_areas(idx, area_geoms, lineset, tolerance_m) -> dict[int, AreaRange
     return out
 
 
-class _TextColumn:
-    """A text result column kept as integer codes into a short list of values until it is built.
-
-    Most result columns hold a few distinct strings (a layer id, a status, a
-    verdict).  Filled into a million-row object array, pandas turns them into its
-    string dtype at ~0.1 s a column; from codes, arrow builds the same column in ~15 ms.
-
-    Attributes
-    ----------
-    codes : ndarray of int32
-        Position in ``values`` of each row's value; -1 for a missing value.
-    values : list
-        The values (usually str; repeats allowed) the codes point into.
-    """
-
-    def __init__(self, n: int, codes: np.ndarray | None = None, values: list | None = None):
-        self.codes = np.full(n, -1, dtype=np.int32) if codes is None else codes
-        self.values = [] if values is None else values
-
-    def add(self, values: list) -> np.ndarray:
-        """Append ``values`` and return their codes (-1 for None)."""
-        start = len(self.values)
-        self.values.extend(values)
-        codes = np.arange(start, start + len(values), dtype=np.int32)
-        codes[[v is None for v in values]] = -1
-        return codes
-
-    def fill(self, rows, value) -> None:
-        """Give the rows ``rows`` (indices or a mask) the value ``value`` (None: missing)."""
-        self.codes[rows] = self.add([value])[0]
-
-    def array(self, dtype):
-        """The column for a frame: a string array of ``dtype``, equal to what pandas makes of the values.
-
-        ``dtype`` is :func:`_text_dtype`.  Where pandas would not make a string
-        column (no string dtype: ``dtype`` None; no value present; a value that
-        is not a str), the object array of values and None is returned, for
-        pandas to convert as it always did.
-        """
-        present = self.codes >= 0
-        if (dtype is not None and present.any()
-                and all(isinstance(v, str) for v in self.values)):
-            import pyarrow as pa
-
-            indices = pa.array(self.codes, mask=None if present.all() else ~present)
-            return dtype.__from_arrow__(pa.array(self.values, type=pa.large_string()).take(indices))
-        return np.array([*self.values, None], dtype=object)[self.codes]
-
-    def counts(self, order: str) -> dict[str, int]:
-        """Rows per value (str of the value; missing rows left out).
-
-        ``order="text"`` sorts them by their text (as ``np.unique`` would);
-        ``order="first"`` by their first row (as a ``Counter`` would).
-        """
-        present = self.codes[self.codes >= 0]
-        per_code = np.bincount(present, minlength=len(self.values))
-        counts: dict[str, int] = {}
-        for code in np.flatnonzero(per_code):
-            counts[str(self.values[code])] = counts.get(str(self.values[code]), 0) + int(per_code[code])
-        if order == "text":
-            return dict(sorted(counts.items()))
-        first = {str(self.values[code]): int(np.argmax(self.codes == code)) for code in np.flatnonzero(per_code)}
-        return dict(sorted(counts.items(), key=lambda item: first[item[0]]))
-
-
-def _text_dtype():
-    """The dtype pandas gives a frame column assigned an object array of strings and None."""
-    import pandas as pd
-
-    dtype = pd.Series(np.array(["", None], dtype=object)).dtype
-    return dtype if isinstance(dtype, pd.StringDtype) else None
-
-
-def _status_column(status: np.ndarray, ok: np.ndarray) -> _TextColumn:
-    """The status column as codes: ``ok`` rows code 0, the other statuses factorised."""
-    import pandas as pd
-
-    codes = np.zeros(status.shape, dtype=np.int32)
-    bad, values = pd.factorize(status[~ok], use_na_sentinel=False)
-    codes[~ok] = bad + 1
-    return _TextColumn(status.size, codes, [OK, *values])
-
-
-def _date_column(dates: np.ndarray) -> _TextColumn:
-    """ISO dates (YYYY-MM-DD) as codes; missing where NaT."""
-    import pandas as pd
-
-    codes, uniq = pd.factorize(dates.view(np.int64))
-    codes = codes.astype(np.int32)
-    codes[np.isnat(dates)] = -1
-    text = np.datetime_as_string(np.asarray(uniq, dtype=np.int64).view(dates.dtype), unit="D")
-    return _TextColumn(dates.size, codes, text.tolist())
-
-
-def _int_col(values, ok):
-    """A nullable Int64 column: ``values`` where ``ok``, else missing (its data 0)."""
-    import pandas as pd
-
-    return pd.arrays.IntegerArray(np.where(ok, values, 0).astype(np.int64, copy=False), ~ok)
-
-
-def _bool_col(values, known):
-    """A nullable boolean column: ``values`` where ``known``, else missing (its data False)."""
-    import pandas as pd
-
-    return pd.arrays.BooleanArray(np.where(known, values, False), ~known)
-
-
-
-
-def verdict_columns(claim, low_m, high_m) -> tuple[_TextColumn, dict[str, _TextColumn], np.ndarray, np.ndarray]:
+def verdict_columns(claim, low_m, high_m) -> tuple[TextColumn, dict[str, TextColumn], np.ndarray, np.ndarray]:
     """:func:`geomap.verdict.judge_intervals` as result columns: ``(claim, verdicts, verdict_margin_m, codes)``."""
     from geomap.verdict import VERDICTS, judge_intervals
 
     lo = np.asarray(low_m, dtype=float)
     ruled = judge_intervals(claim, lo, high_m)
-    text = _TextColumn(lo.size)
+    text = TextColumn(lo.size)
     text.fill(ruled["verdict"] >= 0, getattr(claim, "matched_text", None) or getattr(claim, "text", ""))
-    verdicts = {name: _TextColumn(lo.size, ruled[key].astype(np.int32), list(VERDICTS))
+    verdicts = {name: TextColumn(lo.size, ruled[key].astype(np.int32), list(VERDICTS))
                 for name, key in (("verdict", "verdict"), ("verdict_strict", "strict"), ("verdict_lenient", "lenient"))}
     return text, verdicts, np.round(ruled["margin_m"], 3), ruled["verdict"]
 
@@ -549,3 +473,25 @@ def line_args(choice) -> dict[str, Any]:
     if choice.theatre is not None:
         return {"theatre": choice.theatre, "date": choice.date, "source": choice.source}
     return {"lines": choice.load()}
+
+
+# --------------------------------------------------------------------- swapped coordinates
+def _swap_suspects(table, idx, distance_m, lineset) -> np.ndarray:
+    """The rows ``idx`` whose lon/lat look exchanged, judged against ``lineset`` (see :mod:`geomap.places.context`)."""
+    from geomap.places.context import PlaceContext, swap_suspects
+
+    return swap_suspects(table.lon[idx], table.lat[idx], PlaceContext.from_lines(lineset), distance_m=distance_m[idx])
+
+
+def _refuse_swapped_file(table, suspect: np.ndarray, ok: np.ndarray) -> None:
+    """Raise InputError when most measured rows are swap suspects: the columns, not the rows, are wrong."""
+    from pathlib import Path
+
+    n_sus, n_ok = int(np.count_nonzero(suspect)), int(np.count_nonzero(ok))
+    if n_sus * 2 > n_ok:
+        cols = f" ({table.lon_col} as longitude, {table.lat_col} as latitude)" if table.lon_col else ""
+        raise InputError(
+            f"{n_sus} of {n_ok} measured rows of {Path(str(table.source)).name} lie far from the line but near it "
+            f"with longitude and latitude exchanged: the coordinate columns look swapped{cols}; name them with "
+            "--lon-col NAME --lat-col NAME"
+        )

@@ -57,7 +57,12 @@ class IncidentSource:
         GeoParquet, any GDAL vector format), a glob or folder for the Dask
         engine, or ``-`` for standard input.
     at : tuple of (lon, lat)
-        Coordinates in degrees, longitude first.
+        Coordinates in degrees, longitude first.  A point that lies far from
+        the line but near it read the other way round is refused as a likely
+        swap (:func:`geomap.places.context.check_not_swapped`).
+    latlon : tuple of (lon, lat)
+        Coordinates the user gave latitude first (``--latlon``, as Google Maps
+        copies them), already put in (lon, lat) order: never a swap suspect.
     places : tuple of str
         Place names, resolved offline by the gazetteer (``place_options``).
     radius_m : float
@@ -65,6 +70,8 @@ class IncidentSource:
         code (ACLED ``geo_precision``, UCDP ``where_prec``) may widen it.
     lon_col, lat_col, date_col, id_col : str, optional
         Column names of a file (default: found by the schema or common names).
+    place_col : str, optional
+        A file column of place names, looked up near the line instead of coordinates.
     assume_crs : str, optional
         The CRS of a file that declares none.
     """
@@ -72,6 +79,7 @@ class IncidentSource:
     path: str | None = None
     at: tuple = ()
     places: tuple = ()
+    latlon: tuple = ()
     radius_m: float = 0.0
     lon_col: str | None = None
     lat_col: str | None = None
@@ -79,9 +87,11 @@ class IncidentSource:
     id_col: str | None = None
     assume_crs: str | None = None
     place_options: PlaceOptions = field(default_factory=PlaceOptions)
+    place_col: str | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "at", tuple(LonLat(float(p[0]), float(p[1])) for p in self.at))
+        object.__setattr__(self, "latlon", tuple(LonLat(float(p[0]), float(p[1])) for p in self.latlon))
         object.__setattr__(self, "places", tuple(self.places))
         radius = float(self.radius_m)
         if not (radius >= 0.0 and radius < float("inf")):
@@ -91,7 +101,7 @@ class IncidentSource:
     @property
     def kind(self) -> str:
         """``"file"``, ``"at"`` or ``"places"``; :class:`InputError` unless exactly one was given."""
-        given = [name for name, on in (("file", self.path is not None), ("at", bool(self.at)),
+        given = [name for name, on in (("file", self.path is not None), ("at", bool(self.at) or bool(self.latlon)),
                                        ("places", bool(self.places))) if on]
         if not given:
             raise InputError("no incident given: pass --at LON,LAT, --place NAME, or a FILE (- for stdin)")
@@ -193,41 +203,66 @@ class Request:
         kind = self.incidents.kind
         if self.execution.engine == "dask" and kind != "file":
             raise InputError("--engine dask is for FILE inputs: give a CSV glob or a GeoParquet folder")
+        if self.incidents.place_col is not None and (kind != "file" or self.execution.engine == "dask"):
+            raise InputError("--place-col names a column of a FILE read on the local engine: give the file "
+                             "and drop --engine dask")
         if kind != "file" and self.line.theatre is not None and self.line.date is None:
             raise InputError(f"--theatre {self.line.theatre} needs --date YYYY-MM-DD to choose the line valid "
                              "on that date")
 
 
 # --------------------------------------------------------------------- places and incidents
-def resolve_places(source: IncidentSource) -> list[tuple[Any, str]]:
-    """Each of ``source.places`` resolved by the gazetteer: a list of ``(Place, note)``.
+def place_context(choice: LineChoice):
+    """The :class:`~geomap.places.context.PlaceContext` of the line a request names (its layer, or every
+    line and area of its theatre): place names are looked up near it and coordinates checked against it."""
+    from geomap.places.context import PlaceContext
 
-    Raises :class:`~geomap.errors.AmbiguousPlace` or
+    if choice.layer is not None:
+        return PlaceContext.from_layer(choice.layer, assume_crs=choice.assume_crs)
+    return PlaceContext.from_theatre(choice.theatre)
+
+
+def resolve_places(source: IncidentSource, context=None) -> list[tuple[Any, str]]:
+    """Each of ``source.places`` resolved by the gazetteer, near ``context`` when given: ``(Place, note)`` pairs.
+
+    A candidate more than 300 km from the context's lines is never chosen (see
+    ``docs/gazetteer.md``).  Raises :class:`~geomap.errors.AmbiguousPlace` or
     :class:`~geomap.errors.PlaceNotFound` (exit 2) naming the candidates.
     """
-    from geomap.places.gazetteer import geocode, resolve_place
+    from geomap.errors import AmbiguousPlace
+    from geomap.places.gazetteer import ambiguity_message, geocode
 
     opts = source.place_options
     kwargs = dict(country=opts.country, near=opts.near, within=opts.within, gazetteer=opts.gazetteer,
-                  online=opts.online)
+                  online=opts.online, context=context)
     out = []
     for name in source.places:
         result = geocode(name, **kwargs)
-        if result.best is None:  # raises AmbiguousPlace / PlaceNotFound with the candidates
-            resolve_place(name, **kwargs)
+        if result.best is None:
+            raise AmbiguousPlace(ambiguity_message(result))
         out.append((result.best, result.note))
     return out
 
 
-def incidents_of(source: IncidentSource, *, date: str | None = None) -> list:
-    """The :class:`~geomap.pipeline.incidents.Incident` of each ``--at`` point or place (not for files)."""
+def incidents_of(source: IncidentSource, *, date: str | None = None, context=None) -> list:
+    """The :class:`~geomap.pipeline.incidents.Incident` of each ``--at``/``--latlon`` point or place (not for files).
+
+    With ``context``, each ``--at`` point is checked for swapped coordinates
+    (refused with :class:`~geomap.errors.CoordinateError`, exit 2) and places
+    are looked up near it.
+    """
     from geomap.pipeline.incidents import Incident
 
     out: list[Any] = []
-    for i, p in enumerate(source.at):
+    if context is not None and source.at:
+        from geomap.places.context import check_not_swapped
+
+        for p in source.at:  # --latlon states its order: never a swap suspect
+            check_not_swapped(p.lon, p.lat, context)
+    for i, p in enumerate(source.at + source.latlon):
         out.append(Incident(lon=p.lon, lat=p.lat, radius_m=source.radius_m, label=f"point {i + 1}", date=date))
     if source.places:
-        for place, note in resolve_places(source):
+        for place, note in resolve_places(source, context):
             incident = Incident.from_place(place, date=date)
             if incident.note and incident.note in (note or ""):
                 incident.note = note

@@ -108,7 +108,7 @@ class AreaRange:
     ``min_lon/min_lat`` and ``max_lon/max_lat`` are the area's points where they
     are attained, ``min_nearest``/``max_nearest`` their nearest points on the
     line (lon, lat); the true maximum is at most ``max_tolerance_m`` above
-    ``max_m``.  See :func:`geomap.pipeline.distance.area_distance_range`.
+    ``max_m``.  See :func:`geomap.layers.distance.area_distance_range`.
     """
 
     min_m: float
@@ -139,7 +139,7 @@ class AreaRange:
 
 @dataclass(frozen=True)
 class Uncertainty:
-    """What widens the distance into its interval (see :data:`geomap.pipeline.distance.INTERVAL_RULE`).
+    """What widens the distance into its interval (see :data:`geomap.layers.distance.INTERVAL_RULE`).
 
     ``location_kind`` is ``"radius"`` (a point known to within ``radius_m``)
     or ``"area"`` (the whole area, see :class:`AreaRange`);
@@ -167,18 +167,29 @@ class Uncertainty:
 class Side:
     """Which side of the line an incident's point is on, where the layer names the held area behind it.
 
-    ``inside_area`` is True inside the held area ``area_layer``;
-    ``signed_distance_m`` is negative inside, positive outside (see
-    :mod:`geomap.layers.sides`).
+    By the side rule of :mod:`geomap.layers.sides`: ``side`` is ``inside`` or
+    ``outside`` the area ``area_layer`` held by ``held_by``, or ``uncertain``
+    when the point lies within the layer's accuracy (plus its own radius) of
+    the line, and then ``inside_area`` is None.  ``signed_distance_m`` is
+    negative inside, positive outside, and ``signed_interval_m`` where it can
+    truly lie; ``text`` says it in words ("side uncertain within the map's ±10.0 km").
     """
 
     inside_area: bool | None
     area_layer: str
     signed_distance_m: float | None
+    side: str | None = None
+    held_by: str = ""
+    signed_interval_m: tuple[float, float] | None = None
+    text: str = ""
 
     def to_dict(self) -> dict[str, Any]:
+        interval = None
+        if self.signed_interval_m is not None:
+            interval = [_num(self.signed_interval_m[0], 3), _num(self.signed_interval_m[1], 3)]
         return {"inside_area": self.inside_area, "area_layer": self.area_layer,
-                "signed_distance_m": _num(self.signed_distance_m, 3)}
+                "signed_distance_m": _num(self.signed_distance_m, 3), "signed_distance_interval_m": interval,
+                "side": self.side, "held_by": self.held_by, "side_text": self.text}
 
 
 @dataclass(frozen=True)
@@ -378,7 +389,7 @@ class Result:
         """
         if self.frame is None:
             raise ValueError("the rows were written part by part (Dask engine) and are not in memory")
-        from geomap.pipeline.distance import INTERVAL_RULE
+        from geomap.layers.distance import INTERVAL_RULE
         from geomap.verdict import judge
 
         f = self.frame
@@ -387,7 +398,8 @@ class Result:
                for name in ("status", "distance_m", "nearest_lon", "nearest_lat", "section", "feature_index",
                             "part_index", "segment_index", "azimuth_deg", "distance_low_m", "distance_high_m",
                             "layer", "location_uncertainty_m", "layer_accuracy_m", "inside_area", "area_layer",
-                            "signed_distance_m")}
+                            "signed_distance_m", "signed_distance_low_m", "signed_distance_high_m", "side",
+                            "held_by")}
         out = []
         incidents = self.incidents if self.incidents is not None else self._file_incidents()
         for i in range(n):
@@ -422,9 +434,16 @@ class Result:
             )
             side = None
             if col["area_layer"][i]:
+                from geomap.layers.sides import side_text
+
                 inside = col["inside_area"][i]
+                low, high = _num(col["signed_distance_low_m"][i]), _num(col["signed_distance_high_m"][i])
+                which = col["side"][i] or None
+                holder = str(col["held_by"][i] or "")
                 side = Side(inside_area=None if inside is None else bool(inside), area_layer=str(col["area_layer"][i]),
-                            signed_distance_m=_num(col["signed_distance_m"][i]))
+                            signed_distance_m=_num(col["signed_distance_m"][i]), side=which, held_by=holder,
+                            signed_interval_m=None if low is None or high is None else (low, high),
+                            text=side_text(which or "", holder, accuracy))
             interval = (float(col["distance_low_m"][i]), float(col["distance_high_m"][i]))
             verdict = point_verdict = None
             if self.claim is not None:

@@ -17,19 +17,57 @@ from __future__ import annotations
 
 from geomap.errors import InputError
 from geomap.pipeline.measure import incident_table, line_args, measure_table
-from geomap.pipeline.request import IncidentSource, LineChoice, Request, incidents_of, parse_date
+from geomap.pipeline.request import IncidentSource, LineChoice, Request, incidents_of, parse_date, place_context
 from geomap.pipeline.result import Result
 
 #: a place resolved farther than this from the line gets a warning in its note (likely the wrong place)
 FAR_FROM_LINE_M = 1_000_000.0
 
 
-def read_table(source: IncidentSource):
-    """Read the points file of an :class:`~geomap.pipeline.request.IncidentSource` into a PointTable."""
+def read_table(source: IncidentSource, context=None):
+    """Read the points file of an :class:`~geomap.pipeline.request.IncidentSource` into a PointTable.
+
+    With ``source.place_col``, see :func:`read_place_table`.
+    """
     from geomap.io.points import read_points
 
+    if source.place_col is not None:
+        return read_place_table(source, context)
     return read_points(source.path, lon_col=source.lon_col, lat_col=source.lat_col, date_col=source.date_col,
                        id_col=source.id_col, assume_crs=source.assume_crs)
+
+
+def read_place_table(source: IncidentSource, context=None):
+    """Read a CSV/TSV whose rows name places (``place_col``) and look each one up near ``context``.
+
+    Rows get ``ok``, ``ambiguous``, ``place_not_found`` or ``missing_place``; the
+    columns ``place_matched`` and ``place_candidates`` are added to the input's
+    (see :func:`geomap.places.column.geocode_column`).
+    """
+    from pathlib import Path
+
+    import numpy as np
+
+    from geomap.io.points import TABULAR, read_csv_frame, table_from_frame
+    from geomap.places.column import geocode_column
+
+    path = Path(str(source.path))
+    if path.suffix.lower() not in TABULAR or not path.is_file():
+        raise InputError(f"--place-col reads a CSV/TSV file; {path.name} is not one: save the table as CSV")
+    frame = read_csv_frame(path)
+    if source.place_col not in frame.columns:
+        raise InputError(f"{path.name} has no column {source.place_col!r}: choose one of "
+                         f"{', '.join(map(str, list(frame.columns)[:20]))}")
+    opts = source.place_options
+    col = geocode_column(frame[source.place_col].tolist(), context, country=opts.country, near=opts.near,
+                         within=opts.within, gazetteer=opts.gazetteer)
+    frame = frame.copy()
+    frame["place_matched"] = col.place
+    frame["place_candidates"] = col.candidates
+    table = table_from_frame(frame, str(path), lon=col.lon, lat=col.lat, status=col.status,
+                             date_col=source.date_col, id_col=source.id_col)
+    table.radius_m = np.maximum(np.nan_to_num(np.asarray(table.radius_m, dtype=float)), np.nan_to_num(col.radius_m))
+    return table
 
 
 def run(request: Request) -> Result:
@@ -51,19 +89,23 @@ def run(request: Request) -> Result:
         Bad input (exit 2), unknown place or layer, missing dependency.
     """
     source, choice, execution = request.incidents, request.line, request.execution
+    # names are looked up, and --at points checked for swapped coordinates, near the request's line
+    context = place_context(choice) if (source.places or source.at or source.place_col) else None
     if source.kind == "file":
         if execution.engine == "dask":
             from geomap.pipeline.dask import measure_dask
 
             return measure_dask(request)
-        table = read_table(source)
+        table = read_table(source, context)
         args = line_args(choice)
+        args["check_swaps"] = source.place_col is None  # gazetteer coordinates are never swapped
         radius_m = source.radius_m
         incidents = None
     else:
-        incidents = incidents_of(source, date=choice.date)
+        incidents = incidents_of(source, date=choice.date, context=context)
         table = incident_table(incidents, source="--at" if source.kind == "at" else "--place")
-        args = {"lines": choice.load()}  # one line: the layer, or the theatre's line on --date (refused if none)
+        # one line: the layer, or the theatre's line on --date (refused if none); --at swaps were refused above
+        args = {"lines": choice.load(), "check_swaps": False}
         radius_m = 0.0
     factory = execution.progress_factory
     if factory is None or incidents is not None:
@@ -126,7 +168,7 @@ def measure(incidents=None, *, at=(), places=(), path=None, layer=None, theatre=
             from geomap.claims import parse_claim
 
             claim = parse_claim(claim)
-        result = measure_table(incident_table(incidents), lines=lines, claim=claim)
+        result = measure_table(incident_table(incidents), lines=lines, claim=claim, check_swaps=False)
         result.incidents = incidents
         return result
     if isinstance(layer, LineSet):

@@ -1,0 +1,120 @@
+"""Result columns built fast: text as integer codes into a few values, nullable ints and booleans.
+
+A million-row result holds a few distinct strings per text column (a layer id,
+a status, a verdict); kept as codes until the frame is built, arrow makes each
+column in milliseconds.  Used by :mod:`geomap.pipeline.measure`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from geomap.pipeline.result import OK
+
+
+class TextColumn:
+    """A text result column kept as integer codes into a short list of values until it is built.
+
+    Most result columns hold a few distinct strings (a layer id, a status, a
+    verdict).  Filled into a million-row object array, pandas turns them into its
+    string dtype at ~0.1 s a column; from codes, arrow builds the same column in ~15 ms.
+
+    Attributes
+    ----------
+    codes : ndarray of int32
+        Position in ``values`` of each row's value; -1 for a missing value.
+    values : list
+        The values (usually str; repeats allowed) the codes point into.
+    """
+
+    def __init__(self, n: int, codes: np.ndarray | None = None, values: list | None = None):
+        self.codes = np.full(n, -1, dtype=np.int32) if codes is None else codes
+        self.values = [] if values is None else values
+
+    def add(self, values: list) -> np.ndarray:
+        """Append ``values`` and return their codes (-1 for None)."""
+        start = len(self.values)
+        self.values.extend(values)
+        codes = np.arange(start, start + len(values), dtype=np.int32)
+        codes[[v is None for v in values]] = -1
+        return codes
+
+    def fill(self, rows, value) -> None:
+        """Give the rows ``rows`` (indices or a mask) the value ``value`` (None: missing)."""
+        self.codes[rows] = self.add([value])[0]
+
+    def array(self, dtype):
+        """The column for a frame: a string array of ``dtype``, equal to what pandas makes of the values.
+
+        ``dtype`` is :func:`text_dtype`.  Where pandas would not make a string
+        column (no string dtype: ``dtype`` None; no value present; a value that
+        is not a str), the object array of values and None is returned, for
+        pandas to convert as it always did.
+        """
+        present = self.codes >= 0
+        if (dtype is not None and present.any()
+                and all(isinstance(v, str) for v in self.values)):
+            import pyarrow as pa
+
+            indices = pa.array(self.codes, mask=None if present.all() else ~present)
+            return dtype.__from_arrow__(pa.array(self.values, type=pa.large_string()).take(indices))
+        return np.array([*self.values, None], dtype=object)[self.codes]
+
+    def counts(self, order: str) -> dict[str, int]:
+        """Rows per value (str of the value; missing rows left out).
+
+        ``order="text"`` sorts them by their text (as ``np.unique`` would);
+        ``order="first"`` by their first row (as a ``Counter`` would).
+        """
+        present = self.codes[self.codes >= 0]
+        per_code = np.bincount(present, minlength=len(self.values))
+        counts: dict[str, int] = {}
+        for code in np.flatnonzero(per_code):
+            counts[str(self.values[code])] = counts.get(str(self.values[code]), 0) + int(per_code[code])
+        if order == "text":
+            return dict(sorted(counts.items()))
+        first = {str(self.values[code]): int(np.argmax(self.codes == code)) for code in np.flatnonzero(per_code)}
+        return dict(sorted(counts.items(), key=lambda item: first[item[0]]))
+
+
+def text_dtype():
+    """The dtype pandas gives a frame column assigned an object array of strings and None."""
+    import pandas as pd
+
+    dtype = pd.Series(np.array(["", None], dtype=object)).dtype
+    return dtype if isinstance(dtype, pd.StringDtype) else None
+
+
+def status_column(status: np.ndarray, ok: np.ndarray) -> TextColumn:
+    """The status column as codes: ``ok`` rows code 0, the other statuses factorised."""
+    import pandas as pd
+
+    codes = np.zeros(status.shape, dtype=np.int32)
+    bad, values = pd.factorize(status[~ok], use_na_sentinel=False)
+    codes[~ok] = bad + 1
+    return TextColumn(status.size, codes, [OK, *values])
+
+
+def date_column(dates: np.ndarray) -> TextColumn:
+    """ISO dates (YYYY-MM-DD) as codes; missing where NaT."""
+    import pandas as pd
+
+    codes, uniq = pd.factorize(dates.view(np.int64))
+    codes = codes.astype(np.int32)
+    codes[np.isnat(dates)] = -1
+    text = np.datetime_as_string(np.asarray(uniq, dtype=np.int64).view(dates.dtype), unit="D")
+    return TextColumn(dates.size, codes, text.tolist())
+
+
+def int_col(values, ok):
+    """A nullable Int64 column: ``values`` where ``ok``, else missing (its data 0)."""
+    import pandas as pd
+
+    return pd.arrays.IntegerArray(np.where(ok, values, 0).astype(np.int64, copy=False), ~ok)
+
+
+def bool_col(values, known):
+    """A nullable boolean column: ``values`` where ``known``, else missing (its data False)."""
+    import pandas as pd
+
+    return pd.arrays.BooleanArray(np.where(known, values, False), ~known)
