@@ -36,7 +36,7 @@ CASES = [
     # bare numbers, units, spellings
     ("25 km", "bare-number", (23_750, 26_250), (22_500, 27_500)),
     ("8 km", "bare-number", (7_500, 8_500), (7_200, 8_800)),
-    ("1,500 m", "bare-number", (1_425, 1_575), (1_350, 1_650)),
+    ("1,500 m away", "bare-number", (1_425, 1_575), (1_350, 1_650)),
     ("1.5 km", "bare-number", (1_425, 1_575), (1_350, 1_650)),
     ("1.5km", "bare-number", (1_425, 1_575), (1_350, 1_650)),
     ("1,5 km", "bare-number", (1_425, 1_575), (1_350, 1_650)),
@@ -530,8 +530,8 @@ def test_unit_scales_the_range(number, prefix, unit):
     name, factor = unit
     if prefix == "between 1 and " and float(number) < 1:
         return
-    in_m = parse_claim(f"{prefix}{number} m")
-    other = parse_claim(f"{prefix}{number} {name}")
+    in_m = parse_claim(f"{prefix}{number} m", lang="en")
+    other = parse_claim(f"{prefix}{number} {name}", lang="en")
     assert other.rule == in_m.rule
     for a, b in (
         (in_m.strict.min_m, other.strict.min_m), (in_m.strict.max_m, other.strict.max_m),
@@ -546,7 +546,7 @@ def test_unit_scales_the_range(number, prefix, unit):
 @settings(max_examples=200, deadline=None)
 @given(_NUMBERS, st.sampled_from(_PREFIXES))
 def test_strict_inside_lenient_and_ordered(number, prefix):
-    claim = parse_claim(f"{prefix}{number} km")
+    claim = parse_claim(f"{prefix}{number} km", lang="en")
     _check_claim(claim)
 
 
@@ -627,7 +627,7 @@ def test_english_made_exact(text, rule, strict, lenient):
 @settings(max_examples=200, deadline=None)
 @given(_NUMBERS, st.sampled_from(["", "about ", "exactly ", "some "]))
 def test_lenient_strictly_wider_for_numbers(number, prefix):
-    claim = parse_claim(f"{prefix}{number} km")
+    claim = parse_claim(f"{prefix}{number} km", lang="en")
     if claim.strict.max_m and claim.strict.max_m > 0:
         assert claim.lenient.upper_m > claim.strict.upper_m
         assert claim.lenient.lower_m < claim.strict.lower_m or claim.strict.lower_m == 0
@@ -662,3 +662,28 @@ def test_refused_in_one_line(text, match):
     with pytest.raises(ClaimError, match=match) as info:
         parse_claim(text)
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("text", [
+    "2.200 Meter",             # German 2,200 m or English 2.2 m: only units, shared by both
+    "12.500 km",               # no word at all
+    "1,500 m",                 # English 1,500 m or German 1.5 m
+    "1.500,5 m",               # German 1,500.5 m; malformed in English
+    "about 2.200 km",          # English reads a dot as decimal, but '2.200' is how many write 2,200
+    "à 2.200 mètres",          # French: thousands are spaces; a dot before three digits is not settled
+    "в 2.200 метрах",          # Russian likewise
+])
+def test_numbers_whose_separator_the_language_does_not_settle_are_refused(text):
+    """A confident wrong reading (2.2 m for 2,200 m) is worse than a refusal that names --lang."""
+    with pytest.raises(ClaimError, match="--lang"):
+        parse_claim(text)
+
+
+@pytest.mark.parametrize("text, lang, metres", [
+    ("2.200 Meter", "de", 2200.0), ("2.200 Meter", "en", 2.2), ("1,500 m", "en", 1500.0),
+    ("1,500 m", "de", 1.5), ("etwa 2.200 Meter", None, 2200.0), ("a 2.200 metros", None, 2200.0),
+    ("The shelling hit a school 1,500 meters from the line", None, 1500.0), ("в 2,5 км", None, 2500.0),
+])
+def test_the_language_settles_the_separator(text, lang, metres):
+    claim = parse_claim(text, lang=lang)
+    assert claim.strict.lower_m <= metres <= claim.strict.upper_m

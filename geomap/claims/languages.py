@@ -56,6 +56,11 @@ class Detection:
     language: str | None
     script: str | None
     reason: str
+    #: how many words of the chosen language's lexicon the text holds (0: chosen by default or by letters)
+    hits: int = 0
+    #: by how much the chosen language's score beat the runner-up's among languages of the same script
+    #: (0: a tie, so the choice fell back on the candidates' order; None: the script has one candidate)
+    margin: int | None = None
 
 
 def understood() -> str:
@@ -118,11 +123,14 @@ def detect_language(
         return Detection(candidates[0], script, f"{script} script")
     word_list = list(words)
     best, best_score, best_hits = candidates[0], -1, 0
+    scores = []
     for code in candidates:
         vocab = vocabulary(code)
         hits = sum(1 for w in word_list if w in vocab)
         score = 2 * hits + sum(_MARKERS.get(code, {}).get(ch, 0) for ch in text.lower())
+        scores.append(score)
         if score > best_score:
             best, best_score, best_hits = code, score, hits
+    runner_up = sorted(scores, reverse=True)[1] if len(scores) > 1 else best_score
     reason = f"{script} script, {best_hits} {LANGUAGE_NAMES[best]} word{'s' if best_hits != 1 else ''}"
-    return Detection(best, script, reason)
+    return Detection(best, script, reason, best_hits, best_score - runner_up)

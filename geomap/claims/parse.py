@@ -11,6 +11,8 @@ Standard library only.
 
 from __future__ import annotations
 
+import re
+
 import math
 import unicodedata
 from pathlib import Path
@@ -61,7 +63,38 @@ def _choose_lexicon(text: str, lexicon: str | Path | None, lang: str | None) -> 
             f"cannot read {_quote(text)}: it is {found.reason}, and geomap reads claims in {understood()}; "
             "pass --lang CODE if the text is in one of them"
         )
-    return load_lexicon(language=found.language), "detected"
+    lex = load_lexicon(language=found.language)
+    if found.margin is not None and (found.hits == 0 or found.margin == 0):
+        _refuse_ambiguous_digits(text, _AMBIGUOUS_DIGITS)
+    elif "." not in lex.number_format.thousands:
+        _refuse_ambiguous_digits(text, _DOT_THOUSANDS)
+    return lex, "detected"
+
+
+#: a number whose separator is a decimal mark in some languages and a thousands separator in others
+#: ('2.200', '1,500'), or that mixes both separators ('1.500,5', '1,500.5')
+_AMBIGUOUS_DIGITS = re.compile(r"(?<![\d.,])[1-9]\d{0,2}(?:[.,]\d{3}(?![\d.,])|(?:[.,]\d{3})*[.,]\d{3}[.,]\d+)")
+#: '2.200': read as 2.2 by a language whose thousands separator is not a dot, though many writers of
+#: that language (and of German, Spanish, Turkish...) write thousands so
+_DOT_THOUSANDS = re.compile(r"(?<![\d.,])[1-9]\d{0,2}(?:\.\d{3})+(?![\d.,])")
+
+
+def _refuse_ambiguous_digits(text: str, pattern) -> None:
+    """Refuse a claim whose language was only guessed when one of its numbers reads differently by language.
+
+    ``2.200`` is 2.2 in English and 2,200 in German or Spanish; ``1,500`` the
+    other way round.  When no word settles the language (no word of it, or as
+    many words of another language of the same script, e.g. only ``km`` or
+    ``Meter``), reading it either way could be a confident wrong answer.
+    """
+    m = pattern.search(text)
+    if m is None:
+        return
+    raise ClaimError(
+        f"the number {m.group(0)!r} in {_quote(text)} means a different amount in different languages "
+        f"(a decimal mark or a thousands separator), and no word settles the language: pass --lang CODE "
+        f"(e.g. --lang de, --lang en), or write the number without separators"
+    )
 
 
 def _restates(tokens, first: Match, second: Match, lex: Lexicon) -> bool:
