@@ -196,6 +196,11 @@ def measure(incidents, lines, *, tolerance_m: float = 50.0) -> list[Measurement]
         if incident.area is not None:
             rng = area_distance_range(incident.area, lines, tolerance_m=tolerance_m)
             area = rng.to_dict()
+            # where on the line the area's nearest and farthest points are closest (the map's connectors)
+            ends = distance_to_line(lon=[rng.min_lon, rng.max_lon], lat=[rng.min_lat, rng.max_lat], lines=lines)
+            for j, which in enumerate(("min", "max")):
+                area[f"{which}_nearest_lon"] = round(float(ends.nearest_lon[j]), 7)
+                area[f"{which}_nearest_lat"] = round(float(ends.nearest_lat[j]), 7)
             lo = max(rng.min_m - accuracy_m, 0.0)
             hi = rng.max_m + rng.max_tolerance_m + accuracy_m
             location = {"kind": "area", "min_m": area["min_m"], "max_m": area["max_m"],
