@@ -38,6 +38,12 @@ _LAZY = {
     "judge": "geomap.verdict",
     "check_claim": "geomap.pipeline.checks",
     "evidence_markdown": "geomap.report.evidence",
+    # maps
+    "render_map": "geomap.maps.page",
+    "write_map": "geomap.maps.page",
+    "map_data_from_columns": "geomap.maps.data",
+    "screenshot_map": "geomap.maps.screenshot",
+    "MissingDependency": "geomap.errors",
     # places
     "geocode": "geomap.places.gazetteer",
     "resolve_place": "geomap.places.gazetteer",

@@ -356,6 +356,7 @@ def map_data_from_columns(columns, lines_by_layer: Mapping[str, Any], *, validit
                     p = a[which]
                     a[which + "_path"] = geodesic_path(GEOD, p[0], p[1], p[2], p[3])
     view = view_bounds(extra_x, extra_y, [lines_by_layer[k] for k in order])
+    focus = view_bounds(extra_x, extra_y, []) if n else view  # what the page zooms to: the incidents
 
     layers = []
     for lid in order:
@@ -371,6 +372,7 @@ def map_data_from_columns(columns, lines_by_layer: Mapping[str, Any], *, validit
         "title": str(title) if title else default_title({k: None for k in order}, claim),
         "version": __version__,
         "view": [round(v, 5) for v in view],
+        "focus": [round(v, 5) for v in focus],
         "layers": layers,
         "base": base_data(base, view),
         "claim": claim_data(claim),

@@ -262,8 +262,11 @@ function (MAP) {
           labelItems.push({row: i, text: w + " " + km(a[w][4]), path: p});
         });
       } else if (detail && C.r[i] > 0) {
+        // wide circles (a region-level location) are outlines only, so that they cannot bury the map
+        var wide = C.r[i] / C.scale.r >= 20000;
         g.unc.addLayer(L.circle(ll(C.lon[i] / 1e6, C.lat[i] / 1e6), {radius: C.r[i] / C.scale.r, renderer: VEC,
-          color: colour, weight: 1, fillColor: colour, fillOpacity: 0.12, interactive: false}));
+          color: colour, weight: wide ? 0.8 : 1, opacity: wide ? 0.5 : 1, dashArray: wide ? "3 4" : null,
+          fill: !wide, fillColor: colour, fillOpacity: 0.12, interactive: false}));
       }
       if (hasNear[i] && detail) {
         var path = I.paths && I.paths[i] ? pathOf(I.paths[i]) : [ll(C.lon[i] / 1e6, C.lat[i] / 1e6),
@@ -378,6 +381,7 @@ function (MAP) {
     var labelPane = MAP.getPane("geomapLabels");
     labelItems.forEach(function (it) {
       it.el = el("div", "geomap-dist"); it.el.appendChild(el("span", null, it.text));
+      it.el.setAttribute("data-row", String(it.row));
       it.el.style.display = "none";
       labelPane.appendChild(it.el);
     });
@@ -617,6 +621,11 @@ function (MAP) {
     var title = el("div", "geomap-title", D.title); title.setAttribute("dir", "auto"); title.title = D.title;
     MAP.getContainer().appendChild(title);
     legend.addTo(MAP);
+    // Zoom to the incidents, leaving room for the title and the legend so that neither hides one.
+    var fb = D.focus || D.view, msize = MAP.getSize(), lw = legendBox.offsetWidth, th = title.offsetHeight;
+    MAP.fitBounds([ll(fb[0], fb[1]), ll(fb[2], fb[3])], {animate: false,
+      paddingTopLeft: [20, Math.min(th + 20, msize.y * 0.3)],
+      paddingBottomRight: [Math.min(lw + 20, msize.x * 0.45), 20]});
     dots.addTo(MAP);
     setPeriod(-1);
     var ov = {};
@@ -640,6 +649,10 @@ function (MAP) {
       // for tests: where row k is drawn (container pixels), its popup heading, marker radius, label boxes
       rowPoint: function (k) { return containerXY(k); },
       rowName: rowName, radius: R,
+      endpoints: function () {  // the area incidents' nearest/farthest points, drawn as small markers
+        return labelItems.filter(function (it) { return visible[it.row] && isArea[it.row]; })
+          .map(function (it) { var q = MAP.latLngToContainerPoint(it.path[0]); return [q.x, q.y]; });
+      },
       visibleRows: function () { var out = []; for (var k = 0; k < n; k++) { if (visible[k]) { out.push(k); } } return out; },
       labelBoxes: function () {
         return labelItems.filter(function (it) { return it.box && it.el.style.display !== "none"; })
