@@ -342,3 +342,19 @@ def test_many_incidents_are_cells_and_popups_still_work(browser_ok, tmp_path, li
         assert heading == "event 7" and f"{cols['distance_m'][7]:.1f} m" in text
     finally:
         ctx.__exit__(None, None, None)
+
+
+def test_input_rows_stay_the_files_rows_when_some_are_not_drawn(tmp_path):
+    """A row that cannot be measured is not drawn, and the rows after it keep their own 1-based numbers."""
+    from click.testing import CliRunner
+
+    from geomap.cli import main
+
+    csv, html = tmp_path / "ev.csv", tmp_path / "ev.html"
+    csv.write_text("lon,lat\n47.0318,39.52\n999,1\n46.75,39.76\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["distance", str(csv), "--layer", "nk-line-2020", "--html", str(html), "-q",
+                                       "-o", str(tmp_path / "out.csv")])
+    assert result.exit_code == 1, result.output  # one row could not be measured
+    data = render.read_page(html.read_text(encoding="utf-8"))
+    inc = mapdata.decode_incidents(data)
+    assert inc["row"] == [1, 3] and inc["label"] == ["row 1", "row 3"]

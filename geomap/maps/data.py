@@ -397,7 +397,7 @@ def _verdict_name(verdict) -> str:
 def measurement_columns(measurements, verdicts=None) -> dict[str, list]:
     """Columns (see the module docstring) from :class:`~geomap.pipeline.incidents.Measurement` objects."""
     cols: dict[str, list] = {k: [] for k in (
-        "label", "date", "lon", "lat", "radius_m", "distance_m", "nearest_lon", "nearest_lat", "interval_low_m",
+        "row", "label", "date", "lon", "lat", "radius_m", "distance_m", "nearest_lon", "nearest_lat", "interval_low_m",
         "interval_high_m", "verdict", "sentence", "note", "kind", "section", "inside_area", "area_layer",
         "signed_distance_m", "area_geometry", "area_min_m", "area_max_m", "area_min_lon", "area_min_lat",
         "area_max_lon", "area_max_lat", "area_min_nearest_lon", "area_min_nearest_lat", "area_max_nearest_lon",
@@ -409,7 +409,9 @@ def measurement_columns(measurements, verdicts=None) -> dict[str, list]:
         side = getattr(m, "side", None) or {}
         area = m.area or {}
         inside = side.get("inside_area")
+        attrs = getattr(inc, "attrs", None) or {}
         row = {
+            "row": attrs.get("row"),  # the 1-based input row when the reader recorded it (else not shown)
             "label": getattr(inc, "label", "") or "", "date": getattr(inc, "date", "") or "",
             "lon": inc.lon, "lat": inc.lat, "radius_m": getattr(inc, "radius_m", 0.0) or 0.0,
             "distance_m": d.get("distance_m"), "nearest_lon": d.get("nearest_lon"),

@@ -130,6 +130,7 @@ def _row_incidents(frame, lon, lat, radius_m, keep, date):
             label=(labels[i] if labels and labels[i] not in (None, "", "nan") else f"row {i + 1}"),
             kind="file row", note=(notes[i] or "") if notes and notes[i] != "nan" else "",
             date=(dates[i] if dates[i] not in ("", "nan") else None) if dates else date,
+            attrs={"row": i + 1},
         ))
     return found
 
