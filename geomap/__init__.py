@@ -47,8 +47,13 @@ _LAZY = {
     "judge_intervals": "geomap.verdict",
     # outputs
     "evidence_markdown": "geomap.report.evidence",
+    # maps
     "render_map": "geomap.maps.page",
     "write_map": "geomap.maps.page",
+    "map_data_from_columns": "geomap.maps.data",
+    "screenshot_map": "geomap.maps.screenshot",
+    "MissingDependency": "geomap.errors",
+    "add_result_map": "geomap.maps.result",
     # places
     "geocode": "geomap.places.gazetteer",
     "resolve_place": "geomap.places.gazetteer",

@@ -81,3 +81,12 @@ def test_installed_registry_finds_the_layers_from_any_directory(wheel, tmp_path)
     )
     assert cli.returncode == 0, cli.stdout + cli.stderr
     assert cli.stdout.startswith("ok: ")
+
+
+def test_wheel_contains_the_map_page_assets(wheel):
+    """The map page's script and style are package data (geomap/maps/static), read with importlib.resources."""
+    with zipfile.ZipFile(wheel) as zf:
+        for name in ("page.js", "page.css"):
+            member = f"geomap/maps/static/{name}"
+            assert member in zf.namelist()
+            assert zf.read(member) == (ROOT / "geomap" / "maps" / "static" / name).read_bytes()

@@ -143,8 +143,11 @@ def test_html_of_a_file_draws_the_batch_result_without_measuring_again(runner, t
                                   "-o", str(tmp_path / "o.csv"), "--html", str(tmp_path / "m.html")])
     assert result.exit_code == 11, result.stderr
     assert calls == [2]
-    page = (tmp_path / "m.html").read_text(encoding="utf-8")
-    assert '"a"' in page and '"b"' in page  # the rows' own labels, from the name column
+    from geomap.maps.data import decode_incidents
+    from geomap.maps.page import read_page
+
+    inc = decode_incidents(read_page((tmp_path / "m.html").read_text(encoding="utf-8")))
+    assert inc["label"] == ["a", "b"] and inc["row"] == [1, 2]  # the rows' own labels, from the name column
 
 
 def test_request_is_validated_once_when_built():

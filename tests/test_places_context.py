@@ -217,16 +217,17 @@ def test_batch_side_columns_follow_the_rule(tmp_path):
 
 def test_map_popup_says_side_uncertain():
     from geomap.layers.lineset import read_lines
-    from geomap.maps import page
+    from geomap.maps import data as page
     from geomap.pipeline.incidents import Incident
     from geomap.pipeline.run import measure
 
     lines = read_lines("nk-line-2020")
     ms = measure([Incident(lon=46.835, lat=39.938)], layer=lines).rows()
-    data = page.map_data(ms, lines)
-    inc = data["inc"]
+    from geomap.maps.data import decode_incidents
+
+    inc = decode_incidents(page.map_data(ms, lines))
     assert inc["side_in"][0] is None
-    assert inc["strings"][inc["side_note"][0]] == "side uncertain within the map's ±10.0 km"
+    assert inc["side_text"][0] == "side uncertain within the map's ±10.0 km"
 
 
 def test_held_by_falls_back_for_a_file(tmp_path):

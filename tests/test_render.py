@@ -9,15 +9,14 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geomap.maps import page as render
+from geomap.maps import bands, data as mapdata, page as render
+from tests.conftest import no_crash
 from geomap.layers.lineset import lines_from_geometries, read_lines
 from geomap.pipeline.incidents import Incident
-from tests.conftest import no_crash
 
 
 def measure(incidents, lines, claim=None):
@@ -64,10 +63,15 @@ def hostile_text(i: int) -> str:
 
 
 def page_data(html: str) -> dict:
-    """The JSON block of a rendered page, parsed back."""
-    m = re.search(r'<script type="application/json" id="geomap-data">(.*?)</script>', html, re.S)
-    assert m, "no data block"
-    return json.loads(m.group(1))
+    """The data blocks of a rendered page, parsed back, with the incident columns decoded into ``inc``."""
+    data = render.read_page(html)
+    data["inc"] = dict(data["inc"], **mapdata.decode_incidents(data))
+    return data
+
+
+def decoded(data: dict) -> dict:
+    """map_data's result with its incident columns decoded."""
+    return dict(data["inc"], **mapdata.decode_incidents(data))
 
 
 @pytest.fixture(scope="module")
@@ -79,8 +83,7 @@ def nk_line():
 def hostile_measurements(nk_line):
     incs = [
         Incident(lon=47.0318, lat=39.52, radius_m=3000, label=HOSTILE[0], note=HOSTILE[1]),
-        # away from Shusha: within 10 km of it nk-line-2020 adds a known-error note to the incident
-        Incident(lon=46.85, lat=39.95, label=HOSTILE[2], note=HOSTILE[3], date="2020-12-01"),
+        Incident(lon=46.75, lat=39.82, label=HOSTILE[2], note=HOSTILE[3], date="2020-12-01"),
         Incident(lon=46.2, lat=40.3, label=HOSTILE[7], note=HOSTILE[4]),
     ]
     return measure(incs, nk_line)
@@ -137,21 +140,22 @@ def test_hostile_text_reaches_the_page_only_as_data(nk_line, hostile_measurement
     for payload in HOSTILE[:2] + [HOSTILE[5], "onerror=\"window", "\u202eevil"]:
         assert payload not in html
     # ... Jinja did not evaluate it (branca renders templates with Jinja) ...
-    assert HOSTILE[7] in page_data(html)["inc"]["strings"] and "jinja 49" not in html
+    assert HOSTILE[7] in page_data(html)["inc"]["strings"] and "49 jinja" not in html
     # ... and the data block gives back every text exactly.
     data = page_data(html)
     strings = set(data["inc"]["strings"])
     assert {HOSTILE[0], HOSTILE[1], HOSTILE[2], HOSTILE[3], HOSTILE[4], HOSTILE[7]} <= strings
     assert data["title"] == HOSTILE[1]
     assert data["claim"]["text"] == HOSTILE[5] + HOSTILE[2]
-    assert [data["inc"]["strings"][h] + rest for h, rest in data["inc"]["sentence"]] == [HOSTILE[6], HOSTILE[8],
-                                                                                            HOSTILE[9]]
-    # Exactly one script element is not ours/Leaflet's: the JSON block, which is inert.
-    assert html.count('type="application/json"') == 1
+    assert data["inc"]["sentence"] == [HOSTILE[6], HOSTILE[8], HOSTILE[9]]
+    # Exactly two script elements are not ours/Leaflet's: the JSON block and the base64 incident block, both inert.
+    assert html.count('type="application/json"') == 1 and html.count('type="application/octet-stream"') == 1
+    block = re.search(r'id="geomap-inc">(.*?)</script>', html, re.S).group(1)
+    assert re.fullmatch(r"[A-Za-z0-9+/=]+", block)
 
 
 def test_page_script_uses_no_html_sinks():
-    js = render._PAGE_JS
+    js, _css = render.page_assets()
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function",
                  "bindPopup(", "bindTooltip("):
         assert sink not in js
@@ -166,7 +170,7 @@ def test_layer_attributes_are_data_too(tmp_path):
     ms = measure([Incident(lon=46.2, lat=40.0, label="x")], lines)
     html = render.render_map(ms, lines, base=None)
     assert HOSTILE[1] not in html
-    feats = page_data(html)["line"]["features"]
+    feats = page_data(html)["layers"][0]["line"]["features"]
     assert feats[0]["properties"]["section"] == f"name={HOSTILE[1]}"
 
 
@@ -207,32 +211,34 @@ def test_map_data_features_and_legend(nk_line, hostile_measurements):
 
     claim = parse_claim("dozens of kilometres")
     data = render.map_data(with_claim(hostile_measurements, claim), nk_line, claim=claim)
+    inc = decoded(data)
     expected = [judge(claim, m.interval_m).verdict for m in hostile_measurements]
-    codes = [render.VERDICT_STYLE[v][0] for v in expected]
-    assert data["inc"]["v"] == codes
+    codes = [mapdata.VERDICT_STYLE[v][0] for v in expected]
+    assert inc["v"] == codes
     assert sum(v["count"] for v in data["verdicts"].values()) == len(hostile_measurements)
-    for name, (code, colour, _text) in render.VERDICT_STYLE.items():
+    for name, (code, colour, _text) in mapdata.VERDICT_STYLE.items():
         assert data["verdicts"][name]["code"] == code and data["verdicts"][name]["colour"] == colour
-    assert len(data["line"]["features"]) == len(nk_line)
-    assert data["area"]["id"] == "nk-area-2020" and data["area"]["geom"]
+    (layer,) = data["layers"]
+    assert len(layer["line"]["features"]) == len(nk_line)
+    assert layer["area"]["id"] == "nk-area-2020" and layer["area"]["geom"]
     assert data["base"]["id"] == "ne-countries-50m" and data["base"]["geom"]
-    assert data["layer"]["sha256"] == nk_line.sha256[:12]
+    assert layer["sha256"] == nk_line.sha256[:12]
     assert data["claim"]["strict"] == [claim.strict.min_m, claim.strict.max_m]
     # distances handed to the page are the measured ones
     for i, m in enumerate(hostile_measurements):
-        assert data["inc"]["d"][i] == pytest.approx(m.nearest.distance_m, abs=0.05)
-        assert data["inc"]["lo"][i] == pytest.approx(m.interval_m[0], abs=0.05)
-        assert data["inc"]["nlon"][i] == pytest.approx(m.nearest.lon, abs=1e-6)
-        path = data["inc"]["paths"][i]
-        assert path[:2] == [data["inc"]["lon"][i], data["inc"]["lat"][i]]
-        assert path[-2:] == [data["inc"]["nlon"][i], data["inc"]["nlat"][i]]
-    assert data["view"][0] < min(data["inc"]["lon"]) and data["view"][2] > max(data["inc"]["lon"])
+        assert inc["d"][i] == pytest.approx(m.nearest.distance_m, abs=0.05)
+        assert inc["lo"][i] == pytest.approx(m.interval_m[0], abs=0.05)
+        assert inc["nlon"][i] == pytest.approx(m.nearest.lon, abs=1e-6)
+        path = inc["paths"][i]
+        assert path[:2] == pytest.approx([inc["lon"][i], inc["lat"][i]], abs=1e-6)
+        assert path[-2:] == pytest.approx([inc["nlon"][i], inc["nlat"][i]], abs=1e-6)
+    assert data["view"][0] < min(inc["lon"]) and data["view"][2] > max(inc["lon"])
 
 
 def test_no_claim_means_no_band_and_blue_markers(nk_line, hostile_measurements):
     data = render.map_data(hostile_measurements, nk_line)
-    assert data["bands"] is None and data["claim"] is None
-    assert set(data["inc"]["v"]) == {render.VERDICT_STYLE["none"][0]}
+    assert data["layers"][0]["bands"] is None and data["claim"] is None
+    assert set(decoded(data)["v"]) == {mapdata.VERDICT_STYLE["none"][0]}
 
 
 @pytest.mark.parametrize("layer_id, lo_m, hi_m", [("nk-line-2020", 24000, 96000), ("nk-line-2020", 0, 5000),
@@ -248,7 +254,7 @@ def test_claim_band_is_where_the_distance_is_in_range(layer_id, lo_m, hi_m):
     xy = shapely.get_coordinates(shapely.union_all(list(lines.geoms)))
     pad = 0.5
     view = (xy[:, 0].min() - pad, xy[:, 1].min() - pad, xy[:, 0].max() + pad, xy[:, 1].max() + pad)
-    band, err = render.claim_band(lines, view, lo_m, hi_m)
+    band, err = bands.claim_band(lines, view, lo_m, hi_m)
     assert band is not None and err is not None
     assert err < 100.0, err  # metres; a display error, measured
     rng = np.random.default_rng(7)
@@ -274,6 +280,8 @@ def test_area_incident_has_polygon_and_two_connectors(nk_line):
     assert a["min"][4] == pytest.approx(m.area.min_m, abs=0.05)
     assert a["max"][4] == pytest.approx(m.area.max_m, abs=0.05)
     assert a["min_path"][:2] == a["min"][:2] and a["max_path"][-2:] == a["max"][2:4]
+    assert a["max"][2:4] == [pytest.approx(m.area.max_nearest[0], abs=1e-6),
+                             pytest.approx(m.area.max_nearest[1], abs=1e-6)]
 
 
 def test_many_incidents_are_compact(nk_line):
@@ -284,16 +292,19 @@ def test_many_incidents_are_compact(nk_line):
     incs = [Incident(lon=float(x), lat=float(y), label="same label") for x, y in
             zip(rng.uniform(45.8, 47.6, n), rng.uniform(39.0, 40.8, n))]
     data = render.map_data(measure(incs, nk_line), nk_line)
-    assert data["inc"]["paths"] is None  # above DETAIL_LIMIT: straight connectors built in the page
-    assert data["inc"]["strings"].count("same label") == 1  # interned
-    assert len(render.page_json(data)) < 1_000_000
+    assert data["inc"]["paths"] is None  # above DETAIL_LIMIT: straight connectors drawn by the page
+    inc = decoded(data)
+    assert inc["strings"].count("same label") == 1  # interned
+    assert inc["label"] == ["same label"] * n
+    assert len(data["inc"]["blob"]) < 100_000  # 3,000 rows: typed arrays, gzip'ed
 
 
 def test_latlon_is_the_only_flip():
-    assert render._latlon(47.0, 39.5) == [39.5, 47.0]
-    src = Path(render.__file__).read_text()
-    assert src.count("def _latlon(") == 1
-    assert render._PAGE_JS.count("function ll(") == 1
+    assert mapdata.map_centre((46.0, 39.0, 48.0, 40.0)) == [39.5, 47.0]
+    sources = "".join(p.read_text() for p in Path(render.__file__).parent.glob("*.py"))
+    assert sources.count("def _latlon(") == 1 and sources.count("_latlon(") == 2
+    js, _css = render.page_assets()
+    assert js.count("function ll(") == 1 and "L.latLng(" not in js.replace("return L.latLng(lat, lon)", "")
 
 
 def test_write_map_is_atomic_and_refuses_inputs(tmp_path, nk_line, hostile_measurements):
@@ -348,7 +359,7 @@ def test_map_cli_writes_html(runner, tmp_path):
     assert data["title"] == HOSTILE[0]
     assert data["claim"]["text"] == "dozens of kilometres"
     assert data["inc"]["d"][0] == pytest.approx(19531.6, abs=0.1)
-    assert data["inc"]["v"] == [render.VERDICT_STYLE["inconclusive"][0]]
+    assert data["inc"]["v"] == [mapdata.VERDICT_STYLE["inconclusive"][0]]
     assert result.stdout == ""
 
 
@@ -363,8 +374,7 @@ def test_map_cli_reads_a_points_file(runner, tmp_path):
     assert "3 rows: coordinates_out_of_range 1, ok 2" in result.stderr
     data = page_data(out.read_text(encoding="utf-8"))
     assert data["inc"]["n"] == 2
-    labels = [data["inc"]["strings"][k] for k in data["inc"]["label"]]
-    assert labels == [HOSTILE[1].replace('"', "'"), "Shusha"]
+    assert data["inc"]["label"] == [HOSTILE[1].replace('"', "'"), "Shusha"]
 
 
 @pytest.mark.parametrize("args, needle", [
@@ -405,10 +415,10 @@ def test_png_without_chromium_is_a_clear_error(runner, tmp_path, monkeypatch):
 
 def test_area_lines_override_and_none_without_metadata(hostile_measurements, nk_line):
     data = render.map_data(hostile_measurements, nk_line, area_lines="nk-area-1994")
-    assert data["area"]["id"] == "nk-area-1994" and data["area"]["geom"]
+    assert data["layers"][0]["area"]["id"] == "nk-area-1994" and data["layers"][0]["area"]["geom"]
     plain = lines_from_geometries([{"type": "LineString", "coordinates": [[46.0, 40.0], [46.5, 40.2]]}])
     ms = measure([Incident(lon=46.2, lat=40.0)], plain)
-    assert render.map_data(ms, plain, base=None)["area"] is None
+    assert render.map_data(ms, plain, base=None)["layers"][0]["area"] is None
     assert render.map_data(ms, plain, base=None)["base"] is None
 
 
@@ -418,12 +428,11 @@ def test_sentences_and_sides_survive_compaction(nk_line, hostile_measurements):
 
     claim = parse_claim("dozens of kilometres")
     data = render.map_data(with_claim(hostile_measurements, claim), nk_line, claim=claim)
-    inc = data["inc"]
+    inc = decoded(data)
     for i, m in enumerate(hostile_measurements):
-        head, rest = inc["sentence"][i]
-        assert inc["strings"][head] + rest == judge(claim, m.interval_m).sentence
+        assert inc["sentence"][i] == judge(claim, m.interval_m).sentence
         assert inc["side_in"][i] == (None if m.side.inside_area is None else int(m.side.inside_area))
-        assert inc["strings"][inc["side_layer"][i]] == "nk-area-2020"
+        assert inc["area_layer"][i] == "nk-area-2020"
         assert inc["sd"][i] == pytest.approx(m.side.signed_distance_m, abs=0.05)
 
 
@@ -437,8 +446,8 @@ def test_map_command_takes_places(tmp_path):
                                        "nagorno-karabakh", "--date", "2020-12-27", "--claim", "dozens of km",
                                        "-o", str(out)])
     assert result.exit_code == 0, result.output
-    page = out.read_text(encoding="utf-8")
-    assert "Hadrut" in page and "Xocav" in page
+    labels = page_data(out.read_text(encoding="utf-8"))["inc"]["label"]
+    assert any("Hadrut" in x for x in labels) and any("Xocav" in x for x in labels), labels
 
 
 def _events_csv(tmp_path, dates):
@@ -463,17 +472,27 @@ def test_file_map_with_theatre_uses_the_line_the_rows_dates_chose(runner, tmp_pa
     assert "nk-line-2020" in table
     assert len(data["inc"]["d"]) == 3
     assert data["inc"]["d"][0] == pytest.approx(19531.6, abs=0.1)
-    assert [data["inc"]["strings"][k] for k in data["inc"]["label"]] == ["ARM1", "ARM2", "ARM3"]  # ACLED ids
+    assert data["inc"]["label"] == ["ARM1", "ARM2", "ARM3"]  # ACLED ids
 
 
-def test_file_map_refuses_rows_measured_against_several_lines(runner, tmp_path):
+def test_file_map_draws_every_period_with_its_own_line(runner, tmp_path):
+    """Rows whose dates chose different line versions: one map, each version a layer, each row on its own line."""
+    import pandas as pd
+
     csv = _events_csv(tmp_path, ["1995-06-01", "2022-05-16", "2022-06-01"])
     out, page = tmp_path / "out.csv", tmp_path / "map.html"
     result = runner.invoke(_cli(), ["distance", str(csv), "--theatre", "nagorno-karabakh", "-o", str(out),
                                     "--html", str(page)])
-    assert result.exit_code == 2
-    assert "measured against 2 lines" in result.output and "--layer" in result.output
-    assert out.exists() and not page.exists()  # the table is written; only the map is refused
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out)
+    assert list(table["layer"]) == ["nk-line-1994", "nk-line-2020", "nk-line-2020"]
+    data = page_data(page.read_text(encoding="utf-8"))
+    assert [layer["id"] for layer in data["layers"]] == ["nk-line-1994", "nk-line-2020"]
+    inc = mapdata.decode_incidents(data)
+    assert inc["layer"] == list(table["layer"])
+    # the nearest points drawn are the ones the table measured against each row's own version
+    assert inc["nlon"] == pytest.approx(list(table["nearest_lon"]), abs=1e-6)
+    assert inc["d"] == pytest.approx(list(table["distance_m"]), abs=0.05)
 
 
 def test_check_file_html_draws_the_verdicts(runner, tmp_path):
@@ -482,14 +501,15 @@ def test_check_file_html_draws_the_verdicts(runner, tmp_path):
     page = tmp_path / "check.html"
     result = runner.invoke(_cli(), ["check", str(csv), "--layer", "nk-line-2020", "--claim", "within 5 km",
                                     "--html", str(page), "-o", str(tmp_path / "out.csv")])
-    out = pd.read_csv(tmp_path / "out.csv")
-    verdicts = list(out["verdict"])
+    import pandas as pd
+
+    verdicts = list(pd.read_csv(tmp_path / "out.csv")["verdict"])
     expected_exit = {frozenset({"supported"}): 0, frozenset({"contradicted"}): 10}.get(frozenset(verdicts), 11)
     assert result.exit_code == expected_exit, result.output
     data = page_data(page.read_text(encoding="utf-8"))
     assert data["claim"]["text"] == "within 5 km"
-    assert data["inc"]["v"] == [render.VERDICT_STYLE[v][0] for v in verdicts]
-    assert data["inc"]["v"][0] == render.VERDICT_STYLE["contradicted"][0]  # 19.5 km from the line
+    assert data["inc"]["v"] == [mapdata.VERDICT_STYLE[v][0] for v in verdicts]
+    assert data["inc"]["v"][0] == mapdata.VERDICT_STYLE["contradicted"][0]  # 19.5 km from the line
 
 
 def test_file_map_reads_standard_input_once(runner, tmp_path):
@@ -509,3 +529,17 @@ def test_file_map_needs_the_local_engine(runner, tmp_path, command):
     result = runner.invoke(_cli(), [*command, str(csv), "--layer", "nk-line-2020", "--engine", "dask",
                                     "--html", str(tmp_path / "m.html"), "-o", str(tmp_path / "o.csv")])
     assert result.exit_code == 2 and "drop --engine dask" in result.output
+
+
+def test_maps_modules_are_small_and_import_no_private_names():
+    import ast
+
+    for path in sorted((ROOT / "geomap" / "maps").glob("*.py")):
+        src = path.read_text(encoding="utf-8")
+        assert src.count("\n") <= 600, f"{path.name} has {src.count(chr(10))} lines"
+        for node in ast.walk(ast.parse(src)):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("geomap"):
+                private = [a.name for a in node.names if a.name.startswith("_") and a.name != "__version__"]
+                assert not private, f"{path.name} imports {private} from {node.module}"
+    # the page's script and style are package files, not Python strings
+    assert not re.search(r"_PAGE_(JS|CSS)\s*=", (ROOT / "geomap" / "maps" / "page.py").read_text(encoding="utf-8"))

@@ -10,6 +10,7 @@ import time
 import pytest
 
 from geomap.maps import page as render
+from geomap.maps.data import VERDICT_STYLE
 from geomap.layers.lineset import read_lines
 from geomap.pipeline.incidents import Incident
 from tests.conftest import IN_CI, chromium_path
@@ -91,7 +92,7 @@ def test_hostile_page_loads_offline_and_runs_nothing(browser_ok, hostile_page):
         assert page.evaluate("window.__pwned") is None
         stats = page.evaluate("window.geomapStats")
         assert stats["incidents"] == len(ms) and stats["connectors"] == len(ms)
-        assert stats["labels"] == len(ms) and stats["uncertainty"] == 1
+        assert stats["labels"] + stats["hidden_labels"] == len(ms) and stats["uncertainty"] == 1
         # the title shows the text literally
         assert page.inner_text(".geomap-title") == HOSTILE[0] + HOSTILE[2]
         # the legend shows the claim literally and the counts
@@ -99,10 +100,11 @@ def test_hostile_page_loads_offline_and_runs_nothing(browser_ok, hostile_page):
         assert HOSTILE[5] in legend and "claim contradicted (2)" in legend
         # only our own elements: no <img> or extra <script> injected into the document
         assert page.evaluate("document.querySelectorAll('img').length") == 0
-        # folium's L_NO_TOUCH settings, Leaflet, the JSON block, the map script (folium's + ours)
-        assert page.evaluate("document.scripts.length") == 4
-        # two canvases: the base map, and every data layer (one canvas, so every layer can be clicked)
-        assert page.evaluate("document.querySelectorAll('canvas').length") == 2
+        # folium's L_NO_TOUCH settings, Leaflet, the JSON block, the incident block, the map script (folium's + ours)
+        assert page.evaluate("document.scripts.length") == 5
+        # four canvases: the base map, every vector layer (one canvas, so every layer can be clicked), the
+        # incident dots (hit-tested by the page), the line on top
+        assert page.evaluate("document.querySelectorAll('canvas').length") == 4
     finally:
         ctx.__exit__(None, None, None)
 
@@ -112,12 +114,12 @@ def test_markers_are_drawn_in_their_verdict_colour(browser_ok, hostile_page):
     ctx, page, record = _open(path)
     try:
         _clean_load(record)
-        colours = {name: style[1] for name, style in render.VERDICT_STYLE.items()}
+        colours = {name: style[1] for name, style in VERDICT_STYLE.items()}
         for i, expected in enumerate(("supported", "contradicted", "inconclusive", "contradicted")):
             rgb = page.evaluate(
                 """([lon, lat]) => {
                      const m = window.geomapMap, p = m.latLngToLayerPoint(L.latLng(lat, lon));
-                     for (const c of m.getPane('overlayPane').querySelectorAll('canvas')) {
+                     for (const c of [...m.getPane('mapPane').querySelectorAll('canvas')].reverse()) {
                        const origin = L.DomUtil.getPosition(c), ctx = c.getContext('2d');
                        const s = c.width / parseFloat(c.style.width);
                        const d = ctx.getImageData((p.x - origin.x) * s, (p.y - origin.y) * s, 1, 1).data;

@@ -83,7 +83,7 @@ def write_maps(result, *, html=None, png=None, quiet=False, title=None, online_t
     """``--html``/``--png`` of any command: draw the map from ``result`` (folium loads only when asked)."""
     if not html and not png:
         return
-    from geomap.maps.page import add_result_map
+    from geomap.maps.result import add_result_map
 
     written = add_result_map(result, html=html, png=png, title=title, online_tiles=online_tiles)
     for kind in ("html", "png"):

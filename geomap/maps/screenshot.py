@@ -130,8 +130,19 @@ def screenshot_map(html_path: str | Path, png_path: str | Path, *, width: int = 
     GeomapError
         When the page does not signal that it is ready.
     """
+    import asyncio
+
     from geomap.io.write import write_atomic
 
+    try:  # Playwright's sync API refuses to run inside a running event loop (Jupyter): use a worker thread
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(screenshot_map, html_path, png_path, width=width, height=height).result()
     png_path = Path(png_path)
     try:
         import playwright.sync_api  # noqa: F401

@@ -31,7 +31,7 @@ NOTE_COLUMNS = ("note", "notes", "description", "comment")
 DATE_COLUMNS = ("date", "event_date", "date_start")
 
 
-def _pick(columns, names) -> str | None:
+def pick_column(columns, names) -> str | None:
     lower = {str(c).lower(): c for c in columns}
     return next((lower[n] for n in names if n in lower), None)
 
@@ -40,7 +40,7 @@ def row_labels(frame, id_col: str | None = None, label_col: str | None = None) -
     """Each file row's label: ``label_col``, else a name-like column, else ``id_col``, else a place column,
     else ``row N`` (1-based, as on stderr and the map)."""
     n = len(frame)
-    cols = [c for c in (label_col, _pick(frame.columns, LABEL_COLUMNS), id_col, _pick(frame.columns, PLACE_COLUMNS))
+    cols = [c for c in (label_col, pick_column(frame.columns, LABEL_COLUMNS), id_col, pick_column(frame.columns, PLACE_COLUMNS))
             if c is not None and c in frame.columns]
     out = [f"row {i + 1}" for i in range(n)]
     filled = [False] * n
@@ -360,8 +360,8 @@ class Result:
 
         f = self.frame
         labels = row_labels(f, self.id_col)
-        note_col = _pick(f.columns, NOTE_COLUMNS)
-        date_col = "as_of_date" if "as_of_date" in f.columns else _pick(f.columns, DATE_COLUMNS)
+        note_col = pick_column(f.columns, NOTE_COLUMNS)
+        date_col = "as_of_date" if "as_of_date" in f.columns else pick_column(f.columns, DATE_COLUMNS)
         notes = f[note_col].to_numpy(dtype=object) if note_col else [None] * len(f)
         dates = f[date_col].to_numpy(dtype=object) if date_col else [None] * len(f)
         radius = f["location_uncertainty_m"].to_numpy(dtype=float, na_value=np.nan)
