@@ -25,7 +25,7 @@ from geomap.cli.options import (
 @map_file_options
 @output_options()
 def check(points, at, places, country, near, within, gazetteer, online, radius_m, layer, theatre, date, assume_crs,
-          rings, lon_col, lat_col, date_col, id_col, engine, scheduler, claim, min_km, max_km, lexicon, report, html, png,
+          rings, layer_accuracy_m, section_field, lon_col, lat_col, date_col, id_col, engine, scheduler, claim, min_km, max_km, lexicon, report, html, png,
           fmt, output, verbose, quiet):
     """Test a distance claim ("dozens of kilometres from the line") against the measured distance.
 

@@ -21,7 +21,7 @@ from geomap.cli.options import (
 @map_file_options
 @output_options()
 def distance(points, at, places, country, near, within, gazetteer, online, radius_m, layer, theatre, date, assume_crs,
-             rings, lon_col, lat_col, date_col, id_col, engine, scheduler, html, png, fmt, output, verbose, quiet):
+             rings, layer_accuracy_m, section_field, lon_col, lat_col, date_col, id_col, engine, scheduler, html, png, fmt, output, verbose, quiet):
     """Distance from incidents to the nearest point of a line of contact.
 
     Incidents come from --at LON,LAT (repeatable), or FILE: an ACLED or UCDP

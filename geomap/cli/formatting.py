@@ -52,6 +52,9 @@ def measurements_table(measurements) -> str:
     foot = [
         "",
         f"layer: {ev.get('layer')}  sha256: {str(ev.get('layer_sha256'))[:16]}…",
+        (f"layer accuracy: ±{ev['layer_accuracy_m']:g} m ({ev.get('layer_accuracy_source')})"
+         if ev.get("layer_accuracy_m") is not None else
+         "layer accuracy: none stated: the interval leaves map error out (give it with --layer-accuracy-m M)"),
         f"method: {ev.get('method')}",
         f"geomap {ev.get('geomap_version')}",
     ]
@@ -109,7 +112,8 @@ def batch_summary(result) -> str:
         lines.append("verdicts: " + (", ".join(f"{k} {v}" for k, v in sorted(result.verdicts.items())) or "none"))
     for lid, ev in sorted(result.layers.items()):
         lines.append(f"layer {lid}: {ev.get('rows')} rows (valid {ev.get('layer_valid_from') or '-'}.."
-                     f"{ev.get('layer_valid_to') or ''}, accuracy {ev.get('layer_accuracy_m')} m)")
+                     f"{ev.get('layer_valid_to') or ''}, " + (f"accuracy {ev.get('layer_accuracy_m')} m)"
+                     if ev.get("layer_accuracy_m") is not None else "no stated accuracy: intervals leave map error out)"))
     fails = result.failures(5)
     if fails:
         lines.append("first failures: " + "; ".join(f"{ident}: {status}" for ident, status in fails))
@@ -197,7 +201,9 @@ def check_text(result, fmt: str) -> str:
         "",
         f"claim: {claim.text!r} -> {claim.describe_readings()} (rule {claim.rule})",
         f"line: {ev.get('layer')} valid {ev.get('layer_valid_from') or '?'}..{ev.get('layer_valid_to') or ''}, "
-        f"stated accuracy ±{out.km(ev.get('layer_accuracy_m') or 0, 1)} km, sha256 {str(ev.get('layer_sha256'))[:12]}…",
+        + (f"stated accuracy ±{out.km(ev['layer_accuracy_m'], 1)} km" if ev.get("layer_accuracy_m") is not None
+           else "no stated accuracy (the interval leaves map error out)")
+        + f", sha256 {str(ev.get('layer_sha256'))[:12]}…",
     ]
     for m in result.measurements:
         if m.incident.note:

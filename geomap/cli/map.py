@@ -34,7 +34,7 @@ def add_map_outputs(measurements, lines, *, html=None, png=None, verdicts=None, 
               help="Also show OpenStreetMap tiles (needs the network when viewed; the offline base map stays).")
 @click.option("-v", "--verbose", count=True, help="More diagnostics on stderr (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
-def map_command(points, at, places, country, near, within, gazetteer, online, radius_m, layer, theatre, date, assume_crs, rings, lon_col, lat_col, date_col, id_col, claim, min_km,
+def map_command(points, at, places, country, near, within, gazetteer, online, radius_m, layer, theatre, date, assume_crs, rings, layer_accuracy_m, section_field, lon_col, lat_col, date_col, id_col, claim, min_km,
                 max_km, lexicon, output, png, title, online_tiles, verbose, quiet):
     """Draw incidents, their distance to the line and a claim on an offline HTML map.
 

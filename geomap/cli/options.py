@@ -56,12 +56,23 @@ def radius_option(f):
 
 def layer_options(f):
     f = click.option(
+        "--section-field", metavar="FIELD", default=None,
+        help="The layer's field that names its sections (default: name, title, label, in any case; "
+             "description last).",
+    )(f)
+    f = click.option(
+        "--layer-accuracy-m", type=click.FloatRange(min=0), default=None, metavar="M",
+        help="Accuracy of the --layer line (m): widens every distance interval by M each side "
+             "[default: the layer's own metadata; a file without any: none stated, said in the output].",
+    )(f)
+    f = click.option(
         "--rings",
         is_flag=True,
         help="Measure to polygon boundaries of the layer as lines (off: a polygon-only layer is an error).",
     )(f)
     f = click.option(
-        "--assume-crs", metavar="CRS", default=None, help="CRS of a layer or points file that declares none (e.g. EPSG:4326)."
+        "--assume-crs", metavar="CRS", default=None, help="CRS of a layer or points file that declares none, or whose format only implies WGS84 "
+                                                 "(a GeoJSON without crs holding projected coordinates), e.g. EPSG:32638."
     )(f)
     f = click.option(
         "--date", "date", metavar="YYYY-MM-DD", default=None, help="Incident date: picks the --theatre line valid then."
@@ -170,6 +181,7 @@ def map_file_options(f):
 
 def incident_job(*, points=None, at=(), places=(), country=None, near=None, within=None, gazetteer=None,
                  online=False, radius_m=0.0, layer=None, theatre=None, date=None, assume_crs=None, rings=False,
+                 layer_accuracy_m=None, section_field=None,
                  lon_col=None, lat_col=None, date_col=None, id_col=None, engine="local", scheduler=None, **_other):
     """The incidents and the line a command's options describe: ``(jobs.Inputs, jobs.LineSpec, kind)``.
 
@@ -186,5 +198,6 @@ def incident_job(*, points=None, at=(), places=(), country=None, near=None, with
     kind = inputs.kind()
     if places:
         inputs.places = places_from_options(places, country, near, within, gazetteer, online)
-    spec = jobs.LineSpec(layer=layer, theatre=theatre, date=date, assume_crs=assume_crs, rings=rings)
+    spec = jobs.LineSpec(layer=layer, theatre=theatre, date=date, assume_crs=assume_crs, rings=rings,
+                         layer_accuracy_m=layer_accuracy_m, section_field=section_field)
     return inputs, spec, kind

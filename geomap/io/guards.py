@@ -360,7 +360,7 @@ def lonlat_guard(geoms: np.ndarray, *, path, crs_label: str, implied: bool) -> n
 
 
 # -------------------------------------------------------------------- archives
-def check_archive(path, *, max_ratio: float = ARCHIVE_MAX_RATIO, floor_bytes: int = ARCHIVE_FLOOR_BYTES) -> None:
+def check_archive(path, *, max_ratio: float | None = None, floor_bytes: int | None = None) -> None:
     """Refuse a zip/KMZ whose stated decompressed size is far larger than the file.
 
     Reads only the archive's central directory.  A file that is not a zip
@@ -382,7 +382,8 @@ def check_archive(path, *, max_ratio: float = ARCHIVE_MAX_RATIO, floor_bytes: in
             expanded = sum(max(info.file_size, 0) for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise FileFormatError(f"{path.name} is a damaged zip/KMZ archive ({exc}): export it again") from None
-    limit = max(max_ratio * size, floor_bytes)
+    limit = max((ARCHIVE_MAX_RATIO if max_ratio is None else max_ratio) * size,
+                ARCHIVE_FLOOR_BYTES if floor_bytes is None else floor_bytes)
     if expanded > limit:
         raise FileFormatError(
             f"{path.name} ({size:,} bytes) would expand to {expanded:,} bytes, more than geomap reads from an "
@@ -457,4 +458,7 @@ def quiet_gdal():
             warnings.warn(w.message, stacklevel=3)
         else:
             text = " ".join(str(w.message).split())
-            note(f"GDAL: {text[:300]}", kind="gdal")
+            if "Measured (M) geometry types are not supported" in text:
+                note("M (measure) values dropped: only longitude and latitude are used", kind="gdal")
+            else:
+                note(f"GDAL: {text[:300]}", kind="gdal")

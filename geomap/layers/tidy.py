@@ -182,7 +182,7 @@ def layer_accuracy(*, given_m: float | None, registry_layer, path: Path | None, 
         return float(given_m), "--layer-accuracy-m"
     if registry_layer is not None:
         if registry_layer.accuracy_m is not None:
-            return float(registry_layer.accuracy_m), f"layer metadata ({registry_layer.id} layer.json accuracy_m)"
+            return float(registry_layer.accuracy_m), f"{registry_layer.id} layer.json accuracy_m"
         return None, "none stated"
     if path is not None:
         beside = path.parent / "layer.json"
@@ -193,7 +193,7 @@ def layer_accuracy(*, given_m: float | None, registry_layer, path: Path | None, 
                 meta = None
             if (isinstance(meta, dict) and str(meta.get("geometry_file", "data.geojson")) == path.name
                     and isinstance(meta.get("accuracy_m"), (int, float)) and meta["accuracy_m"] >= 0):
-                return float(meta["accuracy_m"]), "layer.json beside the file (accuracy_m)"
+                return float(meta["accuracy_m"]), "layer.json beside the file"
     for name in ACCURACY_FIELDS:
         column = next((attrs[k] for k in attrs if str(k).lower() == name), None)
         if column is None:

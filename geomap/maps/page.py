@@ -178,6 +178,7 @@ def _layer_data(lines) -> dict:
         "valid": valid,
         "sha256": str(ev.get("layer_sha256") or getattr(lines, "sha256", ""))[:12],
         "accuracy_m": ev.get("layer_accuracy_m"),
+        "accuracy_note": None if ev.get("layer_accuracy_m") is not None else "not stated: intervals leave map error out",
         "licence": ev.get("layer_licence"),
         "attribution": ev.get("layer_attribution"),
     }
@@ -777,7 +778,7 @@ function (MAP) {
       var Ly = D.layer;
       return [["layer", Ly.id], ["layer source", Ly.source], ["layer title", Ly.title], ["valid", Ly.valid],
               ["layer version", Ly.version], ["layer sha256", Ly.sha256 ? Ly.sha256 + "\u2026" : null],
-              ["layer accuracy", Ly.accuracy_m === null || Ly.accuracy_m === undefined ? null : Ly.accuracy_m + " m"],
+              ["layer accuracy", Ly.accuracy_m === null || Ly.accuracy_m === undefined ? Ly.accuracy_note : "\u00b1" + Ly.accuracy_m + " m"],
               ["licence", Ly.licence], ["geomap", D.version]];
     }
     function claimRows(sentence) {
@@ -967,7 +968,8 @@ function (MAP) {
         var V = D.verdicts[k];
         if (V.count > 0) { item("dot", V.colour, V.text + " (" + V.count + ")"); }
       });
-      item("ln", "#111", "line of contact: " + D.layer.id);
+      item("ln", "#111", "line of contact: " + D.layer.id + (D.layer.accuracy_m === null || D.layer.accuracy_m === undefined
+        ? " (accuracy " + D.layer.accuracy_note + ")" : " (accuracy \u00b1" + D.layer.accuracy_m + " m)"));
       if (D.area && D.area.geom) { item("", "rgba(136,136,136,0.35)", "held area: " + D.area.id); }
       if (D.bands) {
         if (D.bands.strict) { item("", "rgba(106,61,154,0.45)", "claim true (strict): " + rng(D.claim.strict)); }

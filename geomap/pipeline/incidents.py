@@ -118,6 +118,8 @@ def choose_lines(
     date: str | _dt.date | None = None,
     assume_crs: str | None = None,
     rings: bool = False,
+    accuracy_m: float | None = None,
+    section_field: str | None = None,
 ):
     """Return the :class:`~geomap.layers.lineset.LineSet` to measure against.
 
@@ -127,7 +129,8 @@ def choose_lines(
     from geomap.layers.lineset import read_lines
 
     if layer is not None:
-        return read_lines(layer, assume_crs=assume_crs, rings=rings)
+        return read_lines(layer, assume_crs=assume_crs, rings=rings, accuracy_m=accuracy_m,
+                          section_field=section_field)
     if theatre is None:
         raise InputError(
             "no line of contact given: pass --layer ID|PATH, or --theatre NAME --date YYYY-MM-DD "
@@ -138,7 +141,7 @@ def choose_lines(
     from geomap.layers.registry import select_layer
 
     chosen = select_layer(theatre, parse_date(date), kind="line")
-    return read_lines(chosen.id, rings=rings)
+    return read_lines(chosen.id, rings=rings, accuracy_m=accuracy_m, section_field=section_field)
 
 
 def _sides(lines, lon, lat, distance_m):
@@ -177,7 +180,8 @@ def measure(incidents, lines, *, tolerance_m: float = 50.0) -> list[Measurement]
     incidents = list(incidents)
     if not incidents:
         return []
-    accuracy_m = float(getattr(getattr(lines, "layer", None), "accuracy_m", None) or 0.0)
+    stated = getattr(lines, "accuracy_m", None)
+    accuracy_m = float(stated or 0.0)
     lon = np.array([i.lon for i in incidents], dtype=float)
     lat = np.array([i.lat for i in incidents], dtype=float)
     res = distance_to_line(lon=lon, lat=lat, lines=lines)
@@ -206,8 +210,9 @@ def measure(incidents, lines, *, tolerance_m: float = 50.0) -> list[Measurement]
             location = {"kind": "radius", "radius_m": incident.radius_m}
         uncertainty = {
             "location": location,
-            "layer_accuracy_m": accuracy_m,
-            "layer_accuracy_source": "layer metadata accuracy_m" if accuracy_m else "none stated by the layer",
+            "layer_accuracy_m": stated,
+            "layer_accuracy_source": getattr(lines, "accuracy_source", "none stated"),
+            "layer_accuracy_stated": stated is not None,
             "rule": INTERVAL_RULE,
         }
         out.append(

@@ -43,6 +43,8 @@ class LineSpec:
     date: str | None = None
     assume_crs: str | None = None
     rings: bool = False
+    layer_accuracy_m: float | None = None
+    section_field: str | None = None
 
     def load(self):
         from geomap.pipeline.incidents import choose_lines
@@ -50,7 +52,7 @@ class LineSpec:
         if self.layer is not None and self.theatre is not None:
             raise InputError("--layer and --theatre were both given: pass one (--theatre picks a layer by --date)")
         return choose_lines(self.layer, theatre=self.theatre, date=self.date, assume_crs=self.assume_crs,
-                            rings=self.rings)
+                            rings=self.rings, accuracy_m=self.layer_accuracy_m, section_field=self.section_field)
 
 
 def incidents(inputs: Inputs, *, date: str | None = None) -> list:
