@@ -564,3 +564,45 @@ def test_z_coordinates_in_geojson_and_kml(tmp_path):
         warnings.simplefilter("error")
         _assert_matches_reference(read_lines(path), _own_line())
         _assert_matches_reference(read_lines(_kml(tmp_path / "z.kml", [("F", "", _own_line())])), _own_line())
+
+
+# ------------------------------------------------------------------------------------ 6. large layers (structure)
+
+
+def _reference_segments(geoms, rings):
+    """Per-feature, per-part, per-segment reference of what the vectorised LineSet.segments must give."""
+    def parts(g):
+        if g is None or g.is_empty:
+            return
+        if g.geom_type in ("LineString", "LinearRing"):
+            yield g
+        elif g.geom_type in ("MultiLineString", "GeometryCollection", "MultiPolygon"):
+            for p in shapely.get_parts(g):
+                yield from parts(p)
+        elif g.geom_type == "Polygon" and rings:
+            yield g.exterior
+            yield from g.interiors
+
+    rows = []
+    for f, g in enumerate(geoms):
+        for p, line in enumerate(parts(g)):
+            xy = shapely.get_coordinates(line)
+            rows += [(*xy[s], *xy[s + 1], f, p, s) for s in range(len(xy) - 1)]
+    return rows
+
+
+@pytest.mark.parametrize("rings", [False, True])
+def test_vectorised_segments_match_a_per_feature_walk(rings):
+    geoms = [shapely.from_wkt(w) for w in (
+        "LINESTRING (0 0, 1 1, 2 1)",
+        "MULTILINESTRING ((2 2, 3 3), EMPTY, (4 4, 5 5, 6 6))",
+        "GEOMETRYCOLLECTION (LINESTRING (0 0, 1 1), POINT (3 3), MULTILINESTRING ((2 2, 3 3), (4 4, 5 5)))",
+        "POLYGON ((0 0, 1 0, 1 1, 0 0), (0.2 0.1, 0.3 0.1, 0.3 0.2, 0.2 0.1))",
+        "POINT (1 2)",
+        "MULTIPOLYGON (((10 10, 11 10, 11 11, 10 10)), ((12 12, 13 12, 13 13, 12 12)))",
+        "LINESTRING (7 7, 8 8)",
+    )] + [None]
+    lines = lines_from_geometries(geoms, rings=rings)
+    segs = lines.segments()
+    got = list(zip(segs.lon0, segs.lat0, segs.lon1, segs.lat1, segs.feature, segs.part, segs.segment))
+    assert got == _reference_segments(geoms, rings)

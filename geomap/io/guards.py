@@ -20,6 +20,9 @@
   linestring, polygon and their multi forms) to shapely geometries.
 * :func:`quiet_gdal` - turns the raw warnings GDAL/pyogrio emit while reading
   into notes, so no raw library warning reaches the user.
+* :func:`collect_notes` / :func:`summarise_notes` - for the reader's caller:
+  record the notes issued while reading (any other warning becomes a note too)
+  and put them in one line per kind ("empty part(s) dropped: feature 0 (A)").
 
 Notes are issued as :class:`geomap.errors.InputNote` warnings; the caller
 (:func:`geomap.layers.lineset.read_lines`) records them, logs them and keeps
@@ -33,6 +36,7 @@ import re
 import struct
 import warnings
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -140,9 +144,13 @@ def geometry_from_geojson(obj, *, feature: int | None = None):
         return shapely.multilinestrings([shapely.linestrings(p) for p in parts]) if parts else (
             shapely.from_wkt("MULTILINESTRING EMPTY"))
     if kind in ("Point", "MultiPoint", "Polygon", "MultiPolygon"):
+        from shapely.errors import ShapelyError
         from shapely.geometry import shape
 
-        return shape(obj)
+        try:
+            return shape(obj)
+        except ShapelyError as exc:
+            raise ValueError(f"a {kind} that GEOS refuses ({exc})") from None
     raise ValueError(f"geometry type {kind!r} is not a GeoJSON geometry type")
 
 
@@ -298,8 +306,16 @@ def choose_crs(path, declared: str | None, *, implied: bool, assume_crs: str | N
     if declared is None:
         return assume_crs
     from pyproj import CRS
+    from pyproj.exceptions import CRSError as ProjCRSError
 
-    if xy is not None and _looks_lonlat(np.asarray(xy)) and not CRS.from_user_input(assume_crs).is_geographic:
+    try:
+        assumed = CRS.from_user_input(assume_crs)
+    except ProjCRSError as exc:
+        raise CRSError(f"--assume-crs {assume_crs} is not a CRS PROJ knows ({' '.join(str(exc).split())[:120]}): "
+                       "give e.g. EPSG:32638") from None
+    if assumed.equals(CRS.from_epsg(4326), ignore_axis_order=True):
+        return declared
+    if xy is not None and _looks_lonlat(np.asarray(xy)) and not assumed.is_geographic:
         note(f"its coordinates are lon/lat as the format implies, so --assume-crs {assume_crs} was not applied to it",
              kind="assume-crs ignored")
         return declared
@@ -443,6 +459,41 @@ def geoarrow_geometries(column, encoding: str) -> np.ndarray:
 
 
 # -------------------------------------------------------------------- warnings
+#: the most feature numbers a note lists
+NOTE_FEATURES_SHOWN = 5
+
+
+@contextlib.contextmanager
+def collect_notes(into: list):
+    """Record the notes (warnings) issued inside the block as ``(kind, feature, text)`` in ``into``."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield into
+    for w in caught:
+        message = w.message
+        if isinstance(message, InputNote):
+            into.append((message.kind, message.feature, str(message)))
+        else:
+            into.append(("library warning", None, " ".join(str(message).split())[:300]))
+
+
+def summarise_notes(notes, label: Callable[[int], str] | None = None) -> list[str]:
+    """One line per distinct note text, naming the features it is about (the first few)."""
+    grouped: dict[str, list] = {}
+    for kind, feature, text in notes:
+        grouped.setdefault(text, []).append(feature)
+    out = []
+    for text, features in grouped.items():
+        rows = sorted({f for f in features if f is not None})
+        if not rows:
+            out.append(text)
+            continue
+        shown = ", ".join(label(f) if label else f"feature {f}" for f in rows[:NOTE_FEATURES_SHOWN])
+        more = f" and {len(rows) - NOTE_FEATURES_SHOWN} more" if len(rows) > NOTE_FEATURES_SHOWN else ""
+        out.append(f"{text}: {shown}{more}")
+    return out
+
+
 @contextlib.contextmanager
 def quiet_gdal():
     """Turn warnings raised inside the block by GDAL/pyogrio into notes (kind ``gdal``).

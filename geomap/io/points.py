@@ -680,10 +680,9 @@ def _read_vector_points(source, label: str, assume_crs, date_col=None, id_col=No
     if wkb is None:
         raise FileFormatError(f"{label} has no geometries: give point features, or a CSV with lon/lat columns")
     from geomap.io import guards
-    from geomap.layers.tidy import collect_notes, summarise_notes
 
     notes: list = []
-    with collect_notes(notes):  # lines-in: --assume-crs overrides a CRS only the format implies
+    with guards.collect_notes(notes):  # lines-in: --assume-crs overrides a CRS only the format implies
         geoms = shapely.from_wkb(wkb, on_invalid="ignore")
         implied = guards.crs_is_implied(label, None)
         crs = guards.choose_crs(label, meta.get("crs") or None, implied=implied, assume_crs=assume_crs,
@@ -691,7 +690,7 @@ def _read_vector_points(source, label: str, assume_crs, date_col=None, id_col=No
         if crs is None:
             raise InputError(f"{label} declares no CRS: pass --assume-crs EPSG:4326 (or its CRS)")
         geoms = _to_lonlat(geoms, crs, label, implied=implied and crs == meta.get("crs"))
-    for line in summarise_notes(notes):
+    for line in guards.summarise_notes(notes):
         logging.getLogger("geomap.io.points").warning("%s: %s", label, line)
     if frame.empty and n:
         frame = pd.DataFrame(index=range(n))

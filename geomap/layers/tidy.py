@@ -1,10 +1,7 @@
 """What happens to a line layer's geometries after they are read, before anything is measured.
 
-* :func:`collect_notes` - records the :class:`geomap.errors.InputNote` warnings
-  a reader issues (and turns any other warning into a note), so no raw
-  library warning reaches the user.
-* :func:`summarise_notes` - one line per kind of note ("empty part(s)
-  dropped: features 0, 7").
+* :func:`collect_notes` / :func:`summarise_notes` (from :mod:`geomap.io.guards`) -
+  record a reader's notes and put them in one line per kind.
 * :func:`line_parts` - every LineString part of a layer with its feature and
   part number, without a Python loop over features.
 * :func:`segments_of` - the geodesic segments of those parts as one
@@ -17,55 +14,21 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import warnings
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
-from geomap.errors import InputNote, LayerError
+from geomap.errors import LayerError
+from geomap.io.guards import collect_notes, summarise_notes  # noqa: F401  (re-exported for the layer modules)
 
-#: the most feature numbers a note lists
-NOTE_FEATURES_SHOWN = 5
 #: attribute fields read as a layer's stated accuracy (metres)
 ACCURACY_FIELDS = ("accuracy_m",)
 
 _LINE_IDS = (1, 2)  # LineString, LinearRing
 _POLY_IDS = (3,)
 _NESTED_IDS = (5, 6, 7)  # MultiLineString, MultiPolygon, GeometryCollection
-
-
-@contextlib.contextmanager
-def collect_notes(into: list):
-    """Record the notes (warnings) issued inside the block as ``(kind, feature, text)`` in ``into``."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        yield into
-    for w in caught:
-        message = w.message
-        if isinstance(message, InputNote):
-            into.append((message.kind, message.feature, str(message)))
-        else:
-            into.append(("library warning", None, " ".join(str(message).split())[:300]))
-
-
-def summarise_notes(notes, label: Callable[[int], str] | None = None) -> list[str]:
-    """One line per distinct note text, naming the features it is about (the first few)."""
-    grouped: dict[str, list] = {}
-    for kind, feature, text in notes:
-        grouped.setdefault(text, []).append(feature)
-    out = []
-    for text, features in grouped.items():
-        rows = sorted({f for f in features if f is not None})
-        if not rows:
-            out.append(text)
-            continue
-        shown = ", ".join(label(f) if label else f"feature {f}" for f in rows[:NOTE_FEATURES_SHOWN])
-        more = f" and {len(rows) - NOTE_FEATURES_SHOWN} more" if len(rows) > NOTE_FEATURES_SHOWN else ""
-        out.append(f"{text}: {shown}{more}")
-    return out
 
 
 def line_parts(geoms: np.ndarray, rings: bool):
@@ -163,6 +126,9 @@ def check_features(geoms: np.ndarray, notes: list, *, source: str, rings: bool, 
                       ((-1,), "feature(s) without geometry skipped")):
         for f in np.flatnonzero(np.isin(kinds, ids)):
             notes.append(("skipped", int(f), what))
+    present = np.flatnonzero(kinds >= 0)
+    for f in present[shapely.is_empty(geoms[present])]:
+        notes.append(("skipped", int(f), "feature(s) with an empty geometry skipped"))
     if not rings and np.isin(kinds, (3, 6)).any() and np.isin(kinds, (1, 2, 5, 7)).any():
         for f in np.flatnonzero(np.isin(kinds, (3, 6))):
             notes.append(("skipped", int(f), "polygon feature(s) skipped (pass --rings to measure to their boundaries)"))
