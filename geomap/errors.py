@@ -74,3 +74,16 @@ class GeodesicError(GeomapError, ArithmeticError):
     """The geodesic computation did not converge (should never happen)."""
 
     exit_code = 4
+
+
+class InputNote(UserWarning):
+    """Something geomap changed or skipped while reading an input (a dropped empty part, wrapped longitudes).
+
+    Not an error: readers issue it with :func:`warnings.warn` and the caller
+    records it (in a layer's ``notes`` and evidence) and logs it as one line;
+    it never reaches the user as a raw warning.  ``kind`` groups notes of one
+    sort, ``feature`` is the row it is about (or None).
+    """
+
+    kind = "note"
+    feature = None

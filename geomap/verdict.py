@@ -308,6 +308,8 @@ def judge(
         else:
             reason = "the distance interval straddles an end of both readings"
         sentence = f"{subject} ({readings}) is inconclusive: the distance is {distance}; {reason}."
+    if ((evidence or {}).get("uncertainty") or {}).get("layer_accuracy_stated") is False:
+        sentence += " The line's layer states no accuracy, so this interval leaves map error out."
     return Verdict(
         verdict=verdict,
         claim=claim,

@@ -17,6 +17,7 @@ Exit codes (documented in the README):
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
 
 import click
@@ -56,6 +57,9 @@ class LazyGroup(click.Group):
         return getattr(module, attr)
 
     def invoke(self, ctx):
+        import warnings
+
+        warnings.showwarning = _warning_as_note
         try:
             return super().invoke(ctx)
         except GeomapError as exc:
@@ -69,6 +73,23 @@ class LazyGroup(click.Group):
         except KeyboardInterrupt:  # pragma: no cover - interactive
             click.echo("geomap: interrupted", err=True)
             sys.exit(130)
+
+
+def _warning_as_note(message, category, filename, lineno, file=None, line=None) -> None:
+    """A Python warning, from geomap's readers or a library (pyogrio, pandas, shapely), as one note on stderr.
+
+    geomap's own :class:`~geomap.errors.InputNote` (something changed or skipped
+    while reading) is shown always; a library's warning is informational and
+    shown with -v.  Never a raw warning with a file name and source line.
+    """
+    from geomap.errors import InputNote
+
+    text = " ".join(str(message).split())
+    log = logging.getLogger("geomap")
+    if issubclass(category, InputNote):
+        log.warning("note: %s", text)
+    else:
+        log.info("note: %s (%s)", text, category.__name__)
 
 
 def _fail(exc: GeomapError) -> None:

@@ -34,7 +34,8 @@ def batch_summary(result) -> str:
         lines.append("verdicts: " + (", ".join(f"{k} {v}" for k, v in sorted(result.verdicts.items())) or "none"))
     for lid, ev in sorted(result.layers.items()):
         lines.append(f"layer {lid}: {ev.get('rows')} rows (valid {ev.get('layer_valid_from') or '-'}.."
-                     f"{ev.get('layer_valid_to') or ''}, accuracy {ev.get('layer_accuracy_m')} m)")
+                     f"{ev.get('layer_valid_to') or ''}, " + (f"accuracy {ev.get('layer_accuracy_m')} m)"
+                     if ev.get("layer_accuracy_m") is not None else "no stated accuracy: intervals leave map error out)"))
     fails = result.failures(5)
     if fails:
         lines.append("first failures: " + "; ".join(f"{ident}: {status}" for ident, status in fails))

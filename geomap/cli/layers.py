@@ -165,10 +165,14 @@ def validate_command(path, fmt):
         click.echo(_json(report.to_dict()))
     elif report.ok:
         click.echo(f"ok: {report.path} ({report.features} feature(s), {report.crs}; checked {', '.join(report.checks)})")
+        for item in report.notes:
+            click.echo(f"note: {item}")
     else:
         click.echo(f"{len(report.problems)} problem(s) in {report.path}:")
         for problem in report.problems:
             click.echo(f"- {problem}")
+        for item in report.notes:
+            click.echo(f"note: {item}")
     if not report.ok:
         raise SystemExit(1)
 

@@ -75,12 +75,24 @@ def radius_option(f):
 
 def layer_options(f):
     f = click.option(
+        "--section-field", metavar="FIELD", default=None,
+        help="The layer's field that names its sections (default: name, title, label, in any case; "
+             "description last).",
+    )(f)
+    f = click.option(
+        "--layer-accuracy-m", "accuracy_m", type=click.FloatRange(min=0), default=None, metavar="M",
+        help="Accuracy of the --layer line (m): widens every distance interval by M each side "
+             "[default: the layer's own metadata; a file without any: none stated, said in the output].",
+    )(f)
+    f = click.option(
         "--rings",
         is_flag=True,
         help="Measure to polygon boundaries of the layer as lines (off: a polygon-only layer is an error).",
     )(f)
     f = click.option(
-        "--assume-crs", metavar="CRS", default=None, help="CRS of a layer or points file that declares none (e.g. EPSG:4326)."
+        "--assume-crs", metavar="CRS", default=None,
+        help="CRS of a layer or points file that declares none, or whose format only implies WGS84 "
+             "(a GeoJSON without crs holding projected coordinates), e.g. EPSG:32638."
     )(f)
     f = click.option(
         "--date", "date", metavar="YYYY-MM-DD", default=None, help="Incident date: picks the --theatre line valid then."
@@ -160,7 +172,7 @@ def places_options(func):
 #: the options :func:`incident_options` folds into ``source`` and ``line``
 _SOURCE_KEYS = ("points", "at", "latlon", "places", "country", "near", "within", "gazetteer", "online", "radius_m",
                 "lon_col", "lat_col", "date_col", "id_col", "place_col")
-_LINE_KEYS = ("layer", "theatre", "date", "assume_crs", "rings", "line_source")
+_LINE_KEYS = ("layer", "theatre", "date", "assume_crs", "rings", "line_source", "accuracy_m", "section_field")
 
 
 def incident_options(f):

@@ -11,11 +11,13 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:200]
 
 
-def to_lonlat(geoms, crs, path):
+def to_lonlat(geoms, crs, path, *, implied=False):
     """``geoms`` (shapely array in ``crs``) converted to EPSG:4326 lon/lat; :class:`CRSError` if that fails.
 
-    ``path`` names the source in messages.  Coordinates outside lon/lat range
-    after conversion mean the declared CRS is wrong.
+    ``path`` names the source in messages.  Longitudes past 180 are wrapped
+    and coordinates that cannot be lon/lat refused in one line naming the fix
+    (:func:`geomap.io.guards.lonlat_guard`; ``implied``: the CRS was only
+    implied by the format, so ``assume_crs`` is the fix).
     """
     import shapely
     from pyproj import CRS, Transformer
@@ -34,13 +36,6 @@ def to_lonlat(geoms, crs, path):
             return np.column_stack([x, y])
 
         geoms = shapely.transform(geoms, fn)
-    xy = shapely.get_coordinates(geoms)
-    if xy.size:
-        if not np.all(np.isfinite(xy)):
-            raise CRSError(f"{path}: some coordinates could not be converted to lon/lat: check its CRS or pass --assume-crs")
-        if np.abs(xy[:, 0]).max() > 180 or np.abs(xy[:, 1]).max() > 90:
-            raise CRSError(
-                f"{path}: coordinates fall outside lon/lat range after conversion from {src.to_string()}: "
-                "the declared CRS is probably wrong; pass --assume-crs with the right one"
-            )
-    return geoms
+    from geomap.io import guards
+
+    return guards.lonlat_guard(geoms, path=path, crs_label=src.to_string(), implied=implied)

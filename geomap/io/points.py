@@ -18,6 +18,8 @@ table names its columns with ``lon_col``/``lat_col``/``date_col``/``id_col``
 
 from __future__ import annotations
 
+import logging
+
 import csv
 import io
 import sys
@@ -680,10 +682,19 @@ def _read_vector_points(source, label: str, assume_crs, date_col=None, id_col=No
     n = len(frame) if len(meta["fields"]) else (0 if wkb is None else len(wkb))
     if wkb is None:
         raise FileFormatError(f"{label} has no geometries: give point features, or a CSV with lon/lat columns")
-    crs = meta.get("crs") or assume_crs
-    if crs is None:
-        raise InputError(f"{label} declares no CRS: pass --assume-crs EPSG:4326 (or its CRS)")
-    geoms = to_lonlat(shapely.from_wkb(wkb, on_invalid="ignore"), crs, label)
+    from geomap.io import guards
+
+    notes: list = []
+    with guards.collect_notes(notes):  # lines-in: --assume-crs overrides a CRS only the format implies
+        geoms = shapely.from_wkb(wkb, on_invalid="ignore")
+        implied = guards.crs_is_implied(label, None)
+        crs = guards.choose_crs(label, meta.get("crs") or None, implied=implied, assume_crs=assume_crs,
+                                xy=shapely.get_coordinates(geoms))
+        if crs is None:
+            raise InputError(f"{label} declares no CRS: pass --assume-crs EPSG:4326 (or its CRS)")
+        geoms = to_lonlat(geoms, crs, label, implied=implied and crs == meta.get("crs"))
+    for line in guards.summarise_notes(notes):
+        logging.getLogger("geomap.io.points").warning("%s: %s", label, line)
     if frame.empty and n:
         frame = pd.DataFrame(index=range(n))
     lon, lat, status = _point_status(geoms, frame)

@@ -11,6 +11,8 @@ the sha256, the feature count and the bbox are checked too.
 from __future__ import annotations
 
 import json
+import logging
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +33,8 @@ class ValidationReport:
     crs: str | None = None
     checks: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    #: what measuring with this file would change or skip (dropped empty parts, wrapped longitudes ...)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -44,6 +48,7 @@ class ValidationReport:
             "crs": self.crs,
             "checks": self.checks,
             "problems": self.problems,
+            "notes": self.notes,
             "ok": self.ok,
         }
 
@@ -70,6 +75,31 @@ def _locate(path: Path) -> tuple[Path | None, Path | None, dict | None]:
         # a layer.json beside the file that describes another file: check the file alone
         return path, None, None
     return geometry, meta_path, meta
+
+
+def _check_as_line(path: Path, report: ValidationReport) -> None:
+    """Read ``path`` as geomap measures it (:func:`geomap.layers.lineset.read_lines`, rings as lines).
+
+    What reading refuses (a one-vertex line, an unreadable geometry, no line
+    at all, coordinates that are not lon/lat) is a problem; what it changes or
+    skips (empty or one-position parts, longitudes past 180, point features)
+    is a note.
+    """
+    from geomap.errors import GeomapError
+    from geomap.layers.lineset import read_lines
+
+    report.checks.append("line parts")
+    logger = logging.getLogger("geomap.layers.lineset")
+    was, logger.disabled = logger.disabled, True  # the notes are reported here, not logged too
+    try:
+        lines = read_lines(path, rings=True)
+    except GeomapError as exc:
+        report.problems.append(" ".join(str(exc).split()))
+        return None
+    finally:
+        logger.disabled = was
+    report.notes.extend(lines.notes)
+    return lines
 
 
 def validate_path(path: str | Path) -> ValidationReport:
@@ -114,11 +144,18 @@ def validate_path(path: str | Path) -> ValidationReport:
         if meta.get("sha256") != actual:
             problems.append(f"sha256 of {geometry_path.name} is {actual}, layer.json says {meta.get('sha256')}")
 
+    lines = _check_as_line(geometry_path, report)
     try:
-        frame = read_any(geometry_path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # what GDAL warns about is in the notes of _check_as_line
+            frame = read_any(geometry_path)
     except Exception as exc:
-        problems.append(f"cannot read {geometry_path} ({' '.join(str(exc).split())})")
-        return report
+        if lines is None:
+            problems.append(f"cannot read {geometry_path} ({' '.join(str(exc).split())})")
+            return report
+        import geopandas as gpd  # GEOS refuses a one-position part that geomap drops: check what it measures
+
+        frame = gpd.GeoDataFrame(geometry=list(lines.geoms), crs="EPSG:4326")
     report.features = len(frame)
     report.checks.append("crs")
     if frame.crs is None:

@@ -34,6 +34,7 @@ the input boundary (measured: within 0.01 mm, tests/test_layers_derive.py).
 from __future__ import annotations
 
 import json
+import logging
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -354,8 +355,14 @@ def _geometries(source) -> list:
     from geomap.layers.resolve import resolve
     from geomap.layers.lineset import read_vector
 
+    from geomap.layers.tidy import collect_notes, summarise_notes
+
     path, _layer = resolve(source)
-    geoms, _attrs, _crs = read_vector(path)
+    notes: list = []
+    with collect_notes(notes):  # dropped degenerate parts, wrapped longitudes, GDAL's warnings: logged, not raw
+        geoms, _attrs, _crs = read_vector(path)
+    for line in summarise_notes(notes):
+        logging.getLogger("geomap.layers.derive").warning("%s: %s", Path(path).name, line)
     found = [g for g in geoms if g is not None and not g.is_empty]
     if not found:
         raise FileFormatError(f"{path} has no non-empty geometries: give a file with features")

@@ -128,6 +128,7 @@ def layer_data(lines, layer_id: str | None = None, validity=None) -> dict:
         "valid_to": valid_to,
         "sha256": str(ev.get("layer_sha256") or getattr(lines, "sha256", "") or "")[:12],
         "accuracy_m": ev.get("layer_accuracy_m"),
+        "accuracy_note": None if ev.get("layer_accuracy_m") is not None else "not stated: intervals leave map error out",
         "licence": ev.get("layer_licence"),
         "attribution": ev.get("layer_attribution"),
     }

@@ -253,7 +253,8 @@ def measure_table(
             lineset = lines_by_id[lid] = read_lines(lid)
         # the section codes by feature index, the last (index -1: no feature) for no section
         labels = np.append(section.add([lineset.label(f) for f in range(len(lineset))]), -1)
-        accuracy_m = float(getattr(getattr(lineset, "layer", None), "accuracy_m", None) or 0.0)
+        stated = getattr(lineset, "accuracy_m", None)
+        accuracy_m = np.nan if stated is None else float(stated)  # NaN: none stated (the interval adds 0)
         for start in range(0, idx.size, chunk_rows):
             rows = idx[start:start + chunk_rows]
             res = distance_to_line(lon=table.lon[rows], lat=table.lat[rows], lines=lineset, workers=workers)

@@ -122,7 +122,10 @@ class LineChoice:
     (default: the preferred layer valid on the date, see
     :func:`geomap.layers.registry.select_layer`).  ``assume_crs`` is the CRS of
     a layer file that declares none; ``rings`` measures to polygon boundaries
-    as lines.
+    as lines.  ``accuracy_m`` states the accuracy of a ``layer`` file (m; it
+    widens every interval; default: the layer's own metadata, else none
+    stated, which the outputs say in words); ``section_field`` names the
+    field holding the sections' names.
     """
 
     layer: str | None = None
@@ -131,6 +134,8 @@ class LineChoice:
     assume_crs: str | None = None
     rings: bool = False
     source: str | None = None
+    accuracy_m: float | None = None
+    section_field: str | None = None
 
     def __post_init__(self):
         if self.layer is not None and self.theatre is not None:
@@ -138,6 +143,11 @@ class LineChoice:
         if self.layer is None and self.theatre is None:
             raise InputError("no line of contact given: pass --layer ID|PATH, or --theatre NAME --date YYYY-MM-DD "
                              "(see 'geomap layers list')")
+        if self.theatre is not None and self.accuracy_m is not None:
+            raise InputError("--layer-accuracy-m states the accuracy of a --layer file: a theatre's layers state "
+                             "their own (see 'geomap layers show ID')")
+        if self.accuracy_m is not None and not (0.0 <= float(self.accuracy_m) < float("inf")):
+            raise InputError(f"--layer-accuracy-m must be a finite number of metres >= 0, got {self.accuracy_m!r}")
         if self.layer is not None and self.source is not None:
             raise InputError("--source picks among a theatre's layers: drop it when naming --layer")
         if self.date is not None:
@@ -157,7 +167,8 @@ class LineChoice:
         from geomap.layers.lineset import read_lines
 
         if self.layer is not None:
-            return read_lines(self.layer, assume_crs=self.assume_crs, rings=self.rings)
+            return read_lines(self.layer, assume_crs=self.assume_crs, rings=self.rings, accuracy_m=self.accuracy_m,
+                              section_field=self.section_field)
         if self.date is None:
             raise InputError(f"--theatre {self.theatre} needs --date YYYY-MM-DD to choose the line valid on that date")
         from geomap.layers.registry import select_layer
@@ -212,13 +223,16 @@ class Request:
 
 
 # --------------------------------------------------------------------- places and incidents
-def place_context(choice: LineChoice):
+def place_context(choice: LineChoice, lines=None):
     """The :class:`~geomap.places.context.PlaceContext` of the line a request names (its layer, or every
-    line and area of its theatre): place names are looked up near it and coordinates checked against it."""
+    line and area of its theatre): place names are looked up near it and coordinates checked against it.
+
+    ``lines``: the layer's LineSet when already read (it is not read again).
+    """
     from geomap.places.context import PlaceContext
 
     if choice.layer is not None:
-        return PlaceContext.from_layer(choice.layer, assume_crs=choice.assume_crs)
+        return PlaceContext.from_lines(lines if lines is not None else choice.load())
     return PlaceContext.from_theatre(choice.theatre)
 
 

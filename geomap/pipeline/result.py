@@ -149,7 +149,7 @@ class Uncertainty:
 
     location_kind: str
     radius_m: float
-    layer_accuracy_m: float
+    layer_accuracy_m: float | None
     layer_accuracy_source: str
     rule: str
 
@@ -160,7 +160,8 @@ class Uncertainty:
         else:
             location = {"kind": "radius", "radius_m": self.radius_m}
         return {"location": location, "layer_accuracy_m": self.layer_accuracy_m,
-                "layer_accuracy_source": self.layer_accuracy_source, "rule": self.rule}
+                "layer_accuracy_source": self.layer_accuracy_source,
+                "layer_accuracy_stated": self.layer_accuracy_m is not None, "rule": self.rule}
 
 
 @dataclass(frozen=True)
@@ -423,13 +424,14 @@ class Result:
                 offset_m=_num(self.offset_m[i]) if self.offset_m is not None else None,
             )
             area = self.areas.get(i)
-            accuracy = float(col["layer_accuracy_m"][i] or 0.0)
+            stated = _num(col["layer_accuracy_m"][i])  # None: the layer states no accuracy
+            accuracy = stated or 0.0
             uncertainty = Uncertainty(
                 location_kind="area" if area is not None else "radius",
                 radius_m=float(col["location_uncertainty_m"][i] or 0.0),
-                layer_accuracy_m=accuracy,
+                layer_accuracy_m=stated,
                 layer_accuracy_source=evidence.get("layer_accuracy_source")
-                or ("layer metadata accuracy_m" if accuracy else "none stated by the layer"),
+                or ("layer metadata accuracy_m" if stated is not None else "none stated by the layer"),
                 rule=INTERVAL_RULE,
             )
             side = None

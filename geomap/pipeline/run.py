@@ -90,7 +90,8 @@ def run(request: Request) -> Result:
     """
     source, choice, execution = request.incidents, request.line, request.execution
     # names are looked up, and --at points checked for swapped coordinates, near the request's line
-    context = place_context(choice) if (source.places or source.at or source.place_col) else None
+    lines = choice.load() if source.kind != "file" else None  # one line for --at/--place (refused if none)
+    context = place_context(choice, lines) if (source.places or source.at or source.place_col) else None
     if source.kind == "file":
         if execution.engine == "dask":
             from geomap.pipeline.dask import measure_dask
@@ -105,7 +106,7 @@ def run(request: Request) -> Result:
         incidents = incidents_of(source, date=choice.date, context=context)
         table = incident_table(incidents, source="--at" if source.kind == "at" else "--place")
         # one line: the layer, or the theatre's line on --date (refused if none); --at swaps were refused above
-        args = {"lines": choice.load(), "check_swaps": False}
+        args = {"lines": lines, "check_swaps": False}
         radius_m = 0.0
     factory = execution.progress_factory
     if factory is None or incidents is not None:

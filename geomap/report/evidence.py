@@ -91,7 +91,9 @@ def evidence_markdown(result, *, command: str | None = None, map_file: str | Non
     lines += [
         f"- Layer: `{md(ev.get('layer'))}` {md(ev.get('layer_title') or '')}",
         f"- Valid: {md(ev.get('layer_valid_from') or 'n/a')} to {md(ev.get('layer_valid_to') or 'open')}",
-        f"- Stated accuracy: ±{(ev.get('layer_accuracy_m') or 0):.0f} m",
+        (f"- Stated accuracy: ±{ev['layer_accuracy_m']:.0f} m ({md(ev.get('layer_accuracy_source') or '')})"
+         if ev.get("layer_accuracy_m") is not None else
+         "- Stated accuracy: none: the layer states no accuracy, so the interval leaves map error out"),
         f"- sha256: `{md(ev.get('layer_sha256'))}`",
         f"- Source: {md(src.get('name', ''))}, {md(src.get('edition', ''))}, commit {md(src.get('commit') or 'n/a')}",
         f"- Licence: {md(ev.get('layer_licence') or 'n/a')}; {md(ev.get('layer_attribution') or '')}",

@@ -80,6 +80,9 @@ def distance_table(result, rows) -> str:
     foot = [
         "",
         f"layer: {ev.get('layer')}  sha256: {str(ev.get('layer_sha256'))[:16]}…",
+        (f"layer accuracy: ±{ev['layer_accuracy_m']:g} m ({ev.get('layer_accuracy_source')})"
+         if ev.get("layer_accuracy_m") is not None else
+         "layer accuracy: none stated: the interval leaves map error out (give it with --layer-accuracy-m M)"),
         f"method: {ev.get('method')}",
         f"geomap {ev.get('geomap_version')}",
     ]
@@ -116,7 +119,9 @@ def check_table(result, rows) -> str:
         "",
         f"claim: {claim.text!r} -> {claim.describe_readings()} (rule {claim.rule})",
         f"line: {ev.get('layer')} valid {ev.get('layer_valid_from') or '?'}..{ev.get('layer_valid_to') or ''}, "
-        f"stated accuracy ±{out.km(ev.get('layer_accuracy_m') or 0, 1)} km, sha256 {str(ev.get('layer_sha256'))[:12]}…"
+        + (f"stated accuracy ±{out.km(ev['layer_accuracy_m'], 1)} km" if ev.get("layer_accuracy_m") is not None
+           else "no stated accuracy (the interval leaves map error out)")
+        + f", sha256 {str(ev.get('layer_sha256'))[:12]}…"
         + (f"; {ev['layer_attribution']}" if "OpenStreetMap" in str(ev.get("layer_attribution") or "") else ""),
     ]
     for r in rows:

@@ -89,7 +89,8 @@ function (MAP) {
       var Ly = D.layers[k];
       return [["layer", Ly.id], ["layer source", Ly.source], ["layer title", Ly.title], ["valid", Ly.valid],
               ["layer version", Ly.version], ["layer sha256", Ly.sha256 ? Ly.sha256 + "\u2026" : null],
-              ["layer accuracy", Ly.accuracy_m === null || Ly.accuracy_m === undefined ? null : Ly.accuracy_m + " m"],
+              ["layer accuracy", Ly.accuracy_m === null || Ly.accuracy_m === undefined ? Ly.accuracy_note :
+                                 "\u00b1" + Ly.accuracy_m + " m"],
               ["licence", Ly.licence], ["geomap", D.version]];
     }
     function claimRows(sentence) {
@@ -563,7 +564,9 @@ function (MAP) {
       });
       D.layers.forEach(function (Ly, k) {
         if (current >= 0 && k !== current) { return; }
-        item("ln", lineColour(k), "line of contact: " + Ly.id + (multi && Ly.valid ? " (" + Ly.valid + ")" : ""));
+        item("ln", lineColour(k), "line of contact: " + Ly.id + (multi && Ly.valid ? " (" + Ly.valid + ")" : "") +
+             (Ly.accuracy_m === null || Ly.accuracy_m === undefined ? " (accuracy " + Ly.accuracy_note + ")"
+              : " (accuracy \u00b1" + Ly.accuracy_m + " m)"));
       });
       var one = current >= 0 ? current : (multi ? -1 : 0);
       if (one >= 0) {
