@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from geomap.layers import registry
-from geomap.errors import CRSError, FileFormatError, LayerError
+from geomap.errors import LayerError
 
 log = logging.getLogger("geomap.layers.lineset")
 
@@ -183,202 +183,15 @@ def read_vector(path: str | Path, *, assume_crs: str | None = None, layer_name: 
     Returns
     -------
     (geoms, attrs, crs_in)
+        ``attrs`` has a ``source_layer`` column when several layers were read.
     """
-    path = Path(path)
-    if not path.exists():
-        raise FileFormatError(f"{path} does not exist: check the path")
-    if path.suffix.lower() in (".geojson", ".json") and layer_name is None:
-        fast = _read_geojson(path, assume_crs)
-        if fast is not None:
-            return fast
-    # pyogrio imports geopandas when it is installed (pyogrio._compat): only for non-GeoJSON files.
-    import pyogrio
-    import shapely
-    from pyogrio.errors import DataSourceError
-    source = str(path)
-    if path.suffix.lower() in PARQUET_SUFFIXES:
-        names = [None]
-    else:
-        try:
-            layers = pyogrio.list_layers(source)
-        except (DataSourceError, OSError, RuntimeError) as exc:
-            raise FileFormatError(
-                f"cannot read {path} as a vector file ({_one_line(exc)}): give GeoJSON, GeoPackage, Shapefile, "
-                "KML/KMZ, FlatGeobuf or GeoParquet"
-            ) from None
-        names = [str(row[0]) for row in layers]
-        if not names:
-            raise FileFormatError(f"{path} holds no layers: check the file")
-    if layer_name is not None:
-        if layer_name not in names:
-            raise FileFormatError(f"{path} has no layer {layer_name!r}: choose one of {', '.join(map(str, names))}")
-        names = [layer_name]
+    from geomap.io.vector import read_vector as read_any_vector
 
-    all_geoms, all_attrs, crs_in = [], {}, None
-    offset = 0
-    for name in names:
-        meta, wkb, field_data = read_raw(source, layer=name)
-        if wkb is None:
-            continue
-        crs = meta.get("crs")
-        if not crs:
-            if assume_crs is None:
-                raise CRSError(
-                    f"{path} declares no CRS: pass --assume-crs EPSG:4326 (or the CRS it was drawn in)"
-                )
-            crs = assume_crs
-        crs_in = crs if crs_in is None else crs_in
-        geoms = shapely.from_wkb(wkb, on_invalid="ignore")
-        geoms = _to_lonlat(geoms, crs, path)
-        n = geoms.shape[0]
-        for col, values in zip(meta["fields"], field_data):
-            column = all_attrs.setdefault(str(col), np.full(offset, None, dtype=object))
-            all_attrs[str(col)] = np.concatenate([column, np.asarray(values, dtype=object)])
-        offset += n
-        for col in all_attrs:
-            if all_attrs[col].shape[0] < offset:
-                pad = np.full(offset - all_attrs[col].shape[0], None, dtype=object)
-                all_attrs[col] = np.concatenate([all_attrs[col], pad])
-        if len(names) > 1:
-            layer_col = all_attrs.setdefault("source_layer", np.full(offset - n, None, dtype=object))
-            all_attrs["source_layer"] = np.concatenate([layer_col, np.full(n, name, dtype=object)])
-        all_geoms.append(geoms)
-    if not all_geoms:
-        raise FileFormatError(f"{path} holds no geometries: check that it is a vector layer")
-    return np.concatenate(all_geoms), all_attrs, str(crs_in)
-
-
-PARQUET_SUFFIXES = (".parquet", ".geoparquet")
-
-
-def _read_geojson(path: Path, assume_crs):
-    """Read a plain GeoJSON file with the json module (no GDAL, so no geopandas import).
-
-    Returns None when the file is not a plain FeatureCollection/Feature/geometry
-    (GDAL then reads it and reports what is wrong).
-    """
-    import json
-
-    from shapely.geometry import shape
-
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError):
-        return None
-    if not isinstance(data, dict):
-        return None
-    kind = data.get("type")
-    if kind == "FeatureCollection":
-        features = data.get("features")
-    elif kind == "Feature":
-        features = [data]
-    elif kind in ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon",
-                  "GeometryCollection"):
-        features = [{"type": "Feature", "properties": {}, "geometry": data}]
-    else:
-        return None
-    if not isinstance(features, list) or not all(isinstance(f, dict) for f in features):
-        return None
-    crs = "OGC:CRS84"  # RFC 7946: lon/lat WGS84
-    legacy = data.get("crs")
-    if isinstance(legacy, dict):
-        name = (legacy.get("properties") or {}).get("name")
-        if not name:
-            return None
-        crs = name
-    try:
-        geoms = np.array([shape(f["geometry"]) if f.get("geometry") else None for f in features], dtype=object)
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return None
-    keys: list[str] = []
-    for f in features:
-        for key in (f.get("properties") or {}):
-            if key not in keys:
-                keys.append(key)
-    attrs = {k: np.array([(f.get("properties") or {}).get(k) for f in features], dtype=object) for k in keys}
-    geoms = _to_lonlat(geoms, crs, path)
-    return geoms, attrs, "EPSG:4326" if crs in ("OGC:CRS84", "urn:ogc:def:crs:OGC:1.3:CRS84") else crs
-
-
-def read_raw(source, *, layer=None):
-    """Read one layer as ``(meta, wkb, field_arrays)`` without geopandas.
-
-    ``meta`` has ``crs`` (or None) and ``fields``.  GeoParquet is read with
-    pyarrow (many GDAL builds lack the Parquet driver), using the ``geo``
-    metadata for the geometry column and CRS; everything else goes through
-    pyogrio's raw reader.
-    """
-    import pyogrio
-    from pyogrio.errors import DataSourceError
-
-    if isinstance(source, (str, Path)) and Path(source).suffix.lower() in PARQUET_SUFFIXES:
-        return _read_geoparquet(Path(source))
-    try:
-        meta, _fids, wkb, field_data = pyogrio.raw.read(source, layer=layer)
-    except (DataSourceError, OSError, RuntimeError, ValueError) as exc:
-        label = source if isinstance(source, (str, Path)) else "the input"
-        raise FileFormatError(f"cannot read {label} ({_one_line(exc)}): check the file and its format") from None
-    return {"crs": meta.get("crs"), "fields": list(meta["fields"])}, wkb, list(field_data)
-
-
-def _read_geoparquet(path: Path):
-    import json
-
-    import pyarrow.parquet as pq
-
-    try:
-        table = pq.read_table(path)
-    except (OSError, ValueError) as exc:
-        raise FileFormatError(f"cannot read {path} as GeoParquet ({_one_line(exc)}): check the file") from None
-    raw_geo = (table.schema.metadata or {}).get(b"geo")
-    if raw_geo is None:
-        raise FileFormatError(f"{path} is Parquet without GeoParquet 'geo' metadata: write it with geopandas.to_parquet")
-    geo = json.loads(raw_geo)
-    column = geo.get("primary_column", "geometry")
-    info = geo.get("columns", {}).get(column, {})
-    if info.get("encoding", "WKB").upper() != "WKB":
-        raise FileFormatError(f"{path}: geometry encoding {info.get('encoding')!r} is not supported: write WKB")
-    crs = info.get("crs", "OGC:CRS84")  # GeoParquet: a missing crs means OGC:CRS84
-    if isinstance(crs, dict):
-        crs = json.dumps(crs)
-    wkb = np.asarray(table.column(column).to_pylist(), dtype=object)
-    names = [n for n in table.column_names if n != column]
-    fields = [np.asarray(table.column(n).to_pylist(), dtype=object) for n in names]
-    return {"crs": crs, "fields": names}, wkb, fields
-
-
-def _to_lonlat(geoms, crs, path):
-    import shapely
-    from pyproj import CRS, Transformer
-    from pyproj.exceptions import CRSError as ProjCRSError
-
-    try:
-        src = CRS.from_user_input(crs)
-    except ProjCRSError as exc:
-        raise CRSError(f"{path} has a CRS PROJ cannot read ({_one_line(exc)}): pass --assume-crs") from None
-    dst = CRS.from_epsg(4326)
-    if not src.equals(dst, ignore_axis_order=True) and src != CRS("OGC:CRS84"):
-        transformer = Transformer.from_crs(src, dst, always_xy=True)
-
-        def fn(xy):
-            x, y = transformer.transform(xy[:, 0], xy[:, 1], errcheck=False)
-            return np.column_stack([x, y])
-
-        geoms = shapely.transform(geoms, fn)
-    xy = shapely.get_coordinates(geoms)
-    if xy.size:
-        if not np.all(np.isfinite(xy)):
-            raise CRSError(f"{path}: some coordinates could not be converted to lon/lat: check its CRS or pass --assume-crs")
-        if np.abs(xy[:, 0]).max() > 180 or np.abs(xy[:, 1]).max() > 90:
-            raise CRSError(
-                f"{path}: coordinates fall outside lon/lat range after conversion from {src.to_string()}: "
-                "the declared CRS is probably wrong; pass --assume-crs with the right one"
-            )
-    return geoms
-
-
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())[:200]
+    found = read_any_vector(path, assume_crs=assume_crs, layer_name=layer_name)
+    attrs = dict(found.attrs)
+    if found.layer is not None and len(found.layers) > 1:
+        attrs["source_layer"] = found.layer
+    return found.geoms, attrs, str(found.crs_in)
 
 
 def read_lines(

@@ -66,7 +66,7 @@ def partitions(source: str, *, blocksize: int = BLOCKSIZE) -> tuple[str, list]:
     if suffixes <= {".csv", ".tsv", ".txt"}:
         import dask.dataframe as dd
 
-        from geomap.io.points import csv_separator
+        from geomap.io.points import csv_separator  # the io reader's separator and encoding rules
 
         seps = {csv_separator(Path(f)) for f in files}
         if len(seps) > 1:
@@ -90,27 +90,9 @@ def partitions(source: str, *, blocksize: int = BLOCKSIZE) -> tuple[str, list]:
 
 def read_parquet_part(path: str, row_group: int, source: str, *, assume_crs=None, **cols):
     """One row group of a (Geo)Parquet file as a :class:`geomap.io.points.PointTable`."""
-    import pyarrow.parquet as pq
+    from geomap.io.points import read_parquet_points
 
-    from geomap.io.points import table_from_frame, table_from_geoframe
-
-    pf = pq.ParquetFile(path)
-    table = pf.read_row_group(row_group)
-    meta = pf.schema_arrow.metadata or {}
-    frame = table.to_pandas()
-    if b"geo" not in meta:
-        return table_from_frame(frame, source, **cols)
-    import geopandas as gpd
-
-    geo = json.loads(meta[b"geo"])
-    name = geo.get("primary_column", "geometry")
-    crs = geo["columns"][name].get("crs", "OGC:CRS84")
-    if isinstance(crs, dict):
-        from pyproj import CRS
-
-        crs = CRS.from_json_dict(crs)
-    gdf = gpd.GeoDataFrame(frame.drop(columns=[name]), geometry=gpd.GeoSeries.from_wkb(frame[name], crs=crs))
-    return table_from_geoframe(gdf, source, assume_crs, **cols)
+    return read_parquet_points(path, source, assume_crs=assume_crs, row_group=row_group, **cols)
 
 
 def _run_part(part, number: int, kind: str, job: dict, lines_by_id: dict, workdir: str) -> dict:

@@ -455,12 +455,12 @@ def _within_shape(within: str):
     if path.suffix.lower() in (".geojson", ".json") or path.is_file():
         if not path.is_file():
             raise FileFormatError(f"--within file {within!r} does not exist: give a layer id or a polygon GeoJSON")
+        from geomap.io.vector import read_vector
+
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            raise FileFormatError(f"--within file {path.name} is not readable GeoJSON ({exc})") from None
-        feats = data.get("features", [data]) if isinstance(data, dict) else []
-        geoms = [f.get("geometry") if f.get("type") == "Feature" else f for f in feats]
+            geoms = [g for g in read_vector(path, label=path.name).geoms if g is not None]
+        except FileFormatError as exc:
+            raise FileFormatError(f"--within file {path.name} is not a readable polygon file ({exc})") from None
         label = path.name
     else:
         try:
@@ -469,7 +469,8 @@ def _within_shape(within: str):
             raise LayerNotFound(f"{exc} (or give a path to a polygon GeoJSON file)") from None
         geoms = [f["geometry"] for f in feats]
         label = f"layer {within}"
-    polys = [shape(g) for g in geoms if g and g.get("type") in ("Polygon", "MultiPolygon")]
+    polys = [shape(g) if isinstance(g, dict) else g for g in geoms if g is not None and g != {}]
+    polys = [g for g in polys if g.geom_type in ("Polygon", "MultiPolygon")]
     if not polys:
         raise FileFormatError(f"--within {label} has no polygons: give an area or districts layer")
     return union_all(polys), label
