@@ -71,8 +71,21 @@ class LazyGroup(click.Group):
             sys.exit(130)
 
 
+#: library parameter names in error messages -> the flags that set them (the library speaks library language)
+FLAG_NAMES = {"assume_crs": "--assume-crs", "encoding": "--encoding", "date_format": "--date-format",
+              "layer_name": "--source-layer", "lon_col": "--lon-col", "lat_col": "--lat-col",
+              "date_col": "--date-col", "radius_m": "--radius-m"}
+
+
+def flag_language(message: str) -> str:
+    """A library message with ``assume_crs=`` etc. written as the CLI flags (``--assume-crs``)."""
+    import re
+
+    return re.sub(r"\b(" + "|".join(FLAG_NAMES) + r")=(?=\s|$|[),;:])", lambda m: FLAG_NAMES[m.group(1)], message)
+
+
 def _fail(exc: GeomapError) -> None:
-    message = " ".join(str(exc).split()) or type(exc).__name__
+    message = flag_language(" ".join(str(exc).split())) or type(exc).__name__
     click.echo(f"Error: {message}", err=True)
     sys.exit(exc.exit_code)
 
@@ -117,3 +130,12 @@ def configure_logging(verbose: int, quiet: bool) -> None:
         level = logging.INFO
     logging.basicConfig(level=level, format="geomap: %(message)s", stream=sys.stderr)
     logging.getLogger("geomap").setLevel(level)
+    import warnings
+
+    # a Python warning from pyogrio, pandas, shapely ... is a geomap note (shown with -v), never raw
+    warnings.showwarning = _warning_note
+
+
+def _warning_note(message, category, filename, lineno, file=None, line=None) -> None:
+    text = " ".join(str(message).split())[:300]
+    logging.getLogger("geomap.warnings").info("note: %s: %s", category.__name__, text)

@@ -7,15 +7,26 @@ import click
 from geomap.types import LonLat
 
 
-def parse_lonlat(text: str) -> LonLat:
-    """Parse ``LON,LAT`` (degrees) into a :class:`LonLat`; raise ``click.BadParameter`` with a hint."""
+def parse_lonlat(text: str, order: str = "lonlat") -> LonLat:
+    """Parse ``LON,LAT`` (degrees) into a :class:`LonLat`; raise ``click.BadParameter`` with a hint.
+
+    Also degrees-minutes-seconds and hemisphere letters (``39°31′12″N 47°01′54″E``,
+    ``39.52N 47.03E``; the letters fix the order), see :mod:`geomap.io.coords`;
+    ``order="latlon"`` for ``--latlon``.
+    """
     parts = [p.strip() for p in str(text).replace(";", ",").split(",")]
-    if len(parts) != 2:
-        raise click.BadParameter(f"{text!r} is not LON,LAT: write it like 47.0318,39.5200 (longitude first)")
     try:
+        if order != "lonlat" or len(parts) != 2:
+            raise ValueError
         lon, lat = float(parts[0]), float(parts[1])
     except ValueError:
-        raise click.BadParameter(f"{text!r} is not two numbers LON,LAT: write it like 47.0318,39.5200") from None
+        from geomap.io.coords import parse_position
+
+        try:
+            lon, lat = parse_position(text, order)
+        except (ValueError, IndexError) as exc:
+            example = "39.5200,47.0318" if order == "latlon" else "47.0318,39.5200 (longitude first)"
+            raise click.BadParameter(f"{exc}: write it like {example}, or 39°31′12″N 47°01′54″E") from None
     if not (lon == lon and lat == lat) or abs(lon) > 180 or abs(lat) > 90:
         if abs(lat) > 90 and abs(lon) <= 90:
             raise click.BadParameter(
@@ -33,7 +44,22 @@ def _lonlat_callback(ctx, param, value):
     return parse_lonlat(value)
 
 
+def _read_option(name, convert=None):
+    """A callback keeping a reading option in ``ctx.meta`` (commands pass ``ctx.params`` on; these need no argument)."""
+    def keep(ctx, param, value):
+        if value:
+            ctx.meta.setdefault("geomap_read", {})[name] = convert(value) if convert else value
+        return value
+
+    return keep
+
+
 def at_option(f):
+    f = click.option(
+        "--latlon", "latlon", multiple=True, metavar="LAT,LON", expose_value=False,
+        callback=_read_option("latlon", lambda v: tuple(parse_lonlat(t, "latlon") for t in v)),
+        help="An incident's coordinates latitude first, as Google Maps copies them (repeatable).",
+    )(f)
     return click.option(
         "--at",
         "at",
@@ -80,7 +106,17 @@ def layer_options(f):
 
 
 def points_file_options(f):
-    """--lon-col/--lat-col/--date-col/--id-col for FILE inputs (ACLED and UCDP GED need none of them)."""
+    """--lon-col/--lat-col/--date-col/--id-col, --encoding, --date-format, --source-layer for FILE inputs."""
+    f = click.option("--source-layer", metavar="NAME", default=None, expose_value=False,
+                     callback=_read_option("layer_name"),
+                     help="Read only this layer of a multi-layer FILE (GeoPackage, KML folder); default: every "
+                          "layer, each row naming its own in source_layer.")(f)
+    f = click.option("--date-format", metavar="FORMAT", default=None, expose_value=False,
+                     callback=_read_option("date_format"),
+                     help="strftime format of a FILE's non-ISO dates, e.g. %d/%m/%Y (default: ISO, '27 December "
+                          "2020', and 27/12/2020 or 12/27/2020 when the file settles the order).")(f)
+    f = click.option("--encoding", metavar="NAME", default=None, expose_value=False, callback=_read_option("encoding"),
+                     help="Text encoding of a CSV FILE that is not UTF-8 and has no BOM (cp1251, cp1252, latin-1).")(f)
     f = click.option("--id-col", default=None,
                      help="Row identifier column, used in diagnostics (ACLED/UCDP: found by the schema).")(f)
     f = click.option("--date-col", default=None,
@@ -134,7 +170,14 @@ def output_options(formats=("table", "json", "csv", "geojson")):
     return deco
 
 
-SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".geojson": "geojson", ".txt": "table", ".md": "table"}
+def _text_formats():
+    """suffix -> --format, from the one suffix table (geomap.io.formats; standard library only)."""
+    from geomap.io import formats
+
+    return {s: formats.TEXT_OUTPUT[f] for s, f in formats.SUFFIX_FORMATS.items() if f in formats.TEXT_OUTPUT}
+
+
+SUFFIX_FORMATS = _text_formats()
 
 
 def resolve_format(fmt, output, formats=("table", "json", "csv", "geojson")):
@@ -180,9 +223,12 @@ def incident_job(*, points=None, at=(), places=(), country=None, near=None, with
     from geomap.pipeline import request as jobs
     from geomap.cli.geocode import places_from_options
 
+    ctx = click.get_current_context(silent=True)
+    read = dict(ctx.meta.get("geomap_read", {})) if ctx is not None else {}
+    at = tuple(at or ()) + tuple(read.pop("latlon", ()))
     inputs = jobs.Inputs(points=points, at=at, radius_m=radius_m, lon_col=lon_col, lat_col=lat_col,
                          assume_crs=assume_crs, places=list(places), date_col=date_col, id_col=id_col,
-                         engine=engine, scheduler=scheduler)
+                         engine=engine, scheduler=scheduler, **read)
     kind = inputs.kind()
     if places:
         inputs.places = places_from_options(places, country, near, within, gazetteer, online)

@@ -23,6 +23,10 @@ class Inputs:
     id_col: str | None = None
     engine: str = "local"
     scheduler: str | None = None
+    #: reading a FILE (geomap.io.points.read_points): text encoding, strftime date format, one layer
+    encoding: str | None = None
+    date_format: str | None = None
+    layer_name: str | None = None
 
     def kind(self) -> str:
         given = [name for name, on in (("FILE", self.points is not None), ("--at", bool(self.at)),

@@ -24,6 +24,7 @@ import numpy as np
 
 from geomap._version import __version__
 from geomap.errors import InputError, LayerNotFound
+from geomap.io import formats
 
 #: columns geomap adds to each row (a public contract: scripts rely on these names)
 RESULT_COLUMNS = (
@@ -76,8 +77,8 @@ CSV_SLICE_ROWS = 65_536
 #: the most threads :func:`write_csv_table` formats slices on (slices in memory: one more)
 CSV_THREADS = 4
 
-#: output suffixes :func:`write_result` knows
-OUTPUT_SUFFIXES = {".csv": "csv", ".geojson": "geojson", ".gpkg": "gpkg", ".parquet": "parquet"}
+#: output suffixes :func:`write_result` knows (from the one suffix table, geomap.io.formats)
+OUTPUT_SUFFIXES = {s: f for s, f in formats.SUFFIX_FORMATS.items() if f in formats.RESULT_FILES}
 
 
 @dataclass
@@ -340,11 +341,24 @@ def measure_table(
     if claim is not None:
         added += list(VERDICT_COLUMNS)
     clash = [c for c in added if c in frame.columns]
-    if clash:
-        frame = frame.rename(columns={c: f"input_{c}" for c in clash})
+    if clash:  # geomap's own output measured again: input_status, input2_status, ... never a duplicate
+        taken = set(frame.columns) | set(added)
+        names = {}
+        for c in clash:
+            k, name = 1, f"input_{c}"
+            while name in taken:
+                k += 1
+                name = f"input{k}_{c}"
+            names[c] = name
+            taken.add(name)
+        frame = frame.rename(columns=names)
     radius_out = np.where(ok, row_radius, np.nan)
     low = np.maximum(d - row_radius - np.nan_to_num(acc), 0.0)
     high = d + row_radius + np.nan_to_num(acc)
+    # ---- areas (issue 13): rows whose input is a polygon are measured min-max over the whole area
+    area = getattr(table, "area", None)
+    if area is not None:
+        low, high = _area_intervals(area, ok, groups, lines_by_id, low, high, acc)
     from geomap.layers.sides import signed_distance
 
     text_dtype = _text_dtype()
@@ -400,6 +414,20 @@ def measure_table(
         layers=evidence,
         verdicts=verdict_counts,
     )
+
+
+def _area_intervals(area, ok, groups, lines_by_id, low, high, acc):
+    """``low``/``high`` with each area row's ``[min - a, max + tolerance + a]`` (as --place districts are measured)."""
+    from geomap.pipeline.distance import area_distance_range
+
+    low, high = low.copy(), high.copy()
+    for lid, idx in groups.items():
+        for i in idx:
+            if ok[i] and area[i] is not None:
+                rng = area_distance_range(area[i], lines_by_id[lid])
+                low[i] = max(rng.min_m - np.nan_to_num(acc[i]), 0.0)
+                high[i] = rng.max_m + rng.max_tolerance_m + np.nan_to_num(acc[i])
+    return low, high
 
 
 class _TextColumn:
@@ -580,7 +608,9 @@ def read_table(inputs):
     from geomap.io.points import read_points
 
     return read_points(inputs.points, lon_col=inputs.lon_col, lat_col=inputs.lat_col, date_col=inputs.date_col,
-                       id_col=inputs.id_col, assume_crs=inputs.assume_crs)
+                       id_col=inputs.id_col, assume_crs=inputs.assume_crs, encoding=getattr(inputs, "encoding", None),
+                       date_format=getattr(inputs, "date_format", None),
+                       layer_name=getattr(inputs, "layer_name", None))
 
 
 def _line_args(spec) -> dict[str, Any]:
