@@ -178,3 +178,18 @@ def test_progress_bar_off_when_quiet_or_not_a_terminal():
 
     assert progress_factory(True) is None
     assert progress_factory(False) is None  # pytest's stderr is not a terminal
+
+
+def test_quoted_line_breaks_split_like_local(tmp_path, scheduler):
+    # issue 13 kind 12: blocks end only at row ends, so a quoted field with line breaks is never cut
+    frame = events(400)
+    frame["notes"] = [f'line one, "q"\nline two {i}\r\nthree' if i % 7 == 0 else "plain" for i in range(len(frame))]
+    whole = tmp_path / "quoted.csv"
+    frame.to_csv(whole, index=False)
+    from geomap.pipeline.dask import partitions
+
+    assert len(partitions(str(whole), blocksize=2000)[1]) > 5
+    local_out, dask_out, res_local, _ = local_then_dask(tmp_path, whole, whole, blocksize=2000,
+                                                        theatre="nagorno-karabakh")
+    assert sum(res_local.summary.values()) == len(frame)
+    assert dask_out.read_bytes() == local_out.read_bytes()

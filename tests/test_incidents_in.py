@@ -376,9 +376,9 @@ def test_quoted_newlines_and_long_fields_are_read(tmp_path):
 
 def test_u2028_in_header_does_not_change_the_separator(tmp_path):
     path = tmp_path / "h.csv"
-    path.write_text("id;place\u2028name;lon;lat\n1;a,b;47.0318;39.52\n2;c,d;46.75;39.82\n", encoding="utf-8")
+    path.write_text("place\u2028name, alt;id;lon;lat\na,b;1;47.0318;39.52\nc,d;2;46.75;39.82\n", encoding="utf-8")
     table = read_points(path)
-    assert list(table.frame.columns[:4]) == ["id", "place\u2028name", "lon", "lat"]
+    assert list(table.frame.columns[:4]) == ["place\u2028name, alt", "id", "lon", "lat"]
     assert list(table.status) == ["ok", "ok"]
 
 
@@ -435,3 +435,52 @@ def test_no_raw_python_warning_reaches_the_user(tmp_path):
                           env=dict(os.environ, PYTHONPATH=str(ROOT)))
     assert proc.returncode == 0, proc.stderr
     assert "Warning" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+# ----------------------------------------------------------------------------------- end to end
+def test_dirty_acled_file_every_row_once_and_counts_add_up(tmp_path):
+    """≥ 20,000 ACLED rows mixing the kinds above: each row comes out once, with its status; counts add up."""
+    rng = np.random.default_rng(13)
+    n = 24_000
+    lat = np.round(rng.uniform(39.3, 40.3, n), 4).astype(object).astype(str)
+    lon = np.round(rng.uniform(46.3, 47.4, n), 4).astype(object).astype(str)
+    dates = np.datetime_as_string(np.datetime64("2020-11-15") + rng.integers(0, 900, n).astype("timedelta64[D]"))
+    dates = dates.astype(object)
+    notes = np.full(n, "plain", dtype=object)
+    kinds = rng.integers(0, 12, n)
+    lat[kinds == 1] = [f"{float(v):.4f}".replace(".", ",") for v in lat[kinds == 1]]  # decimal commas
+    lon[kinds == 2] = "inf"
+    lat[kinds == 3] = ""
+    lon[kinds == 4] = "470"
+    lat[kinds == 5] = "39°31′12″N"
+    dates[kinds == 6] = ""
+    dates[kinds == 7] = "not a date"
+    dates[kinds == 8] = "27 December 2020"
+    notes[kinds == 9] = 'said "two"\nkilled, then\r\nleft'
+    dates[kinds == 10] = "1990-01-01"
+    prec = rng.choice(["1", "2", "3"], n).astype(object)
+    prec[kinds == 11] = "9"
+    frame = pd.DataFrame({"event_id_cnty": [f"AZE{i:06d}" for i in range(n)], "event_date": dates,
+                          "latitude": lat, "longitude": lon, "geo_precision": prec, "notes": notes,
+                          "status": "from an earlier run"})
+    path = tmp_path / "dirty.csv"
+    frame.to_csv(path, index=False, sep=";", encoding="utf-8-sig")
+    out = tmp_path / "out.csv"
+    proc = subprocess.run([sys.executable, "-m", "geomap", "distance", str(path), "--theatre", "nagorno-karabakh",
+                           "-o", str(out)], capture_output=True, text=True, timeout=600,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr and "Warning" not in proc.stderr
+    got = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert got["event_id_cnty"].tolist() == frame["event_id_cnty"].tolist()  # every row once, in order
+    assert (got["input_status"] == "from an earlier run").all() and got["notes"].tolist() == notes.tolist()
+    first = proc.stderr.splitlines()[0]
+    counts = {k: int(v) for k, v in (part.rsplit(" ", 1) for part in first.split(": ", 1)[1].split(", "))}
+    assert first.startswith(f"{n} rows: ") and sum(counts.values()) == n
+    assert counts == got["status"].value_counts().to_dict()
+    status = got["status"].to_numpy()
+    assert set(status[kinds == 2]) == {"invalid_coordinates"} and set(status[kinds == 3]) == {"missing_coordinates"}
+    assert set(status[kinds == 4]) == {"coordinates_out_of_range"} and set(status[kinds == 6]) == {"missing_date"}
+    assert set(status[kinds == 7]) == {"invalid_date"} and set(status[kinds == 10]) == {"no_layer_for_date"}
+    assert set(status[kinds == 11]) == {"invalid_precision"}
+    assert set(status[np.isin(kinds, (1, 5, 8, 9))]) <= {"ok", "imprecise_location", "no_layer_for_date"}
+    assert (got["parsed_date"].to_numpy()[kinds == 8] == "2020-12-27").all()

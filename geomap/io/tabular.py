@@ -277,3 +277,55 @@ def _check_last_quote(table, src: Source, encoding: str, sep: str) -> None:
             raise FileFormatError(f"{src.label} has an unterminated quote on line {line}: every row after it "
                                   "would be read as one field; close the quote (write a quote inside a field as "
                                   '"")')
+
+
+def row_blocks(path, blocksize: int, *, chunk: int = 1 << 24) -> tuple[int, list[tuple[int, int]]]:
+    """Split a UTF-8 CSV file into byte ranges of whole rows, about ``blocksize`` bytes each.
+
+    A row ends at a newline outside quotes (an even number of ``"`` before
+    it; a quote written inside a field as ``""`` keeps the count even), so a
+    quoted field with line breaks is never cut.  One pass over the file,
+    counting quotes.
+
+    Returns
+    -------
+    (header_end, blocks)
+        The header is bytes ``[0, header_end)``; ``blocks`` are ``(start, end)``
+        ranges covering the rest in order.
+    """
+    size = Path(path).stat().st_size
+    cuts: list[int] = []
+    target = 0  # the next cut: the first row end at or after this offset (0: the header's end)
+    parity = 0
+    with open(path, "rb") as fh:
+        offset = 0
+        while offset < size:
+            data = fh.read(chunk)
+            if not data:
+                break
+            pos = max(target - offset, 0)
+            while pos < len(data):
+                nl = data.find(b"\n", pos)
+                if nl < 0:
+                    break
+                if (parity + data.count(b'"', 0, nl)) % 2 == 0:
+                    cuts.append(offset + nl + 1)
+                    target = cuts[0] + blocksize * len(cuts)
+                    pos = max(target - offset, nl + 1)
+                else:
+                    pos = nl + 1
+            parity = (parity + data.count(b'"')) % 2
+            offset += len(data)
+    header_end = cuts[0] if cuts else size
+    ends = [c for c in cuts[1:] if c < size] + [size]
+    starts = [header_end] + ends[:-1]
+    return header_end, [(a, b) for a, b in zip(starts, ends) if b > a]
+
+
+def read_csv_block(path, header_end: int, start: int, end: int, *, separator: str | None = None):
+    """Rows ``[start, end)`` of a CSV file (see :func:`row_blocks`) with its header, as :func:`read_csv_frame` reads them."""
+    with open(path, "rb") as fh:
+        header = fh.read(header_end)
+        fh.seek(start)
+        body = fh.read(end - start)
+    return read_csv_frame(header + body, label=str(path), separator=separator)

@@ -64,20 +64,20 @@ def partitions(source: str, *, blocksize: int = BLOCKSIZE) -> tuple[str, list]:
         raise FileFormatError(f"{source} matches no file: give a CSV file or glob, or a GeoParquet file or folder")
     suffixes = {Path(f).suffix.lower() for f in files}
     if suffixes <= {".csv", ".tsv", ".txt"}:
-        import dask.dataframe as dd
+        import dask
 
         from geomap.io.points import csv_separator  # the io reader's separator and encoding rules
+        from geomap.io.tabular import read_csv_block, row_blocks
 
         seps = {csv_separator(Path(f)) for f in files}
         if len(seps) > 1:
             raise FileFormatError(f"{source}: the files use different separators; make them all the same")
-        try:
-            ddf = dd.read_csv(files, dtype=str, keep_default_na=False, sep=seps.pop(), blocksize=blocksize,
-                              engine="pyarrow")
-        except (ValueError, OSError) as exc:
-            raise FileFormatError(f"cannot read {source} as CSV ({' '.join(str(exc).split())[:160]}): "
-                                  "check that it is UTF-8 CSV with a header row") from None
-        return "csv", list(ddf.to_delayed())
+        sep = seps.pop()
+        parts = []
+        for f in files:  # blocks of whole rows: a quoted field with line breaks is never cut (issue 13)
+            header_end, blocks = row_blocks(f, blocksize)
+            parts += [dask.delayed(read_csv_block)(f, header_end, a, b, separator=sep) for a, b in blocks]
+        return "csv", parts
     if suffixes <= {".parquet", ".geoparquet", ".pq"}:
         import pyarrow.parquet as pq
 
