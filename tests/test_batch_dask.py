@@ -193,3 +193,23 @@ def test_quoted_line_breaks_split_like_local(tmp_path, scheduler):
                                                         theatre="nagorno-karabakh")
     assert sum(res_local.summary.values()) == len(frame)
     assert dask_out.read_bytes() == local_out.read_bytes()
+
+
+@pytest.mark.parametrize("encoding,name", [("cp1251", "c.csv"), ("utf-16", "u.txt")])
+def test_encodings_read_like_local(tmp_path, scheduler, encoding, name):
+    frame = events(300)
+    frame["location"] = "Шуша"
+    whole = tmp_path / name
+    whole.write_bytes(frame.to_csv(index=False, sep="\t" if name.endswith(".txt") else ",").encode(encoding))
+    given = encoding if encoding == "cp1251" else None  # UTF-16 with its BOM needs no option
+    local_out = tmp_path / "local.csv"
+    res_local = batch.measure_file(jobs.Inputs(points=str(whole), encoding=given),
+                                   jobs.LineSpec(theatre="nagorno-karabakh"))
+    batch.write_result(res_local, local_out)
+    from geomap.pipeline.dask import measure_dask
+
+    dask_out = tmp_path / "dask.csv"
+    res = measure_dask(jobs.Inputs(points=str(whole), engine="dask", scheduler=scheduler, encoding=given),
+                       jobs.LineSpec(theatre="nagorno-karabakh"), output=str(dask_out), blocksize=3000)
+    assert res.summary == res_local.summary and sum(res.summary.values()) == len(frame)
+    assert dask_out.read_bytes() == local_out.read_bytes()

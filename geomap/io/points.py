@@ -334,13 +334,13 @@ def read_parquet_points(path, label: str, *, assume_crs=None, row_group: int | N
     return table_from_frame(table.to_pandas(), label, **cols)
 
 
-def csv_separator(path: Path) -> str:
+def csv_separator(path: Path, encoding: str | None = None) -> str:
     """The field separator of a CSV/TSV file (see :func:`geomap.io.tabular.sniff_separator`)."""
     from geomap.io.tabular import HEAD_BYTES, detect_encoding
 
     with open(path, "rb") as fh:
         head = fh.read(HEAD_BYTES)
-    name, bom = detect_encoding(head, str(path))
+    name, bom = detect_encoding(head, str(path), encoding)
     import codecs
 
     return sniff_separator(codecs.getincrementaldecoder(name)(errors="replace").decode(head[bom:]),

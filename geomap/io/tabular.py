@@ -279,8 +279,13 @@ def _check_last_quote(table, src: Source, encoding: str, sep: str) -> None:
                                   '"")')
 
 
-def row_blocks(path, blocksize: int, *, chunk: int = 1 << 24) -> tuple[int, list[tuple[int, int]]]:
-    """Split a UTF-8 CSV file into byte ranges of whole rows, about ``blocksize`` bytes each.
+def row_blocks(path, blocksize: int, *, chunk: int = 1 << 24, encoding: str | None = None
+               ) -> tuple[int, list[tuple[int, int]]]:
+    """Split a CSV file into byte ranges of whole rows, about ``blocksize`` bytes each.
+
+    For text whose encoding writes quotes and newlines as the ASCII bytes
+    (UTF-8, the code pages); a UTF-16/UTF-32 file (BOM, or ``encoding``) is
+    one block.
 
     A row ends at a newline outside quotes (an even number of ``"`` before
     it; a quote written inside a field as ``""`` keeps the count even), so a
@@ -294,6 +299,10 @@ def row_blocks(path, blocksize: int, *, chunk: int = 1 << 24) -> tuple[int, list
         ranges covering the rest in order.
     """
     size = Path(path).stat().st_size
+    with open(path, "rb") as fh:
+        name, _bom = detect_encoding(fh.read(HEAD_BYTES), str(path), encoding)
+    if '"\n'.encode(name) != b'"\n':
+        return 0, [(0, size)]
     cuts: list[int] = []
     target = 0  # the next cut: the first row end at or after this offset (0: the header's end)
     parity = 0
@@ -322,10 +331,11 @@ def row_blocks(path, blocksize: int, *, chunk: int = 1 << 24) -> tuple[int, list
     return header_end, [(a, b) for a, b in zip(starts, ends) if b > a]
 
 
-def read_csv_block(path, header_end: int, start: int, end: int, *, separator: str | None = None):
+def read_csv_block(path, header_end: int, start: int, end: int, *, separator: str | None = None,
+                   encoding: str | None = None):
     """Rows ``[start, end)`` of a CSV file (see :func:`row_blocks`) with its header, as :func:`read_csv_frame` reads them."""
     with open(path, "rb") as fh:
         header = fh.read(header_end)
         fh.seek(start)
         body = fh.read(end - start)
-    return read_csv_frame(header + body, label=str(path), separator=separator)
+    return read_csv_frame(header + body, label=str(path), separator=separator, encoding=encoding)

@@ -44,7 +44,7 @@ def _require_dask():
         ) from None
 
 
-def partitions(source: str, *, blocksize: int = BLOCKSIZE) -> tuple[str, list]:
+def partitions(source: str, *, blocksize: int = BLOCKSIZE, encoding: str | None = None) -> tuple[str, list]:
     """Split ``source`` into partitions: ``("csv", delayed frames)`` or ``("parquet", [(file, row_group), ...])``.
 
     ``source`` is a CSV/TSV file or glob, or a Parquet file, folder of Parquet
@@ -69,14 +69,15 @@ def partitions(source: str, *, blocksize: int = BLOCKSIZE) -> tuple[str, list]:
         from geomap.io.points import csv_separator  # the io reader's separator and encoding rules
         from geomap.io.tabular import read_csv_block, row_blocks
 
-        seps = {csv_separator(Path(f)) for f in files}
+        seps = {csv_separator(Path(f), encoding) for f in files}
         if len(seps) > 1:
             raise FileFormatError(f"{source}: the files use different separators; make them all the same")
         sep = seps.pop()
         parts = []
         for f in files:  # blocks of whole rows: a quoted field with line breaks is never cut (issue 13)
-            header_end, blocks = row_blocks(f, blocksize)
-            parts += [dask.delayed(read_csv_block)(f, header_end, a, b, separator=sep) for a, b in blocks]
+            header_end, blocks = row_blocks(f, blocksize, encoding=encoding)
+            parts += [dask.delayed(read_csv_block)(f, header_end, a, b, separator=sep, encoding=encoding)
+                      for a, b in blocks]
         return "csv", parts
     if suffixes <= {".parquet", ".geoparquet", ".pq"}:
         import pyarrow.parquet as pq
@@ -206,7 +207,7 @@ def measure_dask(inputs, spec, *, claim=None, output=None, progress_factory=None
     lines_by_id, line_args = _load_lines(spec)
     fixed = bool(line_args.pop("fixed", False))
     with dask.config.set({"dataframe.convert-string": False}):
-        kind, parts = partitions(str(inputs.points), blocksize=blocksize)
+        kind, parts = partitions(str(inputs.points), blocksize=blocksize, encoding=getattr(inputs, "encoding", None))
     job = {
         "source": str(inputs.points),
         "cols": dict(lon_col=inputs.lon_col, lat_col=inputs.lat_col, date_col=inputs.date_col, id_col=inputs.id_col),
