@@ -162,6 +162,16 @@ def test_case_06_projected_geojson_without_crs(runner):
     assert table.lon[0] == pytest.approx(47.03, abs=1e-6) and table.lat[0] == pytest.approx(39.52, abs=1e-6)
 
 
+@pytest.mark.parametrize("name,crs", [("line_utm38n_no_crs.geojson", "EPSG:32638"),
+                                      ("line_3857_link_crs.geojson", "EPSG:3857")])
+def test_case_06_the_same_reader_takes_assume_crs_for_lines(runner, name, crs):
+    result = run(runner, "distance", "--at", "47.03,39.52", "--layer", CASES / name, "--format", "json")
+    assert result.exit_code == 2 and "--assume-crs" in result.stderr
+    result = run(runner, "distance", "--at", "47.03,39.52", "--layer", CASES / name, "--assume-crs", crs,
+                 "--format", "json")
+    assert round(json.loads(result.stdout)["distance_m"], 3) == 14272.627
+
+
 # ----------------------------------------------------------------------------------- 4. encodings
 CSV_TEXT = "id\tname\tlon\tlat\r\n1\tХадрут\t47.0318\t39.5200\r\n2\tFüzuli\t47.15\t39.60\r\n"
 
