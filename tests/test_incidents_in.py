@@ -217,6 +217,15 @@ def test_legacy_code_pages_are_named_then_read(tmp_path, enc, text):
     assert table.frame["name"].iloc[0].startswith(text.replace(";", " ")) and set(table.status) == {"ok"}
 
 
+def test_legacy_bytes_far_past_the_head_named_with_their_line(tmp_path):
+    path = tmp_path / "late.csv"
+    rows = "".join(f"{i},Place {i},47.0318,39.52\n" for i in range(20_000))
+    path.write_bytes(("id,name,lon,lat\n" + rows).encode() + "20000,Шуша Ходжавенд,47.0,39.5\n".encode("cp1251"))
+    with pytest.raises(FileFormatError, match=r"line 20002\).*encoding=.*most likely cp1251"):
+        read_points(path)
+    assert read_points(path, encoding="cp1251").frame["name"].iloc[-1] == "Шуша Ходжавенд"
+
+
 # ----------------------------------------------------------------------------------- 5. spreadsheet locales
 def test_case_11_semicolons_decimal_commas_and_day_first_dates(runner):
     result, got = out_frame(runner, "distance", CASES / "acled_semicolon_decimal_comma.csv", "--layer", "nk-line-2020")

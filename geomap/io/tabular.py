@@ -121,6 +121,9 @@ def guess_encoding(data: bytes) -> str:
         from charset_normalizer import from_bytes
     except ImportError:  # pragma: no cover - a dependency
         return "unknown"
+    lines = [ln for ln in data.split(b"\n") if max(ln, default=0) >= 0x80]
+    if lines:  # the lines that differ between encodings: ASCII around them only dilutes the evidence
+        data = b"\n".join(lines)
     matches = list(from_bytes(data))
     if not matches:
         return "unknown"
@@ -237,17 +240,40 @@ def read_csv_frame(source, *, encoding: str | None = None, label: str | None = N
             if "straddl" not in str(exc):
                 raise
             table = parse(max(LARGE_BLOCK, src.size() + 1))  # a row longer than a block
-    except UnicodeDecodeError as exc:
-        raise FileFormatError(not_in_encoding(head, src.label, name, exc)) from None
+    except UnicodeDecodeError:
+        raise FileFormatError(_invalid_text(src, name)) from None
     except (pa.ArrowInvalid, pa.ArrowKeyError) as exc:
         msg = " ".join(str(exc).split())[:160]
         if "UTF8" in msg or "utf8" in msg or "utf-8" in msg:
-            raise FileFormatError(not_in_encoding(head, src.label, name)) from None
+            raise FileFormatError(_invalid_text(src, name)) from None
         raise FileFormatError(f"cannot read {src.label} as delimited text ({msg}): check the row it names") from None
     if table.num_rows == 0:
         raise FileFormatError(f"{src.label} has a header row but no data rows: give a file with rows")
     _check_last_quote(table, src, name, sep)
     return table.to_pandas()
+
+
+def _invalid_text(src: Source, name: str) -> str:
+    """:func:`not_in_encoding` for the first bytes past the head that are not valid ``name`` (read only on this error)."""
+    decoder = codecs.getincrementaldecoder(name)()
+    offset, newlines = 0, 0
+    stream = io.BytesIO(src.data) if src.data is not None else open(src.path, "rb")
+    with stream:
+        while True:
+            block = stream.read(1 << 20)
+            if not block:
+                break
+            try:
+                decoder.decode(block, final=False)
+            except UnicodeDecodeError as exc:
+                bad = max(exc.start, 0)
+                line = newlines + block.count(b"\n", 0, bad) + 1
+                window = block[max(bad - 4000, 0):bad + 4000]
+                return (f"{src.label} is not valid {name} text (byte 0x{block[bad]:02x} on line {line}): "
+                        f"pass encoding= its encoding (most likely {guess_encoding(window)})")
+            newlines += block.count(b"\n")
+            offset += len(block)
+    return not_in_encoding(src.head, src.label, name)
 
 
 def _check_last_quote(table, src: Source, encoding: str, sep: str) -> None:

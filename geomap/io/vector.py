@@ -153,6 +153,8 @@ def read_vector(source, *, assume_crs: str | None = None, layer_name: str | None
     fmt = "json" if path is None else formats.format_of(path)
     if path is not None:
         check_source_path(path)
+        if not path.is_file() and not path.is_dir():  # a named pipe can be read only once
+            data, path = path.read_bytes(), None
     if fmt in formats.JSON and layer_name is None:
         parsed = load_json(data if data is not None else path)
         if parsed is not None:
