@@ -25,8 +25,8 @@ def parse_lonlat(text: str, order: str = "lonlat") -> LonLat:
         try:
             lon, lat = parse_position(text, order)
         except (ValueError, IndexError) as exc:
-            example = "39.5200,47.0318" if order == "latlon" else "47.0318,39.5200 (longitude first)"
-            raise click.BadParameter(f"{exc}: write it like {example}, or 39°31′12″N 47°01′54″E") from None
+            example = "LAT,LON like 39.5200,47.0318" if order == "latlon" else "LON,LAT like 47.0318,39.5200"
+            raise click.BadParameter(f"{exc}: write {example}, or 39°31′12″N 47°01′54″E") from None
     if not (lon == lon and lat == lat) or abs(lon) > 180 or abs(lat) > 90:
         if abs(lat) > 90 and abs(lon) <= 90:
             raise click.BadParameter(

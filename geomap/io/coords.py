@@ -61,6 +61,8 @@ def parse_position(text: str, order: str = "lonlat") -> tuple[float, float]:
     Raises ValueError with a one-line reason.
     """
     t = str(text).strip()
+    if re.search(r"[^\W\dNSEWnsew_]", t):  # letters other than hemispheres: words, not coordinates
+        raise ValueError(f"{text!r} is not two numbers")
     letters = re.search(r"[NSEWnsew]", t) is not None
     if letters:
         up = t.upper()
