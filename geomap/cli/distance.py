@@ -27,7 +27,7 @@ def distance(points, at, places, country, near, within, gazetteer, online, radiu
     Incidents come from --at LON,LAT (repeatable), or FILE: an ACLED or UCDP
     GED export (recognised by its columns), a CSV/TSV with lon/lat columns,
     GeoJSON, GeoPackage, GeoParquet or any GDAL vector format, or - for
-    GeoJSON on standard input.  The line is --layer ID|PATH, or the --theatre
+    CSV or GeoJSON on standard input.  The line is --layer ID|PATH, or the --theatre
     line valid on --date; for a FILE with dates, --theatre measures each row
     against the line valid on that row's own date.
 

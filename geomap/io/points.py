@@ -14,6 +14,11 @@ Their precision codes become location-uncertainty radii (see
 :data:`PRECISION_RADII_M` and ``docs/batch.md`` for the sources).  Any other
 table names its columns with ``lon_col``/``lat_col``/``date_col``/``id_col``
 (found by common names when not given).
+
+Files are opened only by the io package: delimited text by
+:mod:`geomap.io.tabular`, vector files (every layer) and GeoParquet by
+:mod:`geomap.io.vector`; column values are parsed by :mod:`geomap.io.columns`.
+Points are measured as points, polygons as areas (:attr:`PointTable.area`).
 """
 
 from __future__ import annotations
