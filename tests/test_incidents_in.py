@@ -82,6 +82,21 @@ def test_one_layer_chosen_by_name_and_a_wrong_name_lists_the_layers(tmp_path, ru
     assert result.exit_code == 2 and "shelling, drones" in result.stderr and len(result.stderr.splitlines()) == 1
 
 
+def test_spreadsheet_read_through_gdal_and_style_tables_left_out(tmp_path):
+    import pyogrio
+
+    xlsx = tmp_path / "events.xlsx"
+    pyogrio.raw.write(xlsx, geometry=None, field_data=[np.array(["a", "b"], dtype=object), np.array([47.0318, 46.75]),
+                                                       np.array(["39.52", "39,82"], dtype=object)],
+                      fields=["id", "lon", "lat"], driver="XLSX", geometry_type=None, crs=None)
+    table = read_points(xlsx)
+    assert list(table.status) == ["ok", "ok"] and list(table.lat) == [39.52, 39.82]
+    gpkg = _two_layer_gpkg(tmp_path / "styled.gpkg")
+    pyogrio.raw.write(gpkg, geometry=None, field_data=[np.array(["<qml/>"], dtype=object)], fields=["styleQML"],
+                      driver="GPKG", layer="layer_styles", geometry_type=None, crs=None, append=True)
+    assert list(read_points(gpkg).layer) == ["shelling", "drones", "drones"]
+
+
 def test_kml_with_three_folders_written_here(tmp_path):
     folders = "".join(
         f"<Folder><name>F{k}</name><Placemark><name>p{k}</name><Point><coordinates>{lon},{lat}</coordinates>"

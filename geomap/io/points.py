@@ -418,6 +418,8 @@ def table_from_vector(found, source: str, **cols) -> PointTable:
     frame = found.to_frame().reset_index(drop=True)
     if len(frame) == 0:
         raise FileFormatError(f"{source} holds no features: give a file with point or area features")
+    if found.tabular:  # a spreadsheet (XLSX, ODS): coordinate columns, as for CSV
+        return table_from_frame(frame, source, layer=found.layer if len(found.layers) > 1 else None, **cols)
     lon, lat, status, area = geometry_status(found.geoms, frame)
     return table_from_frame(frame, source, lon=lon, lat=lat, status=status, area=area, layer=found.layer, **cols)
 

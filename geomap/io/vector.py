@@ -63,6 +63,9 @@ class VectorData:
         The layers read, in order.
     table : pyarrow.Table or None
         Parquet input: the attribute columns as read (typed), ``attrs`` empty.
+    tabular : bool
+        No layer has geometries (a spreadsheet GDAL reads: XLSX, ODS): every
+        ``geoms`` is None, the rows are in ``attrs``.
     """
 
     geoms: np.ndarray
@@ -71,6 +74,7 @@ class VectorData:
     layer: np.ndarray | None = None
     layers: list[str] = field(default_factory=list)
     table: Any = None
+    tabular: bool = False
 
     def __len__(self) -> int:
         return int(self.geoms.shape[0])
@@ -265,7 +269,7 @@ def _read_ogr(source, label: str, assume_crs, layer_name, lonlat: bool, strict: 
         if layer_name not in names:
             raise FileFormatError(f"{label} has no layer {layer_name!r}: choose one of {', '.join(names)}")
         names = [layer_name]
-    parts, fields, layer_of, crs_in = [], [], [], None
+    parts, fields, layer_of, table_only, crs_in = [], [], [], [], None
     for name in names:
         try:
             with notes_from_warnings(label):
@@ -273,20 +277,33 @@ def _read_ogr(source, label: str, assume_crs, layer_name, lonlat: bool, strict: 
         except (DataSourceError, OSError, RuntimeError, ValueError) as exc:
             raise FileFormatError(f"cannot read layer {name!r} of {label} ({one_line(exc, 160)}): "
                                   "check the file and its format") from None
-        if wkb is None or len(wkb) == 0:
+        rows = len(field_data[0]) if len(field_data) else (0 if wkb is None else len(wkb))
+        if rows == 0:
             continue
-        crs = meta.get("crs") or assume_crs
-        if not crs and lonlat:
-            raise CRSError(f"{label} declares no CRS: pass assume_crs= the CRS it was written in (e.g. EPSG:4326)")
-        crs_in = crs if crs_in is None else crs_in
-        geoms = shapely.from_wkb(wkb, on_invalid="ignore")
-        if lonlat:
-            geoms = to_lonlat(geoms, crs, label, strict=strict, declared=True)
+        if wkb is None:  # a table without geometries (a spreadsheet): its rows, for coordinate columns
+            geoms = np.full(rows, None, dtype=object)
+        else:
+            crs = meta.get("crs") or assume_crs
+            if not crs and lonlat:
+                raise CRSError(f"{label} declares no CRS: pass assume_crs= the CRS it was written in "
+                               "(e.g. EPSG:4326)")
+            crs_in = crs if crs_in is None else crs_in
+            geoms = shapely.from_wkb(wkb, on_invalid="ignore")
+            if lonlat:
+                geoms = to_lonlat(geoms, crs, label, strict=strict, declared=True)
         parts.append(geoms)
         fields.append({str(col): values for col, values in zip(meta["fields"], field_data)})
         layer_of.append(np.full(geoms.shape[0], name, dtype=object))
+        table_only.append(wkb is None)
     if not parts:
         raise FileFormatError(f"{label} holds no features{_networklink_hint(source)}")
+    if not all(table_only):  # tables beside spatial layers (QGIS's layer_styles) hold no incidents
+        for k in sorted((k for k, t in enumerate(table_only) if t), reverse=True):
+            name = str(layer_of[k][0])
+            (log.info if name == "layer_styles" else log.warning)(
+                "note: %s: layer %r has no geometries (%d rows) and is not read; read it alone with layer_name=",
+                label, name, len(parts[k]))
+            del parts[k], fields[k], layer_of[k]
     columns: list[str] = []
     for f in fields:
         columns += [c for c in f if c not in columns]
@@ -295,8 +312,8 @@ def _read_ogr(source, label: str, assume_crs, layer_name, lonlat: bool, strict: 
         chunks = [np.asarray(f[col], dtype=object) if col in f else np.full(len(g), None, dtype=object)
                   for f, g in zip(fields, parts)]
         attrs[col] = chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
-    return VectorData(geoms=np.concatenate(parts), attrs=attrs, crs_in=None if crs_in is None else str(crs_in), layer=np.concatenate(layer_of),
-                      layers=list(names))
+    return VectorData(geoms=np.concatenate(parts), attrs=attrs, crs_in=None if crs_in is None else str(crs_in),
+                      layer=np.concatenate(layer_of), layers=[str(x[0]) for x in layer_of], tabular=all(table_only))
 
 
 def _networklink_hint(source) -> str:
