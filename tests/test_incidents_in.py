@@ -390,12 +390,20 @@ def test_case_08_networklink_kml_and_empty_collection(runner):
 
 # ----------------------------------------------------------------------------------- 9. broken CSV
 @pytest.mark.parametrize("row", [3, 5])
-def test_unterminated_quote_refused_with_its_line(tmp_path, row):
+@pytest.mark.parametrize("last", [True, False])
+def test_unterminated_quote_refused_with_its_line(tmp_path, row, last):
     lines = ["id,lon,lat,notes"] + [f"{i},47.0,39.5,fine" for i in range(1, 7)]
-    lines[row - 1] = f'{row - 1},47.0,39.5,"never closed'
+    lines[row - 1] = f'{row - 1},47.0,39.5,"never closed' if last else f'{row - 1},"47.0,39.5,fine'
     path = tmp_path / "q.csv"
     path.write_text("\n".join(lines) + "\n")
     with pytest.raises(FileFormatError, match=f"unterminated quote on line {row}"):
+        read_points(path)
+
+
+def test_row_with_extra_fields_named_by_line(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("id,lon,lat\n1,47.0,39.5\n2,47.0,39.5\n3,47,0,39.5\n")
+    with pytest.raises(FileFormatError, match="line 4 has 4 fields where the header has 3"):
         read_points(path)
 
 

@@ -246,11 +246,27 @@ def read_csv_frame(source, *, encoding: str | None = None, label: str | None = N
         msg = " ".join(str(exc).split())[:160]
         if "UTF8" in msg or "utf8" in msg or "utf-8" in msg:
             raise FileFormatError(_invalid_text(src, name)) from None
+        found = re.search(r"Expected (\d+) columns, got (\d+): (.*)", str(exc), re.S)
+        if found:
+            raise FileFormatError(_bad_row(src, name, int(found.group(1)), int(found.group(2)),
+                                           found.group(3))) from None
         raise FileFormatError(f"cannot read {src.label} as delimited text ({msg}): check the row it names") from None
     if table.num_rows == 0:
         raise FileFormatError(f"{src.label} has a header row but no data rows: give a file with rows")
     _check_last_quote(table, src, name, sep)
     return table.to_pandas()
+
+
+def _bad_row(src: Source, encoding: str, expected: int, got: int, row: str) -> str:
+    """The one-line message for a row with the wrong number of fields: its line, and an unterminated quote if that is why."""
+    data = src.read_bytes()
+    at = data.find(row[:200].encode(encoding, "replace")) if row else -1
+    line = "line %d" % (data.count(b"\n", 0, at) + 1) if at >= 0 else "a row"
+    if row.count('"') % 2:
+        return (f"{src.label} has an unterminated quote on {line}: every row after it would be read as one "
+                'field; close the quote (write a quote inside a field as "")')
+    return (f"{src.label}: {line} has {got} fields where the header has {expected}: quote fields that hold "
+            "the separator, or fix that row")
 
 
 def _invalid_text(src: Source, name: str) -> str:
