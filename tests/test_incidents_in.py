@@ -158,6 +158,14 @@ def test_one_bad_feature_gets_a_status_not_a_refusal(tmp_path, bad):
     assert list(table.status) == ["ok", "coordinates_out_of_range", "ok"]
 
 
+def test_null_geometries_with_coordinate_properties_read_from_the_properties(tmp_path):
+    feats = [{"type": "Feature", "geometry": None, "properties": {"id": i, "lon": lon, "lat": 39.52}}
+             for i, lon in enumerate([47.0318, "47,0318", None])]
+    path = tmp_path / "p.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}))
+    assert list(read_points(path).status) == ["ok", "ok", "missing_coordinates"]
+
+
 def test_nan_point_in_geojson_gets_a_status(tmp_path):
     path = tmp_path / "p.geojson"
     path.write_text('{"type": "FeatureCollection", "features": ['
@@ -526,3 +534,13 @@ def test_dirty_acled_file_every_row_once_and_counts_add_up(tmp_path):
     assert set(status[kinds == 11]) == {"invalid_precision"}
     assert set(status[np.isin(kinds, (1, 5, 8, 9))]) <= {"ok", "imprecise_location", "no_layer_for_date"}
     assert (got["parsed_date"].to_numpy()[kinds == 8] == "2020-12-27").all()
+
+
+@pytest.mark.parametrize("verbose", [0, 1])
+def test_python_warnings_become_notes_shown_with_v(verbose):
+    code = ("import warnings; from geomap.cli import configure_logging; "
+            f"configure_logging({verbose}, False); warnings.warn('More than one layer found')")
+    proc = subprocess.run([sys.executable, "-W", "always", "-c", code], capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert "UserWarning: More than one" not in proc.stderr.replace("note: UserWarning: More than one", "")
+    assert ("geomap: note: UserWarning: More than one layer found" in proc.stderr) == bool(verbose)

@@ -418,10 +418,19 @@ def table_from_vector(found, source: str, **cols) -> PointTable:
     frame = found.to_frame().reset_index(drop=True)
     if len(frame) == 0:
         raise FileFormatError(f"{source} holds no features: give a file with point or area features")
-    if found.tabular:  # a spreadsheet (XLSX, ODS): coordinate columns, as for CSV
-        return table_from_frame(frame, source, layer=found.layer if len(found.layers) > 1 else None, **cols)
+    if found.tabular or (all(g is None for g in found.geoms)
+                         and (cols.get("lon_col") or _has_coordinate_columns(frame))):
+        # a spreadsheet (XLSX, ODS; its sheet named only when there are several), or features whose
+        # geometry is null but whose properties hold lon/lat: coordinate columns, as for CSV
+        layer = None if found.tabular and len(found.layers) == 1 else found.layer
+        return table_from_frame(frame, source, layer=layer, **cols)
     lon, lat, status, area = geometry_status(found.geoms, frame)
     return table_from_frame(frame, source, lon=lon, lat=lat, status=status, area=area, layer=found.layer, **cols)
+
+
+def _has_coordinate_columns(frame) -> bool:
+    lower = {str(c).lower() for c in frame.columns}
+    return any(n in lower for n in LON_NAMES) and any(n in lower for n in LAT_NAMES)
 
 
 def geometry_status(geoms, frame):
