@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from geomap.errors import FileFormatError, InputError, MissingDependency
+from geomap.io import formats
 
 #: bytes per CSV partition
 BLOCKSIZE = 64_000_000
@@ -52,9 +53,9 @@ def partitions(source: str, *, blocksize: int = BLOCKSIZE, encoding: str | None 
     """
     path = Path(source)
     if path.is_dir():
-        files = sorted(str(p) for p in path.rglob("*") if p.suffix.lower() in (".parquet", ".geoparquet", ".pq"))
+        files = sorted(str(p) for p in path.rglob("*") if formats.is_parquet(p))
         if not files:
-            csvs = sorted(str(p) for p in path.rglob("*") if p.suffix.lower() in (".csv", ".tsv"))
+            csvs = sorted(str(p) for p in path.rglob("*") if formats.format_of(p) in ("csv", "tsv"))
             if not csvs:
                 raise FileFormatError(f"{source} holds no .parquet or .csv files: give a CSV glob or a GeoParquet folder")
             files = csvs
@@ -63,7 +64,7 @@ def partitions(source: str, *, blocksize: int = BLOCKSIZE, encoding: str | None 
     if not files or not all(os.path.isfile(f) for f in files):
         raise FileFormatError(f"{source} matches no file: give a CSV file or glob, or a GeoParquet file or folder")
     suffixes = {Path(f).suffix.lower() for f in files}
-    if suffixes <= {".csv", ".tsv", ".txt"}:
+    if all(formats.is_tabular(f) for f in files):
         import dask
 
         from geomap.io.points import csv_separator  # the io reader's separator and encoding rules
@@ -79,7 +80,7 @@ def partitions(source: str, *, blocksize: int = BLOCKSIZE, encoding: str | None 
             parts += [dask.delayed(read_csv_block)(f, header_end, a, b, separator=sep, encoding=encoding)
                       for a, b in blocks]
         return "csv", parts
-    if suffixes <= {".parquet", ".geoparquet", ".pq"}:
+    if all(formats.is_parquet(f) for f in files):
         import pyarrow.parquet as pq
 
         parts = []

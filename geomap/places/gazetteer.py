@@ -451,8 +451,10 @@ def _within_shape(within: str):
     from shapely import union_all
     from shapely.geometry import shape
 
+    from geomap.io import formats
+
     path = Path(within)
-    if path.suffix.lower() in (".geojson", ".json") or path.is_file():
+    if formats.format_of(path) is not None or path.is_file():
         if not path.is_file():
             raise FileFormatError(f"--within file {within!r} does not exist: give a layer id or a polygon GeoJSON")
         from geomap.io.vector import read_vector
