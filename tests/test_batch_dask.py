@@ -213,3 +213,21 @@ def test_encodings_read_like_local(tmp_path, scheduler, encoding, name):
                        jobs.LineSpec(theatre="nagorno-karabakh"), output=str(dask_out), blocksize=3000)
     assert res.summary == res_local.summary and sum(res.summary.values()) == len(frame)
     assert dask_out.read_bytes() == local_out.read_bytes()
+
+
+def test_parts_settling_dates_in_different_orders_are_refused_like_local(tmp_path, scheduler):
+    from geomap.errors import InputError
+    from geomap.pipeline.dask import measure_dask
+
+    frame = events(400)
+    n = len(frame)
+    # ISO dates between the two halves, several blocks wide: no one part sees both orders
+    frame["event_date"] = ["25/01/2021"] * 100 + ["2021-01-25"] * 200 + ["01/25/2021"] * (n - 300)
+    whole = tmp_path / "orders.csv"
+    frame.to_csv(whole, index=False)
+    with pytest.raises(InputError, match="both orders"):
+        batch.measure_file(jobs.Inputs(points=str(whole)), jobs.LineSpec(theatre="nagorno-karabakh"))
+    with pytest.raises(InputError, match="both orders"):
+        measure_dask(jobs.Inputs(points=str(whole), engine="dask", scheduler=scheduler),
+                     jobs.LineSpec(theatre="nagorno-karabakh"), output=str(tmp_path / "o.csv"), blocksize=2000)
+    assert not (tmp_path / "o.csv").exists()

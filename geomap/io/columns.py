@@ -19,7 +19,8 @@ def filled(shape, value: str) -> np.ndarray:
     return out
 
 
-def parse_dates(values, date_format: str | None = None, source: str = "input") -> tuple[np.ndarray, np.ndarray]:
+def parse_dates(values, date_format: str | None = None, source: str = "input",
+                orders: list | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Parse a column of dates into ``datetime64[D]`` and a per-row status.
 
     Accepts ISO dates (``2020-10-15``, optionally followed by a time, as in
@@ -32,6 +33,10 @@ def parse_dates(values, date_format: str | None = None, source: str = "input") -
     status)`` where status is ``ok``, ``missing_date`` (blank) or
     ``invalid_date`` (not a date, or a day outside what pandas' nanosecond
     timestamps hold: before 1677-09-22 or after 2262-04-11).
+
+    ``orders``, a list, gets the order the values settled (``"day first"`` or
+    ``"month first"``), so that parts of one file read apart can be checked
+    to agree.
 
     Raises
     ------
@@ -55,9 +60,9 @@ def parse_dates(values, date_format: str | None = None, source: str = "input") -
     if text is None:
         text = text_column(series)
         blank = (text == "").to_numpy()
-        dates = _text_days(text, date_format, source)
+        dates = _text_days(text, date_format, source, orders)
     else:
-        blank, dates = _arrow_days(text, date_format, source)
+        blank, dates = _arrow_days(text, date_format, source, orders)
     status[np.isnat(dates)] = "invalid_date"
     status[blank] = "missing_date"
     return dates, status
@@ -70,7 +75,7 @@ _FIRST_DAY = np.datetime64("1677-09-22", "D")
 _LAST_DAY = np.datetime64("2262-04-11", "D")
 
 
-def _text_days(text, date_format: str | None = None, source: str = "input") -> np.ndarray:
+def _text_days(text, date_format: str | None = None, source: str = "input", orders: list | None = None) -> np.ndarray:
     """Days of stripped date texts (a pandas Series, no missing values) as ``datetime64[D]``.
 
     ISO dates (the first ten characters) and ``15 October 2020``; NaT for
@@ -85,7 +90,7 @@ def _text_days(text, date_format: str | None = None, source: str = "input") -> n
         parsed = pd.to_datetime(text[iso_like].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
         days[iso_like] = _days(parsed.to_numpy())
     if rest.any():
-        days[rest] = _other_days(text[rest], date_format, source)
+        days[rest] = _other_days(text[rest], date_format, source, orders)
     return days
 
 
@@ -93,7 +98,7 @@ def _text_days(text, date_format: str | None = None, source: str = "input") -> n
 _SLASHED = r"^(\d{1,2})([/.-])(\d{1,2})[/.-](\d{4})$"
 
 
-def _other_days(text, date_format: str | None, source: str) -> np.ndarray:
+def _other_days(text, date_format: str | None, source: str, orders: list | None = None) -> np.ndarray:
     """Days of non-ISO date texts (a pandas Series): ``date_format``, or ``15 October 2020`` and spreadsheet dates."""
     import pandas as pd
 
@@ -122,11 +127,14 @@ def _other_days(text, date_format: str | None, source: str) -> np.ndarray:
                              "date in it settles which: pass date_format= (strftime, e.g. %d/%m/%Y or %m/%d/%Y)")
         day_first = True
     day, month = (first, second) if day_first else (second, first)
+    if orders is not None:
+        orders.append("day first" if day_first else "month first")
     days[slashed] = _calendar_days(year, month, day)
     return days
 
 
-def _arrow_days(text, date_format: str | None = None, source: str = "input") -> tuple[np.ndarray, np.ndarray]:
+def _arrow_days(text, date_format: str | None = None, source: str = "input",
+                orders: list | None = None) -> tuple[np.ndarray, np.ndarray]:
     """:func:`_text_days` on stripped arrow text, and the mask of blanks.
 
     ISO dates (nearly every row of ACLED and UCDP) are read by arrow, or
@@ -153,7 +161,7 @@ def _arrow_days(text, date_format: str | None = None, source: str = "input") -> 
         days[iso] = found
     rest = ~iso & ~blank
     if rest.any():
-        days[rest] = _text_days(text.filter(pa.array(rest)).to_pandas(), date_format, source)
+        days[rest] = _text_days(text.filter(pa.array(rest)).to_pandas(), date_format, source, orders)
     return blank, days
 
 

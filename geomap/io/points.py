@@ -128,6 +128,8 @@ class PointTable:
     layer: np.ndarray | None = None
     #: what the reader noticed and the user should know (also logged)
     notes: list = field(default_factory=list)
+    #: the order of day and month the slashed dates settled ("day first", "month first"), if any
+    date_order: str | None = None
 
     def __len__(self) -> int:
         return int(self.lon.shape[0])
@@ -381,8 +383,9 @@ def table_from_frame(frame, source: str, *, lon_col=None, lat_col=None, date_col
         take = ok & (prec_status != "ok")
         status[take] = prec_status[take]
     dates = date_status = None
+    orders: list = []
     if schema.date_col is not None:
-        dates, date_status = parse_dates(column_values(frame, schema.date_col), date_format, source)
+        dates, date_status = parse_dates(column_values(frame, schema.date_col), date_format, source, orders)
         frame[_free_name(frame, "parsed_date")] = iso_dates(dates)
     if layer is not None:
         frame[_free_name(frame, "source_layer")] = layer
@@ -394,7 +397,7 @@ def table_from_frame(frame, source: str, *, lon_col=None, lat_col=None, date_col
     lon = np.where(usable, lon, np.nan)
     lat = np.where(usable, lat, np.nan)
     return PointTable(frame, lon, lat, status, source, schema.lon_col, schema.lat_col, schema, dates, date_status,
-                      radius, area=area, layer=layer)
+                      radius, area=area, layer=layer, date_order=orders[0] if orders else None)
 
 
 def _free_name(frame, name: str) -> str:

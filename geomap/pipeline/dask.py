@@ -133,6 +133,7 @@ def _run_part(part, number: int, kind: str, job: dict, lines_by_id: dict, workdi
         "layers": {k: {kk: vv for kk, vv in v.items() if kk != "rows"} | {"rows": v.get("rows", 0)}
                    for k, v in result.layers.items()},
         "failures": result.failures(5),
+        "date_order": getattr(table, "date_order", None),
     }
 
 
@@ -252,6 +253,7 @@ def measure_dask(inputs, spec, *, claim=None, output=None, progress_factory=None
         finally:
             client.close()
         done.sort(key=lambda d: d["number"])
+        _check_date_orders(done, str(inputs.points))
         _assemble(done, final, out_kind)
     finally:
         if cluster is not None:
@@ -273,6 +275,14 @@ def measure_dask(inputs, spec, *, claim=None, output=None, progress_factory=None
                          source=str(inputs.points), layers=layers,
                          verdicts=None if verdicts is None else dict(verdicts), failure_examples=failures[:5])
     return result
+
+
+def _check_date_orders(done: list[dict], source: str) -> None:
+    """Refuse a file whose parts settled slashed dates in different orders (the local engine refuses it whole)."""
+    orders = {d.get("date_order") for d in done} - {None}
+    if len(orders) > 1:
+        raise InputError(f"{source} has dates in both orders (parts of it read day first, others month first): "
+                         "pass date_format= the one it uses (strftime, e.g. %d/%m/%Y)")
 
 
 def _run_part_fixed(part, number, kind, job, lines_by_id, workdir):
