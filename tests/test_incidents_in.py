@@ -100,7 +100,8 @@ def test_spreadsheet_read_through_gdal_and_style_tables_left_out(tmp_path):
 def test_kml_with_three_folders_written_here(tmp_path):
     folders = "".join(
         f"<Folder><name>F{k}</name><Placemark><name>p{k}</name><Point><coordinates>{lon},{lat}</coordinates>"
-        "</Point></Placemark></Folder>" for k, (lon, lat) in enumerate([(47.0318, 39.52), (46.75, 39.82), (46.9, 39.4)]))
+        "</Point></Placemark></Folder>"
+        for k, (lon, lat) in enumerate([(47.0318, 39.52), (46.75, 39.82), (46.9, 39.4)]))
     path = tmp_path / "m.kml"
     path.write_text('<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
                     f"{folders}</Document></kml>", encoding="utf-8")
@@ -170,7 +171,8 @@ def test_nan_point_in_geojson_gets_a_status(tmp_path):
     path = tmp_path / "p.geojson"
     path.write_text('{"type": "FeatureCollection", "features": ['
                     '{"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [NaN, 39.5]}},'
-                    '{"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [47.0, 39.5]}}]}')
+                    '{"type": "Feature", "properties": {},'
+                    ' "geometry": {"type": "Point", "coordinates": [47.0, 39.5]}}]}')
     table = read_points(path)
     assert list(table.status) == ["missing_coordinates", "ok"]
 
@@ -228,7 +230,7 @@ def test_case_12_encodings(runner):
     assert list(table.frame["name"]) == ["Хадрут", "Физули"]
 
 
-@pytest.mark.parametrize("enc,text", [("cp1251", "Шуша;Ходжавенд"), ("cp1252", "Ağdam – “café”"[:0] + "Café – “naïve”"),
+@pytest.mark.parametrize("enc,text", [("cp1251", "Шуша;Ходжавенд"), ("cp1252", "Café – “naïve”"),
                                       ("latin-1", "Zürich;Genève")])
 def test_legacy_code_pages_are_named_then_read(tmp_path, enc, text):
     path = tmp_path / "x.csv"
@@ -243,7 +245,8 @@ def test_legacy_code_pages_are_named_then_read(tmp_path, enc, text):
 def test_legacy_bytes_far_past_the_head_named_with_their_line(tmp_path):
     path = tmp_path / "late.csv"
     rows = "".join(f"{i},Place {i},47.0318,39.52\n" for i in range(20_000))
-    path.write_bytes(("id,name,lon,lat\n" + rows).encode() + "20000,Шуша Ходжавенд,47.0,39.5\n".encode("cp1251"))
+    path.write_bytes(("id,name,lon,lat\n" + rows).encode()
+                     + "20000,Шуша Ходжавенд,47.0,39.5\n".encode("cp1251"))
     with pytest.raises(FileFormatError, match=r"line 20002\).*encoding=.*most likely cp1251"):
         read_points(path)
     assert read_points(path, encoding="cp1251").frame["name"].iloc[-1] == "Шуша Ходжавенд"

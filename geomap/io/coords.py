@@ -3,7 +3,8 @@
 Standard library only (the CLI parses ``--at`` with it at start-up).
 
 Accepted, for one angle: ``39.52``, ``-39.52``, ``39,52`` (decimal comma),
-``39.52N``, ``N39.52``, ``39°31′12″N``, ``39°31'12"N``, ``39 31 12 N``, ``39°31.2′N`` (decimal minutes).  S and W make it negative;
+``39.52N``, ``N39.52``, ``39°31′12″N``, ``39°31'12"N``, ``39 31 12 N``,
+``39°31.2′N`` (decimal minutes).  S and W make it negative;
 N/S mark a latitude and E/W a longitude, so a pair with letters can be
 written in either order.
 """

@@ -465,7 +465,8 @@ def geometry_status(geoms, frame):
     polygon = np.isin(kinds, (3, 6)) & ~empty
     area = None
     if polygon.any():
-        xy_ok = np.array([bool(np.isfinite(c).all() and (np.abs(c[:, 0]) <= 180).all() and (np.abs(c[:, 1]) <= 90).all())
+        xy_ok = np.array([bool(np.isfinite(c).all() and (np.abs(c[:, 0]) <= 180).all()
+                               and (np.abs(c[:, 1]) <= 90).all())
                           for c in (shapely.get_coordinates(g) for g in geoms[polygon])])
         valid = shapely.is_valid(geoms[polygon]) & xy_ok
         rows = np.flatnonzero(polygon)

@@ -258,7 +258,7 @@ def read_csv_frame(source, *, encoding: str | None = None, label: str | None = N
 
 
 def _bad_row(src: Source, encoding: str, expected: int, got: int, row: str) -> str:
-    """The one-line message for a row with the wrong number of fields: its line, and an unterminated quote if that is why."""
+    """The one-line message for a row with the wrong number of fields: its line (an unterminated quote if that is why)."""
     data = src.read_bytes()
     at = data.find(row[:200].encode(encoding, "replace")) if row else -1
     line = "line %d" % (data.count(b"\n", 0, at) + 1) if at >= 0 else "a row"
@@ -270,7 +270,7 @@ def _bad_row(src: Source, encoding: str, expected: int, got: int, row: str) -> s
 
 
 def _invalid_text(src: Source, name: str) -> str:
-    """:func:`not_in_encoding` for the first bytes past the head that are not valid ``name`` (read only on this error)."""
+    """:func:`not_in_encoding` for the first bytes that are not valid ``name`` (the file is read again on this error)."""
     decoder = codecs.getincrementaldecoder(name)()
     offset, newlines = 0, 0
     stream = io.BytesIO(src.data) if src.data is not None else open(src.path, "rb")
@@ -375,7 +375,7 @@ def row_blocks(path, blocksize: int, *, chunk: int = 1 << 24, encoding: str | No
 
 def read_csv_block(path, header_end: int, start: int, end: int, *, separator: str | None = None,
                    encoding: str | None = None):
-    """Rows ``[start, end)`` of a CSV file (see :func:`row_blocks`) with its header, as :func:`read_csv_frame` reads them."""
+    """Rows ``[start, end)`` of a CSV file (see :func:`row_blocks`) with its header, read by :func:`read_csv_frame`."""
     with open(path, "rb") as fh:
         header = fh.read(header_end)
         fh.seek(start)
