@@ -231,3 +231,13 @@ def test_parts_settling_dates_in_different_orders_are_refused_like_local(tmp_pat
         measure_dask(jobs.Inputs(points=str(whole), engine="dask", scheduler=scheduler),
                      jobs.LineSpec(theatre="nagorno-karabakh"), output=str(tmp_path / "o.csv"), blocksize=2000)
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_excel_sep_line_read_like_local(tmp_path, scheduler):
+    frame = events(200)
+    whole = tmp_path / "sep.csv"
+    whole.write_text("sep=;\n" + frame.to_csv(index=False, sep=";"))
+    local_out, dask_out, res_local, _ = local_then_dask(tmp_path, whole, whole, blocksize=2000,
+                                                        theatre="nagorno-karabakh")
+    assert sum(res_local.summary.values()) == len(frame)
+    assert dask_out.read_bytes() == local_out.read_bytes()

@@ -427,6 +427,13 @@ def test_quoted_newlines_and_long_fields_are_read(tmp_path):
     assert table.frame["notes"][1] == "two\nlines"
 
 
+def test_excel_sep_line_names_the_separator(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"sep=;\r\nid;lon;lat\r\n1;47,0318;39,52\r\n")
+    table = read_points(path)
+    assert list(table.frame.columns) == ["id", "lon", "lat"] and list(table.status) == ["ok"]
+
+
 def test_u2028_in_header_does_not_change_the_separator(tmp_path):
     path = tmp_path / "h.csv"
     path.write_text("place\u2028name, alt;id;lon;lat\na,b;1;47.0318;39.52\nc,d;2;46.75;39.82\n", encoding="utf-8")

@@ -150,6 +150,9 @@ def sniff_separator(text: str, fmt: str | None = None) -> str:
     every complete line after it into as many (quoted fields respected); among
     those, the one giving the most fields wins.
     """
+    hint = re.match(r"sep=(.)\r?\n", text)
+    if hint:  # Excel's "sep=;" first line
+        return hint.group(1)
     if fmt == "tsv":
         return "\t"
     lines = [ln for ln in first_lines(text) if ln.strip()]
@@ -211,6 +214,10 @@ def read_csv_frame(source, *, encoding: str | None = None, label: str | None = N
     name, bom = detect_encoding(head, src.label, encoding)
     text = codecs.getincrementaldecoder(name)(errors="replace").decode(head[bom:], final=False)
     fmt = formats.format_of(src.path) if src.path is not None else None
+    skip = 1
+    hint = re.match(r"sep=(.)\r?\n", text)
+    if hint:  # Excel's "sep=;" first line names the separator
+        separator, text, skip = separator or hint.group(1), text[hint.end():], 2
     sep = separator or sniff_separator(text, fmt)
     lines = first_lines(text, 1)
     header_text = lines[0] if lines else ""
@@ -224,7 +231,7 @@ def read_csv_frame(source, *, encoding: str | None = None, label: str | None = N
     arrow_encoding = "utf8" if name == "utf-8" else name
 
     def parse(block_size=None):
-        read = pacsv.ReadOptions(encoding=arrow_encoding, column_names=names, skip_rows=1,
+        read = pacsv.ReadOptions(encoding=arrow_encoding, column_names=names, skip_rows=skip,
                                  **({"block_size": block_size} if block_size else {}))
         return pacsv.read_csv(
             src.stream(), read_options=read,
@@ -342,7 +349,8 @@ def row_blocks(path, blocksize: int, *, chunk: int = 1 << 24, encoding: str | No
     """
     size = Path(path).stat().st_size
     with open(path, "rb") as fh:
-        name, _bom = detect_encoding(fh.read(HEAD_BYTES), str(path), encoding)
+        head = fh.read(HEAD_BYTES)
+        name, _bom = detect_encoding(head, str(path), encoding)
     if '"\n'.encode(name) != b'"\n':
         return 0, [(0, size)]
     cuts: list[int] = []
@@ -369,6 +377,10 @@ def row_blocks(path, blocksize: int, *, chunk: int = 1 << 24, encoding: str | No
             offset += len(data)
     header_end = cuts[0] if cuts else size
     ends = [c for c in cuts[1:] if c < size] + [size]
+    if re.match(rb"(\xef\xbb\xbf)?sep=.\r?\n", head) and b"\n" in head[header_end:]:
+        # Excel's "sep=;" line: the header is the next line too (every block is read with both)
+        header_end = head.index(b"\n", header_end) + 1
+        ends = [e for e in ends if e > header_end] or [size]
     starts = [header_end] + ends[:-1]
     return header_end, [(a, b) for a, b in zip(starts, ends) if b > a]
 

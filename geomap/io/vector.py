@@ -179,7 +179,8 @@ def check_source_path(path: Path) -> None:
     if not path.exists():
         raise FileFormatError(f"{path} does not exist: check the path")
     if path.is_dir() and formats.format_of(path) != "filegdb":
-        raise FileFormatError(f"{path} is a folder: give a file")
+        raise FileFormatError(f"{path} is a folder: give a file (a folder of CSV or Parquet parts is read by the "
+                              "Dask engine)")
     if path.is_file() and path.stat().st_size == 0:
         raise FileFormatError(f"{path} is empty (0 bytes): give a file with features or rows")
 
