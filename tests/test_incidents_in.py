@@ -554,3 +554,16 @@ def test_python_warnings_become_notes_shown_with_v(verbose):
                           env=dict(os.environ, PYTHONPATH=str(ROOT)))
     assert "UserWarning: More than one" not in proc.stderr.replace("note: UserWarning: More than one", "")
     assert ("geomap: note: UserWarning: More than one layer found" in proc.stderr) == bool(verbose)
+
+
+def test_io_sits_at_the_bottom():
+    """geomap.io imports nothing of geomap but itself, errors and types (layers, places, pipeline read through it)."""
+    import ast
+
+    allowed = ("geomap.io", "geomap.errors", "geomap.types")
+    for path in (ROOT / "geomap" / "io").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([node.module or ""] if isinstance(node, ast.ImportFrom)
+                     else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            for name in names:
+                assert not name.startswith("geomap") or name.startswith(allowed), (path.name, name)
