@@ -241,3 +241,16 @@ def test_excel_sep_line_read_like_local(tmp_path, scheduler):
                                                         theatre="nagorno-karabakh")
     assert sum(res_local.summary.values()) == len(frame)
     assert dask_out.read_bytes() == local_out.read_bytes()
+
+
+def test_dirty_acled_file_read_like_local(tmp_path, scheduler):
+    # issue 13 on the Dask engine: the dirty export of tests/test_incidents_in.py gives the same bytes
+    from tests.test_incidents_in import dirty_acled
+
+    frame, _kinds = dirty_acled(3000, seed=5)
+    whole = tmp_path / "dirty.csv"
+    frame.to_csv(whole, index=False, sep=";", encoding="utf-8-sig")
+    local_out, dask_out, res_local, _ = local_then_dask(tmp_path, whole, whole, blocksize=20_000,
+                                                        theatre="nagorno-karabakh")
+    assert sum(res_local.summary.values()) == len(frame) and len(res_local.summary) > 5
+    assert dask_out.read_bytes() == local_out.read_bytes()

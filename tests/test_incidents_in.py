@@ -498,10 +498,9 @@ def test_no_raw_python_warning_reaches_the_user(tmp_path):
 
 
 # ----------------------------------------------------------------------------------- end to end
-def test_dirty_acled_file_every_row_once_and_counts_add_up(tmp_path):
-    """≥ 20,000 ACLED rows mixing the kinds above: each row comes out once, with its status; counts add up."""
-    rng = np.random.default_rng(13)
-    n = 24_000
+def dirty_acled(n: int, seed: int = 13):
+    """An ACLED export of ``n`` rows mixing the kinds of issue 13, and each row's kind (0 = clean)."""
+    rng = np.random.default_rng(seed)
     lat = np.round(rng.uniform(39.3, 40.3, n), 4).astype(object).astype(str)
     lon = np.round(rng.uniform(46.3, 47.4, n), 4).astype(object).astype(str)
     dates = np.datetime_as_string(np.datetime64("2020-11-15") + rng.integers(0, 900, n).astype("timedelta64[D]"))
@@ -523,6 +522,14 @@ def test_dirty_acled_file_every_row_once_and_counts_add_up(tmp_path):
     frame = pd.DataFrame({"event_id_cnty": [f"AZE{i:06d}" for i in range(n)], "event_date": dates,
                           "latitude": lat, "longitude": lon, "geo_precision": prec, "notes": notes,
                           "status": "from an earlier run"})
+    return frame, kinds
+
+
+def test_dirty_acled_file_every_row_once_and_counts_add_up(tmp_path):
+    """≥ 20,000 ACLED rows mixing the kinds above: each row comes out once, with its status; counts add up."""
+    n = 24_000
+    frame, kinds = dirty_acled(n)
+    notes = frame["notes"].to_numpy()
     path = tmp_path / "dirty.csv"
     frame.to_csv(path, index=False, sep=";", encoding="utf-8-sig")
     out = tmp_path / "out.csv"
