@@ -189,7 +189,7 @@ def test_every_status_counted_exit_1_output_written(acled_csv, tmp_path, runner)
     assert first.startswith("11 rows: ")
     counts = {k: int(v) for k, v in (part.rsplit(" ", 1) for part in first.split(": ", 1)[1].split(", "))}
     assert sum(counts.values()) == 11 and counts["ok"] == 3 and counts["no_layer_for_date"] == 2
-    assert set(counts) | {"not_a_point", "imprecise_location"} == set(STATUSES)
+    assert set(counts) | {"not_a_point", "empty_geometry", "invalid_geometry", "imprecise_location"} == set(STATUSES)
 
 
 def test_output_over_the_input_is_refused(acled_csv, runner):
@@ -330,13 +330,14 @@ def test_missing_column_is_one_line(tmp_path, runner):
     assert "--lon-col" in result.stderr and no_crash(result)
 
 
-def test_acled_without_precision_column_is_refused(tmp_path):
+def test_acled_without_precision_column_is_read_with_a_note(tmp_path):
+    # issue 13 kind 7: measured (with the radius given, else none), and a note says so
     path = write_csv(tmp_path / "a.csv", ["event_id_cnty", "event_date", "latitude", "longitude"],
                      [["X1", "2021-01-01", 40.0, 47.0]])
-    from geomap.errors import InputError
-
-    with pytest.raises(InputError, match="geo_precision"):
-        read_points(path)
+    table = read_points(path)
+    assert table.schema.name == "acled" and table.schema.precision_col is None
+    assert list(table.status) == ["ok"] and table.radius_m.tolist() == [0.0]
+    assert any("geo_precision" in note for note in table.notes)
 
 
 def test_cli_start_imports_no_heavy_module():

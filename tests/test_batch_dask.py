@@ -180,3 +180,78 @@ def test_progress_bar_off_when_quiet_or_not_a_terminal():
 
     assert progress_factory(True) is None
     assert progress_factory(False) is None  # pytest's stderr is not a terminal
+
+
+def test_quoted_line_breaks_split_like_local(tmp_path, scheduler):
+    # issue 13 kind 12: blocks end only at row ends, so a quoted field with line breaks is never cut
+    frame = events(400)
+    frame["notes"] = [f'line one, "q"\nline two {i}\r\nthree' if i % 7 == 0 else "plain" for i in range(len(frame))]
+    whole = tmp_path / "quoted.csv"
+    frame.to_csv(whole, index=False)
+    from geomap.pipeline.dask import partitions
+
+    assert len(partitions(str(whole), blocksize=2000)[1]) > 5
+    local_out, dask_out, res_local, _ = local_then_dask(tmp_path, whole, whole, blocksize=2000,
+                                                        theatre="nagorno-karabakh")
+    assert sum(res_local.summary.values()) == len(frame)
+    assert dask_out.read_bytes() == local_out.read_bytes()
+
+
+@pytest.mark.parametrize("encoding,name", [("cp1251", "c.csv"), ("utf-16", "u.txt")])
+def test_encodings_read_like_local(tmp_path, scheduler, encoding, name):
+    frame = events(300)
+    frame["location"] = "Шуша"
+    whole = tmp_path / name
+    whole.write_bytes(frame.to_csv(index=False, sep="\t" if name.endswith(".txt") else ",").encode(encoding))
+    given = encoding if encoding == "cp1251" else None  # UTF-16 with its BOM needs no option
+    local_out = tmp_path / "local.csv"
+    res_local = run(Request(IncidentSource(path=str(whole), encoding=given), LineChoice(theatre="nagorno-karabakh")))
+    tables.write_result(res_local, local_out)
+    from geomap.pipeline.dask import measure_dask
+
+    dask_out = tmp_path / "dask.csv"
+    res = measure_dask(Request(IncidentSource(path=str(whole), encoding=given), LineChoice(theatre="nagorno-karabakh"),
+                               execution=Execution(engine="dask", scheduler=scheduler, output=str(dask_out))), blocksize=3000)
+    assert res.summary == res_local.summary and sum(res.summary.values()) == len(frame)
+    assert dask_out.read_bytes() == local_out.read_bytes()
+
+
+def test_parts_settling_dates_in_different_orders_are_refused_like_local(tmp_path, scheduler):
+    from geomap.errors import InputError
+    from geomap.pipeline.dask import measure_dask
+
+    frame = events(400)
+    n = len(frame)
+    # ISO dates between the two halves, several blocks wide: no one part sees both orders
+    frame["event_date"] = ["25/01/2021"] * 100 + ["2021-01-25"] * 200 + ["01/25/2021"] * (n - 300)
+    whole = tmp_path / "orders.csv"
+    frame.to_csv(whole, index=False)
+    with pytest.raises(InputError, match="both orders"):
+        run(Request(IncidentSource(path=str(whole)), LineChoice(theatre="nagorno-karabakh")))
+    with pytest.raises(InputError, match="both orders"):
+        measure_dask(Request(IncidentSource(path=str(whole)), LineChoice(theatre="nagorno-karabakh"),
+                               execution=Execution(engine="dask", scheduler=scheduler, output=str(tmp_path / "o.csv"))), blocksize=2000)
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_excel_sep_line_read_like_local(tmp_path, scheduler):
+    frame = events(200)
+    whole = tmp_path / "sep.csv"
+    whole.write_text("sep=;\n" + frame.to_csv(index=False, sep=";"))
+    local_out, dask_out, res_local, _ = local_then_dask(tmp_path, whole, whole, blocksize=2000,
+                                                        theatre="nagorno-karabakh")
+    assert sum(res_local.summary.values()) == len(frame)
+    assert dask_out.read_bytes() == local_out.read_bytes()
+
+
+def test_dirty_acled_file_read_like_local(tmp_path, scheduler):
+    # issue 13 on the Dask engine: the dirty export of tests/test_incidents_in.py gives the same bytes
+    from tests.test_incidents_in import dirty_acled
+
+    frame, _kinds = dirty_acled(3000, seed=5)
+    whole = tmp_path / "dirty.csv"
+    frame.to_csv(whole, index=False, sep=";", encoding="utf-8-sig")
+    local_out, dask_out, res_local, _ = local_then_dask(tmp_path, whole, whole, blocksize=20_000,
+                                                        theatre="nagorno-karabakh")
+    assert sum(res_local.summary.values()) == len(frame) and len(res_local.summary) > 5
+    assert dask_out.read_bytes() == local_out.read_bytes()

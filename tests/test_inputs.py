@@ -7,6 +7,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
+from geomap.io import columns
 from geomap.io import points as inputs
 from geomap.io.points import parse_dates
 
@@ -76,7 +77,7 @@ def _references(values):
 
 def _without_fast_path(monkeypatch, func, series, *args):
     with monkeypatch.context() as m:
-        m.setattr(inputs, "_arrow_text", lambda _series: None)
+        m.setattr(columns, "arrow_text", lambda _series: None)
         return func(series, *args)
 
 
@@ -85,7 +86,7 @@ def _check(monkeypatch, func, values, *args, dtypes=("str",)):
     slow = [_without_fast_path(monkeypatch, func, reference, *args) for reference in _references(values)]
     for dtype in dtypes:
         series = pd.Series(values, dtype=dtype)
-        assert inputs._arrow_text(series) is not None
+        assert columns.arrow_text(series) is not None
         fast = func(series, *args)
         for reference, answer in zip(_references(values), slow):
             for got, want in zip(fast, answer):
@@ -100,7 +101,7 @@ def _columns(values, rng, count=300, size=6):
 
 
 def test_fast_numbers_equal_pandas(monkeypatch):
-    _check(monkeypatch, inputs._numbers, COORDINATES, dtypes=ARROW_TEXT)
+    _check(monkeypatch, columns.numbers, COORDINATES, dtypes=ARROW_TEXT)
     rng = np.random.default_rng(7)
     # pandas reads a column of integers alone as int64 (``-0`` is then 0.0, long ones round another way)
     integers = [["-0", "5"], ["-0", "-00", "+0"], ["7", "1234567890123456"], ["7", "+7890605534838013667"]]
@@ -108,7 +109,7 @@ def test_fast_numbers_equal_pandas(monkeypatch):
              ["-1", "18446744073709551615"], ["1.5", "+7890605534838013667"], ["", "+7890605534838013667"],
              ["", ""], []]
     for column in _columns(COORDINATES, rng) + integers + mixed:
-        _check(monkeypatch, inputs._numbers, column)
+        _check(monkeypatch, columns.numbers, column)
 
 
 def test_fast_numbers_equal_pandas_on_random_decimals(monkeypatch):
@@ -119,8 +120,8 @@ def test_fast_numbers_equal_pandas_on_random_decimals(monkeypatch):
         text = "".join(rng.choice(digits, size=rng.integers(1, 19)))
         cut = rng.integers(0, len(text) + 1)
         values.append(rng.choice(["", "-", "+"]) + (text[:cut] + "." + text[cut:] if rng.random() < 0.8 else text))
-    _check(monkeypatch, inputs._numbers, values)
-    _check(monkeypatch, inputs._numbers, ["".join(rng.choice(list("0123456789.+-eE nai,"), size=rng.integers(0, 8)))
+    _check(monkeypatch, columns.numbers, values)
+    _check(monkeypatch, columns.numbers, ["".join(rng.choice(list("0123456789.+-eE nai,"), size=rng.integers(0, 8)))
                                           for _ in range(20000)])
 
 
@@ -157,7 +158,7 @@ def test_fast_table_from_frame_equals_pandas(monkeypatch, rows, pool):
     fast = inputs.table_from_frame(pd.DataFrame(data, dtype="str"), "mem")
     for dtype in (object, "str"):
         with monkeypatch.context() as m:
-            m.setattr(inputs, "_arrow_text", lambda _series: None)
+            m.setattr(columns, "arrow_text", lambda _series: None)
             slow = inputs.table_from_frame(pd.DataFrame(data, dtype=dtype), "mem")
         for name in ("lon", "lat", "status", "radius_m", "date", "date_status"):
             assert _same(getattr(fast, name), getattr(slow, name)), (name, str(dtype))

@@ -23,7 +23,7 @@ import sys
 import click
 
 from geomap._version import __version__
-from geomap.cli.options import configure_logging, verbosity_options  # noqa: F401 (configure_logging: public)
+from geomap.cli.options import configure_logging, flag_language, verbosity_options  # noqa: F401 (configure_logging: public)
 from geomap.errors import GeomapError
 
 #: command name -> "module:attribute"; a module is imported only when its command runs
@@ -57,9 +57,6 @@ class LazyGroup(click.Group):
         return getattr(module, attr)
 
     def invoke(self, ctx):
-        import warnings
-
-        warnings.showwarning = _warning_as_note
         try:
             return super().invoke(ctx)
         except GeomapError as exc:
@@ -75,25 +72,8 @@ class LazyGroup(click.Group):
             sys.exit(130)
 
 
-def _warning_as_note(message, category, filename, lineno, file=None, line=None) -> None:
-    """A Python warning, from geomap's readers or a library (pyogrio, pandas, shapely), as one note on stderr.
-
-    geomap's own :class:`~geomap.errors.InputNote` (something changed or skipped
-    while reading) is shown always; a library's warning is informational and
-    shown with -v.  Never a raw warning with a file name and source line.
-    """
-    from geomap.errors import InputNote
-
-    text = " ".join(str(message).split())
-    log = logging.getLogger("geomap")
-    if issubclass(category, InputNote):
-        log.warning("note: %s", text)
-    else:
-        log.info("note: %s (%s)", text, category.__name__)
-
-
 def _fail(exc: GeomapError) -> None:
-    message = " ".join(str(exc).split()) or type(exc).__name__
+    message = flag_language(" ".join(str(exc).split())) or type(exc).__name__
     click.echo(f"Error: {message}", err=True)
     sys.exit(exc.exit_code)
 

@@ -18,7 +18,8 @@ def distance(source, line, engine, scheduler, html, png, fmt, output):
     Incidents come from --at LON,LAT (repeatable), --place NAME, or FILE: an
     ACLED or UCDP GED export (recognised by its columns), a CSV/TSV with
     lon/lat columns, GeoJSON, GeoPackage, GeoParquet or any GDAL vector
-    format, or - for standard input.  The line is --layer ID|PATH, or the
+    format, or - for CSV or GeoJSON on
+    standard input.  The line is --layer ID|PATH, or the
     --theatre line valid on --date; for a FILE with dates, --theatre measures
     each row against the line valid on that row's own date.
 

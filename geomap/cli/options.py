@@ -7,15 +7,26 @@ import click
 from geomap.types import LonLat
 
 
-def parse_lonlat(text: str) -> LonLat:
-    """Parse ``LON,LAT`` (degrees) into a :class:`LonLat`; raise ``click.BadParameter`` with a hint."""
+def parse_lonlat(text: str, order: str = "lonlat") -> LonLat:
+    """Parse ``LON,LAT`` (degrees) into a :class:`LonLat`; raise ``click.BadParameter`` with a hint.
+
+    Also degrees-minutes-seconds and hemisphere letters (``39°31′12″N 47°01′54″E``,
+    ``39.52N 47.03E``; the letters fix the order), see :mod:`geomap.io.coords`;
+    ``order="latlon"`` for ``--latlon``.
+    """
     parts = [p.strip() for p in str(text).replace(";", ",").split(",")]
-    if len(parts) != 2:
-        raise click.BadParameter(f"{text!r} is not LON,LAT: write it like 47.0318,39.5200 (longitude first)")
     try:
+        if order != "lonlat" or len(parts) != 2:
+            raise ValueError
         lon, lat = float(parts[0]), float(parts[1])
     except ValueError:
-        raise click.BadParameter(f"{text!r} is not two numbers LON,LAT: write it like 47.0318,39.5200") from None
+        from geomap.io.coords import parse_position
+
+        try:
+            lon, lat = parse_position(text, order)
+        except (ValueError, IndexError) as exc:
+            example = "LAT,LON like 39.5200,47.0318" if order == "latlon" else "LON,LAT like 47.0318,39.5200"
+            raise click.BadParameter(f"{exc}: write {example}, or 39°31′12″N 47°01′54″E") from None
     if not (lon == lon and lat == lat) or abs(lon) > 180 or abs(lat) > 90:
         if abs(lat) > 90 and abs(lon) <= 90:
             raise click.BadParameter(
@@ -34,14 +45,8 @@ def _lonlat_callback(ctx, param, value):
 
 
 def _latlon_callback(ctx, param, value):
-    """``LAT,LON`` (latitude first, as Google Maps copies a point) -> :class:`LonLat` values."""
-    out = []
-    for text in value or ():
-        parts = [p.strip() for p in str(text).replace(";", ",").split(",")]
-        if len(parts) != 2:
-            raise click.BadParameter(f"{text!r} is not LAT,LON: write it like 39.5200,47.0318 (latitude first)")
-        out.append(parse_lonlat(f"{parts[1]},{parts[0]}"))
-    return tuple(out)
+    """``LAT,LON`` (latitude first, as Google Maps copies a point; DMS forms too) -> :class:`LonLat` values."""
+    return tuple(parse_lonlat(text, "latlon") for text in value or ())
 
 
 def at_option(f):
@@ -121,6 +126,14 @@ def points_file_options(f):
                      help="A column of place names instead of coordinates: each row is looked up in the "
                           "offline gazetteer near the line (--theatre/--layer) and gets a status "
                           "(ok, ambiguous, place_not_found).")(f)
+    f = click.option("--source-layer", "layer_name", metavar="NAME", default=None,
+                     help="Read only this layer of a multi-layer FILE (GeoPackage, KML folder); default: every "
+                          "layer, each row naming its own in source_layer.")(f)
+    f = click.option("--date-format", metavar="FORMAT", default=None,
+                     help="strftime format of a FILE's non-ISO dates, e.g. %d/%m/%Y (default: ISO, '27 December "
+                          "2020', and 27/12/2020 or 12/27/2020 when the file settles the order).")(f)
+    f = click.option("--encoding", metavar="NAME", default=None,
+                     help="Text encoding of a CSV FILE that is not UTF-8 and has no BOM (cp1251, cp1252, latin-1).")(f)
     f = click.option("--id-col", default=None,
                      help="Row identifier column, used in diagnostics (ACLED/UCDP: found by the schema).")(f)
     f = click.option("--date-col", default=None,
@@ -171,7 +184,7 @@ def places_options(func):
 
 #: the options :func:`incident_options` folds into ``source`` and ``line``
 _SOURCE_KEYS = ("points", "at", "latlon", "places", "country", "near", "within", "gazetteer", "online", "radius_m",
-                "lon_col", "lat_col", "date_col", "id_col", "place_col")
+                "lon_col", "lat_col", "date_col", "id_col", "place_col", "encoding", "date_format", "layer_name")
 _LINE_KEYS = ("layer", "theatre", "date", "assume_crs", "rings", "line_source", "accuracy_m", "section_field")
 
 
@@ -198,6 +211,7 @@ def incident_options(f):
             path=given["points"], at=given["at"] or (), latlon=given["latlon"] or (), places=given["places"] or (),
             radius_m=given["radius_m"], lon_col=given["lon_col"], lat_col=given["lat_col"],
             date_col=given["date_col"], id_col=given["id_col"], place_col=given["place_col"],
+            encoding=given["encoding"], date_format=given["date_format"], layer_name=given["layer_name"],
             assume_crs=line["assume_crs"],
             place_options=PlaceOptions(country=given["country"], near=given["near"], within=given["within"],
                                        gazetteer=given["gazetteer"], online=given["online"]),
@@ -246,6 +260,42 @@ def configure_logging(verbose: int, quiet: bool) -> None:
         level = logging.INFO
     logging.basicConfig(level=level, format="geomap: %(message)s", stream=sys.stderr)
     logging.getLogger("geomap").setLevel(level)
+    import warnings
+
+    # a Python warning (geomap's InputNote, or pyogrio's, pandas', shapely's ...) is a geomap note, never raw
+    warnings.showwarning = _warning_as_note
+
+
+def _warning_as_note(message, category, filename, lineno, file=None, line=None) -> None:
+    """A Python warning, from geomap's readers or a library (pyogrio, pandas, shapely), as one note on stderr.
+
+    geomap's own :class:`~geomap.errors.InputNote` (something changed or skipped
+    while reading) is shown always; a library's warning is informational and
+    shown with -v.  Never a raw warning with a file name and source line.
+    """
+    from geomap.errors import InputNote
+
+    import logging
+
+    text = " ".join(str(message).split())
+    log = logging.getLogger("geomap")
+    if issubclass(category, InputNote):
+        log.warning("note: %s", text)
+    else:
+        log.info("note: %s: %s", category.__name__, text)
+
+
+#: library parameter names in error messages -> the flags that set them (the library speaks library language)
+FLAG_NAMES = {"assume_crs": "--assume-crs", "encoding": "--encoding", "date_format": "--date-format",
+              "layer_name": "--source-layer", "lon_col": "--lon-col", "lat_col": "--lat-col",
+              "date_col": "--date-col", "radius_m": "--radius-m"}
+
+
+def flag_language(message: str) -> str:
+    """A library message with ``assume_crs=`` etc. written as the CLI flags (``--assume-crs``)."""
+    import re
+
+    return re.sub(r"\b(" + "|".join(FLAG_NAMES) + r")=(?=\s|$|[),;:])", lambda m: FLAG_NAMES[m.group(1)], message)
 
 
 def verbosity_options(f):
@@ -295,7 +345,14 @@ def output_options(formats=("table", "json", "csv", "geojson")):
     return deco
 
 
-SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".geojson": "geojson", ".txt": "table", ".md": "table"}
+def _text_formats():
+    """suffix -> --format, from the one suffix table (geomap.io.formats; standard library only)."""
+    from geomap.io import formats
+
+    return {s: formats.TEXT_OUTPUT[f] for s, f in formats.SUFFIX_FORMATS.items() if f in formats.TEXT_OUTPUT}
+
+
+SUFFIX_FORMATS = _text_formats()
 
 
 def resolve_format(fmt, output, formats=("table", "json", "csv", "geojson")):

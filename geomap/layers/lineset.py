@@ -17,7 +17,6 @@ import numpy as np
 from geomap.io import guards
 from geomap.layers import registry
 from geomap.errors import CRSError, FileFormatError, LayerError
-from geomap.io.crs import to_lonlat
 
 log = logging.getLogger("geomap.layers.lineset")
 
@@ -232,177 +231,18 @@ def read_vector(path: str | Path, *, assume_crs: str | None = None, layer_name: 
     Returns
     -------
     (geoms, attrs, crs_in)
+        ``attrs`` has a ``source_layer`` column when several layers were read.
     """
-    path = Path(path)
-    if not path.exists():
-        raise FileFormatError(f"{path} does not exist: check the path")
-    guards.check_archive(path)
-    if path.suffix.lower() in (".geojson", ".json") and layer_name is None:
-        fast = _read_geojson(path, assume_crs)
-        if fast is not None:
-            return fast
-    # pyogrio imports geopandas when it is installed (pyogrio._compat): only for non-GeoJSON files.
-    import pyogrio
-    import shapely
-    from pyogrio.errors import DataSourceError
-    source = str(path)
-    if path.suffix.lower() in PARQUET_SUFFIXES:
-        names = [None]
-    else:
-        try:
-            with guards.quiet_gdal():
-                layers = pyogrio.list_layers(source)
-        except (DataSourceError, OSError, RuntimeError) as exc:
-            raise FileFormatError(
-                f"cannot read {path} as a vector file ({_one_line(exc)}): give GeoJSON, GeoPackage, Shapefile, "
-                "KML/KMZ, FlatGeobuf or GeoParquet"
-            ) from None
-        names = [str(row[0]) for row in layers]
-        if not names:
-            raise FileFormatError(f"{path} holds no layers: check the file")
-    if layer_name is not None:
-        if layer_name not in names:
-            raise FileFormatError(f"{path} has no layer {layer_name!r}: choose one of {', '.join(map(str, names))}")
-        names = [layer_name]
+    from geomap.io.vector import read_vector as read_any_vector
 
-    all_geoms, all_attrs, crs_in = [], {}, None
-    offset = 0
-    for name in names:
-        with guards.quiet_gdal():
-            meta, wkb, field_data = read_raw(source, layer=name)
-        if wkb is None:
-            continue
-        geoms = meta["geoms"] if "geoms" in meta else guards.geometries_from_wkb(wkb, first_feature=offset)
-        implied = path.suffix.lower() in guards.IMPLIED_WGS84_SUFFIXES or bool(meta.get("crs_implied"))
-        crs = guards.choose_crs(path, meta.get("crs") or None, implied=implied, assume_crs=assume_crs,
-                                xy=shapely.get_coordinates(geoms))
-        if not crs:
-            raise CRSError(
-                f"{path} declares no CRS: pass --assume-crs EPSG:4326 (or the CRS it was drawn in)"
-            )
-        crs_in = crs if crs_in is None else crs_in
-        geoms = to_lonlat(geoms, crs, path, implied=implied and crs == meta.get("crs"))
-        n = geoms.shape[0]
-        for col, values in zip(meta["fields"], field_data):
-            column = all_attrs.setdefault(str(col), np.full(offset, None, dtype=object))
-            all_attrs[str(col)] = np.concatenate([column, np.asarray(values, dtype=object)])
-        offset += n
-        for col in all_attrs:
-            if all_attrs[col].shape[0] < offset:
-                pad = np.full(offset - all_attrs[col].shape[0], None, dtype=object)
-                all_attrs[col] = np.concatenate([all_attrs[col], pad])
-        if len(names) > 1:
-            layer_col = all_attrs.setdefault("source_layer", np.full(offset - n, None, dtype=object))
-            all_attrs["source_layer"] = np.concatenate([layer_col, np.full(n, name, dtype=object)])
-        all_geoms.append(geoms)
-    if not all_geoms:
-        raise FileFormatError(f"{path} holds no geometries: check that it is a vector layer")
-    return np.concatenate(all_geoms), all_attrs, str(crs_in)
-
-
-PARQUET_SUFFIXES = (".parquet", ".geoparquet")
-
-
-def _read_geojson(path: Path, assume_crs):
-    """Read a plain GeoJSON file with the json module (no GDAL, so no geopandas import).
-
-    Returns None when the file is not a plain FeatureCollection/Feature/geometry
-    (GDAL then reads it and reports what is wrong).
-    """
-    import json
-
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError):
-        return None
-    if not isinstance(data, dict):
-        return None
-    kind = data.get("type")
-    if kind == "FeatureCollection":
-        features = data.get("features")
-    elif kind == "Feature":
-        features = [data]
-    elif kind in ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon",
-                  "GeometryCollection"):
-        features = [{"type": "Feature", "properties": {}, "geometry": data}]
-    else:
-        return None
-    if not isinstance(features, list) or not all(isinstance(f, dict) for f in features):
-        return None
-    import shapely
-
-    declared = guards.geojson_declared_crs(data, path=path.name)
-    implied = declared is None
-    try:
-        geoms = np.empty(len(features), dtype=object)
-        geoms[:] = [guards.geometry_from_geojson(f.get("geometry"), feature=i) for i, f in enumerate(features)]
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return None
-    crs = guards.choose_crs(path, declared or "OGC:CRS84", implied=implied, assume_crs=assume_crs,
-                            xy=shapely.get_coordinates(geoms))  # RFC 7946: lon/lat WGS84
-    keys: list[str] = []
-    for f in features:
-        for key in (f.get("properties") or {}):
-            if key not in keys:
-                keys.append(key)
-    attrs = {k: np.array([(f.get("properties") or {}).get(k) for f in features], dtype=object) for k in keys}
-    geoms = to_lonlat(geoms, crs, path, implied=implied and crs == "OGC:CRS84")
-    return geoms, attrs, "EPSG:4326" if crs in ("OGC:CRS84", "urn:ogc:def:crs:OGC:1.3:CRS84") else crs
-
-
-def read_raw(source, *, layer=None):
-    """Read one layer as ``(meta, wkb, field_arrays)`` without geopandas.
-
-    ``meta`` has ``crs`` (or None) and ``fields``.  GeoParquet is read with
-    pyarrow (many GDAL builds lack the Parquet driver), using the ``geo``
-    metadata for the geometry column and CRS; everything else goes through
-    pyogrio's raw reader.
-    """
-    import pyogrio
-    from pyogrio.errors import DataSourceError
-
-    if isinstance(source, (str, Path)) and Path(source).suffix.lower() in PARQUET_SUFFIXES:
-        return _read_geoparquet(Path(source))
-    try:
-        meta, _fids, wkb, field_data = pyogrio.raw.read(source, layer=layer)
-    except (DataSourceError, OSError, RuntimeError, ValueError) as exc:
-        label = source if isinstance(source, (str, Path)) else "the input"
-        raise FileFormatError(f"cannot read {label} ({_one_line(exc)}): check the file and its format") from None
-    return {"crs": meta.get("crs"), "fields": list(meta["fields"])}, wkb, list(field_data)
-
-
-def _read_geoparquet(path: Path):
-    import json
-
-    import pyarrow.parquet as pq
-
-    try:
-        table = pq.read_table(path)
-    except (OSError, ValueError) as exc:
-        raise FileFormatError(f"cannot read {path} as GeoParquet ({_one_line(exc)}): check the file") from None
-    raw_geo = (table.schema.metadata or {}).get(b"geo")
-    if raw_geo is None:
-        raise FileFormatError(f"{path} is Parquet without GeoParquet 'geo' metadata: write it with geopandas.to_parquet")
-    geo = json.loads(raw_geo)
-    column = geo.get("primary_column", "geometry")
-    info = geo.get("columns", {}).get(column, {})
-    encoding = str(info.get("encoding", "WKB"))
-    crs = info.get("crs", "OGC:CRS84")  # GeoParquet: a missing crs means OGC:CRS84
-    if isinstance(crs, dict):
-        crs = json.dumps(crs)
-    names = [n for n in table.column_names if n != column]
-    fields = [np.asarray(table.column(n).to_pylist(), dtype=object) for n in names]
-    out = {"crs": crs, "fields": names, "crs_implied": "crs" not in info}
-    if encoding.upper() == "WKB":
-        wkb = np.asarray(table.column(column).to_pylist(), dtype=object)
-    else:
-        out["geoms"] = guards.geoarrow_geometries(table.column(column), encoding)
-        wkb = np.zeros(len(out["geoms"]), dtype=object)
-    return out, wkb, fields
-
-
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())[:200]
+    found = read_any_vector(path, assume_crs=assume_crs, layer_name=layer_name)
+    attrs = dict(found.attrs)
+    if found.table is not None:  # Parquet: the attribute columns (section names) come typed in a table
+        attrs.update({name: np.asarray(found.table.column(name).to_pylist(), dtype=object)
+                      for name in found.table.column_names})
+    if found.layer is not None and len(found.layers) > 1:
+        attrs["source_layer"] = found.layer
+    return found.geoms, attrs, str(found.crs_in)
 
 
 def read_lines(

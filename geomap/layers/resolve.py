@@ -1,9 +1,8 @@
 """Read a vector source (shipped layer id or file path) into lon/lat EPSG:4326.
 
 Internal helper: ``resolve`` (layer id or path) for sides and derive-line, and
-geopandas readers for layer validation and for tests that want a reader
-independent of :func:`geomap.layers.lineset.read_vector`, which reads geometries for
-everything else.
+GeoDataFrames for layer validation and tests, built from the one reader
+:func:`geomap.io.vector.read_vector`.
 Imports geopandas/pyogrio, so only modules loaded lazily may import it.
 """
 
@@ -12,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from geomap.errors import CRSError, FileFormatError, LayerNotFound
+from geomap.errors import FileFormatError, LayerNotFound
 from geomap.layers.registry import Layer, get_layer
 
 
@@ -59,35 +58,26 @@ def read_frame(source: str | Path, *, assume_crs: str | None = None):
     return _read_cached(str(path.resolve()), stat.st_size, stat.st_mtime_ns, assume_crs).copy()
 
 
-PARQUET_SUFFIXES = (".parquet", ".geoparquet")
-
-
 def read_any(path: str | Path):
-    """Read a vector file with geopandas (GeoParquet through pyarrow, everything else through pyogrio).
-
-    Some GDAL builds lack the Parquet driver, so GeoParquet never goes through GDAL.
-    """
+    """Read a vector file as a GeoDataFrame in its own CRS (every layer; see :func:`geomap.io.vector.read_vector`)."""
     import geopandas as gpd
 
-    if Path(path).suffix.lower() in PARQUET_SUFFIXES:
-        return gpd.read_parquet(path)
-    return gpd.read_file(path, engine="pyogrio")
+    from geomap.io.vector import read_vector
+
+    found = read_vector(path, lonlat=False)
+    frame = found.to_frame()
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(found.geoms, index=frame.index), crs=found.crs_in)
 
 
 @lru_cache(maxsize=16)
 def _read_cached(path: str, size: int, mtime_ns: int, assume_crs: str | None):
-    try:
-        frame = read_any(path)
-    except Exception as exc:  # pyogrio raises several DataSourceError types
-        raise FileFormatError(f"cannot read {path} ({' '.join(str(exc).split())}): give a GDAL vector file") from None
-    if frame.crs is None:
-        if assume_crs is None:
-            raise CRSError(f"{path} has no CRS: add one to the file, or pass assume_crs (e.g. EPSG:4326)")
-        frame = frame.set_crs(assume_crs)
-    try:
-        frame = frame.to_crs("EPSG:4326")
-    except Exception as exc:
-        raise CRSError(f"cannot convert {path} from {frame.crs} to EPSG:4326 ({exc}): fix the file's CRS") from None
+    import geopandas as gpd
+
+    from geomap.io.vector import read_vector
+
+    found = read_vector(path, assume_crs=assume_crs)
+    frame = found.to_frame()
+    frame = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(found.geoms, index=frame.index), crs="EPSG:4326")
     frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
     if frame.empty:
         raise FileFormatError(f"{path} has no non-empty geometries: give a file with features")

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from geomap.errors import FileFormatError, InputError, MissingDependency
+from geomap.io import formats
 
 #: bytes per CSV partition
 BLOCKSIZE = 64_000_000
@@ -44,7 +45,7 @@ def _require_dask():
         ) from None
 
 
-def partitions(source: str, *, blocksize: int = BLOCKSIZE) -> tuple[str, list]:
+def partitions(source: str, *, blocksize: int = BLOCKSIZE, encoding: str | None = None) -> tuple[str, list]:
     """Split ``source`` into partitions: ``("csv", delayed frames)`` or ``("parquet", [(file, row_group), ...])``.
 
     ``source`` is a CSV/TSV file or glob, or a Parquet file, folder of Parquet
@@ -52,9 +53,9 @@ def partitions(source: str, *, blocksize: int = BLOCKSIZE) -> tuple[str, list]:
     """
     path = Path(source)
     if path.is_dir():
-        files = sorted(str(p) for p in path.rglob("*") if p.suffix.lower() in (".parquet", ".geoparquet", ".pq"))
+        files = sorted(str(p) for p in path.rglob("*") if formats.is_parquet(p))
         if not files:
-            csvs = sorted(str(p) for p in path.rglob("*") if p.suffix.lower() in (".csv", ".tsv"))
+            csvs = sorted(str(p) for p in path.rglob("*") if formats.format_of(p) in ("csv", "tsv"))
             if not csvs:
                 raise FileFormatError(f"{source} holds no .parquet or .csv files: give a CSV glob or a GeoParquet folder")
             files = csvs
@@ -63,22 +64,23 @@ def partitions(source: str, *, blocksize: int = BLOCKSIZE) -> tuple[str, list]:
     if not files or not all(os.path.isfile(f) for f in files):
         raise FileFormatError(f"{source} matches no file: give a CSV file or glob, or a GeoParquet file or folder")
     suffixes = {Path(f).suffix.lower() for f in files}
-    if suffixes <= {".csv", ".tsv", ".txt"}:
-        import dask.dataframe as dd
+    if all(formats.is_tabular(f) for f in files):
+        import dask
 
-        from geomap.io.points import csv_separator
+        from geomap.io.points import csv_separator  # the io reader's separator and encoding rules
+        from geomap.io.tabular import read_csv_block, row_blocks
 
-        seps = {csv_separator(Path(f)) for f in files}
+        seps = {csv_separator(Path(f), encoding) for f in files}
         if len(seps) > 1:
             raise FileFormatError(f"{source}: the files use different separators; make them all the same")
-        try:
-            ddf = dd.read_csv(files, dtype=str, keep_default_na=False, sep=seps.pop(), blocksize=blocksize,
-                              engine="pyarrow")
-        except (ValueError, OSError) as exc:
-            raise FileFormatError(f"cannot read {source} as CSV ({' '.join(str(exc).split())[:160]}): "
-                                  "check that it is UTF-8 CSV with a header row") from None
-        return "csv", list(ddf.to_delayed())
-    if suffixes <= {".parquet", ".geoparquet", ".pq"}:
+        sep = seps.pop()
+        parts = []
+        for f in files:  # blocks of whole rows: a quoted field with line breaks is never cut (issue 13)
+            header_end, blocks = row_blocks(f, blocksize, encoding=encoding)
+            parts += [dask.delayed(read_csv_block)(f, header_end, a, b, separator=sep, encoding=encoding)
+                      for a, b in blocks]
+        return "csv", parts
+    if all(formats.is_parquet(f) for f in files):
         import pyarrow.parquet as pq
 
         parts = []
@@ -90,27 +92,9 @@ def partitions(source: str, *, blocksize: int = BLOCKSIZE) -> tuple[str, list]:
 
 def read_parquet_part(path: str, row_group: int, source: str, *, assume_crs=None, **cols):
     """One row group of a (Geo)Parquet file as a :class:`geomap.io.points.PointTable`."""
-    import pyarrow.parquet as pq
+    from geomap.io.points import read_parquet_points
 
-    from geomap.io.points import table_from_frame, table_from_geoframe
-
-    pf = pq.ParquetFile(path)
-    table = pf.read_row_group(row_group)
-    meta = pf.schema_arrow.metadata or {}
-    frame = table.to_pandas()
-    if b"geo" not in meta:
-        return table_from_frame(frame, source, **cols)
-    import geopandas as gpd
-
-    geo = json.loads(meta[b"geo"])
-    name = geo.get("primary_column", "geometry")
-    crs = geo["columns"][name].get("crs", "OGC:CRS84")
-    if isinstance(crs, dict):
-        from pyproj import CRS
-
-        crs = CRS.from_json_dict(crs)
-    gdf = gpd.GeoDataFrame(frame.drop(columns=[name]), geometry=gpd.GeoSeries.from_wkb(frame[name], crs=crs))
-    return table_from_geoframe(gdf, source, assume_crs, **cols)
+    return read_parquet_points(path, source, assume_crs=assume_crs, row_group=row_group, **cols)
 
 
 def _run_part(part, number: int, kind: str, job: dict, lines_by_id: dict, workdir: str) -> dict:
@@ -150,6 +134,7 @@ def _run_part(part, number: int, kind: str, job: dict, lines_by_id: dict, workdi
         "layers": {k: {kk: vv for kk, vv in v.items() if kk != "rows"} | {"rows": v.get("rows", 0)}
                    for k, v in result.layers.items()},
         "failures": result.failures(5),
+        "date_order": getattr(table, "date_order", None),
     }
 
 
@@ -225,7 +210,7 @@ def measure_dask(request, *, blocksize: int = BLOCKSIZE, n_workers: int = LOCAL_
     lines_by_id, line_args = _load_lines(request.line)
     fixed = bool(line_args.pop("fixed", False))
     with dask.config.set({"dataframe.convert-string": False}):
-        kind, parts = partitions(str(inputs.path), blocksize=blocksize)
+        kind, parts = partitions(str(inputs.path), blocksize=blocksize, encoding=inputs.encoding)
     job = {
         "source": str(inputs.path),
         "cols": dict(lon_col=inputs.lon_col, lat_col=inputs.lat_col, date_col=inputs.date_col, id_col=inputs.id_col),
@@ -269,6 +254,7 @@ def measure_dask(request, *, blocksize: int = BLOCKSIZE, n_workers: int = LOCAL_
         finally:
             client.close()
         done.sort(key=lambda d: d["number"])
+        _check_date_orders(done, str(inputs.path))
         _assemble(done, final, out_kind)
     finally:
         if cluster is not None:
@@ -291,6 +277,14 @@ def measure_dask(request, *, blocksize: int = BLOCKSIZE, n_workers: int = LOCAL_
                     verdicts=None if verdicts is None else dict(verdicts), failure_examples=failures[:5],
                     claim=claim)
     return result
+
+
+def _check_date_orders(done: list[dict], source: str) -> None:
+    """Refuse a file whose parts settled slashed dates in different orders (the local engine refuses it whole)."""
+    orders = {d.get("date_order") for d in done} - {None}
+    if len(orders) > 1:
+        raise InputError(f"{source} has dates in both orders (parts of it read day first, others month first): "
+                         "pass date_format= the one it uses (strftime, e.g. %d/%m/%Y)")
 
 
 def _run_part_fixed(part, number, kind, job, lines_by_id, workdir):

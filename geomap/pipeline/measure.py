@@ -308,8 +308,17 @@ def measure_table(
     if claim is not None:
         added += list(VERDICT_COLUMNS)
     clash = [c for c in added if c in frame.columns]
-    if clash:
-        frame = frame.rename(columns={c: f"input_{c}" for c in clash})
+    if clash:  # geomap's own output measured again: input_status, input2_status, ... never a duplicate
+        taken = set(frame.columns) | set(added)
+        names = {}
+        for c in clash:
+            k, name = 1, f"input_{c}"
+            while name in taken:
+                k += 1
+                name = f"input{k}_{c}"
+            names[c] = name
+            taken.add(name)
+        frame = frame.rename(columns=names)
     radius_out = np.where(ok, row_radius, np.nan)
     low, high = distance_interval(d, radius_m=row_radius, accuracy_m=np.nan_to_num(acc))
     area_min = area_max = None

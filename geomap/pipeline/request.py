@@ -88,6 +88,10 @@ class IncidentSource:
     assume_crs: str | None = None
     place_options: PlaceOptions = field(default_factory=PlaceOptions)
     place_col: str | None = None
+    #: reading a FILE (geomap.io.points.read_points): text encoding, strftime date format, one layer
+    encoding: str | None = None
+    date_format: str | None = None
+    layer_name: str | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "at", tuple(LonLat(float(p[0]), float(p[1])) for p in self.at))

@@ -34,7 +34,8 @@ def read_table(source: IncidentSource, context=None):
     if source.place_col is not None:
         return read_place_table(source, context)
     return read_points(source.path, lon_col=source.lon_col, lat_col=source.lat_col, date_col=source.date_col,
-                       id_col=source.id_col, assume_crs=source.assume_crs)
+                       id_col=source.id_col, assume_crs=source.assume_crs, encoding=source.encoding,
+                       date_format=source.date_format, layer_name=source.layer_name)
 
 
 def read_place_table(source: IncidentSource, context=None):
