@@ -524,7 +524,9 @@ def test_write_csv_appends_parts_equal_to_one_file(tmp_path, monkeypatch):
     frame = _awkward_frame(1000)
     whole, parts = tmp_path / "whole.csv", tmp_path / "parts.csv"
     batch.write_csv(frame, whole)
-    monkeypatch.setattr(batch, "CSV_SLICE_ROWS", 64)
+    from geomap.io import tables
+
+    monkeypatch.setattr(tables, "CSV_SLICE_ROWS", 64)
     batch.write_csv(frame.iloc[:300], parts)
     batch.write_csv(frame.iloc[300:], parts, header=False, append=True)
     assert parts.read_bytes() == whole.read_bytes()

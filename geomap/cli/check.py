@@ -57,7 +57,7 @@ def check(points, at, places, country, near, within, gazetteer, online, radius_m
     inputs, spec, kind = incident_job(**click.get_current_context().params)
     fmt = resolve_format(fmt, output)
     for target in (output, report, html, png):
-        guard_output(target, formatting.input_paths(points, layer))
+        guard_output(target, formatting.input_paths(points, layer, gazetteer, within, lexicon))
     if kind == "FILE":
         if report:
             raise click.UsageError("--report is for --at/--place incidents; for a FILE the output rows carry "

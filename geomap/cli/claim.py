@@ -22,10 +22,11 @@ import click
 
 from geomap.claims import Claim, claim_from_bounds, parse_claim
 from geomap.cli import configure_logging
+from geomap.cli.options import FiniteFloat
 
 __all__ = ["claim", "claim_options", "claim_from_options"]
 
-_KM = click.FloatRange(min=0, min_open=False)
+_KM = FiniteFloat(min=0, min_open=False)
 
 
 def claim_options(func):
@@ -181,14 +182,14 @@ def claim(text, min_km, max_km, lexicon, fmt, output, verbose, quiet):
       geomap claim "dozens of kilometres" --min-km 20
     """
     configure_logging(verbose, quiet)
+    from geomap.io.write import emit, guard_output
+
     if text is None and min_km is None and max_km is None:
         raise click.UsageError("give a claim TEXT (e.g. 'within 5 km') or --min-km/--max-km")
+    guard_output(output, [lexicon])
     parsed = claim_from_options(text, min_km, max_km, lexicon)
     if fmt == "json":
         rendered = json.dumps(parsed.to_dict(), sort_keys=True, indent=2, ensure_ascii=False)
     else:
         rendered = _table(parsed)
-    if output is None:
-        click.echo(rendered)
-    else:
-        output.write_text(rendered + "\n", encoding="utf-8")
+    emit(rendered, output)  # standard output, or -o atomically

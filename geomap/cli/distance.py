@@ -55,7 +55,7 @@ def distance(points, at, places, country, near, within, gazetteer, online, radiu
     inputs, spec, kind = incident_job(**click.get_current_context().params)
     fmt = resolve_format(fmt, output)
     for target in (output, html, png):
-        guard_output(target, formatting.input_paths(points, layer))
+        guard_output(target, formatting.input_paths(points, layer, gazetteer, within))
     if kind == "FILE":
         if (html or png) and engine != "local":
             raise click.UsageError("--html/--png need every row in memory: drop --engine dask for the map")

@@ -91,7 +91,7 @@ def frame_text(frame, fmt: str, *, lon=None, lat=None) -> str:
 
 def emit_batch(result, fmt: str, output) -> None:
     """Write a :class:`geomap.pipeline.run.BatchResult`: by -o suffix (.csv/.geojson/.gpkg/.parquet), else as text."""
-    from geomap.pipeline.run import output_kind, write_result
+    from geomap.io.tables import output_kind, write_result
 
     if result.frame is None:  # the Dask engine wrote -o itself
         return
@@ -131,11 +131,15 @@ def progress_factory(quiet: bool):
     return make
 
 
-def input_paths(points, layer) -> list:
-    """Files an output must not overwrite: the points FILE (every file of a glob) and a layer path."""
+def input_paths(points, layer, *others) -> list:
+    """Files an output must not overwrite: the points FILE (every file of a glob), a layer path and ``others``.
+
+    ``others`` are further paths the command reads (--gazetteer, --within,
+    --lexicon); None and names that are not files (layer ids) are harmless.
+    """
     import glob
 
-    paths = [layer]
+    paths = [layer, *others]
     if points and any(ch in str(points) for ch in "*?["):
         paths += glob.glob(str(points))
     else:

@@ -140,8 +140,10 @@ def geocode(name, country, near, within, gazetteer, online, limit, fmt, output, 
     """
     configure_logging(verbose, quiet)
     from geomap.errors import AmbiguousPlace
+    from geomap.io.write import emit, guard_output
     from geomap.places.gazetteer import geocode as run_geocode
 
+    guard_output(output, [gazetteer, within])
     result = run_geocode(name, country=country, near=near, within=within, gazetteer=gazetteer,
                          online=online, limit=limit)
     if fmt == "json":
@@ -159,8 +161,7 @@ def geocode(name, country, near, within, gazetteer, online, limit, fmt, output, 
         text = json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     else:
         text = _table(result)
-    with click.open_file(output, "w", encoding="utf-8") as fh:
-        fh.write(text)
+    emit(text, output)  # standard output, or -o atomically
     if result.best is None:
         raise AmbiguousPlace(f"{result.query!r} is ambiguous ({result.total} candidates, "
                              f"{len(result.candidates)} listed): "

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from geomap.cli import configure_logging
+from geomap.cli.options import FiniteFloat
 
 FORMATS = click.Choice(["table", "json"])
 
@@ -154,7 +155,7 @@ def _source_or_none(value: str | None):
               help="Border lines to drop: a layer id, a file, 'auto' (finest shipped borders covering the area) or 'none'.")
 @click.option("--land", default="ne-countries-50m", show_default=True,
               help="Land polygons for the coastline test: a layer id, a file or 'none'.")
-@click.option("--tolerance-m", type=click.FloatRange(min=0), default=500.0, show_default=True,
+@click.option("--tolerance-m", type=FiniteFloat(min=0), default=500.0, show_default=True,
               help="Drop boundary parts within this many metres of a border or coast.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help="Format of the summary on stdout.")
 @_verbosity
@@ -165,9 +166,11 @@ def derive_line_command(area, out, border, land, tolerance_m, fmt, verbose, quie
     or a coast (within --tolerance-m), measured in a local azimuthal
     equidistant projection with a stated error bound.
     """
+    from geomap.io.write import guard_output
     from geomap.layers.derive import derive_line
 
     configure_logging(verbose, quiet)
+    guard_output(out, [area, border, land])
     result = derive_line(
         area, border=_source_or_none(border), land=_source_or_none(land), tolerance_m=tolerance_m, out=out
     )

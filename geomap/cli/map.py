@@ -59,7 +59,7 @@ def map_command(points, at, places, country, near, within, gazetteer, online, ra
     parsed = claim_from_options(claim, min_km, max_km, lexicon)
     inputs, spec, _kind = incident_job(**click.get_current_context().params)
     for target in (output, png):
-        guard_output(target, input_paths(points, layer))
+        guard_output(target, input_paths(points, layer, gazetteer, within, lexicon))
     lines, measurements, summary = jobs.measure_for_map(inputs, spec)
     if not measurements:
         from geomap.errors import InputError

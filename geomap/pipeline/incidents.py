@@ -62,8 +62,8 @@ class Incident:
         out: dict[str, Any] = {
             "label": self.label,
             "kind": self.kind,
-            "lon": round(self.lon, 7),
-            "lat": round(self.lat, 7),
+            "lon": round(self.lon, 9),  # geomap.io.write.COORD_DECIMALS
+            "lat": round(self.lat, 9),
             "location_uncertainty_m": self.radius_m,
             "geometry": "polygon" if self.area is not None else ("point" if self.radius_m == 0 else "circle"),
         }
