@@ -136,6 +136,9 @@ def _restore_signals(previous: dict) -> None:
 
 def _stopped(signum: int) -> None:
     name = signal.Signals(signum).name
+    # the one line below is all: a helper process that got the same signal (playwright's driver on Ctrl-C)
+    # leaves asyncio futures whose errors would otherwise be logged at exit
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL + 1)
     try:
         click.echo(f"geomap: stopped by {name}", err=True)
     except OSError:

@@ -161,8 +161,8 @@ def _table(parsed: Claim) -> str:
 )
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
-    help="Write to this file instead of standard output.",
+    "-o", "--output", metavar="PATH", default=None,
+    help="Write to this file (atomically) instead of standard output.",
 )
 @click.option("-v", "--verbose", count=True, help="More diagnostics on stderr (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")

@@ -126,8 +126,8 @@ def _table(result) -> str:
               help="Most candidates to list.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="Output format (json: sorted keys, UTF-8).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, allow_dash=True), default="-",
-              help="Write to this file instead of standard output.")
+@click.option("-o", "--output", metavar="PATH", default="-",
+              help="Write to this file (atomically) instead of standard output.")
 @click.option("-v", "--verbose", count=True, help="More diagnostics on stderr (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
 def geocode(name, country, near, within, gazetteer, online, limit, fmt, output, verbose, quiet):

@@ -149,7 +149,7 @@ def _source_or_none(value: str | None):
 
 @layers.command("derive-line")
 @click.argument("area")
-@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
               help="GeoJSON file to write (written atomically; never over an input).")
 @click.option("--border", default="auto", show_default=True,
               help="Border lines to drop: a layer id, a file, 'auto' (finest shipped borders covering the area) or 'none'.")
