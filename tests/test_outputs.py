@@ -338,3 +338,31 @@ def test_non_finite_numbers_are_refused_at_parse_time(work, runner, args, value)
     assert isinstance(result.exception, SystemExit)
     assert "is not a finite number" in one_error_line(result.stderr)
     assert not (work / "m.html").exists()
+
+
+# ----------------------------------------------------------------- 6. nothing private in what users publish
+@pytest.mark.parametrize("what", ["json", "csv", "geojson", "--html", "--report", "batch.csv", "batch.geojson",
+                                  "batch-json"])
+def test_published_outputs_carry_no_absolute_local_path(work, what):
+    """A user's layer is named by its file name and sha256, never by the folder it sits in."""
+    layer = str(work / "line.geojson")
+    base = ["check", "--at", AT, "--layer", layer, "--claim", "within 50 km"]
+    batch = ["distance", str(work / "p.csv"), "--layer", layer, "-q"]
+    out = work / "out"
+    if what in ("json", "csv", "geojson"):
+        proc = geomap(*base, "--format", what, cwd=work)
+        text = proc.stdout.decode()
+    elif what == "batch-json":
+        proc = geomap(*batch, "--format", "json", cwd=work)
+        text = proc.stdout.decode()
+    elif what.startswith("batch."):
+        target = out.with_suffix("." + what.split(".")[1])
+        proc = geomap(*batch, "-o", target, cwd=work)
+        text = target.read_text()
+    else:
+        target = out.with_suffix(".html" if what == "--html" else ".md")
+        proc = geomap(*base, what, target, "-q", cwd=work)
+        text = target.read_text()
+    assert proc.returncode == 0, proc.stderr
+    assert "line.geojson" in text
+    assert str(work) not in text and str(work.parent) not in text

@@ -86,6 +86,8 @@ def check(points, at, places, country, near, within, gazetteer, online, radius_m
 
         from geomap.report.evidence import write_report
 
-        write_report(report, result, command="geomap " + shlex.join(sys.argv[1:]), map_file=html)
+        from geomap.io.write import public_command
+
+        write_report(report, result, command="geomap " + shlex.join(public_command(sys.argv[1:])), map_file=html)
         formatting.echo_err(f"wrote evidence record {report}", quiet)
     raise SystemExit(result.exit_code)
