@@ -366,3 +366,60 @@ def test_published_outputs_carry_no_absolute_local_path(work, what):
     assert proc.returncode == 0, proc.stderr
     assert "line.geojson" in text
     assert str(work) not in text and str(work.parent) not in text
+
+
+# ----------------------------------------------------------------- the writer itself (library level)
+def test_open_output_replaces_a_symlinks_target_keeps_the_link_and_the_mode(tmp_path):
+    from geomap.io.write import write_atomic
+
+    real = tmp_path / "real.txt"
+    real.write_text("old\n")
+    os.chmod(real, 0o640)
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    write_atomic(link, "new\n")
+    assert link.is_symlink() and real.read_text() == "new\n"
+    assert stat.S_IMODE(os.stat(real).st_mode) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.txt", "real.txt"]
+
+
+@pytest.mark.parametrize("fallback", ["no O_TMPFILE", "no linkat", "no link at all"])
+def test_every_way_of_naming_the_temporary_file_gives_the_same_file(tmp_path, monkeypatch, fallback):
+    from geomap.errors import OutputError
+    from geomap.io import write
+
+    if fallback == "no O_TMPFILE":
+        monkeypatch.delattr(os, "O_TMPFILE", raising=False)
+    else:
+        def refuse(*args, **kwargs):
+            raise OSError(1, "refused by the test")
+
+        monkeypatch.setattr(write, "_linkat_empty_path", refuse)
+        if fallback == "no link at all":
+            monkeypatch.setattr(os, "link", refuse)
+    out = tmp_path / "o.bin"
+    out.write_bytes(b"previous")
+    data = os.urandom(3_000_000)
+    write.write_atomic(out, data)
+    assert out.read_bytes() == data
+    with pytest.raises(OutputError, match=r"cannot write .*o.bin: boom"):
+        with write.open_output(out) as fh:
+            fh.write(b"partial")
+            raise OSError(5, "boom")
+    assert out.read_bytes() == data
+    assert [p.name for p in tmp_path.iterdir()] == ["o.bin"]
+
+
+def test_atomic_path_removes_its_temporary_file_and_journal_on_failure(tmp_path):
+    from geomap.io.write import atomic_path
+
+    out = tmp_path / "o.gpkg"
+    with pytest.raises(RuntimeError):
+        with atomic_path(out) as tmp:
+            tmp.write_bytes(b"x")
+            Path(str(tmp) + "-journal").write_bytes(b"j")
+            raise RuntimeError("stop")
+    assert list(tmp_path.iterdir()) == []
+    with atomic_path(out) as tmp:
+        tmp.write_bytes(b"done")
+    assert out.read_bytes() == b"done" and [p.name for p in tmp_path.iterdir()] == ["o.gpkg"]

@@ -98,7 +98,7 @@ _WRITE_ERRNOS = {errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG, errno.EROFS
                  errno.ENAMETOOLONG, errno.EISDIR, errno.ENOTDIR, errno.ENOENT}
 
 #: signals that stop geomap the way Ctrl-C does: temporary files removed, exit 128 + the signal number
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 class Terminated(BaseException):
@@ -169,7 +169,7 @@ def _quiet_broken_pipe() -> None:
         os.close(devnull)
     except (OSError, ValueError, AttributeError):
         pass
-    sys.exit(128 + signal.SIGPIPE)
+    sys.exit(128 + getattr(signal, "SIGPIPE", 13))
 
 
 def _fail(exc: GeomapError) -> None:

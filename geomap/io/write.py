@@ -311,7 +311,7 @@ def _through_output(path: Path) -> Iterator[BinaryIO]:
     """Write a device, FIFO or terminal (or a regular file named through /proc) in place."""
     try:
         regular = stat.S_ISREG(os.stat(path).st_mode)
-        fd = os.open(path, os.O_WRONLY | os.O_NOCTTY | (os.O_TRUNC if regular else 0))
+        fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | (os.O_TRUNC if regular else 0))
     except OSError as exc:
         raise failed(path, exc) from None
     fh = os.fdopen(fd, "wb")
@@ -349,7 +349,7 @@ def _atomic_output(path: Path) -> Iterator[BinaryIO]:
     try:
         yield fh
         fh.flush()
-        if mode is not None:
+        if mode is not None and hasattr(os, "fchmod"):
             os.fchmod(fh.fileno(), mode)  # a replaced file keeps its permissions
         if named is None:
             named = _link_temp(fh.fileno(), folder, real.name)
