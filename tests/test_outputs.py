@@ -423,3 +423,16 @@ def test_atomic_path_removes_its_temporary_file_and_journal_on_failure(tmp_path)
     with atomic_path(out) as tmp:
         tmp.write_bytes(b"done")
     assert out.read_bytes() == b"done" and [p.name for p in tmp_path.iterdir()] == ["o.gpkg"]
+
+
+def test_the_writer_imports_nothing_above_it():
+    """geomap.io.write and geomap.io.tables import only the standard library, geomap.errors and each other."""
+    import ast
+
+    for name in ("write.py", "tables.py"):
+        tree = ast.parse((ROOT / "geomap" / "io" / name).read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("geomap"):
+                assert node.module in ("geomap.errors", "geomap.io.write"), (name, node.module)
+            if isinstance(node, ast.Import):
+                assert not any(a.name.startswith("geomap") for a in node.names), name
