@@ -93,9 +93,9 @@ class LazyGroup(click.Group):
             _restore_signals(previous)
 
 
-#: errno values of a failed write (reported as "cannot write ...", exit 2, not as a traceback)
-_WRITE_ERRNOS = {errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM,
-                 errno.ENAMETOOLONG, errno.EISDIR, errno.ENOTDIR, errno.ENOENT}
+#: errno values only a write can give (reported as "cannot write ...", exit 2, not as a traceback); outputs
+#: geomap writes itself go through geomap.io.write, which names the file; this catches click.echo's writes
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
 #: signals that stop geomap the way Ctrl-C does: temporary files removed, exit 128 + the signal number
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))

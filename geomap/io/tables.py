@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from geomap.errors import InputError
-from geomap.io.write import open_output
+from geomap.io.write import failed, open_output
 
 #: rows per slice of a CSV file formatted on a thread by :func:`write_csv_table`
 #: (1M rows x 51 ACLED/result columns: ~44 MB of text a slice)
@@ -73,19 +73,16 @@ def write_frame(frame, lon, lat, target, kind: str, *, append: bool = False, hea
     folder, such as the Dask engine's parts; ``append`` works for csv and
     gpkg paths only).
     """
+    if not hasattr(target, "write"):  # a path
+        try:
+            _write_frame_path(frame, lon, lat, target, kind, append=append, header=header)
+        except OSError as exc:
+            raise failed(target, exc) from None
+        return
     if kind == "csv":
         write_csv(frame, target, header=header, append=append)
         return
     gdf = to_geoframe(frame, lon, lat)
-    if not hasattr(target, "write"):  # a path
-        if kind == "parquet":
-            gdf.to_parquet(target, index=False)
-        elif kind in ("gpkg", "geojson"):
-            gdf.to_file(target, driver="GPKG" if kind == "gpkg" else "GeoJSON", layer=LAYER_NAME,
-                        engine="pyogrio", append=append)
-        else:  # pragma: no cover - output_kind only returns the kinds above
-            raise InputError(f"unknown output kind {kind!r}")
-        return
     if kind == "parquet":
         seekable = getattr(target, "seekable", lambda: False)()
         buf = target if seekable else io.BytesIO()
@@ -97,6 +94,21 @@ def write_frame(frame, lon, lat, target, kind: str, *, append: bool = False, hea
         buf = io.BytesIO()
         gdf.to_file(buf, driver="GPKG" if kind == "gpkg" else "GeoJSON", layer=LAYER_NAME, engine="pyogrio")
         target.write(buf.getbuffer())
+    else:  # pragma: no cover - output_kind only returns the kinds above
+        raise InputError(f"unknown output kind {kind!r}")
+
+
+def _write_frame_path(frame, lon, lat, path, kind: str, *, append: bool, header: bool) -> None:
+    """:func:`write_frame` to a path, written directly (no temporary file)."""
+    if kind == "csv":
+        write_csv(frame, path, header=header, append=append)
+        return
+    gdf = to_geoframe(frame, lon, lat)
+    if kind == "parquet":
+        gdf.to_parquet(path, index=False)
+    elif kind in ("gpkg", "geojson"):
+        gdf.to_file(path, driver="GPKG" if kind == "gpkg" else "GeoJSON", layer=LAYER_NAME, engine="pyogrio",
+                    append=append)
     else:  # pragma: no cover - output_kind only returns the kinds above
         raise InputError(f"unknown output kind {kind!r}")
 
