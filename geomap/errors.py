@@ -36,6 +36,12 @@ class CRSError(InputError):
     """A layer or input file has no CRS, or one that cannot be converted."""
 
 
+class OutputError(GeomapError):
+    """An output cannot be written: "cannot write PATH: reason" (a full disk, a read-only folder ...)."""
+
+    exit_code = 2
+
+
 class LayerError(GeomapError, ValueError):
     """A line-of-contact layer is unusable (no lines, bad metadata)."""
 

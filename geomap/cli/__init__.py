@@ -11,20 +11,26 @@ Exit codes (documented in the README):
 * 2 - usage or input error (bad option, bad coordinates, unreadable file)
 * 3 - a required program or package is missing (chromium, dask)
 * 4 - internal numerical failure
+* 2 also when an output cannot be written ("cannot write PATH: reason")
+* 129 / 130 / 143 - stopped by SIGHUP / Ctrl-C / SIGTERM (temporary files removed)
+* 141 - standard output was closed by its reader (``geomap ... | head``): a quiet stop
 * ``check`` adds 10 = contradicted, 11 = inconclusive
 """
 
 from __future__ import annotations
 
+import errno
 import importlib
 import logging
+import os
+import signal
 import sys
 
 import click
 
 from geomap._version import __version__
-from geomap.cli.options import configure_logging, flag_language, verbosity_options  # noqa: F401 (configure_logging: public)
-from geomap.errors import GeomapError
+from geomap.cli.options import configure_logging, flag_language, verbosity_options  # noqa: F401 (public)
+from geomap.errors import GeomapError, OutputError
 
 #: command name -> "module:attribute"; a module is imported only when its command runs
 COMMANDS = {
@@ -57,8 +63,11 @@ class LazyGroup(click.Group):
         return getattr(module, attr)
 
     def invoke(self, ctx):
+        previous = _catch_signals()
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            _flush_stdout()
+            return result
         except GeomapError as exc:
             _fail(exc)
         except click.UsageError as exc:
@@ -67,9 +76,101 @@ class LazyGroup(click.Group):
             message = " ".join(exc.format_message().split())
             click.echo(f"Error: {message} (see {where})", err=True)
             sys.exit(exc.exit_code)
-        except KeyboardInterrupt:  # pragma: no cover - interactive
-            click.echo("geomap: interrupted", err=True)
-            sys.exit(130)
+        except SystemExit:
+            _flush_stdout()
+            raise
+        except BrokenPipeError:
+            _quiet_broken_pipe()
+        except OSError as exc:
+            if exc.errno not in _WRITE_ERRNOS:
+                raise
+            # a write that no output path reported (click.echo to a full or failing standard output)
+            _fail(OutputError(f"cannot write {exc.filename or 'standard output'}: {exc.strerror or exc}"))
+        except Terminated as exc:
+            _stopped(exc.signum)
+        except KeyboardInterrupt:
+            _stopped(signal.SIGINT)
+        finally:
+            _restore_signals(previous)
+
+
+#: errno values only a write can give (reported as "cannot write ...", exit 2, not as a traceback); outputs
+#: geomap writes itself go through geomap.io.write, which names the file; this catches click.echo's writes
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+#: signals that stop geomap the way Ctrl-C does: temporary files removed, exit 128 + the signal number
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived: unwinds like KeyboardInterrupt (every ``finally`` and cleanup runs)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_terminated(signum, frame):
+    for sig in STOP_SIGNALS:  # the cleanup that follows is not interrupted by a second signal
+        signal.signal(sig, signal.SIG_IGN)
+    raise Terminated(signum)
+
+
+def _catch_signals() -> dict:
+    """Turn SIGTERM and SIGHUP into :class:`Terminated`; return the handlers they had."""
+    previous = {}
+    for sig in STOP_SIGNALS:
+        try:
+            previous[sig] = signal.signal(sig, _raise_terminated)
+        except (ValueError, OSError):  # not the main thread (a library caller): leave signals alone
+            pass
+    return previous
+
+
+def _restore_signals(previous: dict) -> None:
+    for sig, handler in previous.items():
+        try:
+            signal.signal(sig, handler)
+        except (ValueError, OSError, TypeError):
+            pass
+
+
+def _stopped(signum: int) -> None:
+    name = signal.Signals(signum).name
+    # the one line below is all: a helper process that got the same signal (playwright's driver on Ctrl-C)
+    # leaves asyncio futures whose errors would otherwise be logged at exit
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL + 1)
+    try:
+        click.echo(f"geomap: stopped by {name}", err=True)
+    except OSError:
+        pass
+    sys.exit(128 + int(signum))
+
+
+def _flush_stdout() -> None:
+    """Flush standard output now, so that a failure is reported (not lost at interpreter exit)."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+    except OSError as exc:
+        _fail(OutputError(f"cannot write standard output: {exc.strerror or exc}"))
+
+
+def _quiet_broken_pipe() -> None:
+    """The reader of standard output went away (``geomap ... | head``): stop quietly, as Unix tools do.
+
+    Standard output is pointed at /dev/null so that nothing more is written
+    (or reported) at exit; the status is 141, what a shell shows for a
+    process stopped by SIGPIPE.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+    sys.exit(128 + getattr(signal, "SIGPIPE", 13))
 
 
 def _fail(exc: GeomapError) -> None:

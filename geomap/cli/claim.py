@@ -21,11 +21,11 @@ from pathlib import Path
 import click
 
 from geomap.claims import LANGUAGE_NAMES, Claim, claim_from_bounds, parse_claim
-from geomap.cli.options import verbosity_options
+from geomap.cli.options import FiniteFloat, verbosity_options
 
 __all__ = ["claim", "claim_options", "claim_from_options"]
 
-_KM = click.FloatRange(min=0, min_open=False)
+_KM = FiniteFloat(min=0, min_open=False)
 
 
 def claim_options(func):
@@ -179,8 +179,8 @@ def _table(parsed: Claim, how: str = "detected") -> str:
 )
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
-    help="Write to this file instead of standard output.",
+    "-o", "--output", metavar="PATH", default=None,
+    help="Write to this file (atomically) instead of standard output.",
 )
 @verbosity_options
 def claim(text, min_km, max_km, lexicon, lang, fmt, output):
@@ -209,7 +209,7 @@ def claim(text, min_km, max_km, lexicon, lang, fmt, output):
         if lexicon is not None and parsed.rule != "user-bounds":
             how = "from the lexicon file"
         rendered = _table(parsed, how)
-    if output is None:
-        click.echo(rendered)
-    else:
-        output.write_text(rendered + "\n", encoding="utf-8")
+    from geomap.io.write import emit, guard_output
+
+    guard_output(output, [lexicon])
+    emit(rendered, output)  # standard output, or -o atomically

@@ -46,7 +46,10 @@ def run_command(source, line, claim, *, engine="local", scheduler=None, html=Non
 
         from geomap.report.evidence import write_report
 
-        write_report(report, result, command="geomap " + shlex.join(sys.argv[1:]), map_file=html)
+        from geomap.io.write import public_command
+
+        # file names only: the record is published, the user's local folders are not
+        write_report(report, result, command="geomap " + shlex.join(public_command(sys.argv[1:])), map_file=html)
         formatting.echo_err(f"wrote evidence record {report}", quiet)
     code = result.exit_code
     if not verdict_exit and code in (0, 10, 11):

@@ -54,8 +54,8 @@ def _table(result) -> str:
               help="Most candidates to list.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="Output format (json: sorted keys, UTF-8).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, allow_dash=True), default="-",
-              help="Write to this file instead of standard output.")
+@click.option("-o", "--output", metavar="PATH", default="-",
+              help="Write to this file (atomically) instead of standard output.")
 @verbosity_options
 def geocode(name, country, near, within, gazetteer, online, theatre, layer, limit, fmt, output):
     """Find NAME in the offline gazetteer and print its location and uncertainty.
@@ -70,6 +70,9 @@ def geocode(name, country, near, within, gazetteer, online, theatre, layer, limi
 
     from geomap.pipeline.request import LineChoice, place_context
 
+    from geomap.io.write import guard_output
+
+    guard_output(output, [gazetteer, within, layer])
     context = place_context(LineChoice(layer=layer, theatre=theatre)) if (layer or theatre) else None
     result = run_geocode(name, country=country, near=near, within=within, gazetteer=gazetteer,
                          online=online, limit=limit, context=context)
@@ -89,8 +92,9 @@ def geocode(name, country, near, within, gazetteer, online, theatre, layer, limi
         text = json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     else:
         text = _table(result)
-    with click.open_file(output, "w", encoding="utf-8") as fh:
-        fh.write(text)
+    from geomap.io.write import emit
+
+    emit(text, output)  # standard output, or -o atomically
     if result.best is None:
         raise AmbiguousPlace(f"{result.query!r} is ambiguous ({result.total} candidates, "
                              f"{len(result.candidates)} listed): "

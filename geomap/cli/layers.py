@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from geomap.cli.options import verbosity_options
+from geomap.cli.options import FiniteFloat, verbosity_options
 
 FORMATS = click.Choice(["table", "json"])
 
@@ -185,13 +185,13 @@ def _source_or_none(value: str | None):
 
 @layers.command("derive-line")
 @click.argument("area")
-@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
               help="GeoJSON file to write (written atomically; never over an input).")
 @click.option("--border", default="auto", show_default=True,
               help="Border lines to drop: a layer id, a file, 'auto' (finest shipped borders covering the area) or 'none'.")
 @click.option("--land", default="ne-countries-50m", show_default=True,
               help="Land polygons for the coastline test: a layer id, a file or 'none'.")
-@click.option("--tolerance-m", type=click.FloatRange(min=0), default=500.0, show_default=True,
+@click.option("--tolerance-m", type=FiniteFloat(min=0), default=500.0, show_default=True,
               help="Drop boundary parts within this many metres of a border or coast.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help="Format of the summary on stdout.")
 @verbosity_options
@@ -202,8 +202,10 @@ def derive_line_command(area, out, border, land, tolerance_m, fmt):
     or a coast (within --tolerance-m), measured in a local azimuthal
     equidistant projection with a stated error bound.
     """
+    from geomap.io.write import guard_output
     from geomap.layers.derive import derive_line
 
+    guard_output(out, [area, border, land])
     result = derive_line(
         area, border=_source_or_none(border), land=_source_or_none(land), tolerance_m=tolerance_m, out=out
     )

@@ -36,6 +36,24 @@ def parse_lonlat(text: str, order: str = "lonlat") -> LonLat:
     return LonLat(lon, lat)
 
 
+class FiniteFloat(click.FloatRange):
+    """A float option that refuses ``nan`` and ``inf`` at parse time (and values outside ``min``..``max``).
+
+    Python's ``float()`` reads "nan", "inf" and "1e999" as numbers; as a
+    radius or a tolerance they silently give empty or endless intervals.
+    """
+
+    name = "finite float"
+
+    def convert(self, value, param, ctx):
+        import math
+
+        number = click.FLOAT.convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number: give metres like 250", param, ctx)
+        return super().convert(number, param, ctx)
+
+
 def _lonlat_callback(ctx, param, value):
     if value is None:
         return None
@@ -71,7 +89,7 @@ def at_option(f):
 def radius_option(f):
     return click.option(
         "--radius-m",
-        type=click.FloatRange(min=0),
+        type=FiniteFloat(min=0),
         default=0.0,
         show_default=True,
         help="Location uncertainty of --at points (m); widens the distance interval.",

@@ -1,18 +1,25 @@
-"""Writing a result table to a file: CSV (threaded, byte-identical across engines), GeoJSON, GeoPackage, GeoParquet.
+"""Batch results as files: CSV (formatted on threads), GeoJSON, GeoPackage and GeoParquet.
 
-Every write goes to a temporary file in the destination's folder and is then
-renamed over it (:class:`atomic_path`), so readers never see a half-written file.
+Every file goes through :func:`geomap.io.write.open_output` (atomic for
+regular files, written through for devices and FIFOs, checked on standard
+output).  Numbers keep the precision the result frame carries: geomap's
+frames give coordinates to 1e-9 degree and distances to the millimetre
+(:data:`geomap.io.write.COORD_DECIMALS`, :data:`geomap.io.write.DISTANCE_DECIMALS`);
+CSV writes each float's shortest exact form, GeoJSON 15 significant digits,
+GeoPackage and GeoParquet binary doubles.
 """
 
 from __future__ import annotations
 
+import io
 import os
-import tempfile
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import numpy as np
 
 from geomap.errors import InputError
+from geomap.io.write import failed, open_output
 
 #: rows per slice of a CSV file formatted on a thread by :func:`write_csv_table`
 #: (1M rows x 51 ACLED/result columns: ~44 MB of text a slice)
@@ -24,6 +31,9 @@ CSV_THREADS = 4
 #: output suffixes :func:`write_result` knows
 OUTPUT_SUFFIXES = {".csv": "csv", ".geojson": "geojson", ".gpkg": "gpkg", ".parquet": "parquet"}
 
+#: the layer name in GeoPackage and GeoJSON outputs
+LAYER_NAME = "geomap_distances"
+
 
 def output_kind(path: str | Path | None, fmt: str | None = None) -> str | None:
     """The file kind :func:`write_result` writes for ``path`` (by suffix), or None for text output."""
@@ -33,82 +43,101 @@ def output_kind(path: str | Path | None, fmt: str | None = None) -> str | None:
 
 
 def write_result(result, path: str | Path) -> None:
-    """Write a batch result to ``path`` atomically, the format chosen by its suffix.
+    """Write a batch result (``frame``, ``lon``, ``lat``) to ``path``, the format chosen by its suffix.
 
     ``.csv`` (every column, points as the input's columns), ``.geojson``,
     ``.gpkg`` and ``.parquet`` (GeoParquet), the last three with the input
     point as geometry (EPSG:4326; none where the coordinates were unusable).
-    The file is written under a temporary name in the same folder and then
-    renamed over ``path``, so readers never see a half-written file.
+    Written with :func:`geomap.io.write.open_output`: readers never see a
+    half-written file, and a failure leaves the previous file as it was.
+
+    Raises
+    ------
+    InputError
+        The suffix names no known format.
+    OutputError
+        The file cannot be written ("cannot write PATH: reason").
     """
     kind = output_kind(path)
     if kind is None:
         raise InputError(f"cannot tell the output format of {path}: end it with .csv, .geojson, .gpkg or .parquet")
-    with atomic_path(path) as tmp:
-        write_frame(result.frame, result.lon, result.lat, tmp, kind)
+    with open_output(path) as fh:
+        write_frame(result.frame, result.lon, result.lat, fh, kind)
 
 
-class atomic_path:
-    """Context manager: a temporary path in ``path``'s folder, renamed onto ``path`` on success."""
+def write_frame(frame, lon, lat, target, kind: str, *, append: bool = False, header: bool = True) -> None:
+    """Write ``frame`` (with points ``lon``/``lat``) as ``kind`` (csv/geojson/gpkg/parquet).
 
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
+    ``target`` is a binary file object (as :func:`geomap.io.write.open_output`
+    gives) or a path, written directly (for intermediate files in a private
+    folder, such as the Dask engine's parts; ``append`` works for csv and
+    gpkg paths only).
+    """
+    if not hasattr(target, "write"):  # a path
+        try:
+            _write_frame_path(frame, lon, lat, target, kind, append=append, header=header)
+        except OSError as exc:
+            raise failed(target, exc) from None
+        return
+    if kind == "csv":
+        write_csv(frame, target, header=header, append=append)
+        return
+    gdf = to_geoframe(frame, lon, lat)
+    if kind == "parquet":
+        seekable = getattr(target, "seekable", lambda: False)()
+        buf = target if seekable else io.BytesIO()
+        gdf.to_parquet(buf, index=False)
+        if buf is not target:
+            target.write(buf.getbuffer())
+    elif kind in ("gpkg", "geojson"):
+        # GDAL writes these by name: it writes into memory (/vsimem) and the bytes are copied out
+        buf = io.BytesIO()
+        gdf.to_file(buf, driver="GPKG" if kind == "gpkg" else "GeoJSON", layer=LAYER_NAME, engine="pyogrio")
+        target.write(buf.getbuffer())
+    else:  # pragma: no cover - output_kind only returns the kinds above
+        raise InputError(f"unknown output kind {kind!r}")
 
-    def __enter__(self) -> Path:
-        folder = self.path.parent if str(self.path.parent) else Path(".")
-        if not folder.is_dir():
-            raise InputError(f"folder {folder} does not exist: create it or choose another -o path")
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=f".tmp{self.path.suffix}", dir=folder)
-        os.close(fd)
-        os.unlink(tmp)  # writers (GDAL) want to create the file themselves
-        self.tmp = Path(tmp)
-        return self.tmp
 
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None:
-            os.replace(self.tmp, self.path)
-        else:
-            for extra in (self.tmp, Path(str(self.tmp) + "-journal"), Path(str(self.tmp) + "-wal")):
-                if extra.exists():
-                    extra.unlink()
-
-
-def write_frame(frame, lon, lat, path: Path, kind: str, *, append: bool = False, header: bool = True) -> None:
-    """Write ``frame`` (with points ``lon``/``lat``) to ``path`` as ``kind`` (csv/geojson/gpkg/parquet)."""
+def _write_frame_path(frame, lon, lat, path, kind: str, *, append: bool, header: bool) -> None:
+    """:func:`write_frame` to a path, written directly (no temporary file)."""
     if kind == "csv":
         write_csv(frame, path, header=header, append=append)
         return
     gdf = to_geoframe(frame, lon, lat)
     if kind == "parquet":
         gdf.to_parquet(path, index=False)
-    elif kind == "gpkg":
-        gdf.to_file(path, driver="GPKG", layer="geomap_distances", engine="pyogrio", append=append)
-    elif kind == "geojson":
-        gdf.to_file(path, driver="GeoJSON", engine="pyogrio")
+    elif kind in ("gpkg", "geojson"):
+        gdf.to_file(path, driver="GPKG" if kind == "gpkg" else "GeoJSON", layer=LAYER_NAME, engine="pyogrio",
+                    append=append)
     else:  # pragma: no cover - output_kind only returns the kinds above
         raise InputError(f"unknown output kind {kind!r}")
 
 
-def write_csv(frame, path, *, header: bool = True, append: bool = False) -> None:
+def write_csv(frame, target, *, header: bool = True, append: bool = False) -> None:
     """Write ``frame`` as CSV (UTF-8, quoted where needed, blanks for missing values).
 
-    pyarrow writes it (an order of magnitude faster than pandas), in slices on
-    several threads (see :func:`write_csv_table`); columns pyarrow cannot
-    convert fall back to pandas.  Both engines write through here, so their
-    files are byte-identical.
+    ``target`` is a binary file object or a path (``append`` appends to a
+    path).  pyarrow writes it (an order of magnitude faster than pandas), in
+    slices on several threads (see :func:`write_csv_table`); columns pyarrow
+    cannot convert fall back to pandas.  Both engines write through here, so
+    their files are byte-identical.
     """
     import pyarrow as pa
 
+    if not hasattr(target, "write"):
+        with open(target, "ab" if append else "wb") as fh:
+            write_csv(frame, fh, header=header)
+        return
     try:
         table = pa.Table.from_pandas(frame, preserve_index=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        frame.to_csv(path, index=False, mode="a" if append else "w", header=header)
+        text = frame.to_csv(index=False, header=header)
+        target.write(text.encode("utf-8"))
         return
-    with open(path, "ab" if append else "wb") as fh:
-        write_csv_table(table, fh, header=header)
+    write_csv_table(table, target, header=header)
 
 
-def write_csv_table(table, fh, *, header: bool = True, slice_rows: int = CSV_SLICE_ROWS,
+def write_csv_table(table, fh: BinaryIO, *, header: bool = True, slice_rows: int | None = None,
                     threads: int | None = None) -> None:
     """Write an arrow table as CSV to the binary file ``fh``, formatting slices of it on threads.
 
@@ -129,8 +158,8 @@ def write_csv_table(table, fh, *, header: bool = True, slice_rows: int = CSV_SLI
         Written at its current position (append mode appends).
     header : bool
         Begin with the column names.
-    slice_rows : int
-        Rows per slice.
+    slice_rows : int, optional
+        Rows per slice; default :data:`CSV_SLICE_ROWS`.
     threads : int, optional
         Formatting threads; default: the CPUs, at most :data:`CSV_THREADS`.
     """
@@ -138,6 +167,8 @@ def write_csv_table(table, fh, *, header: bool = True, slice_rows: int = CSV_SLI
     from concurrent.futures import ThreadPoolExecutor
 
     import pyarrow.csv as pacsv
+
+    slice_rows = slice_rows or CSV_SLICE_ROWS
 
     def text(start: int) -> _Parts:
         parts = _Parts()
@@ -152,13 +183,18 @@ def write_csv_table(table, fh, *, header: bool = True, slice_rows: int = CSV_SLI
             fh.writelines(text(start))
         return
     with ThreadPoolExecutor(threads) as pool:
-        pending: deque = deque()
-        for start in starts:
-            pending.append(pool.submit(text, start))
-            if len(pending) > threads:
+        pending: Any = deque()
+        try:
+            for start in starts:
+                pending.append(pool.submit(text, start))
+                if len(pending) > threads:
+                    fh.writelines(pending.popleft().result())
+            while pending:
                 fh.writelines(pending.popleft().result())
-        while pending:
-            fh.writelines(pending.popleft().result())
+        except BaseException:
+            for fut in pending:  # a failed write (full disk) or a signal: format no further slice
+                fut.cancel()
+            raise
 
 
 class _Parts(list):

@@ -289,7 +289,9 @@ def derive_line(
         },
     )
     if out is not None:
-        write_geojson_atomic(result.to_geojson(), out)
+        from geomap.io.write import write_json
+
+        write_json(out, result.to_geojson())
     return result
 
 
@@ -367,13 +369,3 @@ def _geometries(source) -> list:
     if not found:
         raise FileFormatError(f"{path} has no non-empty geometries: give a file with features")
     return found
-
-
-def write_geojson_atomic(data: dict, out: str | Path) -> Path:
-    """Write ``data`` as UTF-8 JSON to ``out`` atomically (see :func:`geomap.io.write.write_atomic`)."""
-    from geomap.io.write import write_atomic
-
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(out, json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n")
-    return out

@@ -99,12 +99,14 @@ class DistanceResult:
         return cols
 
     def record(self, i: int) -> dict[str, Any]:
-        """Row ``i`` as a JSON-ready dict (floats rounded to the millimetre / 1e-7 degree)."""
-        row: dict[str, Any] = {"lon": _f(self.lon[i], 7), "lat": _f(self.lat[i], 7)}
+        """Row ``i`` as a JSON-ready dict (floats rounded to the millimetre / 1e-9 degree)."""
+        from geomap.io.write import COORD_DECIMALS
+
+        row: dict[str, Any] = {"lon": _f(self.lon[i], COORD_DECIMALS), "lat": _f(self.lat[i], COORD_DECIMALS)}
         for key, col in self.columns().items():
             value = col[i]
             if key in ("nearest_lon", "nearest_lat"):
-                row[key] = _f(value, 7)
+                row[key] = _f(value, COORD_DECIMALS)
             elif key.endswith("_m"):
                 row[key] = _f(value, 3)
             elif key == "azimuth_deg":
@@ -228,11 +230,11 @@ class AreaDistance:
     def to_dict(self) -> dict[str, Any]:
         return {
             "min_m": round(self.min_m, 3),
-            "min_lon": round(self.min_lon, 7),
-            "min_lat": round(self.min_lat, 7),
+            "min_lon": round(self.min_lon, 9),  # COORD_DECIMALS
+            "min_lat": round(self.min_lat, 9),  # COORD_DECIMALS
             "max_m": round(self.max_m, 3),
-            "max_lon": round(self.max_lon, 7),
-            "max_lat": round(self.max_lat, 7),
+            "max_lon": round(self.max_lon, 9),  # COORD_DECIMALS
+            "max_lat": round(self.max_lat, 9),  # COORD_DECIMALS
             "max_tolerance_m": self.max_tolerance_m,
             "intersects_line": self.intersects,
             "points_evaluated": self.n_evaluated,

@@ -17,6 +17,7 @@ import numpy as np
 from geomap.io import guards
 from geomap.layers import registry
 from geomap.errors import CRSError, FileFormatError, LayerError
+from geomap.io.write import public_name
 
 log = logging.getLogger("geomap.layers.lineset")
 
@@ -143,7 +144,8 @@ class LineSet:
     def evidence(self) -> dict[str, Any]:
         """Where the line came from: id/path, version, sha256, validity, accuracy, licence."""
         out: dict[str, Any] = {
-            "layer": self.source,
+            # a user's file by its name (with its sha256), never its local path: evidence gets published
+            "layer": self.source if self.layer is not None else public_name(self.source),
             "layer_sha256": self.sha256,
             "layer_crs_in": self.crs_in,
             "layer_features": len(self),
@@ -338,7 +340,7 @@ def read_lines(
     for line in lines.notes:
         log.warning("%s: %s", label, line)
     if lines.accuracy_m is None and layer_meta is None:
-        log.warning("%s states no accuracy: distance intervals leave map error out "
+        log.info("%s states no accuracy: distance intervals leave map error out "
                     "(give it with --layer-accuracy-m M)", label)
     return lines
 

@@ -72,10 +72,15 @@ def offline_page(*, width: int = 1200, height: int = 800):
     except ImportError:
         raise MissingDependency("playwright is not installed: pip install playwright (no 'playwright install' "
                                 "needed; geomap uses the system chromium)") from None
+    import tempfile
+
     exe = chromium_path()
     record = PageLoad(ready=False, load_s=float("nan"))
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=exe, args=list(CHROMIUM_ARGS), headless=True)
+    # chromium's own temporary files go to a folder of ours, removed even when it is killed (Ctrl-C, SIGTERM)
+    with tempfile.TemporaryDirectory(prefix="geomap-shot-", dir=_short_tmp(), ignore_cleanup_errors=True) as tmp, \
+            sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=exe, args=list(CHROMIUM_ARGS), headless=True,
+                                     env={**os.environ, "TMPDIR": tmp})
         try:
             context = browser.new_context(viewport={"width": width, "height": height}, service_workers="block")
 
@@ -160,6 +165,18 @@ def screenshot_map(html_path: str | Path, png_path: str | Path, *, width: int = 
     return png_path
 
 
+def _short_tmp() -> str | None:
+    """The folder for chromium's temporary folder: the usual one, or /tmp when that is too deep.
+
+    chromium puts a Unix socket (at most 107 bytes of path) at
+    ``TMPDIR/org.chromium.Chromium.XXXXXX/SingletonSocket`` and aborts when
+    the path is longer.
+    """
+    import tempfile
+
+    return None if len(os.fsencode(tempfile.gettempdir())) <= 40 else "/tmp"
+
+
 def _screenshot_cli(html_path, *, width: int, height: int, budget_ms: int = 15000) -> bytes:
     """PNG bytes from chromium's own ``--screenshot`` (used when Playwright is not installed).
 
@@ -167,21 +184,36 @@ def _screenshot_cli(html_path, *, width: int, height: int, budget_ms: int = 1500
     unless it was rendered with online tiles.  ``--virtual-time-budget`` lets
     the page script run to completion before the capture.
     """
+    import signal
     import subprocess
     import tempfile
 
     exe = chromium_path()
-    with tempfile.TemporaryDirectory(prefix="geomap-shot-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="geomap-shot-", dir=_short_tmp(), ignore_cleanup_errors=True) as tmp:
         out = Path(tmp) / "map.png"
         cmd = [exe, *CHROMIUM_ARGS, "--hide-scrollbars", f"--user-data-dir={tmp}/profile",
                f"--window-size={width},{height}", f"--virtual-time-budget={budget_ms}", f"--screenshot={out}",
                Path(html_path).resolve().as_uri()]
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-        except (OSError, subprocess.TimeoutExpired) as exc:
+            # its own session: on Ctrl-C/SIGTERM/timeout all of chromium's processes are stopped before the
+            # folder (profile, screenshot) is removed
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                    env={**os.environ, "TMPDIR": tmp}, start_new_session=True)
+        except OSError as exc:
             raise MissingDependency(f"could not run {exe} ({exc}): check the chromium installation") from None
+        try:
+            _stdout, stderr = proc.communicate(timeout=120)
+        except BaseException as exc:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            proc.wait()
+            if isinstance(exc, subprocess.TimeoutExpired):
+                raise MissingDependency(f"could not run {exe} ({exc}): check the chromium installation") from None
+            raise
         if not out.is_file():
-            tail = " ".join(proc.stderr.split())[-200:]
+            tail = " ".join(stderr.split())[-200:]
             raise GeomapError(f"chromium wrote no screenshot (exit {proc.returncode}: {tail}): "
                               "install playwright for a checked capture")
         return out.read_bytes()

@@ -21,6 +21,7 @@ import numpy as np
 
 from geomap._version import __version__
 from geomap.errors import InputError, LayerNotFound
+from geomap.io.write import COORD_DECIMALS
 from geomap.pipeline.columns import TextColumn, bool_col, date_column, int_col, status_column, text_dtype
 from geomap.pipeline.result import OK, AreaRange, Result
 
@@ -353,8 +354,8 @@ def measure_table(
     out: dict[str, Any] = {
         "status": status_col.array(string_dtype),
         "distance_m": np.round(d, 3),
-        "nearest_lon": np.round(nlon, 7),
-        "nearest_lat": np.round(nlat, 7),
+        "nearest_lon": np.round(nlon, COORD_DECIMALS),
+        "nearest_lat": np.round(nlat, COORD_DECIMALS),
         "feature_index": int_col(feat, ok),
         "section": section.array(string_dtype),
         "part_index": int_col(part, ok),
