@@ -171,7 +171,7 @@ def test_layer_attributes_are_data_too(tmp_path):
     html = render.render_map(ms, lines, base=None)
     assert HOSTILE[1] not in html
     feats = page_data(html)["layers"][0]["line"]["features"]
-    assert feats[0]["properties"]["section"] == f"name={HOSTILE[1]}"
+    assert feats[0]["properties"]["section"] == HOSTILE[1]
 
 
 # --------------------------------------------------------------------------- offline

@@ -296,7 +296,7 @@ def _run_part_fixed(part, number, kind, job, lines_by_id, workdir):
 
 def _assemble(done: list[dict], final: Path, out_kind: str) -> None:
     """Concatenate the part files, in order, into ``final`` (atomically)."""
-    from geomap.io.tables import atomic_path
+    from geomap.io.write import atomic_path
 
     with atomic_path(final) as tmp:
         if out_kind == "csv":

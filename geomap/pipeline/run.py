@@ -49,13 +49,15 @@ def read_place_table(source: IncidentSource, context=None):
 
     import numpy as np
 
-    from geomap.io.points import TABULAR, read_csv_frame, table_from_frame
+    from geomap.io import formats
+    from geomap.io.points import table_from_frame
+    from geomap.io.tabular import read_csv_frame
     from geomap.places.column import geocode_column
 
     path = Path(str(source.path))
-    if path.suffix.lower() not in TABULAR or not path.is_file():
+    if not formats.is_tabular(path) or not path.is_file():
         raise InputError(f"--place-col reads a CSV/TSV file; {path.name} is not one: save the table as CSV")
-    frame = read_csv_frame(path)
+    frame = read_csv_frame(path, encoding=source.encoding)
     if source.place_col not in frame.columns:
         raise InputError(f"{path.name} has no column {source.place_col!r}: choose one of "
                          f"{', '.join(map(str, list(frame.columns)[:20]))}")
