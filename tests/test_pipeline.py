@@ -166,3 +166,12 @@ def test_request_is_validated_once_when_built():
         Request(IncidentSource(at=[(47.0, 39.5)]), LineChoice(theatre="nagorno-karabakh"))
     with pytest.raises(InputError, match="finite"):
         IncidentSource(at=[(47.0, 39.5)], radius_m=float("nan"))
+
+
+@pytest.mark.parametrize("command", [["distance"], ["check", "--claim", "dozens of km"]])
+def test_tables_for_people_say_what_they_round(runner, command):
+    result = runner.invoke(main, [*command, "--at", "47.0318,39.52", "--layer", "nk-line-2020"])
+    assert "km rounded to 10 m" in result.stdout and "--format json or csv give mm" in result.stdout
+    exact = json.loads(runner.invoke(main, [*command, "--at", "47.0318,39.52", "--layer", "nk-line-2020",
+                                            "--format", "json"]).stdout)
+    assert exact["distance_m"] == pytest.approx(19531.611, abs=1e-3)  # the machine formats keep the mm

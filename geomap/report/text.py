@@ -16,6 +16,9 @@ from __future__ import annotations
 
 from geomap.io import write as out
 
+#: said under every table for people: what was rounded, and where the exact values are
+ROUNDING_NOTE = "(km rounded to 10 m and coordinates to 1e-5 degree in this table; --format json or csv give mm and 1e-9 degree)"
+
 #: result columns the people's table of a file shows, after the label, date and status
 _FILE_TABLE_COLUMNS = ("distance_m", "distance_low_m", "distance_high_m", "section", "layer", "verdict")
 
@@ -93,6 +96,7 @@ def distance_table(result, rows) -> str:
                            f"(max within {a.max_tolerance_m:.0f} m)")
         if r.incident.note:
             foot.insert(1, f"{r.label}: {r.incident.note}")
+    foot.append(ROUNDING_NOTE)
     return text + "\n".join(foot)
 
 
@@ -131,6 +135,7 @@ def check_table(result, rows) -> str:
         if r.verdict_without_uncertainty is not None:
             lines.append(f"{r.label}: at the measured {out.km(r.nearest.distance_m)} km alone "
                          f"(no location or line uncertainty) the claim would be {r.verdict_without_uncertainty}")
+    lines.append(ROUNDING_NOTE)
     lines.append("")
     lines += [r.verdict.sentence for r in rows if r.verdict is not None]
     return text + "\n" + "\n".join(lines)
