@@ -19,21 +19,24 @@ def dumps(obj: Any) -> str:
     return json.dumps(clean_json(obj), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
 
 
-def clean_json(obj):
-    """``obj`` made JSON-ready: NaN/inf as None, numpy scalars as Python numbers, paths as text, keys as text."""
+def clean_json(obj, *, path_names: bool = False):
+    """``obj`` made JSON-ready: NaN/inf as None, numpy scalars as Python numbers, paths as text, keys as text.
+
+    ``path_names``: a path becomes its file name only (for pages people publish: no local folders).
+    """
     if isinstance(obj, float):
         return obj if math.isfinite(obj) else None
     if isinstance(obj, dict):
-        return {str(k): clean_json(v) for k, v in obj.items()}
+        return {str(k): clean_json(v, path_names=path_names) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
-        return [clean_json(v) for v in obj]
+        return [clean_json(v, path_names=path_names) for v in obj]
     if hasattr(obj, "item") and callable(obj.item):  # numpy scalars
         try:
-            return clean_json(obj.item())
+            return clean_json(obj.item(), path_names=path_names)
         except (TypeError, ValueError):
             return str(obj)
     if isinstance(obj, Path):
-        return str(obj)
+        return obj.name if path_names else str(obj)
     return obj
 
 

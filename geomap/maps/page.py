@@ -45,6 +45,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Sequence
 
+from geomap.io.text import clean_json
 from geomap.errors import MissingDependency
 from geomap.maps.data import map_centre, map_data
 
@@ -55,23 +56,6 @@ _JSON_ESCAPE_RE = re.compile("[<>&\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _B64_RE = re.compile(r"[A-Za-z0-9+/=]*\Z")
 
 
-def _clean(obj):
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, dict):
-        return {str(k): _clean(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_clean(v) for v in obj]
-    if hasattr(obj, "item") and callable(obj.item):  # numpy scalars
-        try:
-            return _clean(obj.item())
-        except (TypeError, ValueError):
-            return str(obj)
-    if isinstance(obj, Path):
-        return obj.name
-    return obj
-
-
 def page_json(data: Any) -> str:
     """JSON safe to place inside ``<script type="application/json">``.
 
@@ -79,7 +63,7 @@ def page_json(data: Any) -> str:
     ``</script>`` or ``<!--`` can end or alter the block) and U+2028/U+2029
     are escaped; JSON.parse restores the exact text.  NaN/inf become null.
     """
-    text = json.dumps(_clean(data), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = json.dumps(clean_json(data, path_names=True), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return _JSON_ESCAPE_RE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
