@@ -189,23 +189,33 @@ def _source_or_none(value: str | None):
               help="Land polygons for the coastline test: a layer id, a file or 'none'.")
 @click.option("--tolerance-m", type=click.FloatRange(min=0), default=500.0, show_default=True,
               help="Drop boundary parts within this many metres of a border or coast.")
+@click.option("--side", metavar="FIELD=VALUE|all",
+              help="Pick the held side's polygons (e.g. side=UA); when the other side's polygons touch them the "
+                   "line is the shared edge.  Required when polygons share an edge; 'all' if they are one side.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help="Format of the summary on stdout.")
 @verbosity_options
-def derive_line_command(area, out, border, land, tolerance_m, fmt):
+def derive_line_command(area, out, border, land, tolerance_m, side, fmt):
     """Derive a line of contact from the control polygon AREA (layer id or file).
 
     The line is AREA's boundary minus the parts along an international border
     or a coast (within --tolerance-m), measured in a local azimuthal
-    equidistant projection with a stated error bound.
+    equidistant projection with a stated error bound.  When AREA holds both
+    sides' polygons, --side FIELD=VALUE picks one side and the line is the
+    edge the two sides share.
     """
     from geomap.layers.derive import derive_line
 
     result = derive_line(
-        area, border=_source_or_none(border), land=_source_or_none(land), tolerance_m=tolerance_m, out=out
+        area, border=_source_or_none(border), land=_source_or_none(land), tolerance_m=tolerance_m, out=out,
+        side=side,
     )
     summary = dict(result.summary(), output=str(out))
     if fmt == "json":
         click.echo(_json(summary))
+        return
+    if summary.get("mode") == "shared-edge":
+        click.echo(f"wrote {out}: {summary['pieces']} piece(s), {summary['line_km']:.1f} km of line: the edge "
+                   f"{side} shares with the other side's polygons ({summary['boundary_km']:.1f} km of boundary)")
         return
     click.echo(
         f"wrote {out}: {summary['pieces']} piece(s), {summary['line_km']:.1f} km of line from "
