@@ -91,11 +91,24 @@ def evidence_markdown(result, *, command: str | None = None, map_file: str | Non
     lines += [
         f"- Layer: `{md(ev.get('layer'))}` {md(ev.get('layer_title') or '')}",
         f"- Valid: {md(ev.get('layer_valid_from') or 'n/a')} to {md(ev.get('layer_valid_to') or 'open')}",
-        f"- Stated accuracy: ±{(ev.get('layer_accuracy_m') or 0):.0f} m",
-        f"- sha256: `{md(ev.get('layer_sha256'))}`",
-        f"- Source: {md(src.get('name', ''))}, {md(src.get('edition', ''))}, commit {md(src.get('commit') or 'n/a')}",
-        f"- Licence: {md(ev.get('layer_licence') or 'n/a')}; {md(ev.get('layer_attribution') or '')}",
     ]
+    if ev.get("layer_origin") == "user":
+        acc = ev.get("layer_accuracy_m")
+        lines += [
+            f"- The user's own layer (not shipped with geomap), added {md(ev.get('added') or 'n/a')} from the file "
+            f"`{md(ev.get('original_file') or 'n/a')}` (sha256 `{md(ev.get('original_sha256') or 'n/a')}`)",
+            f"- Stated accuracy: {f'±{acc:.0f} m' if acc else 'not stated'}",
+            f"- sha256: `{md(ev.get('layer_sha256'))}`",
+            f"- Source, as the user gave it: {md(src.get('name') or 'not stated')}",
+            f"- Licence, as the user gave it: {md(ev.get('layer_licence') or 'not stated')}",
+        ]
+    else:
+        lines += [
+            f"- Stated accuracy: ±{(ev.get('layer_accuracy_m') or 0):.0f} m",
+            f"- sha256: `{md(ev.get('layer_sha256'))}`",
+            f"- Source: {md(src.get('name', ''))}, {md(src.get('edition', ''))}, commit {md(src.get('commit') or 'n/a')}",
+            f"- Licence: {md(ev.get('layer_licence') or 'n/a')}; {md(ev.get('layer_attribution') or '')}",
+        ]
     for item in ev.get("layer_omits") or []:
         lines.append(f"- Omits: {md(item)}")
     for item in ev.get("layer_caveats") or []:
