@@ -222,3 +222,137 @@ def test_invalid_file_is_refused_with_the_validate_checks(tmp_path, runner):
     result = runner.invoke(main, ["layers", "add", str(bad), "--theatre", "x"])
     assert no_crash(result) and result.exit_code == 2
     assert "layers validate" in result.output
+
+
+def test_date_pattern_names(tmp_path, runner):
+    folder = tmp_path / "mymaps"
+    folder.mkdir()
+    _geojson(folder / "FrontLine_24_01_01.geojson", VERSIONS["2024-01-01"])
+    _geojson(folder / "FrontLine_24_02_01.geojson", VERSIONS["2024-02-01"])
+    plain = runner.invoke(main, ["layers", "add", str(folder), "--theatre", "pat"])
+    assert no_crash(plain) and plain.exit_code == 2 and "--date-pattern" in plain.output
+    added = runner.invoke(main, ["layers", "add", str(folder), "--theatre", "pat", "--date-pattern",
+                                 "FrontLine_%y_%m_%d", "--format", "json"])
+    assert no_crash(added) and added.exit_code == 0, added.output
+    got = [(m["id"], m["valid_from"], m["valid_to"]) for m in json.loads(added.output)]
+    assert got == [("pat-line-2024-01-01", "2024-01-01", "2024-01-31"), ("pat-line-2024-02-01", "2024-02-01", None)]
+
+
+def test_date_column_gives_one_version_per_date(tmp_path, runner):
+    import geopandas as gpd
+
+    days = list(VERSIONS)
+    frame = gpd.GeoDataFrame({"snapshot": [days[0], days[0], days[1], days[2]]},
+                             geometry=[shapely.LineString(VERSIONS[days[0]][:2]),
+                                       shapely.LineString(VERSIONS[days[0]][1:]),
+                                       shapely.LineString(VERSIONS[days[1]]),
+                                       shapely.LineString(VERSIONS[days[2]])], crs="EPSG:4326")
+    path = tmp_path / "all.gpkg"
+    frame.to_file(path, driver="GPKG", engine="pyogrio")
+    added = runner.invoke(main, ["layers", "add", str(path), "--theatre", "col", "--date-col", "snapshot",
+                                 "--valid-to", "2024-03-31"])
+    assert no_crash(added) and added.exit_code == 0, added.output
+    from geomap.layers.registry import select_layer
+
+    first = select_layer("col", "2024-01-20")
+    assert first.id == "col-line-2024-01-01" and first.meta["counts"]["features"] == 2
+    assert first.meta["original_file"] == "all.gpkg" and first.valid_to == "2024-01-31"
+    assert select_layer("col", "2024-03-31").id == "col-line-2024-03-01"
+    out = runner.invoke(main, ["distance", "--at", "30.9,48.6", "--theatre", "col", "--date", "2024-01-20",
+                               "--format", "json"])
+    assert json.loads(out.output)["distance_m"] == pytest.approx(
+        point_line_distance(30.9, 48.6, VERSIONS[days[0]]), abs=0.01)
+
+
+def test_validity_columns(tmp_path, runner):
+    features = [
+        ({"from": "2024-01-01", "to": "2024-01-09"}, VERSIONS["2024-01-01"]),
+        ({"from": "2024-02-01", "to": None}, VERSIONS["2024-02-01"]),
+    ]
+    path = tmp_path / "valid.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": p, "geometry": {"type": "LineString", "coordinates": c}}
+        for p, c in features]}), encoding="utf-8")
+    added = runner.invoke(main, ["layers", "add", str(path), "--theatre", "vc", "--valid-from-col", "from",
+                                 "--valid-to-col", "to"])
+    assert no_crash(added) and added.exit_code == 0, added.output
+    gap = runner.invoke(main, ["distance", "--at", "31,48.5", "--theatre", "vc", "--date", "2024-01-20"])
+    assert no_crash(gap) and gap.exit_code == 2 and "vc-line-2024-01-01 covers 2024-01-01..2024-01-09" in gap.output
+
+
+def _control(path, edge, extra_east=32.0):
+    a = shapely.Polygon([(30.0, 48.0), *edge, (30.0, 49.0)])
+    b = shapely.Polygon([*edge, (extra_east, 49.0), (extra_east, 48.0)])
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"side": s}, "geometry": json.loads(shapely.to_geojson(g))}
+        for s, g in (("UA", a), ("RU", b))]}), encoding="utf-8")
+
+
+def test_add_derive_line_from_two_sided_control_maps(tmp_path, runner):
+    folder = tmp_path / "control"
+    folder.mkdir()
+    for day, edge in VERSIONS.items():
+        _control(folder / f"control_{day}.geojson", edge)
+    refused = runner.invoke(main, ["layers", "add", str(folder), "--theatre", "ctl", "--derive-line",
+                                   "--held-by", "UA", "--border", "none", "--land", "none"])
+    assert no_crash(refused) and refused.exit_code == 2 and "--side" in refused.output
+    added = runner.invoke(main, ["layers", "add", str(folder), "--theatre", "ctl", "--derive-line",
+                                 "--side", "side=UA", "--border", "none", "--land", "none", "--accuracy-m", "100"])
+    assert no_crash(added) and added.exit_code == 0, added.output
+    from geomap.layers.registry import get_layer
+
+    line = get_layer("ctl-line-2024-02-01")
+    assert line.area_layer == "ctl-area-2024-02-01" and get_layer(line.area_layer).held_by == "UA"
+    events = tmp_path / "ev.csv"
+    pd.DataFrame({"lon": [30.8, 31.9, 30.8], "lat": [48.5, 48.5, 48.5],
+                  "date": ["2024-01-10", "2024-02-10", "2024-03-10"]}).to_csv(events, index=False)
+    out = tmp_path / "out.csv"
+    result = runner.invoke(main, ["distance", str(events), "--theatre", "ctl", "-o", str(out)])
+    assert no_crash(result) and result.exit_code == 0, result.output
+    got = pd.read_csv(out)
+    for (_, row), day in zip(got.iterrows(), VERSIONS):
+        assert row["layer"] == f"ctl-line-{day}"
+        assert row["distance_m"] == pytest.approx(point_line_distance(row["lon"], row["lat"], VERSIONS[day]),
+                                                  abs=0.01)
+    assert got["side"].tolist() == ["inside", "outside", "inside"]
+    assert got["held_by"].tolist() == ["UA", "UA", "UA"]
+    gone = runner.invoke(main, ["layers", "remove", "ctl-line-2024-01-01"])
+    assert "removed ctl-area-2024-01-01" in gone.output
+
+
+def test_many_versions_are_cached_in_bounded_memory(tmp_path, runner, snapshots, monkeypatch):
+    """With room for one index, every row still uses its own version, and only one index stays built."""
+    from geomap.layers import cache
+
+    _add(runner, snapshots)
+    cache.clear()
+    monkeypatch.setattr(cache, "MAX_LINES", 1)
+    events, frame = _events(tmp_path)
+    out = tmp_path / "out.csv"
+    result = runner.invoke(main, ["distance", str(events), "--theatre", THEATRE, "-o", str(out)])
+    assert no_crash(result) and result.exit_code == 1
+    assert len(cache._CACHE) == 1
+    got = pd.read_csv(out)
+    measured = frame[frame["want"].notna()]
+    for (_, want), (_, row) in zip(measured.iterrows(), got[got["status"] == "ok"].iterrows()):
+        assert row["layer"] == f"{THEATRE}-line-{want['want']}"
+        assert row["distance_m"] == pytest.approx(point_line_distance(want["lon"], want["lat"],
+                                                                      VERSIONS[want["want"]]), abs=0.01)
+
+
+def test_dask_without_broadcast_builds_versions_on_the_workers(tmp_path, runner, snapshots, monkeypatch):
+    """More versions than the cache holds: nothing is broadcast, each worker builds what its rows need."""
+    pytest.importorskip("distributed")
+    from geomap.layers import cache
+    from geomap.pipeline.dask import _load_lines
+    from geomap.pipeline.request import LineChoice
+
+    _add(runner, snapshots)
+    monkeypatch.setattr(cache, "MAX_LINES", 2)
+    assert _load_lines(LineChoice(theatre=THEATRE))[0] == {}
+    events, _frame = _events(tmp_path)
+    local, dask = tmp_path / "local.csv", tmp_path / "dask.csv"
+    runner.invoke(main, ["distance", str(events), "--theatre", THEATRE, "-o", str(local)])
+    second = runner.invoke(main, ["distance", str(events), "--theatre", THEATRE, "-o", str(dask), "--engine", "dask"])
+    assert no_crash(second) and second.exit_code == 1
+    assert local.read_bytes() == dask.read_bytes()

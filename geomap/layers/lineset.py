@@ -133,9 +133,9 @@ class LineSet:
                 layer_omits=meta.get("omits"),
                 layer_caveats=meta.get("caveats") or [],
                 layer_experimental=bool(meta.get("experimental")),
-                layer_origin="user" if meta.get("origin") == "user" else "shipped",
             )
             if meta.get("origin") == "user":  # the user's own layer (geomap.layers.store)
+                out["layer_origin"] = "user"
                 out.update({k: meta.get(k) for k in ("original_file", "original_sha256", "added", "accuracy_note")})
         else:
             out.update(layer_id=None, layer_version=None, layer_accuracy_m=None)

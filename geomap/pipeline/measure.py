@@ -247,10 +247,10 @@ def measure_table(
         if idx.size == 0:
             continue
         lineset = lines_by_id.get(lid)
-        if lineset is None:
-            from geomap.layers.lineset import read_lines
+        if lineset is None:  # built once per process, kept in a bounded LRU cache (many dated versions)
+            from geomap.layers.cache import cached_lines
 
-            lineset = lines_by_id[lid] = read_lines(lid)
+            lineset = cached_lines(lid)
         # the section codes by feature index, the last (index -1: no feature) for no section
         labels = np.append(section.add([lineset.label(f) for f in range(len(lineset))]), -1)
         accuracy_m = float(getattr(getattr(lineset, "layer", None), "accuracy_m", None) or 0.0)
@@ -276,7 +276,8 @@ def measure_table(
             areas.update(_measure_areas(idx, area_geoms, lineset, tolerance_m))
         ev = dict(res.evidence(), rows=int(idx.size))
         evidence[str(ev.get("layer") or lid)] = ev
-        used_lines[str(ev.get("layer") or lid)] = lineset
+        # for maps: the geometry without its index, so many versions do not pin many indexes
+        used_lines[str(ev.get("layer") or lid)] = lineset if len(groups) == 1 else _without_index(lineset)
         layer_col.fill(idx, ev["layer"])
         sha_col.fill(idx, ev["layer_sha256"])
         acc[idx] = accuracy_m
@@ -403,6 +404,13 @@ def measure_table(
         verdict_codes=codes[ok & ~suspect] if codes is not None else None,
         area_geoms=area_geoms,
     )
+
+
+def _without_index(lineset):
+    """A shallow copy of a LineSet sharing its geometry but not its (large) segment index."""
+    import dataclasses
+
+    return dataclasses.replace(lineset, _index=None) if dataclasses.is_dataclass(lineset) else lineset
 
 
 def _measure_areas(idx, area_geoms, lineset, tolerance_m) -> dict[int, AreaRange]:
