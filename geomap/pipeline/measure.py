@@ -218,7 +218,7 @@ def measure_table(
         groups = {key: np.flatnonzero(ok)}
         layer_meta = {}
 
-    from geomap.layers.distance import area_distance_range, area_interval, distance_interval, distance_to_line
+    from geomap.layers.distance import area_distance_range, area_interval, distance_interval
 
     area_geoms = getattr(table, "area", None)
     areas: dict[int, AreaRange] = {}
@@ -243,20 +243,11 @@ def measure_table(
     held_col = TextColumn(n)
     evidence: dict[str, dict[str, Any]] = {}
     used_lines: dict[str, Any] = {}
-    for lid, idx in groups.items():
-        if idx.size == 0:
-            continue
-        lineset = lines_by_id.get(lid)
-        if lineset is None:  # built once per process, kept in a bounded LRU cache (many dated versions)
-            from geomap.layers.cache import cached_lines
-
-            lineset = cached_lines(lid)
+    for lid, idx, lineset, measured in _group_distances(groups, table, lines_by_id, chunk_rows, workers):
         # the section codes by feature index, the last (index -1: no feature) for no section
         labels = np.append(section.add([lineset.label(f) for f in range(len(lineset))]), -1)
         accuracy_m = float(getattr(getattr(lineset, "layer", None), "accuracy_m", None) or 0.0)
-        for start in range(0, idx.size, chunk_rows):
-            rows = idx[start:start + chunk_rows]
-            res = distance_to_line(lon=table.lon[rows], lat=table.lat[rows], lines=lineset, workers=workers)
+        for rows, res in measured:
             d[rows] = res.distance_m
             offset[rows] = res.offset_m
             nlon[rows] = res.nearest_lon
@@ -406,6 +397,49 @@ def measure_table(
     )
 
 
+def _group_distances(groups: dict, table, lines_by_id: dict, chunk_rows: int, workers: int | None):
+    """Yield ``(layer id, rows, LineSet, [(chunk rows, DistanceResult), ...])`` for each non-empty group, in order.
+
+    One group (one line) is measured in chunks with the kernel's own threads.  Many
+    groups (dated versions) are loaded and measured ``workers`` at a time, each
+    group on one thread, at most ``2 * workers`` ahead of the caller, so only a
+    few versions' indexes are alive at once (the rest wait in the bounded cache
+    of :mod:`geomap.layers.cache` or are rebuilt).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from geomap.layers.distance import distance_to_line
+
+    todo = [(lid, idx) for lid, idx in groups.items() if idx.size]
+    threads = max(1, int(workers or 2)) if len(todo) > 1 else 1
+
+    def one(lid, idx, kernel_workers):
+        lineset = lines_by_id.get(lid)
+        if lineset is None:  # built once per process, kept in a bounded LRU cache (many dated versions)
+            from geomap.layers.cache import cached_lines
+
+            lineset = cached_lines(lid)
+        measured = []
+        for start in range(0, idx.size, chunk_rows):
+            rows = idx[start:start + chunk_rows]
+            measured.append((rows, distance_to_line(lon=table.lon[rows], lat=table.lat[rows], lines=lineset,
+                                                    workers=kernel_workers)))
+        return lid, idx, lineset, measured
+
+    if threads == 1:
+        for lid, idx in todo:
+            yield one(lid, idx, workers)
+        return
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        window = []
+        for lid, idx in todo:
+            window.append(pool.submit(one, lid, idx, 1))
+            if len(window) > 2 * threads:
+                yield window.pop(0).result()
+        for future in window:
+            yield future.result()
+
+
 def _without_index(lineset):
     """A shallow copy of a LineSet sharing its geometry but not its (large) segment index."""
     import dataclasses
@@ -486,9 +520,15 @@ def line_args(choice) -> dict[str, Any]:
 # --------------------------------------------------------------------- swapped coordinates
 def _swap_suspects(table, idx, distance_m, lineset) -> np.ndarray:
     """The rows ``idx`` whose lon/lat look exchanged, judged against ``lineset`` (see :mod:`geomap.places.context`)."""
-    from geomap.places.context import PlaceContext, swap_suspects
+    from geomap.places.context import CONTEXT_RADIUS_M, PlaceContext, swap_suspects
 
-    return swap_suspects(table.lon[idx], table.lat[idx], PlaceContext.from_lines(lineset), distance_m=distance_m[idx])
+    out = np.zeros(idx.shape, dtype=bool)
+    # rows within the context radius of the line are never suspects: skip building the context for them
+    far = ~(distance_m[idx] <= CONTEXT_RADIUS_M)
+    if far.any():
+        out[far] = swap_suspects(table.lon[idx[far]], table.lat[idx[far]], PlaceContext.from_lines(lineset),
+                                 distance_m=distance_m[idx[far]])
+    return out
 
 
 def _refuse_swapped_file(table, suspect: np.ndarray, ok: np.ndarray) -> None:
