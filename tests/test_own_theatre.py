@@ -112,6 +112,11 @@ def test_folder_of_snapshots_measures_each_row_as_of_its_date(tmp_path, runner, 
     assert kml.user and kml.meta["original_file"] == "front_2024-01-01.kml"
     assert kml.sha256 == file_sha256(snapshots / "front_2024-01-01.kml")
     assert kml.path.parent.parent == user_layer_store
+    from geomap.layers.check import validate_path
+
+    for day in VERSIONS:  # each stored folder passes 'geomap layers validate', metadata included
+        report = validate_path(get_layer(f"{THEATRE}-line-{day}").path.parent)
+        assert report.ok and report.metadata, report.problems
 
 
 def test_dask_engine_gives_identical_output(tmp_path, runner, snapshots):
@@ -148,7 +153,7 @@ def test_evidence_names_the_users_layer(tmp_path, runner, snapshots):
     assert ev["original_file"] == "front_2024-01-01.kml"
     assert ev["layer_valid_from"] == "2024-01-01" and ev["layer_valid_to"] == "2024-01-31"
     assert ev["layer_accuracy_m"] == 250 and len(ev["layer_sha256"]) == 64
-    assert ev["layer_source"] == {"name": "newsroom desk"} and ev["layer_licence"] == "CC BY 4.0"
+    assert ev["layer_source"]["name"] == "newsroom desk" and ev["layer_licence"] == "CC BY 4.0"
     report = tmp_path / "evidence.md"
     checked = runner.invoke(main, ["check", "--at", "31.0,48.5", "--theatre", THEATRE, "--date", "2024-01-05",
                                    "--claim", "about 10 km from the front", "--report", str(report)])
@@ -167,7 +172,8 @@ def test_unstated_source_and_licence_say_so(tmp_path, runner):
     out = runner.invoke(main, ["distance", "--at", "31.0,48.5", "--theatre", "mine", "--date", "2025-06-01",
                                "--format", "json"])
     ev = json.loads(out.output)["evidence"]
-    assert ev["layer_source"] == {"name": "not stated"} and ev["layer_licence"] == "not stated"
+    assert ev["layer_source"]["name"] == "not stated" and ev["layer_licence"] == "not stated"
+    assert ev["layer_source"]["file"] == "front.geojson"
     assert ev["layer_accuracy_m"] is None and ev["accuracy_note"].startswith("not stated")
 
 
@@ -316,6 +322,11 @@ def test_add_derive_line_from_two_sided_control_maps(tmp_path, runner):
                                                   abs=0.01)
     assert got["side"].tolist() == ["inside", "outside", "inside"]
     assert got["held_by"].tolist() == ["UA", "UA", "UA"]
+    from geomap.layers.check import validate_path
+
+    for layer_id in ("ctl-line-2024-01-01", "ctl-area-2024-01-01"):  # the store's folders pass 'layers validate'
+        report = validate_path(get_layer(layer_id).path.parent)
+        assert report.ok, report.problems
     gone = runner.invoke(main, ["layers", "remove", "ctl-line-2024-01-01"])
     assert "removed ctl-area-2024-01-01" in gone.output
 

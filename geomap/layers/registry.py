@@ -201,17 +201,17 @@ class Layer:
         try:
             stat = self.path.stat()
         except OSError:
-            raise LayerError(
-                f"layer {self.id}: geometry file {self.path} is missing: reinstall geomap or rebuild the layers"
-            ) from None
+            fix = "remove it and add it again (geomap layers add)" if self.user else "reinstall geomap or rebuild the layers"
+            raise LayerError(f"layer {self.id}: geometry file {self.path} is missing: {fix}") from None
         key = (str(self.path), stat.st_size, stat.st_mtime_ns)
         if _VERIFIED.get(key) == self.sha256:
             return self
         actual = file_sha256(self.path)
         if actual != self.sha256:
+            fix = "remove it and add it again (geomap layers add)" if self.user else "rebuild with scripts/build_layers.py"
             raise LayerError(
                 f"layer {self.id}: {self.path} was changed (sha256 {actual[:12]}... but layer.json says "
-                f"{str(self.sha256)[:12]}...): restore the file or rebuild with scripts/build_layers.py"
+                f"{str(self.sha256)[:12]}...): restore the file or {fix}"
             )
         _VERIFIED[key] = actual
         return self
@@ -462,7 +462,10 @@ def validate_metadata(meta: dict) -> list[str]:
     if not isinstance(meta, dict):
         return ["layer metadata must be a JSON object"]
     problems: list[str] = []
+    user = meta.get("origin") == "user"  # a layer of the user's store: accuracy may be unstated, no point checks
     for name, typ in _REQUIRED.items():
+        if user and name == "accuracy_m" and meta.get(name, 0) is None:
+            continue
         if name not in meta:
             problems.append(f"missing field {name!r}")
         elif not isinstance(meta[name], typ) or isinstance(meta[name], bool):
@@ -533,7 +536,8 @@ def validate_metadata(meta: dict) -> list[str]:
             problems.append(f"bbox {bbox} is not [min_lon, min_lat, max_lon, max_lat] within lon/lat range")
     if isinstance(meta.get("omits"), list) and not all(isinstance(item, str) for item in meta["omits"]):
         problems.append("omits must be a list of strings")
-    _check_dated_extras(meta, kind, problems)
+    if not user:
+        _check_dated_extras(meta, kind, problems)
     return problems
 
 

@@ -124,7 +124,7 @@ def add_layers(
         if version.original not in checked:
             checked[version.original] = _validated(version.original)
         lid = layer_id or f"{theatre}-{out_kind}-{version.valid_from.isoformat()}"
-        common = _common_meta(theatre, version, checked[version.original], accuracy_m, source, licence)
+        common = _common_meta(theatre, version, *checked[version.original], accuracy_m, source, licence)
         if derive:
             planned.extend(_derived(version, lid, common, title, holder, side, border, land, tolerance_m))
         else:
@@ -262,8 +262,8 @@ def _column_versions(path: Path, date_col, from_col, to_col, end) -> list[_Versi
     return [_Version(a, b, path, np.flatnonzero(starts_arr == d)) for (a, b), d in zip(spans, days)]
 
 
-def _validated(path: Path) -> str:
-    """Run the checks of ``geomap layers validate`` on ``path``; return its sha256, or raise InputError."""
+def _validated(path: Path) -> tuple[str, str]:
+    """Run the checks of ``geomap layers validate`` on ``path``; return its sha256 and CRS, or raise InputError."""
     from geomap.layers.check import validate_path
 
     report = validate_path(path)
@@ -271,18 +271,19 @@ def _validated(path: Path) -> str:
         more = f" (and {len(report.problems) - 1} more)" if len(report.problems) > 1 else ""
         raise InputError(f"{path.name}: {report.problems[0]}{more}: fix the file "
                          "('geomap layers validate FILE' lists every problem)")
-    return file_sha256(path) if path.is_file() else ""
+    return file_sha256(path) if path.is_file() else "", report.crs or "EPSG:4326"
 
 
 # ----------------------------------------------------------------------------- metadata
-def _common_meta(theatre, version: _Version, sha, accuracy_m, source, licence) -> dict:
+def _common_meta(theatre, version: _Version, sha, crs, accuracy_m, source, licence) -> dict:
     return {
         "theatre": theatre,
         "valid_from": version.valid_from.isoformat(),
         "valid_to": version.valid_to.isoformat() if version.valid_to else None,
         "version": version.valid_from.isoformat(),
-        "crs": "EPSG:4326",
-        "source": {"name": source or NOT_STATED},
+        "crs": crs,
+        "source": {"name": source or NOT_STATED, "url": None, "edition": None, "commit": None,
+                   "file": version.original.name, "rerun": None},
         "licence": licence or NOT_STATED,
         "attribution": source or "",
         "accuracy_m": float(accuracy_m) if accuracy_m is not None else None,
@@ -331,6 +332,7 @@ def _plain(version: _Version, lid, common, kind, title, holder):
         meta["sha256"] = common["original_sha256"]
         return meta, version.original
     meta["geometry_file"] = "data.geojson"
+    meta["crs"] = "EPSG:4326"
     return meta, (geoms, attrs)
 
 
@@ -344,6 +346,7 @@ def _derived(version: _Version, lid, common, title, holder, side, border, land, 
     area_id = f"{theatre}-area-{day}" if lid == f"{theatre}-line-{day}" else f"{lid}-area"
     line_geoms = np.array([result.geometry], dtype=object)
     area_geoms = np.array([result.area], dtype=object)
+    common = dict(common, crs="EPSG:4326")
     line_meta = dict(common, id=lid, kind="line", title=title or f"{theatre} line as of {day} (derived)",
                      geometry_file="data.geojson", counts=_counts(line_geoms, "line"), bbox=_bbox(line_geoms),
                      area_layer=area_id, derived={k: v for k, v in result.summary().items()
@@ -398,8 +401,9 @@ def _geojson(geoms, attrs) -> str:
     features = []
     for i, geom in enumerate(geoms):
         props = {k: _json_value(v[i]) for k, v in attrs.items()}
-        features.append({"type": "Feature", "properties": props,
-                         "geometry": json.loads(shapely.to_geojson(geom)) if geom is not None else None})
+        features.append({"type": "Feature", "properties": props,  # lon/lat only: heights play no part
+                         "geometry": json.loads(shapely.to_geojson(shapely.force_2d(geom))) if geom is not None
+                         else None})
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
 
 
