@@ -367,3 +367,18 @@ def test_dask_without_broadcast_builds_versions_on_the_workers(tmp_path, runner,
     second = runner.invoke(main, ["distance", str(events), "--theatre", THEATRE, "-o", str(dask), "--engine", "dask"])
     assert no_crash(second) and second.exit_code == 1
     assert local.read_bytes() == dask.read_bytes()
+
+
+def test_text_outputs_name_the_users_layer(tmp_path, runner):
+    path = tmp_path / "front.geojson"
+    _geojson(path, VERSIONS["2024-01-01"])
+    runner.invoke(main, ["layers", "add", str(path), "--theatre", "mine", "--valid-from", "2024-01-01"])
+    checked = runner.invoke(main, ["check", "--at", "31.0,48.5", "--theatre", "mine", "--date", "2024-02-01",
+                                   "--claim", "10 km from the front"])
+    assert no_crash(checked)
+    assert "accuracy not stated" in checked.output and "your own layer, from front.geojson" in checked.output
+    events = tmp_path / "ev.csv"
+    pd.DataFrame({"lon": [31.0], "lat": [48.5], "date": ["2024-02-01"]}).to_csv(events, index=False)
+    batch = runner.invoke(main, ["distance", str(events), "--theatre", "mine", "-o", str(tmp_path / "o.csv")])
+    assert no_crash(batch) and batch.exit_code == 0
+    assert "accuracy not stated; your own layer from front.geojson, sha256" in batch.output

@@ -116,8 +116,11 @@ def check_table(result, rows) -> str:
         "",
         f"claim: {claim.text!r} -> {claim.describe_readings()} (rule {claim.rule})",
         f"line: {ev.get('layer')} valid {ev.get('layer_valid_from') or '?'}..{ev.get('layer_valid_to') or ''}, "
-        f"stated accuracy ±{out.km(ev.get('layer_accuracy_m') or 0, 1)} km, sha256 {str(ev.get('layer_sha256'))[:12]}…"
-        + (f"; {ev['layer_attribution']}" if "OpenStreetMap" in str(ev.get("layer_attribution") or "") else ""),
+        + (f"stated accuracy ±{out.km(ev.get('layer_accuracy_m') or 0, 1)} km"
+           if ev.get("layer_accuracy_m") or ev.get("layer_origin") != "user" else "accuracy not stated")
+        + f", sha256 {str(ev.get('layer_sha256'))[:12]}…"
+        + (f"; {ev['layer_attribution']}" if "OpenStreetMap" in str(ev.get("layer_attribution") or "") else "")
+        + (f"; your own layer, from {ev.get('original_file')}" if ev.get("layer_origin") == "user" else ""),
     ]
     for r in rows:
         if r.incident.note:
