@@ -10,6 +10,14 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 
 
+@pytest.fixture(autouse=True)
+def user_layer_store(tmp_path_factory, monkeypatch):
+    """Every test gets its own empty user layer store (never the real per-user folder)."""
+    store = tmp_path_factory.mktemp("user-layers")
+    monkeypatch.setenv("GEOMAP_LAYERS_DIR", str(store))
+    return store
+
+
 @pytest.fixture
 def runner():
     from click.testing import CliRunner

@@ -33,9 +33,13 @@ def batch_summary(result) -> str:
     if result.verdicts is not None:
         lines.append("verdicts: " + (", ".join(f"{k} {v}" for k, v in sorted(result.verdicts.items())) or "none"))
     for lid, ev in sorted(result.layers.items()):
+        user = ev.get("layer_origin") == "user"
+        acc = ev.get("layer_accuracy_m")
         lines.append(f"layer {lid}: {ev.get('rows')} rows (valid {ev.get('layer_valid_from') or '-'}.."
-                     f"{ev.get('layer_valid_to') or ''}, " + (f"accuracy {ev.get('layer_accuracy_m')} m)"
-                     if ev.get("layer_accuracy_m") is not None else "no stated accuracy: intervals leave map error out)"))
+                     f"{ev.get('layer_valid_to') or ''}, "
+                     + (f"accuracy {acc} m" if acc is not None else "no stated accuracy: intervals leave map error out")
+                     + (f"; your own layer from {ev.get('original_file')}, sha256 {str(ev.get('layer_sha256'))[:12]}…"
+                        if user else "") + ")")
     fails = result.failures(5)
     if fails:
         lines.append("first failures: " + "; ".join(f"{ident}: {status}" for ident, status in fails))

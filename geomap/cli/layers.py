@@ -51,7 +51,7 @@ def layers():
 )
 @verbosity_options
 def list_command(fmt, theatre, kind):
-    """List the shipped layers with their validity dates and sizes."""
+    """List the shipped layers and your own (marked "user") with their validity dates and sizes."""
     from geomap.errors import LayerNotFound
     from geomap.layers.registry import list_layers, theatres
 
@@ -59,7 +59,8 @@ def list_command(fmt, theatre, kind):
         raise LayerNotFound(f"unknown theatre {theatre!r}: choose one of {', '.join(theatres())}")
     found = list_layers(theatre=theatre, kind=kind)
     if fmt == "json":
-        click.echo(_json([dict(layer.meta, path=str(layer.path)) for layer in found]))
+        click.echo(_json([dict(layer.meta, path=str(layer.path), origin="user" if layer.user else "shipped")
+                          for layer in found]))
         return
     click.echo(_grouped_table(found))
 
@@ -88,9 +89,9 @@ def _grouped_table(found) -> str:
         for layer in groups[theatre]:
             checks = layer.point_checks
             rows.append([
-                layer.id + (" (experimental)" if layer.experimental else ""),
+                layer.id + (" (experimental)" if layer.experimental else "") + (" (user)" if layer.user else ""),
                 layer.kind,
-                layer.meta.get("provider", "-") if layer.meta.get("provider") else "-",
+                "user" if layer.user else (layer.meta.get("provider") or "-"),
                 layer.validity,
                 _size(layer.meta.get("counts", {})),
                 f"{layer.accuracy_m / 1000:g} km" if layer.accuracy_m else "-",
@@ -193,25 +194,35 @@ def _source_or_none(value: str | None):
               help="Land polygons for the coastline test: a layer id, a file or 'none'.")
 @click.option("--tolerance-m", type=FiniteFloat(min=0), default=500.0, show_default=True,
               help="Drop boundary parts within this many metres of a border or coast.")
+@click.option("--side", metavar="FIELD=VALUE|all",
+              help="Pick the held side's polygons (e.g. side=UA); when the other side's polygons touch them the "
+                   "line is the shared edge.  Required when polygons share an edge; 'all' if they are one side.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help="Format of the summary on stdout.")
 @verbosity_options
-def derive_line_command(area, out, border, land, tolerance_m, fmt):
+def derive_line_command(area, out, border, land, tolerance_m, side, fmt):
     """Derive a line of contact from the control polygon AREA (layer id or file).
 
     The line is AREA's boundary minus the parts along an international border
     or a coast (within --tolerance-m), measured in a local azimuthal
-    equidistant projection with a stated error bound.
+    equidistant projection with a stated error bound.  When AREA holds both
+    sides' polygons, --side FIELD=VALUE picks one side and the line is the
+    edge the two sides share.
     """
     from geomap.io.write import guard_output
     from geomap.layers.derive import derive_line
 
     guard_output(out, [area, border, land])
     result = derive_line(
-        area, border=_source_or_none(border), land=_source_or_none(land), tolerance_m=tolerance_m, out=out
+        area, border=_source_or_none(border), land=_source_or_none(land), tolerance_m=tolerance_m, out=out,
+        side=side,
     )
     summary = dict(result.summary(), output=str(out))
     if fmt == "json":
         click.echo(_json(summary))
+        return
+    if summary.get("mode") == "shared-edge":
+        click.echo(f"wrote {out}: {summary['pieces']} piece(s), {summary['line_km']:.1f} km of line: the edge "
+                   f"{side} shares with the other side's polygons ({summary['boundary_km']:.1f} km of boundary)")
         return
     click.echo(
         f"wrote {out}: {summary['pieces']} piece(s), {summary['line_km']:.1f} km of line from "
@@ -219,3 +230,72 @@ def derive_line_command(area, out, border, land, tolerance_m, fmt):
         f"{summary['removed_coast_km']:.1f} km along coasts removed; tolerance {tolerance_m:g} m "
         f"+/- {summary['tolerance_error_m']:g} m)"
     )
+
+
+@layers.command("add")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--theatre", required=True, help="Theatre name for your layers (lower-case, e.g. ukraine-mine).")
+@click.option("--valid-from", help="First day the file describes (YYYY-MM-DD); default: the date in its name.")
+@click.option("--valid-to", help="Last day the (last) version is valid; default: open.")
+@click.option("--kind", type=click.Choice(["line", "area"]), default="line", show_default=True)
+@click.option("--accuracy-m", type=float, help="Stated accuracy of the geometry, metres.")
+@click.option("--title", help="A title for the layer.")
+@click.option("--source", "source_text", help="Where the data come from (recorded, shown in evidence).")
+@click.option("--licence", help="The data's licence or terms (recorded, shown in evidence).")
+@click.option("--id", "layer_id", help="Layer id (one file only); default THEATRE-KIND-DATE.")
+@click.option("--held-by", help="Who holds an area (area layers, --derive-line).")
+@click.option("--date-pattern", help="How dates are written in file names, strptime codes: e.g. 'FrontLine_%y_%m_%d'.")
+@click.option("--date-col", help="One file, one date per feature: each date a version.")
+@click.option("--valid-from-col", help="One file, validity per feature: its first day...")
+@click.option("--valid-to-col", help="...and its last day (blank: open).")
+@click.option("--derive-line", "derive", is_flag=True,
+              help="The files are control maps: store each version's derived line and its held area.")
+@click.option("--side", metavar="FIELD=VALUE|all", help="With --derive-line: the held side's polygons.")
+@click.option("--border", default="auto", show_default=True, help="With --derive-line: as for derive-line.")
+@click.option("--land", default="ne-countries-50m", show_default=True, help="With --derive-line: as for derive-line.")
+@click.option("--tolerance-m", type=click.FloatRange(min=0), default=500.0, show_default=True,
+              help="With --derive-line: as for derive-line.")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help="Output format.")
+@verbosity_options
+def add_command(path, theatre, valid_from, valid_to, kind, accuracy_m, title, source_text, licence, layer_id,
+                held_by, date_pattern, date_col, valid_from_col, valid_to_col, derive, side, border, land,
+                tolerance_m, fmt):
+    """Add your own dated line or control map (a file, or a folder of dated files) to your layer store.
+
+    The file is checked as by 'layers validate' and copied into the store
+    ($GEOMAP_LAYERS_DIR, else a per-user data folder) with its sha256, original
+    name, validity, and the accuracy, source and licence you state.  Then
+    --theatre THEATRE measures each incident against the version valid on its
+    date, exactly as for shipped layers.  A folder adds every vector file, each
+    dated by its name (YYYY-MM-DD or YYYYMMDD, or --date-pattern); each version
+    is valid until the day before the next.
+    """
+    from geomap.layers.store import add_layers
+
+    added = add_layers(
+        path, theatre=theatre, kind=kind, valid_from=valid_from, valid_to=valid_to, accuracy_m=accuracy_m,
+        title=title, source=source_text, licence=licence, layer_id=layer_id, held_by=held_by,
+        date_pattern=date_pattern, date_col=date_col, valid_from_col=valid_from_col, valid_to_col=valid_to_col,
+        derive=derive, side=side, border=_source_or_none(border), land=_source_or_none(land), tolerance_m=tolerance_m,
+    )
+    if fmt == "json":
+        click.echo(_json([dict(layer.meta) for layer in added]))
+        return
+    rows = [[layer.id, layer.kind, layer.validity, layer.meta.get("original_file", ""),
+             _size(layer.meta.get("counts", {}))] for layer in added]
+    click.echo(_table(rows, ["id", "kind", "valid", "from file", "size"]))
+    click.echo(f"added {len(added)} layer(s) to theatre {theatre}; measure with --theatre {theatre}")
+    if accuracy_m is None:
+        click.echo("note: no --accuracy-m given: intervals will cover only the incidents' own location uncertainty",
+                   err=True)
+
+
+@layers.command("remove")
+@click.argument("layer_id")
+@verbosity_options
+def remove_command(layer_id):
+    """Remove one of your own layers (added with 'layers add') from your layer store."""
+    from geomap.layers.store import remove_layer
+
+    for removed in remove_layer(layer_id):
+        click.echo(f"removed {removed}")

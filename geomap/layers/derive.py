@@ -16,6 +16,15 @@ the parts that run along an international border or a coast:
    than 500 m: pass a finer ``land`` or a larger tolerance for coastal areas.
 4. What is left, merged into lines, is the derived line of contact.
 
+Control maps often hold *both* sides' polygons in one file.  Merging them would
+erase the edge they share, which is the front.  So polygons that share an edge
+are refused unless ``side="FIELD=VALUE"`` picks one side's polygons (or
+``side="all"`` says they are all one side).  When a side is picked and the
+other polygons touch it, the line is the **shared edge**: the picked side's
+boundary within :data:`SHARED_EDGE_M` of the other side's polygons; borders and
+coasts are not involved then.  The picked side's polygons are returned as
+``DerivedLine.area`` (the held area, which gives the side of the line).
+
 Metric and error bound
 ----------------------
 Closeness is measured in an azimuthal equidistant projection (WGS84) centred
@@ -47,6 +56,8 @@ DEFAULT_TOLERANCE_M = 500.0
 #: land-mask layer used for coastline detection
 DEFAULT_LAND = "ne-countries-50m"
 _R_M = 6_371_008.8
+#: two polygons whose boundaries run within this many metres of each other share an edge (metres)
+SHARED_EDGE_M = 1.0
 
 
 @dataclass
@@ -69,6 +80,8 @@ class DerivedLine:
     removed_coast_km: float
     pieces: int
     evidence: dict[str, Any] = field(default_factory=dict)
+    #: the held area (union of the picked side's polygons), lon/lat; not part of the summary
+    area: Any = field(default=None, compare=False, repr=False)
 
     def to_geojson(self) -> dict:
         """Return a GeoJSON FeatureCollection (one feature per piece, lon/lat)."""
@@ -147,6 +160,7 @@ def derive_line(
     land: str | Path | None = DEFAULT_LAND,
     tolerance_m: float = DEFAULT_TOLERANCE_M,
     out: str | Path | None = None,
+    side: str | None = None,
 ) -> DerivedLine:
     """Derive the line of contact from a control polygon (see the module notes).
 
@@ -163,6 +177,12 @@ def derive_line(
         Boundary parts within this many metres of a border or coast are removed.
     out : str or Path, optional
         Write the result as GeoJSON here (atomically; never over the input).
+    side : str, optional
+        ``"FIELD=VALUE"``: the polygons whose attribute FIELD equals VALUE are
+        the held area; when the other polygons touch them, the line is the
+        shared edge.  ``"all"``: every polygon is one side (the default for a
+        registered area layer, whose metadata names who holds it).  Required
+        for a file whose polygons share an edge.
 
     Returns
     -------
@@ -171,7 +191,8 @@ def derive_line(
     Raises
     ------
     InputError
-        Bad tolerance, or ``out`` would overwrite an input.
+        Bad tolerance, ``out`` would overwrite an input, polygons share an edge
+        and no ``side`` was given, or ``side`` names no field or no polygon.
     LayerError
         The area has no polygons, or nothing is left after removing borders and coasts.
     """
@@ -185,20 +206,12 @@ def derive_line(
     if not (isinstance(tolerance_m, (int, float)) and math.isfinite(tolerance_m) and tolerance_m >= 0):
         raise InputError(f"tolerance {tolerance_m!r} m is not a non-negative number of metres: give e.g. 500")
     area_path, area_layer = resolve(area)
-    polygons = [g for g in _geometries(area) if g.geom_type in ("Polygon", "MultiPolygon")]
-    if not polygons:
-        raise LayerError(f"{area} has no polygons: derive-line needs the held-area polygons, not lines")
+    polygons, others = pick_side(area, side)
     area_geom = shapely.union_all(polygons)
     boundary = area_geom.boundary
     min_lon, min_lat, max_lon, max_lat = area_geom.bounds
     if max_lon - min_lon > 180:
         raise InputError(f"{area} spans more than 180 degrees of longitude: split it at the antimeridian first")
-
-    border_id = None
-    if border is not None:
-        border_id = default_border_layer(area_geom.bounds) if border == "auto" else str(border)
-    if out is not None:
-        out = _check_output(Path(out), [area, border_id, land])
 
     centroid = area_geom.centroid
     aeqd = CRS.from_proj4(f"+proj=aeqd +lat_0={centroid.y:.9f} +lon_0={centroid.x:.9f} +ellps=WGS84 +units=m")
@@ -210,6 +223,26 @@ def derive_line(
 
     def to_deg(geom):
         return shapely.transform(geom, lambda xy: np.column_stack(inv.transform(xy[:, 0], xy[:, 1])))
+
+    if others:
+        other_geom = shapely.union_all(others)
+        # exact first (edges with the same vertices: the common part, end points included, exactly)
+        exact = _linear(shapely.intersection(boundary, other_geom))
+        if exact.length > 0:
+            shared = shapely.line_merge(exact)
+        else:  # edges digitised apart: the held boundary within SHARED_EDGE_M of the other side
+            near = _linear(to_m(boundary).intersection(to_m(other_geom).buffer(SHARED_EDGE_M, quad_segs=16)))
+            shared = _snap_cut_points(to_deg(shapely.line_merge(near)), boundary) if near.length > 0 else None
+        if shared is not None:
+            if out is not None:
+                out = _check_output(Path(out), [area])
+            return _shared_edge_result(area, area_layer, area_path, side, boundary, area_geom, shared, aeqd, out)
+
+    border_id = None
+    if border is not None:
+        border_id = default_border_layer(area_geom.bounds) if border == "auto" else str(border)
+    if out is not None:
+        out = _check_output(Path(out), [area, border_id, land])
 
     # a search box around the area, wide enough to hold everything within the tolerance
     margin_deg = tolerance_m / 111_000.0 / max(math.cos(math.radians(max(abs(min_lat), abs(max_lat)))), 0.05) + 0.05
@@ -286,13 +319,137 @@ def derive_line(
             "geomap_version": __version__,
             "area_licence": area_layer.licence if area_layer else None,
             "area_attribution": area_layer.attribution if area_layer else None,
+            "side": side,
+            "mode": "boundary-minus-borders-and-coasts",
         },
+        area=area_geom,
     )
     if out is not None:
         from geomap.io.write import write_json
 
         write_json(out, result.to_geojson())
     return result
+
+
+def _shared_edge_result(area, area_layer, area_path, side, boundary, area_geom, line, aeqd, out):
+    """The DerivedLine of a picked side whose boundary the other side's polygons touch: their shared edge."""
+    from geomap._version import __version__
+
+    result = DerivedLine(
+        geometry=line,
+        area_source=str(area_layer.id if area_layer else area_path),
+        border_source=None,
+        land_source=None,
+        tolerance_m=SHARED_EDGE_M,
+        tolerance_error_m=0.0,
+        boundary_km=_length_km(boundary),
+        line_km=_length_km(line),
+        removed_border_km=0.0,
+        removed_coast_km=0.0,
+        pieces=len(getattr(line, "geoms", [line])),
+        evidence={
+            "method": (
+                f"the edge the picked side ({side}) shares with the other side's polygons: its boundary within "
+                f"{SHARED_EDGE_M:g} m of them, measured in an azimuthal equidistant projection (WGS84) centred on "
+                "the area centroid; borders and coasts play no part"
+            ),
+            "projection": aeqd.srs,
+            "geomap_version": __version__,
+            "area_licence": area_layer.licence if area_layer else None,
+            "area_attribution": area_layer.attribution if area_layer else None,
+            "side": side,
+            "mode": "shared-edge",
+        },
+        area=area_geom,
+    )
+    if out is not None:
+        from geomap.io.write import write_json
+
+        write_json(out, result.to_geojson())
+    return result
+
+
+def pick_side(area, side: str | None) -> tuple[list, list]:
+    """The held polygons and the other side's polygons of ``area`` (see :func:`derive_line`'s ``side``).
+
+    Returns
+    -------
+    (held, others) : lists of shapely (Multi)Polygons, lon/lat
+
+    Raises
+    ------
+    LayerError
+        ``area`` has no polygons.
+    InputError
+        Polygons share an edge and ``side`` is None; ``side`` is malformed, names
+        no field, or no polygon has that value.
+    """
+    from geomap.layers.resolve import resolve
+    from geomap.layers.lineset import read_vector
+
+    path, layer = resolve(area)
+    if side is None and layer is not None and layer.kind == "area":
+        side = "all"  # a registered area layer is, by its metadata, the area one side (held_by) holds
+    geoms, attrs, _crs = read_vector(path)
+    keep = [i for i, g in enumerate(geoms)
+            if g is not None and not g.is_empty and g.geom_type in ("Polygon", "MultiPolygon")]
+    if not keep:
+        raise LayerError(f"{area} has no polygons: derive-line needs the held-area polygons, not lines")
+    polygons = [geoms[i] for i in keep]
+    fields = [name for name in attrs if name not in ("geometry",)]
+    if side is None or side == "all":
+        if side is None:
+            pair = _touching_pair(polygons)
+            if pair is not None:
+                raise InputError(
+                    f"{area}: polygons {keep[pair[0]] + 1} and {keep[pair[1]] + 1} share an edge (both sides of a "
+                    "front in one file?); merging them would erase the front: pass --side FIELD=VALUE to pick the "
+                    f"held side (fields: {', '.join(fields) or 'none'}), or --side all if they are all one side"
+                )
+        return polygons, []
+    name, eq, value = side.partition("=")
+    if not eq or not name:
+        raise InputError(f"--side {side!r} is not FIELD=VALUE: give e.g. --side side=UA, or --side all")
+    if name not in attrs:
+        raise InputError(f"{area} has no field {name!r} for --side: choose one of {', '.join(fields) or 'none'}")
+    values = [_text(attrs[name][i]) for i in keep]
+    held = [g for g, v in zip(polygons, values) if v == value]
+    if not held:
+        present = sorted(set(values))
+        raise InputError(f"in {area} no polygon has {name}={value}: its {name} values are "
+                         f"{', '.join(present[:10])}{' ...' if len(present) > 10 else ''}")
+    return held, [g for g, v in zip(polygons, values) if v != value]
+
+
+def _linear(geom):
+    """The line parts of a geometry (points of a mere corner contact dropped), as one geometry."""
+    import shapely
+
+    parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("LineString", "LinearRing") and p.length > 0]
+    return shapely.MultiLineString(parts) if parts else shapely.MultiLineString()
+
+
+def _text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value)
+
+
+def _touching_pair(polygons) -> tuple[int, int] | None:
+    """The first two polygons whose boundaries share a stretch (not just a point), or that overlap."""
+    import shapely
+
+    if len(polygons) < 2:
+        return None
+    tree = shapely.STRtree(polygons)
+    left, right = tree.query(polygons, predicate="intersects")
+    for i, j in zip(left.tolist(), right.tolist()):
+        if i >= j:
+            continue
+        common = shapely.intersection(polygons[i], polygons[j])
+        if shapely.area(common) > 0 or shapely.length(common) > 0:
+            return i, j
+    return None
 
 
 def _snap_cut_points(line, boundary):

@@ -166,6 +166,9 @@ class LineSet:
                 layer_caveats=meta.get("caveats") or [],
                 layer_experimental=bool(meta.get("experimental")),
             )
+            if meta.get("origin") == "user":  # the user's own layer (geomap.layers.store)
+                out["layer_origin"] = "user"
+                out.update({k: meta.get(k) for k in ("original_file", "original_sha256", "added", "accuracy_note")})
         else:
             out.update(layer_id=None, layer_version=None)
         out.update(layer_accuracy_m=self.accuracy_m, layer_accuracy_source=self.accuracy_source,

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from geomap.errors import InputError, LayerError, LayerNotFound
+from geomap.layers.roots import layer_folders, user_store_key
 
 #: the kinds a layer can have (``layers/README.md`` says what each means)
 KINDS = ("line", "area", "zone", "reference", "base", "districts")
@@ -144,6 +145,11 @@ class Layer:
         return int(value) if isinstance(value, int) and not isinstance(value, bool) else 9
 
     @property
+    def user(self) -> bool:
+        """True for a layer of the user's own store (``geomap layers add``), False for a shipped one."""
+        return self.meta.get("origin") == "user"
+
+    @property
     def experimental(self) -> bool:
         """True for layers shipped as an experimental bound, not as a published line or area."""
         return bool(self.meta.get("experimental"))
@@ -195,17 +201,17 @@ class Layer:
         try:
             stat = self.path.stat()
         except OSError:
-            raise LayerError(
-                f"layer {self.id}: geometry file {self.path} is missing: reinstall geomap or rebuild the layers"
-            ) from None
+            fix = "remove it and add it again (geomap layers add)" if self.user else "reinstall geomap or rebuild the layers"
+            raise LayerError(f"layer {self.id}: geometry file {self.path} is missing: {fix}") from None
         key = (str(self.path), stat.st_size, stat.st_mtime_ns)
         if _VERIFIED.get(key) == self.sha256:
             return self
         actual = file_sha256(self.path)
         if actual != self.sha256:
+            fix = "remove it and add it again (geomap layers add)" if self.user else "rebuild with scripts/build_layers.py"
             raise LayerError(
                 f"layer {self.id}: {self.path} was changed (sha256 {actual[:12]}... but layer.json says "
-                f"{str(self.sha256)[:12]}...): restore the file or rebuild with scripts/build_layers.py"
+                f"{str(self.sha256)[:12]}...): restore the file or {fix}"
             )
         _VERIFIED[key] = actual
         return self
@@ -238,18 +244,20 @@ def parse_date(value: str | _dt.date | _dt.datetime) -> _dt.date:
         raise InputError(f"bad date {text!r}: give an ISO date YYYY-MM-DD, such as 2020-12-27") from None
 
 
-@lru_cache(maxsize=1)
 def _all_layers() -> tuple[Layer, ...]:
-    root = layers_dir()
-    found = []
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        if (folder / "layer.json").is_file():
-            found.append(Layer.from_folder(folder))
+    """The shipped layers and the user's (``geomap.layers.roots``: one registry, two roots), sorted by id."""
+    return _layers_of(*user_store_key())
+
+
+@lru_cache(maxsize=2)
+def _layers_of(user_root: str, _stamp: int) -> tuple[Layer, ...]:
+    found = [Layer.from_folder(folder) for folder in layer_folders(layers_dir())]
+    found += [Layer.from_folder(folder) for folder in layer_folders(user_root)]
     return tuple(sorted(found, key=lambda layer: layer.id))
 
 
 def list_layers(*, theatre: str | None = None, kind: str | None = None) -> list[Layer]:
-    """Return the shipped layers sorted by id, optionally only one theatre and/or kind."""
+    """Return the shipped and user layers sorted by id, optionally only one theatre and/or kind."""
     return [
         layer
         for layer in _all_layers()
@@ -454,7 +462,10 @@ def validate_metadata(meta: dict) -> list[str]:
     if not isinstance(meta, dict):
         return ["layer metadata must be a JSON object"]
     problems: list[str] = []
+    user = meta.get("origin") == "user"  # a layer of the user's store: accuracy may be unstated, no point checks
     for name, typ in _REQUIRED.items():
+        if user and name == "accuracy_m" and meta.get(name, 0) is None:
+            continue
         if name not in meta:
             problems.append(f"missing field {name!r}")
         elif not isinstance(meta[name], typ) or isinstance(meta[name], bool):
@@ -525,7 +536,8 @@ def validate_metadata(meta: dict) -> list[str]:
             problems.append(f"bbox {bbox} is not [min_lon, min_lat, max_lon, max_lat] within lon/lat range")
     if isinstance(meta.get("omits"), list) and not all(isinstance(item, str) for item in meta["omits"]):
         problems.append("omits must be a list of strings")
-    _check_dated_extras(meta, kind, problems)
+    if not user:
+        _check_dated_extras(meta, kind, problems)
     return problems
 
 

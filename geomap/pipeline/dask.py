@@ -147,6 +147,7 @@ def _load_lines(choice) -> tuple[dict, dict]:
         lines = args["lines"]
         lines.index()
         return {lines.source: lines}, {"fixed": True}
+    from geomap.layers.cache import MAX_LINES
     from geomap.layers.lineset import read_lines
     from geomap.layers.registry import list_layers, theatres
 
@@ -156,12 +157,15 @@ def _load_lines(choice) -> tuple[dict, dict]:
 
         raise LayerNotFound(f"unknown theatre {theatre!r}: choose one of {', '.join(theatres())} "
                             "(see 'geomap layers list')")
+    dated = [layer for layer in list_layers(theatre=theatre, kind="line") if layer.valid_from or layer.valid_to]
+    if len(dated) > MAX_LINES:
+        # many versions (daily snapshots): each worker builds the ones its rows need, in its bounded cache
+        return {}, args
     out = {}
-    for layer in list_layers(theatre=theatre, kind="line"):
-        if layer.valid_from or layer.valid_to:
-            lines = read_lines(layer.id)
-            lines.index()
-            out[layer.id] = lines
+    for layer in dated:
+        lines = read_lines(layer.id)
+        lines.index()
+        out[layer.id] = lines
     return out, args
 
 

@@ -219,7 +219,7 @@ def measure_table(
         groups = {key: np.flatnonzero(ok)}
         layer_meta = {}
 
-    from geomap.layers.distance import area_distance_range, area_interval, distance_interval, distance_to_line
+    from geomap.layers.distance import area_distance_range, area_interval, distance_interval
 
     area_geoms = getattr(table, "area", None)
     areas: dict[int, AreaRange] = {}
@@ -244,21 +244,12 @@ def measure_table(
     held_col = TextColumn(n)
     evidence: dict[str, dict[str, Any]] = {}
     used_lines: dict[str, Any] = {}
-    for lid, idx in groups.items():
-        if idx.size == 0:
-            continue
-        lineset = lines_by_id.get(lid)
-        if lineset is None:
-            from geomap.layers.lineset import read_lines
-
-            lineset = lines_by_id[lid] = read_lines(lid)
+    for lid, idx, lineset, measured in _group_distances(groups, table, lines_by_id, chunk_rows, workers):
         # the section codes by feature index, the last (index -1: no feature) for no section
         labels = np.append(section.add([lineset.label(f) for f in range(len(lineset))]), -1)
         stated = getattr(lineset, "accuracy_m", None)
         accuracy_m = np.nan if stated is None else float(stated)  # NaN: none stated (the interval adds 0)
-        for start in range(0, idx.size, chunk_rows):
-            rows = idx[start:start + chunk_rows]
-            res = distance_to_line(lon=table.lon[rows], lat=table.lat[rows], lines=lineset, workers=workers)
+        for rows, res in measured:
             d[rows] = res.distance_m
             offset[rows] = res.offset_m
             nlon[rows] = res.nearest_lon
@@ -278,7 +269,8 @@ def measure_table(
             areas.update(_measure_areas(idx, area_geoms, lineset, tolerance_m))
         ev = dict(res.evidence(), rows=int(idx.size))
         evidence[str(ev.get("layer") or lid)] = ev
-        used_lines[str(ev.get("layer") or lid)] = lineset
+        # for maps: the geometry without its index, so many versions do not pin many indexes
+        used_lines[str(ev.get("layer") or lid)] = lineset if len(groups) == 1 else _without_index(lineset)
         layer_col.fill(idx, ev["layer"])
         sha_col.fill(idx, ev["layer_sha256"])
         acc[idx] = accuracy_m
@@ -416,6 +408,56 @@ def measure_table(
     )
 
 
+def _group_distances(groups: dict, table, lines_by_id: dict, chunk_rows: int, workers: int | None):
+    """Yield ``(layer id, rows, LineSet, [(chunk rows, DistanceResult), ...])`` for each non-empty group, in order.
+
+    One group (one line) is measured in chunks with the kernel's own threads.  Many
+    groups (dated versions) are loaded and measured ``workers`` at a time, each
+    group on one thread, at most ``2 * workers`` ahead of the caller, so only a
+    few versions' indexes are alive at once (the rest wait in the bounded cache
+    of :mod:`geomap.layers.cache` or are rebuilt).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from geomap.layers.distance import distance_to_line
+
+    todo = [(lid, idx) for lid, idx in groups.items() if idx.size]
+    threads = max(1, int(workers or 2)) if len(todo) > 1 else 1
+
+    def one(lid, idx, kernel_workers):
+        lineset = lines_by_id.get(lid)
+        if lineset is None:  # built once per process, kept in a bounded LRU cache (many dated versions)
+            from geomap.layers.cache import cached_lines
+
+            lineset = cached_lines(lid)
+        measured = []
+        for start in range(0, idx.size, chunk_rows):
+            rows = idx[start:start + chunk_rows]
+            measured.append((rows, distance_to_line(lon=table.lon[rows], lat=table.lat[rows], lines=lineset,
+                                                    workers=kernel_workers)))
+        return lid, idx, lineset, measured
+
+    if threads == 1:
+        for lid, idx in todo:
+            yield one(lid, idx, workers)
+        return
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        window = []
+        for lid, idx in todo:
+            window.append(pool.submit(one, lid, idx, 1))
+            if len(window) > 2 * threads:
+                yield window.pop(0).result()
+        for future in window:
+            yield future.result()
+
+
+def _without_index(lineset):
+    """A shallow copy of a LineSet sharing its geometry but not its (large) segment index."""
+    import dataclasses
+
+    return dataclasses.replace(lineset, _index=None) if dataclasses.is_dataclass(lineset) else lineset
+
+
 def _measure_areas(idx, area_geoms, lineset, tolerance_m) -> dict[int, AreaRange]:
     """:class:`AreaRange` of every area row among ``idx`` (rows whose ``area_geoms`` entry is a geometry)."""
     from geomap.layers.distance import area_distance_range, distance_to_line
@@ -489,9 +531,15 @@ def line_args(choice) -> dict[str, Any]:
 # --------------------------------------------------------------------- swapped coordinates
 def _swap_suspects(table, idx, distance_m, lineset) -> np.ndarray:
     """The rows ``idx`` whose lon/lat look exchanged, judged against ``lineset`` (see :mod:`geomap.places.context`)."""
-    from geomap.places.context import PlaceContext, swap_suspects
+    from geomap.places.context import CONTEXT_RADIUS_M, PlaceContext, swap_suspects
 
-    return swap_suspects(table.lon[idx], table.lat[idx], PlaceContext.from_lines(lineset), distance_m=distance_m[idx])
+    out = np.zeros(idx.shape, dtype=bool)
+    # rows within the context radius of the line are never suspects: skip building the context for them
+    far = ~(distance_m[idx] <= CONTEXT_RADIUS_M)
+    if far.any():
+        out[far] = swap_suspects(table.lon[idx[far]], table.lat[idx[far]], PlaceContext.from_lines(lineset),
+                                 distance_m=distance_m[idx[far]])
+    return out
 
 
 def _refuse_swapped_file(table, suspect: np.ndarray, ok: np.ndarray) -> None:

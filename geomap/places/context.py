@@ -180,7 +180,9 @@ class PlaceContext:
 
         Raises :class:`geomap.errors.LayerNotFound` for an unknown theatre.
         """
-        return _theatre_context(str(theatre), float(radius_m))
+        from geomap.layers.roots import user_store_key
+
+        return _theatre_context(str(theatre), float(radius_m), user_store_key())
 
     @classmethod
     def from_point(cls, lon: float, lat: float, *, radius_m: float = NEAR_RADIUS_M) -> "PlaceContext":
@@ -254,7 +256,7 @@ class PlaceContext:
 
 
 @lru_cache(maxsize=16)
-def _theatre_context(theatre: str, radius_m: float) -> PlaceContext:
+def _theatre_context(theatre: str, radius_m: float, _store: tuple = ()) -> PlaceContext:
     import json
 
     from geomap.errors import LayerNotFound
@@ -268,10 +270,25 @@ def _theatre_context(theatre: str, radius_m: float) -> PlaceContext:
     for layer in list_layers(theatre=theatre):
         if layer.kind not in ("line", "area"):
             continue
-        data = json.loads(Path(layer.path).read_text(encoding="utf-8"))
+        if Path(layer.path).suffix.lower() in (".geojson", ".json"):
+            data = json.loads(Path(layer.path).read_text(encoding="utf-8"))
+        else:  # a user layer kept in its own format (KML, GeoPackage, ...)
+            data = _as_geojson(layer.path)
         for f in data.get("features", []):
             lines.extend(_lines_of_geojson(f.get("geometry")))
     return PlaceContext.from_polylines(lines, f"theatre {theatre}", radius_m=radius_m, flag="--theatre")
+
+
+def _as_geojson(path) -> dict:
+    """A vector file's features as a GeoJSON-like mapping (geometries only)."""
+    import json
+
+    import shapely
+
+    from geomap.layers.lineset import read_vector
+
+    geoms, _attrs, _crs = read_vector(Path(path))
+    return {"features": [{"geometry": json.loads(shapely.to_geojson(g))} for g in geoms if g is not None]}
 
 
 def _layer_context(layer: str, radius_m: float, assume_crs: str | None) -> PlaceContext:

@@ -95,9 +95,19 @@ def evidence_markdown(result, *, command: str | None = None, map_file: str | Non
          if ev.get("layer_accuracy_m") is not None else
          "- Stated accuracy: none: the layer states no accuracy, so the interval leaves map error out"),
         f"- sha256: `{md(ev.get('layer_sha256'))}`",
-        f"- Source: {md(src.get('name', ''))}, {md(src.get('edition', ''))}, commit {md(src.get('commit') or 'n/a')}",
-        f"- Licence: {md(ev.get('layer_licence') or 'n/a')}; {md(ev.get('layer_attribution') or '')}",
     ]
+    if ev.get("layer_origin") == "user":
+        lines += [
+            f"- The user's own layer (not shipped with geomap), added {md(ev.get('added') or 'n/a')} from the file "
+            f"`{md(ev.get('original_file') or 'n/a')}` (sha256 `{md(ev.get('original_sha256') or 'n/a')}`)",
+            f"- Source, as the user gave it: {md(src.get('name') or 'not stated')}",
+            f"- Licence, as the user gave it: {md(ev.get('layer_licence') or 'not stated')}",
+        ]
+    else:
+        lines += [
+            f"- Source: {md(src.get('name', ''))}, {md(src.get('edition', ''))}, commit {md(src.get('commit') or 'n/a')}",
+            f"- Licence: {md(ev.get('layer_licence') or 'n/a')}; {md(ev.get('layer_attribution') or '')}",
+        ]
     for item in ev.get("layer_omits") or []:
         lines.append(f"- Omits: {md(item)}")
     for item in ev.get("layer_caveats") or []:

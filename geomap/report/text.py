@@ -126,7 +126,8 @@ def check_table(result, rows) -> str:
         + (f"stated accuracy ±{out.km(ev['layer_accuracy_m'], 1)} km" if ev.get("layer_accuracy_m") is not None
            else "no stated accuracy (the interval leaves map error out)")
         + f", sha256 {str(ev.get('layer_sha256'))[:12]}…"
-        + (f"; {ev['layer_attribution']}" if "OpenStreetMap" in str(ev.get("layer_attribution") or "") else ""),
+        + (f"; {ev['layer_attribution']}" if "OpenStreetMap" in str(ev.get("layer_attribution") or "") else "")
+        + (f"; your own layer, from {ev.get('original_file')}" if ev.get("layer_origin") == "user" else ""),
     ]
     for r in rows:
         if r.incident.note:

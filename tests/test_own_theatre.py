@@ -1,0 +1,384 @@
+"""Your own theatre: dated snapshots added to the user store, and every row measured as of its date (issue 18)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from geomap.cli import main
+from tests.conftest import no_crash
+from tests.reference import point_line_distance
+
+#: three versions of a synthetic front: each a bent line near lon 31.0, 31.3, 31.6
+VERSIONS = {
+    "2024-01-01": [(31.0, 48.0), (31.15, 48.4), (31.05, 48.7), (31.0, 49.0)],
+    "2024-02-01": [(31.3, 48.0), (31.45, 48.5), (31.3, 49.0)],
+    "2024-03-01": [(31.6, 48.0), (31.5, 48.3), (31.7, 48.6), (31.6, 49.0)],
+}
+THEATRE = "synth-front"
+
+
+def _kml(path, coords):
+    text = " ".join(f"{x},{y},0" for x, y in coords)
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
+        f"<Placemark><name>front</name><LineString><coordinates>{text}</coordinates></LineString></Placemark>"
+        "</Document></kml>\n", encoding="utf-8")
+
+
+def _geojson(path, coords):
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "front"},
+         "geometry": {"type": "LineString", "coordinates": [list(c) for c in coords]}}]}), encoding="utf-8")
+
+
+def _gpkg(path, coords):
+    import geopandas as gpd
+
+    gpd.GeoDataFrame({"name": ["front"]}, geometry=[shapely.LineString(coords)], crs="EPSG:4326").to_file(
+        path, driver="GPKG", engine="pyogrio")
+
+
+@pytest.fixture
+def snapshots(tmp_path):
+    folder = tmp_path / "fronts"
+    folder.mkdir()
+    _kml(folder / "front_2024-01-01.kml", VERSIONS["2024-01-01"])
+    _geojson(folder / "front_20240201.geojson", VERSIONS["2024-02-01"])
+    _gpkg(folder / "snapshot 2024-03-01 front.gpkg", VERSIONS["2024-03-01"])
+    (folder / "README.txt").write_text("not a layer", encoding="utf-8")
+    return folder
+
+
+def _events(tmp_path):
+    rng = np.random.default_rng(18)
+    rows = []
+    days = {"2024-01-01": ["2024-01-01", "2024-01-17", "2024-01-31"],
+            "2024-02-01": ["2024-02-01", "2024-02-29"],
+            "2024-03-01": ["2024-03-01", "2024-03-20", "2024-03-31"]}
+    for version, dates in days.items():
+        for day in dates:
+            lon, lat = rng.uniform(30.4, 32.2), rng.uniform(48.05, 48.95)
+            rows.append({"id": f"e{len(rows)}", "lon": round(lon, 5), "lat": round(lat, 5), "date": day,
+                         "want": version})
+    rows.append({"id": "before", "lon": 31.0, "lat": 48.5, "date": "2023-12-31", "want": None})
+    rows.append({"id": "after", "lon": 31.0, "lat": 48.5, "date": "2024-04-01", "want": None})
+    frame = pd.DataFrame(rows)
+    path = tmp_path / "events.csv"
+    frame.drop(columns="want").to_csv(path, index=False)
+    return path, frame
+
+
+def _add(runner, folder, *extra):
+    result = runner.invoke(main, ["layers", "add", str(folder), "--theatre", THEATRE, "--valid-to", "2024-03-31",
+                                  "--accuracy-m", "250", "--source", "newsroom desk", *extra])
+    assert no_crash(result) and result.exit_code == 0, result.output
+    return result
+
+
+def test_folder_of_snapshots_measures_each_row_as_of_its_date(tmp_path, runner, snapshots, user_layer_store):
+    added = _add(runner, snapshots)
+    for day in VERSIONS:
+        assert f"{THEATRE}-line-{day}" in added.output
+    events, frame = _events(tmp_path)
+    out = tmp_path / "out.csv"
+    result = runner.invoke(main, ["distance", str(events), "--theatre", THEATRE, "-o", str(out)])
+    assert no_crash(result) and result.exit_code == 1, result.output  # two rows outside every version
+    got = pd.read_csv(out, dtype={"layer": str})
+    assert len(got) == len(frame)
+    for (_, want), (_, row) in zip(frame.iterrows(), got.iterrows()):
+        if pd.isna(want["want"]):
+            assert row["status"] == "no_layer_for_date"
+            assert pd.isna(row["distance_m"])
+            continue
+        assert row["status"] == "ok"
+        assert row["layer"] == f"{THEATRE}-line-{want['want']}"
+        ref = point_line_distance(want["lon"], want["lat"], VERSIONS[want["want"]])
+        assert row["distance_m"] == pytest.approx(ref, abs=0.01)
+        assert row["layer_accuracy_m"] == 250
+    # consecutive validity: each version until the day before the next, the last until --valid-to
+    by_layer = got.dropna(subset=["layer"]).groupby("layer")[["layer_valid_from", "layer_valid_to"]].first()
+    assert by_layer.loc[f"{THEATRE}-line-2024-01-01"].tolist() == ["2024-01-01", "2024-01-31"]
+    assert by_layer.loc[f"{THEATRE}-line-2024-02-01"].tolist() == ["2024-02-01", "2024-02-29"]
+    assert by_layer.loc[f"{THEATRE}-line-2024-03-01"].tolist() == ["2024-03-01", "2024-03-31"]
+    # the stored copies are byte-identical to the originals
+    from geomap.layers.registry import file_sha256, get_layer
+
+    kml = get_layer(f"{THEATRE}-line-2024-01-01")
+    assert kml.user and kml.meta["original_file"] == "front_2024-01-01.kml"
+    assert kml.sha256 == file_sha256(snapshots / "front_2024-01-01.kml")
+    assert kml.path.parent.parent == user_layer_store
+    from geomap.layers.check import validate_path
+
+    for day in VERSIONS:  # each stored folder passes 'geomap layers validate', metadata included
+        report = validate_path(get_layer(f"{THEATRE}-line-{day}").path.parent)
+        assert report.ok and report.metadata, report.problems
+
+
+def test_dask_engine_gives_identical_output(tmp_path, runner, snapshots):
+    pytest.importorskip("distributed")
+    _add(runner, snapshots)
+    events, _frame = _events(tmp_path)
+    local, dask = tmp_path / "local.csv", tmp_path / "dask.csv"
+    first = runner.invoke(main, ["distance", str(events), "--theatre", THEATRE, "-o", str(local)])
+    second = runner.invoke(main, ["distance", str(events), "--theatre", THEATRE, "-o", str(dask),
+                                  "--engine", "dask"])
+    assert no_crash(first) and no_crash(second) and first.exit_code == second.exit_code == 1
+    assert local.read_bytes() == dask.read_bytes()
+
+
+def test_single_date_refused_outside_the_versions(runner, snapshots):
+    _add(runner, snapshots)
+    before = runner.invoke(main, ["distance", "--at", "31.0,48.5", "--theatre", THEATRE, "--date", "2023-12-31"])
+    assert no_crash(before) and before.exit_code == 2
+    assert "2024-01-01..2024-01-31" in before.output and "\n" not in before.output.strip()
+    inside = runner.invoke(main, ["distance", "--at", "31.0,48.5", "--theatre", THEATRE, "--date", "2024-02-10",
+                                  "--format", "json"])
+    assert no_crash(inside) and inside.exit_code == 0, inside.output
+    data = json.loads(inside.output)
+    assert data["evidence"]["layer"] == f"{THEATRE}-line-2024-02-01"
+    assert data["distance_m"] == pytest.approx(point_line_distance(31.0, 48.5, VERSIONS["2024-02-01"]), abs=0.01)
+
+
+def test_evidence_names_the_users_layer(tmp_path, runner, snapshots):
+    _add(runner, snapshots, "--licence", "CC BY 4.0")
+    out = runner.invoke(main, ["distance", "--at", "31.0,48.5", "--theatre", THEATRE, "--date", "2024-01-05",
+                               "--format", "json"])
+    ev = json.loads(out.output)["evidence"]
+    assert ev["layer_origin"] == "user"
+    assert ev["original_file"] == "front_2024-01-01.kml"
+    assert ev["layer_valid_from"] == "2024-01-01" and ev["layer_valid_to"] == "2024-01-31"
+    assert ev["layer_accuracy_m"] == 250 and len(ev["layer_sha256"]) == 64
+    assert ev["layer_source"]["name"] == "newsroom desk" and ev["layer_licence"] == "CC BY 4.0"
+    report = tmp_path / "evidence.md"
+    checked = runner.invoke(main, ["check", "--at", "31.0,48.5", "--theatre", THEATRE, "--date", "2024-01-05",
+                                   "--claim", "about 10 km from the front", "--report", str(report)])
+    assert no_crash(checked), checked.output
+    text = report.read_text(encoding="utf-8")
+    assert "The user's own layer" in text and "front\\_2024-01-01.kml" in text
+    assert "Source, as the user gave it: newsroom desk" in text
+    assert "Licence, as the user gave it: CC BY 4.0" in text
+
+
+def test_unstated_source_and_licence_say_so(tmp_path, runner):
+    path = tmp_path / "front.geojson"
+    _geojson(path, VERSIONS["2024-01-01"])
+    added = runner.invoke(main, ["layers", "add", str(path), "--theatre", "mine", "--valid-from", "2024-01-01"])
+    assert no_crash(added) and added.exit_code == 0, added.output
+    out = runner.invoke(main, ["distance", "--at", "31.0,48.5", "--theatre", "mine", "--date", "2025-06-01",
+                               "--format", "json"])
+    ev = json.loads(out.output)["evidence"]
+    assert ev["layer_source"]["name"] == "not stated" and ev["layer_licence"] == "not stated"
+    assert ev["layer_source"]["file"] == "front.geojson"
+    assert ev["layer_accuracy_m"] is None and ev["accuracy_note"].startswith("not stated")
+
+
+def test_list_and_remove(runner, snapshots):
+    _add(runner, snapshots)
+    listed = runner.invoke(main, ["layers", "list", "--theatre", THEATRE])
+    assert no_crash(listed) and listed.exit_code == 0
+    assert f"{THEATRE}-line-2024-02-01 (user)" in listed.output
+    everything = runner.invoke(main, ["layers", "list", "--format", "json"])
+    origins = {item["id"]: item["origin"] for item in json.loads(everything.output)}
+    assert origins[f"{THEATRE}-line-2024-02-01"] == "user" and origins["nk-line-2020"] == "shipped"
+    gone = runner.invoke(main, ["layers", "remove", f"{THEATRE}-line-2024-02-01"])
+    assert no_crash(gone) and gone.exit_code == 0
+    # the gap it leaves is refused, not filled by the neighbour
+    after = runner.invoke(main, ["distance", "--at", "31.0,48.5", "--theatre", THEATRE, "--date", "2024-02-10"])
+    assert no_crash(after) and after.exit_code == 2
+    shipped = runner.invoke(main, ["layers", "remove", "nk-line-2020"])
+    assert no_crash(shipped) and shipped.exit_code == 2 and "shipped" in shipped.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--theatre", "nagorno-karabakh"], "shipped theatre"),
+    (["--theatre", "Bad Name"], "lower-case"),
+    (["--theatre", "x", "--valid-from", "2024-01-01"], "folder"),
+    (["--theatre", "x", "--kind", "area"], "--held-by"),
+    (["--theatre", "x", "--accuracy-m", "-5"], "positive"),
+])
+def test_bad_options_are_refused(runner, snapshots, args, message):
+    result = runner.invoke(main, ["layers", "add", str(snapshots), *args])
+    assert no_crash(result) and result.exit_code == 2 and message in result.output, result.output
+
+
+def test_files_without_dates_or_twice_the_same_date_are_refused(tmp_path, runner, snapshots, user_layer_store):
+    _geojson(snapshots / "front-latest.geojson", VERSIONS["2024-01-01"])
+    result = runner.invoke(main, ["layers", "add", str(snapshots), "--theatre", "x"])
+    assert no_crash(result) and result.exit_code == 2 and "front-latest.geojson" in result.output
+    (snapshots / "front-latest.geojson").rename(snapshots / "copy_20240101.geojson")
+    result = runner.invoke(main, ["layers", "add", str(snapshots), "--theatre", "x"])
+    assert no_crash(result) and result.exit_code == 2 and "2024-01-01" in result.output
+    assert not any(user_layer_store.iterdir())  # nothing half-added
+    again = runner.invoke(main, ["layers", "add", str(snapshots / "front_20240201.geojson"), "--theatre", "x"])
+    assert again.exit_code == 0
+    twice = runner.invoke(main, ["layers", "add", str(snapshots / "front_20240201.geojson"), "--theatre", "x"])
+    assert no_crash(twice) and twice.exit_code == 2 and "exists already" in twice.output
+
+
+def test_invalid_file_is_refused_with_the_validate_checks(tmp_path, runner):
+    bad = tmp_path / "front_2024-01-01.geojson"
+    bad.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": {"type": "LineString",
+                                                           "coordinates": [[48.5, 131.0], [49.0, 131.2]]}}]}))
+    result = runner.invoke(main, ["layers", "add", str(bad), "--theatre", "x"])
+    assert no_crash(result) and result.exit_code == 2
+    assert "layers validate" in result.output
+
+
+def test_date_pattern_names(tmp_path, runner):
+    folder = tmp_path / "mymaps"
+    folder.mkdir()
+    _geojson(folder / "FrontLine_24_01_01.geojson", VERSIONS["2024-01-01"])
+    _geojson(folder / "FrontLine_24_02_01.geojson", VERSIONS["2024-02-01"])
+    plain = runner.invoke(main, ["layers", "add", str(folder), "--theatre", "pat"])
+    assert no_crash(plain) and plain.exit_code == 2 and "--date-pattern" in plain.output
+    added = runner.invoke(main, ["layers", "add", str(folder), "--theatre", "pat", "--date-pattern",
+                                 "FrontLine_%y_%m_%d", "--format", "json"])
+    assert no_crash(added) and added.exit_code == 0, added.output
+    got = [(m["id"], m["valid_from"], m["valid_to"]) for m in json.loads(added.output)]
+    assert got == [("pat-line-2024-01-01", "2024-01-01", "2024-01-31"), ("pat-line-2024-02-01", "2024-02-01", None)]
+
+
+def test_date_column_gives_one_version_per_date(tmp_path, runner):
+    import geopandas as gpd
+
+    days = list(VERSIONS)
+    frame = gpd.GeoDataFrame({"snapshot": [days[0], days[0], days[1], days[2]]},
+                             geometry=[shapely.LineString(VERSIONS[days[0]][:2]),
+                                       shapely.LineString(VERSIONS[days[0]][1:]),
+                                       shapely.LineString(VERSIONS[days[1]]),
+                                       shapely.LineString(VERSIONS[days[2]])], crs="EPSG:4326")
+    path = tmp_path / "all.gpkg"
+    frame.to_file(path, driver="GPKG", engine="pyogrio")
+    added = runner.invoke(main, ["layers", "add", str(path), "--theatre", "col", "--date-col", "snapshot",
+                                 "--valid-to", "2024-03-31"])
+    assert no_crash(added) and added.exit_code == 0, added.output
+    from geomap.layers.registry import select_layer
+
+    first = select_layer("col", "2024-01-20")
+    assert first.id == "col-line-2024-01-01" and first.meta["counts"]["features"] == 2
+    assert first.meta["original_file"] == "all.gpkg" and first.valid_to == "2024-01-31"
+    assert select_layer("col", "2024-03-31").id == "col-line-2024-03-01"
+    out = runner.invoke(main, ["distance", "--at", "30.9,48.6", "--theatre", "col", "--date", "2024-01-20",
+                               "--format", "json"])
+    assert json.loads(out.output)["distance_m"] == pytest.approx(
+        point_line_distance(30.9, 48.6, VERSIONS[days[0]]), abs=0.01)
+
+
+def test_validity_columns(tmp_path, runner):
+    features = [
+        ({"from": "2024-01-01", "to": "2024-01-09"}, VERSIONS["2024-01-01"]),
+        ({"from": "2024-02-01", "to": None}, VERSIONS["2024-02-01"]),
+    ]
+    path = tmp_path / "valid.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": p, "geometry": {"type": "LineString", "coordinates": c}}
+        for p, c in features]}), encoding="utf-8")
+    added = runner.invoke(main, ["layers", "add", str(path), "--theatre", "vc", "--valid-from-col", "from",
+                                 "--valid-to-col", "to"])
+    assert no_crash(added) and added.exit_code == 0, added.output
+    gap = runner.invoke(main, ["distance", "--at", "31,48.5", "--theatre", "vc", "--date", "2024-01-20"])
+    assert no_crash(gap) and gap.exit_code == 2 and "vc-line-2024-01-01 covers 2024-01-01..2024-01-09" in gap.output
+
+
+def _control(path, edge, extra_east=32.0):
+    a = shapely.Polygon([(30.0, 48.0), *edge, (30.0, 49.0)])
+    b = shapely.Polygon([*edge, (extra_east, 49.0), (extra_east, 48.0)])
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"side": s}, "geometry": json.loads(shapely.to_geojson(g))}
+        for s, g in (("UA", a), ("RU", b))]}), encoding="utf-8")
+
+
+def test_add_derive_line_from_two_sided_control_maps(tmp_path, runner):
+    folder = tmp_path / "control"
+    folder.mkdir()
+    for day, edge in VERSIONS.items():
+        _control(folder / f"control_{day}.geojson", edge)
+    refused = runner.invoke(main, ["layers", "add", str(folder), "--theatre", "ctl", "--derive-line",
+                                   "--held-by", "UA", "--border", "none", "--land", "none"])
+    assert no_crash(refused) and refused.exit_code == 2 and "--side" in refused.output
+    added = runner.invoke(main, ["layers", "add", str(folder), "--theatre", "ctl", "--derive-line",
+                                 "--side", "side=UA", "--border", "none", "--land", "none", "--accuracy-m", "100"])
+    assert no_crash(added) and added.exit_code == 0, added.output
+    from geomap.layers.registry import get_layer
+
+    line = get_layer("ctl-line-2024-02-01")
+    assert line.area_layer == "ctl-area-2024-02-01" and get_layer(line.area_layer).held_by == "UA"
+    events = tmp_path / "ev.csv"
+    pd.DataFrame({"lon": [30.8, 31.9, 30.8], "lat": [48.5, 48.5, 48.5],
+                  "date": ["2024-01-10", "2024-02-10", "2024-03-10"]}).to_csv(events, index=False)
+    out = tmp_path / "out.csv"
+    result = runner.invoke(main, ["distance", str(events), "--theatre", "ctl", "-o", str(out)])
+    assert no_crash(result) and result.exit_code == 0, result.output
+    got = pd.read_csv(out)
+    for (_, row), day in zip(got.iterrows(), VERSIONS):
+        assert row["layer"] == f"ctl-line-{day}"
+        assert row["distance_m"] == pytest.approx(point_line_distance(row["lon"], row["lat"], VERSIONS[day]),
+                                                  abs=0.01)
+    assert got["side"].tolist() == ["inside", "outside", "inside"]
+    assert got["held_by"].tolist() == ["UA", "UA", "UA"]
+    from geomap.layers.check import validate_path
+
+    for layer_id in ("ctl-line-2024-01-01", "ctl-area-2024-01-01"):  # the store's folders pass 'layers validate'
+        report = validate_path(get_layer(layer_id).path.parent)
+        assert report.ok, report.problems
+    gone = runner.invoke(main, ["layers", "remove", "ctl-line-2024-01-01"])
+    assert "removed ctl-area-2024-01-01" in gone.output
+
+
+def test_many_versions_are_cached_in_bounded_memory(tmp_path, runner, snapshots, monkeypatch):
+    """With room for one index, every row still uses its own version, and only one index stays built."""
+    from geomap.layers import cache
+
+    _add(runner, snapshots)
+    cache.clear()
+    monkeypatch.setattr(cache, "MAX_LINES", 1)
+    events, frame = _events(tmp_path)
+    out = tmp_path / "out.csv"
+    result = runner.invoke(main, ["distance", str(events), "--theatre", THEATRE, "-o", str(out)])
+    assert no_crash(result) and result.exit_code == 1
+    assert len(cache._CACHE) == 1
+    got = pd.read_csv(out)
+    measured = frame[frame["want"].notna()]
+    for (_, want), (_, row) in zip(measured.iterrows(), got[got["status"] == "ok"].iterrows()):
+        assert row["layer"] == f"{THEATRE}-line-{want['want']}"
+        assert row["distance_m"] == pytest.approx(point_line_distance(want["lon"], want["lat"],
+                                                                      VERSIONS[want["want"]]), abs=0.01)
+
+
+def test_dask_without_broadcast_builds_versions_on_the_workers(tmp_path, runner, snapshots, monkeypatch):
+    """More versions than the cache holds: nothing is broadcast, each worker builds what its rows need."""
+    pytest.importorskip("distributed")
+    from geomap.layers import cache
+    from geomap.pipeline.dask import _load_lines
+    from geomap.pipeline.request import LineChoice
+
+    _add(runner, snapshots)
+    monkeypatch.setattr(cache, "MAX_LINES", 2)
+    assert _load_lines(LineChoice(theatre=THEATRE))[0] == {}
+    events, _frame = _events(tmp_path)
+    local, dask = tmp_path / "local.csv", tmp_path / "dask.csv"
+    runner.invoke(main, ["distance", str(events), "--theatre", THEATRE, "-o", str(local)])
+    second = runner.invoke(main, ["distance", str(events), "--theatre", THEATRE, "-o", str(dask), "--engine", "dask"])
+    assert no_crash(second) and second.exit_code == 1
+    assert local.read_bytes() == dask.read_bytes()
+
+
+def test_text_outputs_name_the_users_layer(tmp_path, runner):
+    path = tmp_path / "front.geojson"
+    _geojson(path, VERSIONS["2024-01-01"])
+    runner.invoke(main, ["layers", "add", str(path), "--theatre", "mine", "--valid-from", "2024-01-01"])
+    checked = runner.invoke(main, ["check", "--at", "31.0,48.5", "--theatre", "mine", "--date", "2024-02-01",
+                                   "--claim", "10 km from the front"])
+    assert no_crash(checked)
+    assert "no stated accuracy" in checked.output and "your own layer, from front.geojson" in checked.output
+    events = tmp_path / "ev.csv"
+    pd.DataFrame({"lon": [31.0], "lat": [48.5], "date": ["2024-02-01"]}).to_csv(events, index=False)
+    batch = runner.invoke(main, ["distance", str(events), "--theatre", "mine", "-o", str(tmp_path / "o.csv")])
+    assert no_crash(batch) and batch.exit_code == 0
+    assert "no stated accuracy: intervals leave map error out; your own layer from front.geojson, sha256" in batch.output
