@@ -175,3 +175,27 @@ def test_tables_for_people_say_what_they_round(runner, command):
     exact = json.loads(runner.invoke(main, [*command, "--at", "47.0318,39.52", "--layer", "nk-line-2020",
                                             "--format", "json"]).stdout)
     assert exact["distance_m"] == pytest.approx(19531.611, abs=1e-3)  # the machine formats keep the mm
+
+
+def test_label_col_names_the_rows_in_the_table_and_the_map(runner, tmp_path):
+    """--label-col: the user's own labels (1-based rows) in the table and in the map; other columns by default."""
+    from geomap.maps.data import decode_incidents
+    from geomap.maps.page import read_page
+
+    src = tmp_path / "mine.csv"
+    src.write_text("Place,code,lon,lat,date\nFuzuli road,F1,47.0318,39.52,2021-01-05\nbad,B2,999,1,2021-01-05\n"
+                   "Shusha,S3,46.75,39.76,2021-02-01\n", encoding="utf-8")
+    page = tmp_path / "m.html"
+    result = runner.invoke(main, ["distance", str(src), "--layer", "nk-line-2020", "--label-col", "code",
+                                  "--html", str(page)])
+    assert result.exit_code == 1  # one row could not be measured
+    table = result.stdout.splitlines()
+    assert table[0].split()[:3] == ["label", "date", "status"]
+    assert table[1].split()[:3] == ["1", "F1", "2021-01-05"] and table[2].split()[:2] == ["2", "B2"]
+    inc = decode_incidents(read_page(page.read_text(encoding="utf-8")))
+    assert inc["label"] == ["F1", "S3"] and inc["row"] == [1, 3]
+    # without --label-col, a name-like column ('Place') names the rows
+    default = runner.invoke(main, ["distance", str(src), "--layer", "nk-line-2020"])
+    assert default.stdout.splitlines()[1].split()[1:3] == ["Fuzuli", "road"]
+    missing = runner.invoke(main, ["distance", str(src), "--layer", "nk-line-2020", "--label-col", "nope"])
+    assert missing.exit_code == 2 and "no column 'nope'" in missing.stderr

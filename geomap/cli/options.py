@@ -140,6 +140,9 @@ def layer_options(f):
 
 def points_file_options(f):
     """--lon-col/--lat-col/--date-col/--id-col/--place-col for FILE inputs (ACLED and UCDP GED need none of them)."""
+    f = click.option("--label-col", default=None, metavar="NAME",
+                     help="The column that names each row of a FILE in tables, maps and messages (default: "
+                          "name/title/place, then the id column, then location; else 'row N', counted from 1).")(f)
     f = click.option("--place-col", default=None, metavar="NAME",
                      help="A column of place names instead of coordinates: each row is looked up in the "
                           "offline gazetteer near the line (--theatre/--layer) and gets a status "
@@ -202,7 +205,8 @@ def places_options(func):
 
 #: the options :func:`incident_options` folds into ``source`` and ``line``
 _SOURCE_KEYS = ("points", "at", "latlon", "places", "country", "near", "within", "gazetteer", "online", "radius_m",
-                "lon_col", "lat_col", "date_col", "id_col", "place_col", "encoding", "date_format", "layer_name")
+                "lon_col", "lat_col", "date_col", "id_col", "place_col", "encoding", "date_format", "layer_name",
+                "label_col")
 _LINE_KEYS = ("layer", "theatre", "date", "assume_crs", "rings", "line_source", "accuracy_m", "section_field")
 
 
@@ -230,6 +234,7 @@ def incident_options(f):
             radius_m=given["radius_m"], lon_col=given["lon_col"], lat_col=given["lat_col"],
             date_col=given["date_col"], id_col=given["id_col"], place_col=given["place_col"],
             encoding=given["encoding"], date_format=given["date_format"], layer_name=given["layer_name"],
+            label_col=given["label_col"],
             assume_crs=line["assume_crs"],
             place_options=PlaceOptions(country=given["country"], near=given["near"], within=given["within"],
                                        gazetteer=given["gazetteer"], online=given["online"]),

@@ -39,7 +39,7 @@ def _frame_columns(result) -> dict[str, Any]:
     inside = f["inside_area"].astype("float64").to_numpy(na_value=np.nan) if "inside_area" in f.columns \
         else np.full(n, np.nan)
     cols: dict[str, Any] = {
-        "row": np.arange(1, n + 1), "status": col("status", object), "label": np.asarray(row_labels(f, result.id_col),
+        "row": np.arange(1, n + 1), "status": col("status", object), "label": np.asarray(row_labels(f, result.id_col, result.label_col),
                                                                                          dtype=object),
         "date": col(date_col, object) if date_col else np.full(n, "", dtype=object),
         "lon": np.asarray(result.lon, dtype=float), "lat": np.asarray(result.lat, dtype=float),

@@ -92,6 +92,8 @@ class IncidentSource:
     encoding: str | None = None
     date_format: str | None = None
     layer_name: str | None = None
+    #: the column that names each row of a FILE (``--label-col``)
+    label_col: str | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "at", tuple(LonLat(float(p[0]), float(p[1])) for p in self.at))

@@ -304,6 +304,8 @@ class Result:
     lat: np.ndarray
     source: str = ""
     id_col: str | None = None
+    #: the column holding each file row's label (``--label-col``); default: see :func:`row_labels`
+    label_col: str | None = None
     layers: dict[str, dict[str, Any]] = field(default_factory=dict)
     verdicts: dict[str, int] | None = None
     failure_examples: list | None = None
@@ -360,7 +362,7 @@ class Result:
         from geomap.pipeline.incidents import Incident
 
         f = self.frame
-        labels = row_labels(f, self.id_col)
+        labels = row_labels(f, self.id_col, self.label_col)
         note_col = pick_column(f.columns, NOTE_COLUMNS)
         date_col = "as_of_date" if "as_of_date" in f.columns else pick_column(f.columns, DATE_COLUMNS)
         notes = f[note_col].to_numpy(dtype=object) if note_col else [None] * len(f)

@@ -120,6 +120,11 @@ def run(request: Request) -> Result:
     if incidents is not None:
         result.incidents = incidents
         _incident_notes(result)
+    elif source.label_col is not None:
+        if result.frame is not None and source.label_col not in result.frame.columns:
+            raise InputError(f"{source.path} has no column {source.label_col!r} for the labels: choose one of "
+                             f"{', '.join(map(str, list(result.frame.columns)[:20]))}")
+        result.label_col = source.label_col
     return result
 
 

@@ -26,7 +26,8 @@ _FILE_TABLE_COLUMNS = ("distance_m", "distance_low_m", "distance_high_m", "secti
 def result_text(result, fmt: str) -> str:
     """``result`` formatted as ``fmt`` (``table``, ``json``, ``csv`` or ``geojson``)."""
     if result.incidents is None:
-        return frame_text(result.frame, fmt, lon=result.lon, lat=result.lat, id_col=result.id_col)
+        return frame_text(result.frame, fmt, lon=result.lon, lat=result.lat, id_col=result.id_col,
+                          label_col=result.label_col)
     rows = result.rows()
     if fmt == "json":
         records = [r.to_dict() for r in rows]
@@ -142,7 +143,7 @@ def check_table(result, rows) -> str:
     return text + "\n" + "\n".join(lines)
 
 
-def frame_text(frame, fmt: str, *, lon=None, lat=None, id_col=None) -> str:
+def frame_text(frame, fmt: str, *, lon=None, lat=None, id_col=None, label_col=None) -> str:
     """A file's result rows as text (table, json, csv, geojson); ``lon``/``lat`` are the rows' points."""
     import json
 
@@ -161,7 +162,13 @@ def frame_text(frame, fmt: str, *, lon=None, lat=None, id_col=None) -> str:
                 geom = {"type": "Point", "coordinates": [float(lon[i]), float(lat[i])]}
             feats.append({"type": "Feature", "geometry": geom, "properties": rec})
         return out.to_geojson(feats)
-    shown = frame[[c for c in ((id_col,) if id_col else ()) + ("status",) + _FILE_TABLE_COLUMNS
-                   if c and c in frame.columns]]
-    shown = shown.set_axis(range(1, len(shown) + 1))  # rows count from 1, as on stderr and the map
+    from geomap.pipeline.result import DATE_COLUMNS, pick_column, row_labels
+
+    shown = frame[[c for c in ("status",) + _FILE_TABLE_COLUMNS if c in frame.columns]].copy()
+    # the user's own label and date first; rows count from 1, as on stderr and the map
+    date_col = "as_of_date" if "as_of_date" in frame.columns else pick_column(frame.columns, DATE_COLUMNS)
+    if date_col is not None:
+        shown.insert(0, "date", frame[date_col].to_numpy())
+    shown.insert(0, "label", row_labels(frame, id_col, label_col))
+    shown = shown.set_axis(range(1, len(shown) + 1))
     return shown.to_string(max_rows=200)
