@@ -5,7 +5,7 @@ as COLUMNS (numpy arrays or a pandas frame; one value per input row) and the
 lines they were measured against, keyed by layer id.  It measures nothing:
 every distance, nearest point, interval and verdict shown on the map is the
 one handed in.  :func:`map_data` is a thin adapter for a list of
-:class:`geomap.pipeline.incidents.Measurement`.
+:class:`geomap.pipeline.result.IncidentResult` (``Result.rows()``).
 
 Columns (all optional except ``lon``/``lat``; metres and degrees, (lon, lat))
 ------------------------------------------------------------------------------
