@@ -201,7 +201,6 @@ def derive_line(
     from pyproj import CRS, Transformer
 
     from geomap.layers.resolve import resolve
-    from geomap._version import __version__
 
     if not (isinstance(tolerance_m, (int, float)) and math.isfinite(tolerance_m) and tolerance_m >= 0):
         raise InputError(f"tolerance {tolerance_m!r} m is not a non-negative number of metres: give e.g. 500")
@@ -297,70 +296,65 @@ def derive_line(
 
     line = _snap_cut_points(to_deg(kept_m), boundary)
     boundary_km = _length_km(boundary)
-    result = DerivedLine(
-        geometry=line,
-        area_source=str(area_layer.id if area_layer else area_path),
+    return _finish(
+        line, area_layer=area_layer, area_path=area_path, area_geom=area_geom, aeqd=aeqd, side=side, out=out,
+        mode="boundary-minus-borders-and-coasts",
+        method=(
+            "area boundary minus parts within tolerance_m of the border lines, of the land outline, "
+            "or outside land; closeness measured in an azimuthal equidistant projection (WGS84) centred "
+            "on the area centroid"
+        ),
         border_source=border_id,
         land_source=land_id,
         tolerance_m=float(tolerance_m),
         tolerance_error_m=tolerance_error_m,
         boundary_km=boundary_km,
-        line_km=_length_km(line),
         removed_border_km=_length_km(to_deg(removed_border_m)) if removed_border_m is not None else 0.0,
         removed_coast_km=_length_km(to_deg(removed_coast_m)) if removed_coast_m is not None else 0.0,
-        pieces=len(getattr(line, "geoms", [line])),
-        evidence={
-            "method": (
-                "area boundary minus parts within tolerance_m of the border lines, of the land outline, "
-                "or outside land; closeness measured in an azimuthal equidistant projection (WGS84) centred "
-                "on the area centroid"
-            ),
-            "projection": aeqd.srs,
-            "geomap_version": __version__,
-            "area_licence": area_layer.licence if area_layer else None,
-            "area_attribution": area_layer.attribution if area_layer else None,
-            "side": side,
-            "mode": "boundary-minus-borders-and-coasts",
-        },
-        area=area_geom,
     )
-    if out is not None:
-        from geomap.io.write import write_json
-
-        write_json(out, result.to_geojson())
-    return result
 
 
 def _shared_edge_result(area, area_layer, area_path, side, boundary, area_geom, line, aeqd, out):
     """The DerivedLine of a picked side whose boundary the other side's polygons touch: their shared edge."""
-    from geomap._version import __version__
-
-    result = DerivedLine(
-        geometry=line,
-        area_source=str(area_layer.id if area_layer else area_path),
+    return _finish(
+        line, area_layer=area_layer, area_path=area_path, area_geom=area_geom, aeqd=aeqd, side=side, out=out,
+        mode="shared-edge",
+        method=(
+            f"the edge the picked side ({side}) shares with the other side's polygons: its boundary within "
+            f"{SHARED_EDGE_M:g} m of them, measured in an azimuthal equidistant projection (WGS84) centred on "
+            "the area centroid; borders and coasts play no part"
+        ),
         border_source=None,
         land_source=None,
         tolerance_m=SHARED_EDGE_M,
         tolerance_error_m=0.0,
         boundary_km=_length_km(boundary),
-        line_km=_length_km(line),
         removed_border_km=0.0,
         removed_coast_km=0.0,
+    )
+
+
+def _finish(line, *, area_layer, area_path, area_geom, aeqd, side, out, mode: str, method: str,
+            **fields) -> "DerivedLine":
+    """The :class:`DerivedLine` of ``line`` with its evidence (both ways of deriving), written to ``out`` if given."""
+    from geomap._version import __version__
+
+    result = DerivedLine(
+        geometry=line,
+        area_source=str(area_layer.id if area_layer else area_path),
+        line_km=_length_km(line),
         pieces=len(getattr(line, "geoms", [line])),
         evidence={
-            "method": (
-                f"the edge the picked side ({side}) shares with the other side's polygons: its boundary within "
-                f"{SHARED_EDGE_M:g} m of them, measured in an azimuthal equidistant projection (WGS84) centred on "
-                "the area centroid; borders and coasts play no part"
-            ),
+            "method": method,
             "projection": aeqd.srs,
             "geomap_version": __version__,
             "area_licence": area_layer.licence if area_layer else None,
             "area_attribution": area_layer.attribution if area_layer else None,
             "side": side,
-            "mode": "shared-edge",
+            "mode": mode,
         },
         area=area_geom,
+        **fields,
     )
     if out is not None:
         from geomap.io.write import write_json
