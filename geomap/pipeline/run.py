@@ -93,7 +93,12 @@ def run(request: Request) -> Result:
     """
     source, choice, execution = request.incidents, request.line, request.execution
     # names are looked up, and --at points checked for swapped coordinates, near the request's line
-    lines = choice.load() if source.kind != "file" else None  # one line for --at/--place (refused if none)
+    # the line is read once: for --at/--place (one line, refused if none), and for a file's --place-col
+    # with --layer (its context and its measuring share it)
+    if source.kind != "file" or (source.place_col is not None and choice.layer is not None):
+        lines = choice.load()
+    else:
+        lines = None
     context = place_context(choice, lines) if (source.places or source.at or source.place_col) else None
     if source.kind == "file":
         if execution.engine == "dask":
@@ -101,7 +106,7 @@ def run(request: Request) -> Result:
 
             return measure_dask(request)
         table = read_table(source, context)
-        args = line_args(choice)
+        args = {"lines": lines} if lines is not None else line_args(choice)
         args["check_swaps"] = source.place_col is None  # gazetteer coordinates are never swapped
         radius_m = source.radius_m
         incidents = None
