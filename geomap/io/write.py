@@ -46,10 +46,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator
 
 from geomap.errors import InputError, OutputError
-from geomap.io.text import clean_json, dumps, flatten, km, table, to_csv, to_geojson  # noqa: F401 - re-exported
-
-#: the old private name of :func:`geomap.io.text.clean_json` (geomap.maps.page imports it)
-_clean = clean_json
+from geomap.io.text import dumps
 
 #: decimals of degrees in machine-readable outputs (1e-9 degree: 0.1 mm on the ground)
 COORD_DECIMALS = 9

@@ -14,7 +14,7 @@ so; the machine formats carry millimetres and 1e-9 degrees.
 
 from __future__ import annotations
 
-from geomap.io import write as out
+from geomap.io import text as out
 
 #: said under every table for people: what was rounded, and where the exact values are
 ROUNDING_NOTE = "(km rounded to 10 m and coordinates to 1e-5 degree in this table; --format json or csv give mm and 1e-9 degree)"
