@@ -577,3 +577,20 @@ def test_io_sits_at_the_bottom():
                      else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
             for name in names:
                 assert not name.startswith("geomap") or name.startswith(allowed), (path.name, name)
+
+
+@pytest.mark.parametrize("names, code_page", [
+    ("Шуша,Степанакерт", "cp1251"),       # a short Russian export: charset-normalizer's best fit is mac_cyrillic
+    ("Київ,Львів", "cp1251"),
+    ("Łódź,Kraków", "cp1250"),
+    ("München,Straße", "cp1252"),
+])
+def test_the_encoding_hint_of_a_short_legacy_file_names_its_code_page_first(tmp_path, names, code_page):
+    from geomap.errors import FileFormatError
+    from geomap.io.points import read_points
+
+    path = tmp_path / "short.csv"
+    rows = "".join(f"{n},46.75,39.{76 + i}\n" for i, n in enumerate(names.split(",")))
+    path.write_bytes(("name,lon,lat\n" + rows).encode(code_page))
+    with pytest.raises(FileFormatError, match=r"most likely " + code_page + r"\b"):
+        read_points(path)

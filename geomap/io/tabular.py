@@ -135,7 +135,40 @@ def guess_encoding(data: bytes) -> str:
                 return name
         except UnicodeDecodeError:
             continue
+    # the best fit is an uncommon code page (mac_cyrillic for a short cp1251 export, say): name the common
+    # ones that read the bytes as plain words of one script each, those in the best fit's script first
+    plain = []
+    for name in COMMON_CODE_PAGES:
+        try:
+            decoded = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        if _plain_words(decoded):
+            plain.append((_scripts(decoded) != _scripts(text), name))
+    if plain:
+        return " or ".join(name for _, name in sorted(plain)[:2])
     return str(best.encoding)
+
+
+def _scripts(text: str) -> set[str]:
+    """The scripts (LATIN, CYRILLIC, GREEK, ...) of the non-ASCII letters of ``text``."""
+    import unicodedata
+
+    return {unicodedata.name(c, "?").split(" ")[0] for c in text if ord(c) > 127 and c.isalpha()}
+
+
+def _plain_words(text: str) -> bool:
+    """True when every non-ASCII character is a letter and no word mixes two scripts ('Mьnchen' does)."""
+    import re
+    import unicodedata
+
+    for ch in text:
+        if ord(ch) > 127 and not ch.isalpha():
+            return False
+    for word in re.findall(r"[^\W\d_]+", text):
+        if len({unicodedata.name(c, "?").split(" ")[0] for c in word}) > 1:
+            return False
+    return True
 
 
 def first_lines(text: str, n: int = 6) -> list[str]:
