@@ -199,3 +199,27 @@ def test_label_col_names_the_rows_in_the_table_and_the_map(runner, tmp_path):
     assert default.stdout.splitlines()[1].split()[1:3] == ["Fuzuli", "road"]
     missing = runner.invoke(main, ["distance", str(src), "--layer", "nk-line-2020", "--label-col", "nope"])
     assert missing.exit_code == 2 and "no column 'nope'" in missing.stderr
+
+
+def test_rows_dated_outside_a_chosen_layers_validity_get_a_note(tmp_path):
+    """--layer picks one line for every row: rows its validity does not cover are counted in one note."""
+    import subprocess
+    import sys
+
+    src = tmp_path / "dated.csv"
+    src.write_text("lon,lat,date\n47.03,39.52,2020-10-01\n47.03,39.52,2021-01-05\n47.0,39.6,1999-05-01\n",
+                   encoding="utf-8")
+    root = Path(__file__).resolve().parent.parent
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "geomap", *args], capture_output=True, text=True, cwd=tmp_path,
+                              env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})
+
+    out = cli("distance", str(src), "--layer", "nk-line-2020", "-o", str(tmp_path / "o.csv"))
+    assert out.returncode == 0
+    assert "note: 2 rows dated outside nk-line-2020's validity (2020-12-14..2023-09-18)" in out.stderr
+    assert "--theatre nagorno-karabakh" in out.stderr
+    at = cli("distance", "--at", "46.8,39.8", "--layer", "nk-line-2020", "--date", "2020-10-10")
+    assert at.returncode == 0 and "note: 1 row dated outside nk-line-2020's validity" in at.stderr
+    inside = cli("distance", "--at", "46.8,39.8", "--layer", "nk-line-2020", "--date", "2021-10-10")
+    assert inside.returncode == 0 and "validity" not in inside.stderr

@@ -218,6 +218,7 @@ def measure_table(
         lines_by_id[key] = lines
         groups = {key: np.flatnonzero(ok)}
         layer_meta = {}
+        _note_rows_outside_validity(table, lines, ok, date)
 
     from geomap.layers.distance import area_distance_range, area_interval, distance_interval
 
@@ -554,3 +555,38 @@ def _refuse_swapped_file(table, suspect: np.ndarray, ok: np.ndarray) -> None:
             f"with longitude and latitude exchanged: the coordinate columns look swapped{cols}; name them with "
             "--lon-col NAME --lat-col NAME"
         )
+
+
+def _note_rows_outside_validity(table, lines, ok, date) -> None:
+    """One stderr note when a single dated layer (``--layer``) is used for rows dated outside its validity.
+
+    They are measured against it all the same (the user chose the layer); the
+    note counts them and names ``--theatre``, which measures each row as of its date.
+    """
+    import logging
+
+    layer = getattr(lines, "layer", None)
+    start, end = getattr(layer, "valid_from", None), getattr(layer, "valid_to", None)
+    if layer is None or not (start or end):
+        return
+    if table.has_dates:
+        dates = np.where(ok & (table.date_status == OK), table.date, np.datetime64("NaT"))
+    elif date is not None:
+        from geomap.layers.registry import parse_date
+
+        dates = np.full(len(table), np.datetime64(parse_date(date).isoformat(), "D"))
+    else:
+        return
+    known = ~np.isnat(dates)
+    outside = np.zeros(dates.shape, dtype=bool)
+    if start:
+        outside |= known & (dates < np.datetime64(str(start), "D"))
+    if end:
+        outside |= known & (dates > np.datetime64(str(end), "D"))
+    n = int(np.count_nonzero(outside))
+    if n:
+        logging.getLogger("geomap").warning(
+            "note: %d row%s dated outside %s's validity (%s..%s) %s measured against it all the same; "
+            "--theatre %s measures each row against the line valid on its date",
+            n, "" if n == 1 else "s", layer.id, start or "", end or "", "was" if n == 1 else "were",
+            layer.theatre or "NAME")

@@ -114,7 +114,7 @@ def run(request: Request) -> Result:
         incidents = incidents_of(source, date=choice.date, context=context)
         table = incident_table(incidents, source="--at" if source.kind == "at" else "--place")
         # one line: the layer, or the theatre's line on --date (refused if none); --at swaps were refused above
-        args = {"lines": lines, "check_swaps": False}
+        args = {"lines": lines, "check_swaps": False, "date": choice.date}
         radius_m = 0.0
     factory = execution.progress_factory
     if factory is None or incidents is not None:
