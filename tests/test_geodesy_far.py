@@ -176,3 +176,75 @@ def test_gradient_bound_is_not_used_near_the_antipode():
     true = piece_minimum(index, lon, lat, pieces)
     assert np.all(lb <= true + 1e-6), np.max(lb - true)
     assert np.isinf(lb).mean() > 0.5
+
+
+def _arc_samples(index, per_piece=9):
+    """Points along every piece's geodesic arc (ends included): (piece, lon, lat, xyz)."""
+    from geomap.geodesy import ecef
+
+    pieces = np.repeat(np.arange(index.n_pieces), per_piece)
+    frac = np.tile(np.linspace(0.0, 1.0, per_piece), index.n_pieces)
+    lon, lat, _ = GEOD.fwd(index.lon_a[pieces], index.lat_a[pieces], index.az_a[pieces], frac * index.length_m[pieces])
+    return pieces, np.asarray(lon), np.asarray(lat), ecef(lon, lat)
+
+
+@pytest.mark.parametrize("exact_size", [1024, 16])
+def test_large_line_capsules_and_reaches_hold_every_arc_point(exact_size):
+    """Every arc point below a node lies inside its capsule and within its reach of its reference vertex.
+
+    ``exact_size=16`` makes most nodes take their radius and reach from the
+    base nodes below them (what a line of over 1,024 pieces does); 1024 takes
+    every node's from its pieces.  Dropping the base radius from the larger
+    nodes' radius, or the base reach from their reach, fails this test.
+    """
+    from geomap.geodesy import _point_segment_distance
+
+    index = wiggly_line(5, n=900).index()
+    index._build_capsules(exact_size=exact_size)
+    assert (index.node_stop - index.node_start > exact_size).sum() >= (3 if exact_size == 16 else 0)
+    pieces, lon, lat, xyz = _arc_samples(index)
+    for node in range(index.node_start.size):
+        sel = (pieces >= index.node_start[node]) & (pieces < index.node_stop[node])
+        axis = _point_segment_distance(xyz[sel], index.cap_a[node], index.cap_b[node])
+        assert np.all(axis <= index.cap_r[node]), (node, float(np.max(axis - index.cap_r[node])))
+        ref = index.node_ref[node]
+        s = np.asarray(GEOD.inv(np.full(sel.sum(), index.lon_a[ref]), np.full(sel.sum(), index.lat_a[ref]),
+                                lon[sel], lat[sel])[2])
+        assert np.all(s <= index.node_reach[node]), (node, float(np.max(s - index.node_reach[node])))
+
+
+def test_large_line_capsules_stay_within_a_base_radius_of_the_exact_ones():
+    """Bounding larger nodes through their base nodes loosens a radius by at most the largest base radius below it."""
+    index = wiggly_line(6, n=900).index()
+    exact_r, exact_reach = index.cap_r.copy(), index.node_reach.copy()
+    index._build_capsules(exact_size=16)
+    size = index.node_stop - index.node_start
+    big = np.flatnonzero(size > 16)
+    assert big.size >= 3
+    base_r = index.cap_r[size <= 16].max()
+    base_reach = index.node_reach[size <= 16].max()
+    assert np.all(index.cap_r >= exact_r - 1e-9)
+    assert np.all(index.cap_r[big] <= exact_r[big] + base_r)
+    assert np.all(index.node_reach[big] <= exact_reach[big] + 2 * base_reach)
+
+
+def test_a_large_line_gives_the_same_distances_as_brute_force():
+    """A 20,000-vertex wiggly line (base nodes at the top of its hierarchy): near, far and global points."""
+    rng = np.random.default_rng(20)
+    n = 20_000
+    lon = 44.0 + np.cumsum(rng.uniform(0.0, 2e-4, n))
+    lat = 39.5 + np.cumsum(rng.normal(0.0, 1e-4, n))
+    lines = lines_from_geometries([{"type": "LineString", "coordinates": np.c_[lon, lat].tolist()}])
+    index = lines.index()
+    assert index.n_pieces > 1024
+    plon = np.concatenate([44.0 + rng.uniform(-1, 6, 60), rng.uniform(-180, 180, 20)])
+    plat = np.concatenate([39.5 + rng.uniform(-2, 2, 60), np.degrees(np.arcsin(rng.uniform(-1, 1, 20)))])
+    got = index.nearest(plon, plat)["distance_m"]
+    # brute force: every piece solved exactly from both ends and the middle
+    m = index.n_pieces
+    for i in range(plon.size):
+        pieces = np.arange(m)
+        d = np.full(m, np.inf)
+        for frac in (0.0, 0.5, 1.0):
+            d = np.minimum(d, index.exact(np.full(m, plon[i]), np.full(m, plat[i]), pieces, frac * index.length_m)[0])
+        assert abs(got[i] - d.min()) <= TOL_M, (i, got[i], d.min())
