@@ -248,3 +248,45 @@ def test_a_large_line_gives_the_same_distances_as_brute_force():
         for frac in (0.0, 0.5, 1.0):
             d = np.minimum(d, index.exact(np.full(m, plon[i]), np.full(m, plat[i]), pieces, frac * index.length_m)[0])
         assert abs(got[i] - d.min()) <= TOL_M, (i, got[i], d.min())
+
+
+def test_dense_line_cells_too_busy_to_list_fall_back_to_the_descent(monkeypatch):
+    """A dense line (20 m segments): most cells' candidate lists would be hundreds long.
+
+    They are given up while walking (not built), their points take the
+    descent, and every distance matches the descent alone and brute force.
+    """
+    from geomap import geodesy
+
+    rng = np.random.default_rng(21)
+    n = 6_000
+    lon = 44.0 + np.cumsum(rng.uniform(0.0, 4e-4, n))
+    lat = 39.5 + np.cumsum(rng.normal(0.0, 1e-4, n))
+    lines = lines_from_geometries([{"type": "LineString", "coordinates": np.c_[lon, lat].tolist()}])
+    index = lines.index()
+    k = rng.integers(0, n, 3_000)
+    plon, plat, _ = GEOD.fwd(lon[k], lat[k], rng.uniform(0, 360, k.size), rng.uniform(0, 20_000, k.size))
+    plon, plat = np.asarray(plon), np.asarray(plat)
+    walked = []
+    real_walk = SegmentIndex._walk
+
+    def spy(self, pts, prune, max_nodes=None):
+        rows, pieces = real_walk(self, pts, prune, max_nodes)
+        walked.append((pts.shape[0], np.unique(rows).size, max_nodes))
+        return rows, pieces
+
+    monkeypatch.setattr(SegmentIndex, "_walk", spy)
+    got = index.nearest(plon, plat)["distance_m"]
+    cells_walked = sum(w[0] for w in walked if w[2] is not None)
+    cells_listed = sum(w[1] for w in walked if w[2] is not None)
+    assert cells_walked > 0 and cells_listed < 0.5 * cells_walked  # most cells were too busy to list
+    monkeypatch.setattr(geodesy, "_CELLS_MIN_POINTS", 10**9)
+    alone = index.nearest(plon, plat)["distance_m"]
+    assert np.max(np.abs(got - alone)) <= TOL_M
+    m = index.n_pieces
+    for i in rng.choice(k.size, 25, replace=False):
+        d = np.full(m, np.inf)
+        for frac in (0.0, 0.5, 1.0):
+            d = np.minimum(d, index.exact(np.full(m, plon[i]), np.full(m, plat[i]), np.arange(m),
+                                          frac * index.length_m)[0])
+        assert abs(got[i] - d.min()) <= TOL_M
