@@ -185,6 +185,9 @@ def test_list_and_remove(runner, snapshots):
     everything = runner.invoke(main, ["layers", "list", "--format", "json"])
     origins = {item["id"]: item["origin"] for item in json.loads(everything.output)}
     assert origins[f"{THEATRE}-line-2024-02-01"] == "user" and origins["nk-line-2020"] == "shipped"
+    # measured once before the removal, so the selection's per-store cache has seen the version
+    before = runner.invoke(main, ["distance", "--at", "31.0,48.5", "--theatre", THEATRE, "--date", "2024-02-10"])
+    assert no_crash(before) and before.exit_code == 0, before.output
     gone = runner.invoke(main, ["layers", "remove", f"{THEATRE}-line-2024-02-01"])
     assert no_crash(gone) and gone.exit_code == 0
     # the gap it leaves is refused, not filled by the neighbour

@@ -356,20 +356,21 @@ def select_layer(theatre: str, date: str | _dt.date, kind: str = "line", source:
     if source is not None and source not in PROVIDERS:
         raise InputError(f"source {source!r} is not known: choose one of {', '.join(PROVIDERS)}")
     day = parse_date(date)
-    known = theatres()
+    key = user_store_key()
+    known = _theatres_of(key)
     if theatre not in known:
         raise LayerNotFound(
             f"unknown theatre {theatre!r}: choose one of {', '.join(known) or 'none'} (see 'geomap layers list')"
         )
-    candidates = [
-        layer for layer in list_layers(theatre=theatre, kind=kind)
-        if (layer.valid_from or layer.valid_to) and (source is None or layer.provider == source)
-    ]
+    dated = _dated_layers(key, theatre, kind, source)
+    candidates = [layer for layer, _, _ in dated]
     if not candidates:
         have = ", ".join(f"{layer.id} ({layer.kind}, {layer.provider})" for layer in list_layers(theatre=theatre))
         which = f"{kind}" if source is None else f"{kind} from source {source}"
         raise LayerNotFound(f"theatre {theatre} has no dated {which} layer: it has {have}")
-    valid = [layer for layer in candidates if layer.is_valid_on(day)]
+    # the rule of Layer.is_valid_on, on day numbers worked out once per store state (700 dates x 1,000 versions)
+    ordinal = day.toordinal()
+    valid = [layer for layer, first, last in dated if first <= ordinal <= last]
     if not valid:
         covers = ", ".join(
             f"{layer.id} covers {layer.validity}"
@@ -383,6 +384,28 @@ def select_layer(theatre: str, date: str | _dt.date, kind: str = "line", source:
         )
     chosen = min(valid, key=lambda layer: (layer.preference, _neg_date(layer.valid_from), layer.id))
     return chosen.verify()
+
+
+@lru_cache(maxsize=4)
+def _theatres_of(_store_key: tuple[str, int]) -> tuple[str, ...]:
+    return tuple(theatres())
+
+
+@lru_cache(maxsize=64)
+def _dated_layers(_store_key: tuple[str, int], theatre: str, kind: str,
+                  source: str | None) -> tuple[tuple[Layer, int, int], ...]:
+    """The dated ``kind`` layers of ``theatre`` (of ``source``) with their first and last valid day numbers.
+
+    Keyed by the user store's state, so adding or removing a layer is seen at once.
+    """
+    out = []
+    for layer in list_layers(theatre=theatre, kind=kind):
+        if not (layer.valid_from or layer.valid_to) or (source is not None and layer.provider != source):
+            continue
+        first = _dt.date.fromisoformat(layer.valid_from).toordinal() if layer.valid_from else 0
+        last = _dt.date.fromisoformat(layer.valid_to).toordinal() if layer.valid_to else 10**9
+        out.append((layer, first, last))
+    return tuple(out)
 
 
 def _neg_date(value: str | None) -> int:
