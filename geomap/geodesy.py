@@ -352,6 +352,8 @@ _CELL_MAX_COUNT = 20_000
 #: (point, node) pairs whose chord lower bound is below this (m) are pruned by chord bounds
 #: alone (within d**3 / 24 R**2 = 0.3 m of the truth at 70 km), without an inverse solve
 _CHORD_NEAR_M = 70_000.0
+#: most (node, piece) rows the capsule build works on at once
+_CAPSULE_ROWS = 1_000_000
 #: points per block of the hierarchy descent (bounds its memory)
 _DESCENT_POINTS = 8_192
 #: (point, piece) pairs per block of the chord bounds (temporaries of 8 * this bytes each)
@@ -564,6 +566,9 @@ class SegmentIndex:
         # break need their B measured.
         joined = np.zeros(m, dtype=bool)
         joined[:-1] = np.all(self.xyz_b[:-1] == self.xyz_a[1:], axis=1)
+        # Levels are taken together while their rows stay under _CAPSULE_ROWS
+        # (a small line in one pass; a large one a level at a time, in linear memory).
+        batches, batch, rows = [], [], 0
         offset = 0
         for level_start in starts:
             ids = np.arange(offset, offset + level_start.size)
@@ -571,6 +576,14 @@ class SegmentIndex:
             ids = ids[small[ids]]
             if not ids.size:
                 continue
+            if batch and rows + m > _CAPSULE_ROWS:
+                batches.append(np.concatenate(batch))
+                batch, rows = [], 0
+            batch.append(ids)
+            rows += int(counts[ids].sum())
+        if batch:
+            batches.append(np.concatenate(batch))
+        for ids in batches:
             n = counts[ids]
             first = np.cumsum(n) - n
             total = int(n.sum())
