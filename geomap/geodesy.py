@@ -156,31 +156,29 @@ def _point_segment_distance(p, a, b):
     return np.sqrt(np.einsum("...k,...k->...", gap, gap))
 
 
-def _column_distances(x, y, z, a, b, c):
-    """Per row: 3-D distance from point (x, y, z) to the segment a-b and to point c.
+def _column_distances(x, y, z, a, ab, inv_ab2, c):
+    """Per row: 3-D distance from point (x, y, z) to the segment from ``a`` along ``ab``, and to point ``c``.
 
-    ``x``, ``y``, ``z``: (n,) contiguous coordinates (m); ``a``, ``b``, ``c``:
-    (n, 3).  The same values as :func:`_point_segment_distance` and a norm, in
-    column passes (several times faster on a million rows).
+    All arguments are (n,) contiguous columns (m): ``x``, ``y``, ``z`` the
+    points, ``a`` and ``ab`` tuples of three columns, ``inv_ab2`` = 1/|ab|**2
+    (0 for a point segment), ``c`` a tuple of three.  The values of
+    :func:`_point_segment_distance` and a norm, in column passes (several
+    times faster on a million rows).
     """
-    ab = b - a
-    ab2 = np.einsum("ij,ij->i", ab, ab)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        inv = np.where(ab2 > 0, 1.0 / ab2, 0.0)
-    px, py, pz = x - a[:, 0], y - a[:, 1], z - a[:, 2]
-    u = px * ab[:, 0]
-    u += py * ab[:, 1]
-    u += pz * ab[:, 2]
-    u *= inv
+    px, py, pz = x - a[0], y - a[1], z - a[2]
+    u = px * ab[0]
+    u += py * ab[1]
+    u += pz * ab[2]
+    u *= inv_ab2
     np.clip(u, 0.0, 1.0, out=u)
     d2 = np.zeros_like(u)
     for p, k in ((px, 0), (py, 1), (pz, 2)):
-        p -= u * ab[:, k]
+        p -= u * ab[k]
         p *= p
         d2 += p
-    c2 = (x - c[:, 0]) ** 2
-    c2 += (y - c[:, 1]) ** 2
-    c2 += (z - c[:, 2]) ** 2
+    c2 = (x - c[0]) ** 2
+    c2 += (y - c[1]) ** 2
+    c2 += (z - c[2]) ** 2
     return np.sqrt(d2), np.sqrt(c2)
 
 
@@ -589,19 +587,27 @@ class SegmentIndex:
             total = int(n.sum())
             whole = total == m
             piece_of = np.arange(m) if whole else np.repeat(start[ids] - first, n) + np.arange(total)
-            a, b = np.repeat(s0[ids], n, axis=0), np.repeat(s1[ids], n, axis=0)
-            cref = np.repeat(self.node_xyz[ids], n, axis=0)
+            # the node's axis and reference vertex, as columns repeated over its pieces
+            node_ab = s1[ids] - s0[ids]
+            ab2 = np.einsum("ij,ij->i", node_ab, node_ab)
+            with np.errstate(divide="ignore"):
+                node_inv = np.where(ab2 > 0, 1.0 / np.where(ab2 > 0, ab2, 1.0), 0.0)
+            a = tuple(np.repeat(s0[ids, j], n) for j in range(3))
+            ab = tuple(np.repeat(node_ab[:, j], n) for j in range(3))
+            inv = np.repeat(node_inv, n)
+            cref = tuple(np.repeat(self.node_xyz[ids, j], n) for j in range(3))
             if whole:
                 xa, ya, za = self._ax, self._ay, self._az
             else:
                 xa, ya, za = self._ax[piece_of], self._ay[piece_of], self._az[piece_of]
-            d_a, c_a = _column_distances(xa, ya, za, a, b, cref)
+            d_a, c_a = _column_distances(xa, ya, za, a, ab, inv, cref)
             last = np.zeros(total, dtype=bool)
             last[first + n - 1] = True
-            own_b = last | ~joined[piece_of]
-            pb = self.xyz_b[piece_of[own_b]]
-            d_own, c_own = _column_distances(np.ascontiguousarray(pb[:, 0]), np.ascontiguousarray(pb[:, 1]),
-                                             np.ascontiguousarray(pb[:, 2]), a[own_b], b[own_b], cref[own_b])
+            own_b = np.flatnonzero(last | ~joined[piece_of])
+            po = piece_of[own_b]
+            d_own, c_own = _column_distances(self.xyz_b[po, 0], self.xyz_b[po, 1], self.xyz_b[po, 2],
+                                             tuple(v[own_b] for v in a),
+                                             tuple(v[own_b] for v in ab), inv[own_b], tuple(v[own_b] for v in cref))
             d_b, c_b = np.empty(total), np.empty(total)
             d_b[:-1], c_b[:-1] = d_a[1:], c_a[1:]
             d_b[own_b], c_b[own_b] = d_own, c_own
@@ -639,6 +645,14 @@ class SegmentIndex:
         self.cap_a = s0
         self.cap_b = s1
         self.cap_r = radius + _BOUND_MARGIN_M
+        # The same as columns for the descent: axis start, axis vector, 1/|axis|**2, reference vertex.
+        axis = s1 - s0
+        axis2 = np.einsum("ij,ij->i", axis, axis)
+        with np.errstate(divide="ignore"):
+            inv_axis2 = np.where(axis2 > 0, 1.0 / np.where(axis2 > 0, axis2, 1.0), 0.0)
+        self._node_columns = (*(np.ascontiguousarray(s0[:, j]) for j in range(3)),
+                              *(np.ascontiguousarray(axis[:, j]) for j in range(3)), inv_axis2,
+                              *(np.ascontiguousarray(self.node_xyz[:, j]) for j in range(3)))
         # Reference vertex C of each node (the start of its middle piece, a
         # vertex of the line) and an upper bound of the geodesic distance from C
         # to any arc point below the node: an arc point at offset t on piece i
@@ -802,8 +816,10 @@ class SegmentIndex:
         node = np.zeros(pr.size, dtype=np.int64)
         leaf_rows, leaf_nodes = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
         while pr.size:
-            lb, c = _column_distances(px[pr], py[pr], pz[pr], self.cap_a[node], self.cap_b[node],
-                                      self.node_xyz[node])
+            cols = self._node_columns
+            lb, c = _column_distances(px[pr], py[pr], pz[pr], tuple(v[node] for v in cols[0:3]),
+                                      tuple(v[node] for v in cols[3:6]), cols[6][node],
+                                      tuple(v[node] for v in cols[7:10]))
             lb -= self.cap_r[node]
             s = _geodesic_upper_bound(c)
             # Beyond _CHORD_NEAR_M the chord bound loosens (by d**3 / 24 R**2): an
