@@ -250,3 +250,39 @@ def test_exponent_is_one_line_exit_2(runner):
     result = runner.invoke(main, ["claim", "2.5e1 km"])
     lines = _assert_one_line_error(result)
     assert len(lines) == 1 and "exponent" in lines[0]
+
+
+@pytest.mark.parametrize("text, speed", [
+    ("20 km/h", "20 km/h"), ("driving at 60 mph", "60 mph"), ("90 км/ч", "90 км/ч"), ("5 m/s", "5 m/s"),
+])
+def test_a_speed_is_named_as_a_speed(runner, text, speed):
+    result = runner.invoke(main, ["claim", text])
+    assert result.exit_code == 2
+    assert f"'{speed}' in '{text}' is a speed, not a distance" in result.output
+
+
+def test_a_language_guessed_from_letters_alone_says_no_word_was_recognised(runner):
+    # Hungarian (not shipped): its accents point to a shipped language, whose words it does not contain
+    result = runner.invoke(main, ["claim", "néhány tucat kilométerre"])
+    assert result.exit_code == 2
+    assert "(read as French, no French word recognised)" in result.output
+    # a claim whose words are recognised is not said to have none
+    assert "recognised" not in runner.invoke(main, ["claim", "a few kilometres away"]).output
+
+
+@pytest.mark.parametrize("sign", ["\u2212", "-", "\u2013"])
+def test_a_negative_sign_is_quoted_as_written(runner, sign):
+    result = runner.invoke(main, ["claim", f"about {sign}7 km"])
+    assert result.exit_code == 2
+    assert f"a negative distance ('{sign}' before '7 km')" in result.output
+
+
+def test_a_range_written_larger_end_first_is_read_in_order_with_a_note():
+    done = subprocess.run([sys.executable, "-m", "geomap", "check", "--at", "47.0318,39.52", "--layer", "nk-line-2020",
+                           "--claim", "between 30 and 15 km", "--format", "json"], capture_output=True, text=True)
+    # 19.53 km with the line's +-10 km: 9.53-29.53 km straddles 15 km: inconclusive (exit 11)
+    assert done.returncode == 11, done.stderr
+    assert "note: claim: 'between 30 and 15 km' gives the larger end first: read as 15–30 km" in done.stderr
+    claim = json.loads(done.stdout)["claim"]
+    assert (claim["min_m"], claim["max_m"]) == (15_000.0, 30_000.0)
+    assert claim["notes"] == ["'between 30 and 15 km' gives the larger end first: read as 15–30 km"]

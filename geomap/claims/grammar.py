@@ -13,6 +13,8 @@ Standard library only.
 
 from __future__ import annotations
 
+import dataclasses
+
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -50,6 +52,8 @@ class Match:
     rule: str
     entries: tuple[Entry, ...]
     unit: Entry
+    #: a range written larger end first ('between 12 and 8 km'), read in order
+    reversed: bool = False
 
 
 @dataclass(frozen=True)
@@ -206,6 +210,13 @@ def _signed(tokens: list[Token], j: int, lex: Lexicon) -> str | None:
     return None
 
 
+def _as_written(text, tokens: list[Token], j: int, sign: str) -> str:
+    """The sign as the claim wrote it ('−' or '–', not the '-' it is matched as)."""
+    if sign == "-" and isinstance(text, str) and j >= 1:
+        return text[tokens[j - 1].start:tokens[j - 1].end]
+    return sign
+
+
 def _apply(kind: str, core: tuple[float, float], half_unit_m: float, params: tuple[float, bool, float]):
     """Turn a core range [a, b] (metres) into a reading's range under a comparator kind."""
     rel, rounding, cap = params
@@ -302,12 +313,12 @@ def _match_at(tokens: list[Token], i: int, lex: Lexicon, text: str) -> Match | N
         found = _range_at(tokens, i, j, k, first, unit1, comparator, lex, text)
         if found is not None:
             if sign is not None:
-                raise Refusal(f"a negative distance ('{sign}' before {snippet(text, tokens, j, found.end)!r})")
+                raise Refusal(f"a negative distance ('{_as_written(text, tokens, j, sign)}' before {snippet(text, tokens, j, found.end)!r})")
             return found
     if unit1 is None:
         return None
     if sign is not None:
-        raise Refusal(f"a negative distance ('{sign}' before {snippet(text, tokens, j, unit1[1])!r})")
+        raise Refusal(f"a negative distance ('{_as_written(text, tokens, j, sign)}' before {snippet(text, tokens, j, unit1[1])!r})")
     if comparator is not None and comparator.id == "range":
         return None  # "between 5 km" without a second number is not a range
     unit = unit1[0]
@@ -356,11 +367,13 @@ def _range_at(tokens, i, j, k, first, unit1, comparator, lex, text) -> Match | N
     u1 = unit1[0] if unit1 is not None else unit2[0]
     lo_m = first.strict[0] * float(u1.data["metres"])
     hi_m = second.strict[0] * float(unit2[0].data["metres"])
-    if lo_m > hi_m:
+    reversed_ends = lo_m > hi_m
+    if reversed_ends:
         lo_m, hi_m = hi_m, lo_m
     if comparator is None or is_range_comparator:
         comparator = lex.comparator("range")
-    return _finish(tokens, i, unit2[1], (lo_m, hi_m), (lo_m, hi_m), 0.0, comparator, None, (), unit2[0], lex)
+    found = _finish(tokens, i, unit2[1], (lo_m, hi_m), (lo_m, hi_m), 0.0, comparator, None, (), unit2[0], lex)
+    return dataclasses.replace(found, reversed=True) if reversed_ends else found
 
 
 def _finish(tokens, start, end, core_s, core_l, half_unit_m, comparator, vague_rule, vague_entries, unit, lex) -> Match:

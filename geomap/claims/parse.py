@@ -68,6 +68,9 @@ def _choose_lexicon(text: str, lexicon: str | Path | None, lang: str | None) -> 
         _refuse_ambiguous_digits(text, _AMBIGUOUS_DIGITS)
     elif "." not in lex.number_format.thousands:
         _refuse_ambiguous_digits(text, _DOT_THOUSANDS)
+    if found.margin is not None and found.hits == 0:
+        # no word of any shipped language was recognised: the letters alone picked it
+        return lex, f"no {LANGUAGE_NAMES[lex.language]} word recognised"
     return lex, "detected"
 
 
@@ -103,6 +106,11 @@ def _restates(tokens, first: Match, second: Match, lex: Lexicon) -> bool:
         return False
     gap = tokens[first.end : second.start]
     return len(gap) <= 2 and all(t.kind == "word" and t.norm in lex.restatement_joiners for t in gap)
+
+
+#: a number with a unit of speed ('20 km/h', '60 mph', '5 m/s', '90 км/ч'): named as such when no distance is found
+_SPEED = re.compile(r"\d[\d.,]*\s*(?:(?:km|kms|mi|m|nm|км|м)\s*/\s*(?:h|hr|s|sec|ч|с)\b|(?:kmh|kph|mph|knots?)\b)",
+                    re.IGNORECASE)
 
 
 def _name(lex: Lexicon) -> str:
@@ -187,6 +195,12 @@ def parse_claim(text: str, *, lexicon: str | Path | None = None, lang: str | Non
                 f"{show(group[0])!r} in {_quote(text)} is a height, depth, size or speed ('{marker}'), "
                 f"not a distance between places: pass a distance claim, e.g. {_EXAMPLES}"
             )
+        speed = _SPEED.search(norm)
+        if speed is not None:
+            raise ClaimError(
+                f"{speed.group(0).strip()!r} in {_quote(text)} is a speed, not a distance between places: "
+                f"pass a distance claim, e.g. {_EXAMPLES}"
+            )
         raise ClaimError(
             f"no distance found in {_quote(text)} (read as {_name(lex)}, {how}): write a number or vague quantity "
             f"with a unit, e.g. {_EXAMPLES}, or give explicit bounds in km; claims are read in "
@@ -220,6 +234,9 @@ def parse_claim(text: str, *, lexicon: str | Path | None = None, lang: str | Non
                 f"{len(others) + 1} different distances found in {_quote(text)} ({listed}): "
                 f"pass only the expression to check, e.g. {show(chosen)!r}"
             )
+    if chosen.reversed:
+        notes.append(f"{show(chosen)!r} gives the larger end first: read as "
+                     f"{chosen.strict.describe(chosen.unit.id)}")
     rationale_parts = [e.rationale for e in chosen.entries]
     unit = chosen.unit
     rationale_parts.append(f"Unit '{unit.id}' = {float(unit.data['metres']):.10g} m: {unit.rationale}")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import textwrap
 from pathlib import Path
 
@@ -75,6 +76,9 @@ def claim_options(func):
         text, min_km, max_km = kwargs.pop("claim"), kwargs.pop("min_km"), kwargs.pop("max_km")
         lang = kwargs.pop("lang")
         kwargs["claim"] = claim_from_options(text, min_km, max_km, kwargs["lexicon"], lang=lang)
+        # how the claim was read ("the first was used", "larger end first") goes to stderr, as other notes
+        for note in getattr(kwargs["claim"], "notes", ()) or ():
+            logging.getLogger("geomap").warning("note: claim: %s", note)
         return func(*args, **kwargs)
 
     for option in reversed(options):
