@@ -304,3 +304,25 @@ def test_within_a_line_layer_says_it_has_no_polygons():
 
     with pytest.raises(FileFormatError, match="no polygons"):
         geocode("Askeran", within="nk-line-2020")
+
+
+def test_a_user_theatre_in_a_projected_geojson_gives_its_context_in_lon_lat(tmp_path, user_layer_store):
+    """A store layer kept as GeoJSON with a pre-2016 crs member (EPSG:3857) is read through the one
+    reader for the place context too (it was parsed as if its metres were degrees)."""
+    from pyproj import Transformer
+
+    from geomap.layers.store import add_layers
+
+    to_merc = Transformer.from_crs(4326, 3857, always_xy=True)
+    coords = [(45.80, 40.50), (45.95, 40.58), (46.10, 40.61)]
+    path = tmp_path / "east-2024-03-01.geojson"
+    path.write_text(json.dumps({
+        "type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3857"}},
+        "features": [{"type": "Feature", "properties": {"name": "east"},
+                      "geometry": {"type": "LineString", "coordinates": [list(to_merc.transform(*c)) for c in coords]}}],
+    }))
+    add_layers(str(path), theatre="merc-test", valid_from="2024-03-01")
+    context = PlaceContext.from_theatre("merc-test")
+    # a vertex of the line is on it; a point 0.2 degrees north of the middle vertex is ~22 km away
+    assert context.distance_m(45.95, 40.58) <= 5_000.0
+    assert 17_000.0 <= context.distance_m(45.95, 40.78) <= 27_000.0

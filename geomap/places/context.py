@@ -257,8 +257,6 @@ class PlaceContext:
 
 @lru_cache(maxsize=16)
 def _theatre_context(theatre: str, radius_m: float, _store: tuple = ()) -> PlaceContext:
-    import json
-
     from geomap.errors import LayerNotFound
     from geomap.layers.registry import list_layers, theatres
 
@@ -270,10 +268,9 @@ def _theatre_context(theatre: str, radius_m: float, _store: tuple = ()) -> Place
     for layer in list_layers(theatre=theatre):
         if layer.kind not in ("line", "area"):
             continue
-        if Path(layer.path).suffix.lower() in (".geojson", ".json"):
-            data = json.loads(Path(layer.path).read_text(encoding="utf-8"))
-        else:  # a user layer kept in its own format (KML, GeoPackage, ...)
-            data = _as_geojson(layer.path)
+        # through the one reader, so a user layer's CRS (a GeoJSON crs member, a projected
+        # GeoPackage) is honoured here as when it is measured
+        data = _as_geojson(layer.path)
         for f in data.get("features", []):
             lines.extend(_lines_of_geojson(f.get("geometry")))
     return PlaceContext.from_polylines(lines, f"theatre {theatre}", radius_m=radius_m, flag="--theatre")
