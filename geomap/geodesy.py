@@ -938,13 +938,19 @@ class SegmentIndex:
         # about 16 points a cell, at most _CELL_MAX_COUNT cells (each costs a descent to build)
         side = float(np.clip(np.sqrt(span / min(max(lo.size / 16.0, 1.0), _CELL_MAX_COUNT)), 0.002, 0.1))
         cells = _CellLists(side, side * stretch)
-        keys, first = np.unique(cells.keys(lo, la), return_index=True)
+        keys = np.unique(cells.keys(lo, la))
         ix, iy = cells.split(keys)
         clon, clat = (ix + 0.5) * cells.w, (iy + 0.5) * cells.h
+        pc = ecef(clon, clat)
+        # Cells whose centre is provably farther than _CELL_NEAR_M get no list, so
+        # they are not built at all (a global file has a cell for nearly every point).
+        near_cells = self._maybe_within(pc, _CELL_NEAR_M)
+        if not near_cells.any():
+            return None
+        keys, clon, clat, pc = keys[near_cells], clon[near_cells], clat[near_cells], pc[near_cells]
         corners = [GEOD.inv(clon, clat, clon + sx * cells.w / 2, clat + sy * cells.h / 2)[2]
                    for sx in (-1, 1) for sy in (-1, 1)]
         rho = np.max(np.vstack(corners), axis=0) * 1.01 + _BOUND_MARGIN_M
-        pc = ecef(clon, clat)
         centre = _Best(keys.size)
 
         def lists(block):
@@ -966,8 +972,29 @@ class SegmentIndex:
         else:
             found = [lists(b) for b in blocks]
         cells.build(keys, np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found]))
-        del first
         return cells
+
+    def _maybe_within(self, p, threshold_m, depth=6):
+        """Per point (n, 3): False where chord bounds prove every piece farther than ``threshold_m`` (m).
+
+        Walks the top ``depth`` levels of the hierarchy only (a cheap filter: True
+        is not a promise that the line is that near).
+        """
+        pr = np.arange(p.shape[0])
+        node = np.zeros(pr.size, dtype=np.int64)
+        maybe = np.zeros(p.shape[0], dtype=bool)
+        for _ in range(depth):
+            if not pr.size:
+                break
+            lb = _point_segment_distance(p[pr], self.cap_a[node], self.cap_b[node]) - self.cap_r[node]
+            pr, node = pr[lb <= threshold_m], node[lb <= threshold_m]
+            leaf = self.node_left[node] < 0
+            maybe[pr[leaf]] = True
+            inner = ~leaf & ~maybe[pr]
+            pr = np.concatenate([pr[inner], pr[inner]])
+            node = np.concatenate([self.node_left[node[inner]], self.node_right[node[inner]]])
+        maybe[pr] = True
+        return maybe
 
     def _solve_candidates(self, rows, cand, mask, p, lon, lat, tol_m, best):
         """Solve exactly every candidate whose lower bound does not exclude it.

@@ -290,3 +290,20 @@ def test_dense_line_cells_too_busy_to_list_fall_back_to_the_descent(monkeypatch)
             d = np.minimum(d, index.exact(np.full(m, plon[i]), np.full(m, plat[i]), np.arange(m),
                                           frac * index.length_m)[0])
         assert abs(got[i] - d.min()) <= TOL_M
+
+
+def test_maybe_within_never_rules_out_a_point_that_is_within():
+    """The cell filter: a point within the threshold of the line is never ruled out (points 0-600 km away)."""
+    from geomap.geodesy import ecef
+
+    index = wiggly_line(8).index()
+    rng = np.random.default_rng(9)
+    k = rng.integers(0, index.n_pieces, 3_000)
+    plon, plat, _ = GEOD.fwd(index.lon_a[k], index.lat_a[k], rng.uniform(0, 360, k.size),
+                             rng.uniform(0, 600_000, k.size))
+    plon, plat = np.asarray(plon), np.asarray(plat)
+    true = index.nearest(plon, plat)["distance_m"]
+    for threshold in (50_000.0, 200_000.0):
+        maybe = index._maybe_within(ecef(plon, plat), threshold)
+        assert maybe[true <= threshold].all()
+        assert not maybe[true > threshold + 150_000.0].any()  # and it does rule out what is far
