@@ -290,3 +290,28 @@ def test_dense_line_cells_too_busy_to_list_fall_back_to_the_descent(monkeypatch)
             d = np.minimum(d, index.exact(np.full(m, plon[i]), np.full(m, plat[i]), np.arange(m),
                                           frac * index.length_m)[0])
         assert abs(got[i] - d.min()) <= TOL_M
+
+
+def test_points_a_quarter_circle_square_to_a_line_converge_to_the_reference():
+    """Points 9,950 - 10,060 km away, square to a straight line (their nearest point inside a piece).
+
+    There the interception step's spherical model (local Gaussian radius) has
+    a curvature several times off or of the wrong sign: the plain iteration
+    bounced between a piece's ends and raised "did not converge" (for the
+    equator and a point near the pole, and for about a quarter of such points
+    off any straight line).  Each must converge to the reference distance.
+    """
+    cases = [([(-1.0, 0.0), (1.0, 0.0)], (0.3, 89.9)), ([(-1.0, 0.0), (1.0, 0.0)], (0.0, 89.85)),
+             ([(-1.0, 0.0), (1.0, 0.0)], (0.001, 89.8))]
+    rng = np.random.default_rng(41)
+    for _ in range(9):
+        x, y, a = rng.uniform(-180, 180), rng.uniform(-75, 75), rng.uniform(0, 360)
+        ends = [destination(x, y, a + 180.0, 40e3), destination(x, y, a, 40e3)]
+        foot = destination(x, y, a, rng.uniform(-20e3, 20e3))
+        heading = GEOD.inv(*ends[0], *foot)[1] + 180.0  # the line's direction at the foot
+        cases.append((ends, destination(*foot, heading + rng.choice([90.0, -90.0]), rng.uniform(9.95e6, 1.006e7))))
+    for coords, (plon, plat) in cases:
+        lines = lines_from_geometries([{"type": "LineString", "coordinates": [list(c) for c in coords]}])
+        got = lines.index().nearest([plon], [plat])["distance_m"][0]
+        ref = point_line_distance(plon, plat, coords)
+        assert abs(got - ref) <= TOL_M, (coords, plon, plat, got, ref)
