@@ -891,6 +891,7 @@ class SegmentIndex:
         pr = np.arange(pts.shape[0])
         node = np.zeros(pr.size, dtype=np.int64)
         leaf_rows, leaf_nodes = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
+        given_up = np.zeros(pts.shape[0], dtype=bool)
         while pr.size:
             axis = _point_segment_distance(pts[pr], self.cap_a[node], self.cap_b[node])
             keep = prune(pr, node, axis, axis - self.cap_r[node])
@@ -898,6 +899,7 @@ class SegmentIndex:
             if max_nodes is not None and pr.size:
                 crowded = np.bincount(pr, minlength=pts.shape[0]) > max_nodes
                 if crowded.any():
+                    given_up |= crowded
                     ok = ~crowded[pr]
                     pr, node = pr[ok], node[ok]
             leaf = self.node_left[node] < 0
@@ -908,6 +910,12 @@ class SegmentIndex:
             node = np.concatenate([self.node_left[node[inner]], self.node_right[node[inner]]])
         ii = np.concatenate(leaf_rows)
         gg = np.concatenate(leaf_nodes)
+        # Leaves sit at two depths (runs of 8 and 9 pieces split unevenly), so a
+        # point given up at the deepest level may already hold leaves from the
+        # level above: without them dropped too its list would be short and
+        # *incomplete*, and would be used.
+        kept = ~given_up[ii]
+        ii, gg = ii[kept], gg[kept]
         counts = self.node_stop[gg] - self.node_start[gg]
         offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
         return np.repeat(ii, counts), np.repeat(self.node_start[gg], counts) + offsets
