@@ -68,6 +68,10 @@ under a millimetre), in three stages:
    ``R * atan2(sin(s/R) cos(alpha), cos(s/R))`` and clamp to the piece.  It
    starts at the foot of the chord perpendicular (already within millimetres
    for short pieces) and converges to below ``tol_m`` in two to four steps.
+   A step that would leave the bracket of offsets already visited (the
+   slope's sign there is exact) is replaced by bisection, as is every step
+   after the twelfth: near a quarter circle the sphere's curvature can be
+   several times off and the plain iteration would bounce for ever.
    Past a quarter meridian the sphere's step can point the wrong way, so
    there the step follows the exact sign of the slope (``cos alpha``) to the
    piece's end, and wherever ``d + L`` reaches 0.999 π b / 2 both ends are
