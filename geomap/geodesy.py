@@ -68,6 +68,10 @@ under a millimetre), in three stages:
    ``R * atan2(sin(s/R) cos(alpha), cos(s/R))`` and clamp to the piece.  It
    starts at the foot of the chord perpendicular (already within millimetres
    for short pieces) and converges to below ``tol_m`` in two to four steps.
+   A step that would leave the bracket of offsets already visited (the
+   slope's sign there is exact) is replaced by bisection, as is every step
+   after the twelfth: near a quarter circle the sphere's curvature can be
+   several times off and the plain iteration would bounce for ever.
    Past a quarter meridian the sphere's step can point the wrong way, so
    there the step follows the exact sign of the slope (``cos alpha``) to the
    piece's end, and wherever ``d + L`` reaches 0.999 π b / 2 both ends are
@@ -335,6 +339,8 @@ class Segments:
 
 #: distances closer than this (m) are a tie, broken towards the lower piece index
 _TIE_M = 1e-6
+#: interception steps taken as they come; later ones bisect the bracket (see SegmentIndex.exact)
+_NEWTON_STEPS = 12
 #: below this many points, candidate cells cost more than they save
 _CELLS_MIN_POINTS = 2_000
 #: longest candidate list a cell may have; points in busier cells use the hierarchy
@@ -889,6 +895,7 @@ class SegmentIndex:
         pr = np.arange(pts.shape[0])
         node = np.zeros(pr.size, dtype=np.int64)
         leaf_rows, leaf_nodes = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
+        given_up = np.zeros(pts.shape[0], dtype=bool)
         while pr.size:
             axis = _point_segment_distance(pts[pr], self.cap_a[node], self.cap_b[node])
             keep = prune(pr, node, axis, axis - self.cap_r[node])
@@ -896,6 +903,7 @@ class SegmentIndex:
             if max_nodes is not None and pr.size:
                 crowded = np.bincount(pr, minlength=pts.shape[0]) > max_nodes
                 if crowded.any():
+                    given_up |= crowded
                     ok = ~crowded[pr]
                     pr, node = pr[ok], node[ok]
             leaf = self.node_left[node] < 0
@@ -906,6 +914,12 @@ class SegmentIndex:
             node = np.concatenate([self.node_left[node[inner]], self.node_right[node[inner]]])
         ii = np.concatenate(leaf_rows)
         gg = np.concatenate(leaf_nodes)
+        # Leaves sit at two depths (runs of 8 and 9 pieces split unevenly), so a
+        # point given up at the deepest level may already hold leaves from the
+        # level above: without them dropped too its list would be short and
+        # *incomplete*, and would be used.
+        kept = ~given_up[ii]
+        ii, gg = ii[kept], gg[kept]
         counts = self.node_stop[gg] - self.node_start[gg]
         offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
         return np.repeat(ii, counts), np.repeat(self.node_start[gg], counts) + offsets
@@ -1104,11 +1118,25 @@ class SegmentIndex:
             dir_x[inner] = np.asarray(back, dtype=float) + 180.0
         return fx, fy, dir_x
 
-    def exact(self, plon, plat, pieces, t_start, tol_m=1e-5, max_iter=30, with_azimuth=False):
+    def exact(self, plon, plat, pieces, t_start, tol_m=1e-5, max_iter=100, with_azimuth=False):
         """Exact distance from points to pieces (pairwise), by interception.
 
         Returns ``(distance_m, offset_m, foot_lon, foot_lat)`` where the offset is
         along the piece from its start.
+
+        The interception step models the distance on a sphere of the local
+        Gaussian radius.  Near a quarter circle (9,950-10,060 km, the point
+        nearly square to the piece) that model's curvature ``cot(s/R)/R`` can be
+        several times off or of the wrong sign, and the plain iteration
+        overshoots back and forth for ever.  So each pair keeps the bracket of
+        offsets already visited: below ``lo`` the distance falls forward, above
+        ``hi`` it falls backward (the sign of the slope, ``cos alpha``, is exact
+        by the first variation), so a minimum lies between.  A step that would
+        leave the bracket, and every step after :data:`_NEWTON_STEPS`, is
+        replaced by bisection (an unvisited piece end first); the bracket then
+        halves each step, so the iteration ends in about log2(L / tol_m) more.
+        A step that stays inside is taken as before, so pairs that converge in
+        a few steps (all but these far, square ones) are unchanged bit for bit.
         """
         lon_a = self.lon_a[pieces]
         lat_a = self.lat_a[pieces]
@@ -1123,7 +1151,10 @@ class SegmentIndex:
         az_px = np.empty(n)
         az_x = np.empty(n)
         active = np.arange(n)
-        for _ in range(max_iter):
+        # offsets visited where the distance falls forward (lo) and backward (hi)
+        lo = np.full(n, -np.inf)
+        hi = np.full(n, np.inf)
+        for it in range(max_iter):
             if active.size == 0:
                 break
             ta = t[active]
@@ -1133,7 +1164,17 @@ class SegmentIndex:
             s = np.asarray(s, dtype=float)
             az_xp = np.asarray(az_xp, dtype=float)
             step = _interception_step(s, az_xp, dir_x, fy)
-            t_new = np.clip(ta + step, 0.0, length[active])
+            forward, backward = step > 0, step < 0
+            lo_a = np.where(forward, ta, lo[active])
+            hi_a = np.where(backward, ta, hi[active])
+            lo[active], hi[active] = lo_a, hi_a
+            t_new = ta + step
+            bisect = (t_new >= hi_a) | (t_new <= lo_a) | ((it >= _NEWTON_STEPS) & (np.abs(step) > tol_m))
+            if bisect.any():
+                both = np.isfinite(lo_a) & np.isfinite(hi_a)
+                t_new = np.where(bisect, np.where(both, 0.5 * (lo_a + hi_a), np.where(forward, np.inf, -np.inf)),
+                                 t_new)
+            t_new = np.clip(t_new, 0.0, length[active])
             d[active] = s
             t_at[active] = ta
             xlon[active] = fx
