@@ -10,7 +10,8 @@ import pytest
 
 from geomap.layers import registry
 from geomap.layers.pointcheck import line_side, point_check_problems
-from geomap.layers.registry import get_layer, known_errors_near, list_layers, validate_metadata
+from geomap.layers.known_errors import known_errors_near
+from geomap.layers.registry import get_layer, list_layers, validate_metadata
 
 ALL = [layer.id for layer in list_layers()]
 SITUATION = [layer.id for layer in list_layers() if layer.kind in registry.SITUATION_KINDS]

@@ -138,7 +138,7 @@ def _incident_notes(result: Result) -> None:
     and a place where the layer is known to misplace the line (its ``known_errors``)."""
     import numpy as np
 
-    from geomap.layers.registry import known_errors_near
+    from geomap.layers.known_errors import known_errors_near
 
     d = result.frame["distance_m"].to_numpy(dtype=float, na_value=np.nan)
     layer = getattr(result.line(), "layer", None)
