@@ -841,12 +841,7 @@ class SegmentIndex:
             inner = ~leaf
             pr = np.concatenate([pr[inner], pr[inner]])
             node = np.concatenate([self.node_left[node[inner]], self.node_right[node[inner]]])
-        ii = np.concatenate(leaf_rows)
-        gg = np.concatenate(leaf_nodes)
-        counts = self.node_stop[gg] - self.node_start[gg]
-        offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-        pts = np.repeat(ii, counts)
-        pieces = np.repeat(self.node_start[gg], counts) + offsets
+        pts, pieces = self._leaf_pieces(np.concatenate(leaf_rows), np.concatenate(leaf_nodes))
         plb, u = self._chord_lower_bound(pp[pts], pieces[:, None])
         plb, u = plb[:, 0], u[:, 0]
         # The chord bound first (no inverse solve); the survivors get the gradient bound.
@@ -919,10 +914,13 @@ class SegmentIndex:
         # level above: without them dropped too its list would be short and
         # *incomplete*, and would be used.
         kept = ~given_up[ii]
-        ii, gg = ii[kept], gg[kept]
-        counts = self.node_stop[gg] - self.node_start[gg]
+        return self._leaf_pieces(ii[kept], gg[kept])
+
+    def _leaf_pieces(self, rows, leaves):
+        """Every (row, piece) pair under the given (row, leaf node) pairs."""
+        counts = self.node_stop[leaves] - self.node_start[leaves]
         offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-        return np.repeat(ii, counts), np.repeat(self.node_start[gg], counts) + offsets
+        return np.repeat(rows, counts), np.repeat(self.node_start[leaves], counts) + offsets
 
     def _collect(self, p, threshold, max_nodes=None):
         """Every (row, piece) pair whose chord lower bound is at most ``threshold[row]`` (m).
