@@ -325,17 +325,14 @@ def measure_table(
         low[rows], high[rows] = area_interval(area_min[rows], area_max[rows], max_tolerance_m=tol,
                                               accuracy_m=np.nan_to_num(acc[rows]))
         radius_out[rows] = np.nan  # the whole area is the location
-    from geomap.layers.sides import side_interval, side_of, signed_distance
+    from geomap.layers.sides import SIDES, UNCERTAIN, side_rule, signed_distance
 
     signed = np.where(has_side, signed_distance(d, inside), np.nan)
-    side = side_of(signed, acc, row_radius)
-    side_low, side_high = side_interval(signed, acc, row_radius)
+    side, side_low, side_high = side_rule(signed, acc, row_radius)  # codes into SIDES, -1: no side
     for i, rng in areas.items():  # an area the line crosses lies on both sides: its point says nothing
         if rng.intersects_line and has_side[i]:
-            side[i] = "uncertain"
-    side_col = TextColumn(n)
-    for value in ("inside", "outside", "uncertain"):
-        side_col.fill(side == value, value)
+            side[i] = SIDES.index(UNCERTAIN)
+    side_col = TextColumn(n, side, list(SIDES))
 
     string_dtype = text_dtype()
     if suspect.any():
@@ -362,7 +359,7 @@ def measure_table(
         "geomap_version": __version__,
         "location_uncertainty_m": radius_out,
         "layer_accuracy_m": np.where(ok, acc, np.nan),
-        "inside_area": bool_col(inside, has_side & ((side == "inside") | (side == "outside"))),
+        "inside_area": bool_col(inside, has_side & (side >= 0) & (side != SIDES.index(UNCERTAIN))),
         "area_layer": area_col.array(string_dtype),
         "signed_distance_m": np.round(signed, 3),
         "signed_distance_low_m": np.round(side_low, 3),
