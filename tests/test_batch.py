@@ -527,6 +527,39 @@ def test_csv_slices_on_threads_equal_one_write(n):
                 assert got.getvalue() == want.getvalue(), (header, slice_rows, threads)
 
 
+@pytest.mark.parametrize("n", [1, 5, 1500, 3000])
+def test_whole_float_columns_written_as_ints_give_the_same_bytes(n):
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    i = np.arange(n)
+    whole = np.array([2000.0, 25000.0, 100000.0, 0.0, -7.0, 9_999_999_999.0, -9_999_999_999.0, 1.0])
+    late = whole[i % len(whole)].copy()
+    late[-1] = 0.5  # not whole, after the first 1,024 rows
+    columns = {
+        "whole": whole[i % len(whole)],
+        "whole_null": pa.array(whole[i % len(whole)], mask=i % 3 == 0),
+        "all_null": pa.array(np.zeros(n), mask=np.ones(n, dtype=bool)),
+        "late_half": late,
+        "neg_zero": np.where(i == n - 1, -0.0, 3.0),
+        "nan_value": np.where(i == n - 1, np.nan, 3.0),  # a NaN value (not null) is written "nan"
+        "inf": np.where(i == n - 1, np.inf, 3.0),
+        "big": np.where(i == n - 1, 1e10, 3.0),  # "1e+10"
+        "big_neg": np.where(i == n - 1, -1e12, 3.0),
+        "fraction": np.where(i == 0, 2.5, 3.0),
+    }
+    table = pa.table({k: v if isinstance(v, pa.Array) else pa.array(v) for k, v in columns.items()})
+    assert np.isnan(table.column("nan_value").to_numpy()[-1]) and table.column("nan_value").null_count == 0
+    want = io.BytesIO()
+    pacsv.write_csv(table, want, write_options=pacsv.WriteOptions(quoting_style="needed"))
+    got = io.BytesIO()
+    tables.write_csv_table(table, got)
+    assert got.getvalue() == want.getvalue()
+    kinds = {f.name: str(f.type) for f in tables.integral_floats_as_ints(table).schema}
+    assert kinds["whole"] == kinds["whole_null"] == kinds["all_null"] == "int64"
+    assert {kinds[k] for k in columns if k not in ("whole", "whole_null", "all_null")} == {"double"}
+
+
 def test_write_csv_appends_parts_equal_to_one_file(tmp_path, monkeypatch):
     frame = _awkward_frame(1000)
     whole, parts = tmp_path / "whole.csv", tmp_path / "parts.csv"
