@@ -97,13 +97,10 @@ def status_column(status: np.ndarray, ok: np.ndarray) -> TextColumn:
 
 def date_column(dates: np.ndarray) -> TextColumn:
     """ISO dates (YYYY-MM-DD) as codes; missing where NaT."""
-    import pandas as pd
+    from geomap.io.columns import day_codes
 
-    codes, uniq = pd.factorize(dates.view(np.int64))
-    codes = codes.astype(np.int32)
-    codes[np.isnat(dates)] = -1
-    text = np.datetime_as_string(np.asarray(uniq, dtype=np.int64).view(dates.dtype), unit="D")
-    return TextColumn(dates.size, codes, text.tolist())
+    codes, uniq = day_codes(dates)
+    return TextColumn(dates.size, codes, np.datetime_as_string(uniq, unit="D").tolist())
 
 
 def int_col(values, ok):
