@@ -486,6 +486,29 @@ def test_text_columns_stay_objects_without_string_inference():
     assert got.dtype == want.dtype == object and got.equals(want)
 
 
+def test_set_columns_equals_assigning_each_column():
+    n = 6
+    values = {
+        "floats": np.linspace(-1.5, 2.5, n), "ints": np.arange(n), "flags": np.arange(n) % 2 == 0,
+        "int_na": columns.int_col(np.arange(n), np.arange(n) % 3 > 0),
+        "bool_na": columns.bool_col(np.arange(n) % 2 == 0, np.arange(n) % 3 > 0),
+        "text": columns.TextColumn(n, np.array([0, -1, 1, 0, 1, -1], dtype=np.int32), ["a", "b"]).array(
+            columns.text_dtype()),
+        "objects": np.array(["x", None, "y", "x", None, "z"], dtype=object), "scalar": "0.1.0",
+        "status": np.array(["ok"] * n, dtype=object),
+    }
+    base = pd.DataFrame({"status": pd.array(["in"] * n, dtype="str"), "keep": np.arange(n) * 2.0})
+    want = base.copy(deep=False)
+    for key, value in values.items():
+        want[key] = value
+    got = base.copy(deep=False)
+    columns.set_columns(got, values)
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    assert list(got.dtypes) == list(want.dtypes)
+    assert np.shares_memory(got["floats"].to_numpy(), values["floats"])  # taken without a copy
+    assert base["status"].tolist() == ["in"] * n  # the input frame is not changed
+
+
 # ------------------------------------------------------------------ CSV written in slices on threads
 def _awkward_frame(n: int) -> pd.DataFrame:
     """Every kind of value a result CSV holds, the awkward ones repeated through ``n`` rows."""

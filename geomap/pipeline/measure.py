@@ -22,7 +22,7 @@ import numpy as np
 from geomap._version import __version__
 from geomap.errors import InputError, LayerNotFound
 from geomap.io.write import COORD_DECIMALS
-from geomap.pipeline.columns import TextColumn, bool_col, date_column, int_col, status_column, text_dtype
+from geomap.pipeline.columns import TextColumn, bool_col, date_column, int_col, set_columns, status_column, text_dtype
 from geomap.pipeline.result import OK, AreaRange, Result
 
 RESULT_COLUMNS = (
@@ -383,8 +383,7 @@ def measure_table(
             out[name] = col.array(string_dtype)
         out["verdict_margin_m"] = margin
         verdict_counts = verdicts["verdict"].counts(order="first")
-    for key, value in out.items():
-        frame[key] = value
+    set_columns(frame, out)  # the arrays are new and nothing else holds them: taken without a copy
     summary = status_col.counts(order="text")
     if sum(summary.values()) != len(frame):  # pragma: no cover - an invariant, checked on every run
         raise AssertionError("status counts do not add up to the input rows")
