@@ -217,10 +217,11 @@ def integral_floats_as_ints(table):
         if field.type != pa.float64() or table.num_rows == 0:
             continue
         column = table.column(i)
+        head = column.slice(0, 1024)
+        if not _whole_and_plain(head.to_numpy()[~head.is_null().to_numpy(zero_copy_only=False)]):
+            continue  # the usual float column: decided on its first rows
         values = column.to_numpy()  # nulls as NaN (a NaN value, written "nan", is not null)
         null = column.is_null().to_numpy(zero_copy_only=False)
-        if not _whole_and_plain(values[:1024][~null[:1024]]):
-            continue  # the usual float column: decided on its first rows
         if _whole_and_plain(values[~null]):
             ints = pa.array(np.where(null, 0, values).astype(np.int64), mask=null if null.any() else None)
             table = table.set_column(i, pa.field(field.name, pa.int64(), field.nullable, field.metadata), ints)
