@@ -486,6 +486,38 @@ def test_text_columns_stay_objects_without_string_inference():
     assert got.dtype == want.dtype == object and got.equals(want)
 
 
+@pytest.mark.parametrize("n", [7, 8, 29, 35])
+def test_one_value_text_column_from_a_repeated_chunk(monkeypatch, tmp_path, n):
+    import pyarrow as pa
+
+    monkeypatch.setattr(columns, "SAME_VALUE_CHUNK", 7)
+    dtype = columns.text_dtype() or pd.StringDtype("pyarrow")  # what pandas >= 3 infers, else arrow strings
+    repeated = columns.TextColumn(n, np.full(n, 1, dtype=np.int32), ["unused", 'held by "X", per NE'])
+    got = repeated.array(dtype)
+    assert got.dtype == dtype and got.tolist() == ['held by "X", per NE'] * n
+    assert got.__arrow_array__().num_chunks == -(-n // 7)  # the chunk path, not a copy per row
+    mixed = columns.TextColumn(n, np.where(np.arange(n) == 3, 0, 1).astype(np.int32), ["a", "b"]).array(dtype)
+    assert mixed.__arrow_array__().num_chunks == 1
+    frame = pd.DataFrame({"i": np.arange(n)})
+    columns.set_columns(frame, {"held_by": got, "mixed": mixed})
+    want = pd.DataFrame({"i": np.arange(n), "held_by": ['held by "X", per NE'] * n,
+                         "mixed": ["a" if i == 3 else "b" for i in range(n)]})
+    pd.testing.assert_frame_equal(frame, want, check_exact=True)
+    lon = lat = np.zeros(n)
+    for kind in ("csv", "parquet", "gpkg"):
+        a, b = tmp_path / f"a.{kind}", tmp_path / f"b.{kind}"
+        tables.write_frame(frame, lon, lat, a, kind)
+        tables.write_frame(want, lon, lat, b, kind)
+        if kind == "csv":
+            assert a.read_bytes() == b.read_bytes()
+        else:
+            import geopandas as gpd
+
+            pd.testing.assert_frame_equal(gpd.read_file(a) if kind == "gpkg" else gpd.read_parquet(a),
+                                          gpd.read_file(b) if kind == "gpkg" else gpd.read_parquet(b))
+    assert pa.Table.from_pandas(frame).column("held_by").to_pylist() == want["held_by"].tolist()
+
+
 def test_set_columns_equals_assigning_each_column():
     n = 6
     values = {
