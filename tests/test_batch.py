@@ -518,6 +518,36 @@ def test_one_value_text_column_from_a_repeated_chunk(monkeypatch, tmp_path, n):
     assert pa.Table.from_pandas(frame).column("held_by").to_pylist() == want["held_by"].tolist()
 
 
+def test_kernel_columns_take_one_call_for_every_row_as_it_is():
+    from types import SimpleNamespace
+
+    def result(rows, feature_dtype=np.int64):
+        k = rows.size
+        return SimpleNamespace(distance_m=rows * 10.0, offset_m=rows + 0.5, nearest_lon=rows + 40.0,
+                               nearest_lat=rows + 39.0, azimuth_deg=rows * 1.0, part_index=np.zeros(k, np.int64),
+                               feature_index=(rows % 3).astype(feature_dtype), segment_index=rows.astype(np.int64))
+
+    n = 10
+    every = np.arange(n)
+    whole = columns.KernelColumns(n)
+    one = result(every)
+    whole.put(every, one)
+    assert whole.column("distance_m") is one.distance_m and whole.column("segment_index") is one.segment_index
+    narrow = columns.KernelColumns(n)
+    narrow.put(every, result(every, np.int32))  # another dtype: copied into an int64 column
+    assert narrow.column("feature_index").dtype == np.int64
+    assert narrow.column("feature_index").tolist() == (every % 3).tolist()
+    parts = columns.KernelColumns(n)
+    for rows in (np.array([1, 2, 5]), np.array([7, 8])):
+        parts.put(rows, result(rows))
+    assert np.array_equal(parts.column("distance_m"),
+                          [np.nan, 10, 20, np.nan, np.nan, 50, np.nan, 70, 80, np.nan], equal_nan=True)
+    assert parts.column("feature_index").tolist() == [-1, 1, 2, -1, -1, 2, -1, 1, 2, -1]
+    assert parts.column("part_index").dtype == np.int64
+    empty = columns.KernelColumns(3)
+    assert np.isnan(empty.column("nearest_lat")).all() and empty.column("segment_index").tolist() == [-1] * 3
+
+
 def test_set_columns_equals_assigning_each_column():
     n = 6
     values = {

@@ -22,7 +22,8 @@ import numpy as np
 from geomap._version import __version__
 from geomap.errors import InputError, LayerNotFound
 from geomap.io.write import COORD_DECIMALS
-from geomap.pipeline.columns import TextColumn, bool_col, date_column, int_col, set_columns, status_column, text_dtype
+from geomap.pipeline.columns import (KernelColumns, TextColumn, bool_col, date_column, int_col, set_columns,
+                                     status_column, text_dtype)
 from geomap.pipeline.result import OK, AreaRange, Result
 
 RESULT_COLUMNS = (
@@ -224,14 +225,7 @@ def measure_table(
 
     area_geoms = getattr(table, "area", None)
     areas: dict[int, AreaRange] = {}
-    d = np.full(n, np.nan)
-    offset = np.full(n, np.nan)
-    nlon = np.full(n, np.nan)
-    nlat = np.full(n, np.nan)
-    az = np.full(n, np.nan)
-    feat = np.full(n, -1, dtype=np.int64)
-    part = np.full(n, -1, dtype=np.int64)
-    seg = np.full(n, -1, dtype=np.int64)
+    kernel = KernelColumns(n)  # the kernel's answers for every row: NaN / -1 where not measured
     section = TextColumn(n)
     layer_col = TextColumn(n)
     sha_col = TextColumn(n)
@@ -251,21 +245,14 @@ def measure_table(
         stated = getattr(lineset, "accuracy_m", None)
         accuracy_m = np.nan if stated is None else float(stated)  # NaN: none stated (the interval adds 0)
         for rows, res in measured:
-            d[rows] = res.distance_m
-            offset[rows] = res.offset_m
-            nlon[rows] = res.nearest_lon
-            nlat[rows] = res.nearest_lat
-            az[rows] = res.azimuth_deg
-            feat[rows] = res.feature_index
-            part[rows] = res.part_index
             # The kernel reports a nearest point on a shared vertex on the earlier segment
             # (ties go to the lower piece), whatever the batch a point is queried in.
-            seg[rows] = res.segment_index
+            kernel.put(rows, res)
             section.codes[rows] = labels[res.feature_index]
             if progress is not None:
                 progress(int(rows.size))
         if check_swaps:
-            suspect[idx] = _swap_suspects(table, idx, d, lineset)
+            suspect[idx] = _swap_suspects(table, idx, kernel.column("distance_m"), lineset)
         if area_geoms is not None:
             areas.update(_measure_areas(idx, area_geoms, lineset, tolerance_m))
         ev = dict(res.evidence(), rows=int(idx.size))
@@ -291,6 +278,7 @@ def measure_table(
         if rest:
             progress(rest)
 
+    d, offset, nlon, nlat, az, feat, part, seg = (kernel.column(name) for name in KernelColumns.NAMES)
     # a shallow copy: the added columns go to the copy only, the input's data are not duplicated
     frame = table.frame.copy(deep=False) if hasattr(table.frame, "copy") else pd.DataFrame(table.frame)
     frame = frame.reset_index(drop=True)
