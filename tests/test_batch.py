@@ -486,6 +486,91 @@ def test_text_columns_stay_objects_without_string_inference():
     assert got.dtype == want.dtype == object and got.equals(want)
 
 
+@pytest.mark.parametrize("n", [7, 8, 29, 35])
+def test_one_value_text_column_from_a_repeated_chunk(monkeypatch, tmp_path, n):
+    import pyarrow as pa
+
+    monkeypatch.setattr(columns, "SAME_VALUE_CHUNK", 7)
+    dtype = columns.text_dtype() or pd.StringDtype("pyarrow")  # what pandas >= 3 infers, else arrow strings
+    repeated = columns.TextColumn(n, np.full(n, 1, dtype=np.int32), ["unused", 'held by "X", per NE'])
+    got = repeated.array(dtype)
+    assert got.dtype == dtype and got.tolist() == ['held by "X", per NE'] * n
+    assert got.__arrow_array__().num_chunks == -(-n // 7)  # the chunk path, not a copy per row
+    mixed = columns.TextColumn(n, np.where(np.arange(n) == 3, 0, 1).astype(np.int32), ["a", "b"]).array(dtype)
+    assert mixed.__arrow_array__().num_chunks == 1
+    frame = pd.DataFrame({"i": np.arange(n)})
+    columns.set_columns(frame, {"held_by": got, "mixed": mixed})
+    want = pd.DataFrame({"i": np.arange(n), "held_by": ['held by "X", per NE'] * n,
+                         "mixed": ["a" if i == 3 else "b" for i in range(n)]})
+    pd.testing.assert_frame_equal(frame, want, check_exact=True)
+    lon = lat = np.zeros(n)
+    for kind in ("csv", "parquet", "gpkg"):
+        a, b = tmp_path / f"a.{kind}", tmp_path / f"b.{kind}"
+        tables.write_frame(frame, lon, lat, a, kind)
+        tables.write_frame(want, lon, lat, b, kind)
+        if kind == "csv":
+            assert a.read_bytes() == b.read_bytes()
+        else:
+            import geopandas as gpd
+
+            pd.testing.assert_frame_equal(gpd.read_file(a) if kind == "gpkg" else gpd.read_parquet(a),
+                                          gpd.read_file(b) if kind == "gpkg" else gpd.read_parquet(b))
+    assert pa.Table.from_pandas(frame).column("held_by").to_pylist() == want["held_by"].tolist()
+
+
+def test_kernel_columns_take_one_call_for_every_row_as_it_is():
+    from types import SimpleNamespace
+
+    def result(rows, feature_dtype=np.int64):
+        k = rows.size
+        return SimpleNamespace(distance_m=rows * 10.0, offset_m=rows + 0.5, nearest_lon=rows + 40.0,
+                               nearest_lat=rows + 39.0, azimuth_deg=rows * 1.0, part_index=np.zeros(k, np.int64),
+                               feature_index=(rows % 3).astype(feature_dtype), segment_index=rows.astype(np.int64))
+
+    n = 10
+    every = np.arange(n)
+    whole = columns.KernelColumns(n)
+    one = result(every)
+    whole.put(every, one)
+    assert whole.column("distance_m") is one.distance_m and whole.column("segment_index") is one.segment_index
+    narrow = columns.KernelColumns(n)
+    narrow.put(every, result(every, np.int32))  # another dtype: copied into an int64 column
+    assert narrow.column("feature_index").dtype == np.int64
+    assert narrow.column("feature_index").tolist() == (every % 3).tolist()
+    parts = columns.KernelColumns(n)
+    for rows in (np.array([1, 2, 5]), np.array([7, 8])):
+        parts.put(rows, result(rows))
+    assert np.array_equal(parts.column("distance_m"),
+                          [np.nan, 10, 20, np.nan, np.nan, 50, np.nan, 70, 80, np.nan], equal_nan=True)
+    assert parts.column("feature_index").tolist() == [-1, 1, 2, -1, -1, 2, -1, 1, 2, -1]
+    assert parts.column("part_index").dtype == np.int64
+    empty = columns.KernelColumns(3)
+    assert np.isnan(empty.column("nearest_lat")).all() and empty.column("segment_index").tolist() == [-1] * 3
+
+
+def test_set_columns_equals_assigning_each_column():
+    n = 6
+    values = {
+        "floats": np.linspace(-1.5, 2.5, n), "ints": np.arange(n), "flags": np.arange(n) % 2 == 0,
+        "int_na": columns.int_col(np.arange(n), np.arange(n) % 3 > 0),
+        "bool_na": columns.bool_col(np.arange(n) % 2 == 0, np.arange(n) % 3 > 0),
+        "text": columns.TextColumn(n, np.array([0, -1, 1, 0, 1, -1], dtype=np.int32), ["a", "b"]).array(
+            columns.text_dtype()),
+        "objects": np.array(["x", None, "y", "x", None, "z"], dtype=object), "scalar": "0.1.0",
+        "status": np.array(["ok"] * n, dtype=object),
+    }
+    base = pd.DataFrame({"status": pd.array(["in"] * n, dtype="str"), "keep": np.arange(n) * 2.0})
+    want = base.copy(deep=False)
+    for key, value in values.items():
+        want[key] = value
+    got = base.copy(deep=False)
+    columns.set_columns(got, values)
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    assert list(got.dtypes) == list(want.dtypes)
+    assert np.shares_memory(got["floats"].to_numpy(), values["floats"])  # taken without a copy
+    assert base["status"].tolist() == ["in"] * n  # the input frame is not changed
+
+
 # ------------------------------------------------------------------ CSV written in slices on threads
 def _awkward_frame(n: int) -> pd.DataFrame:
     """Every kind of value a result CSV holds, the awkward ones repeated through ``n`` rows."""
@@ -525,6 +610,39 @@ def test_csv_slices_on_threads_equal_one_write(n):
                 got = io.BytesIO()
                 tables.write_csv_table(source, got, header=header, slice_rows=slice_rows, threads=threads)
                 assert got.getvalue() == want.getvalue(), (header, slice_rows, threads)
+
+
+@pytest.mark.parametrize("n", [1, 5, 1500, 3000])
+def test_whole_float_columns_written_as_ints_give_the_same_bytes(n):
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    i = np.arange(n)
+    whole = np.array([2000.0, 25000.0, 100000.0, 0.0, -7.0, 9_999_999_999.0, -9_999_999_999.0, 1.0])
+    late = whole[i % len(whole)].copy()
+    late[-1] = 0.5  # not whole, after the first 1,024 rows
+    columns = {
+        "whole": whole[i % len(whole)],
+        "whole_null": pa.array(whole[i % len(whole)], mask=i % 3 == 0),
+        "all_null": pa.array(np.zeros(n), mask=np.ones(n, dtype=bool)),
+        "late_half": late,
+        "neg_zero": np.where(i == n - 1, -0.0, 3.0),
+        "nan_value": np.where(i == n - 1, np.nan, 3.0),  # a NaN value (not null) is written "nan"
+        "inf": np.where(i == n - 1, np.inf, 3.0),
+        "big": np.where(i == n - 1, 1e10, 3.0),  # "1e+10"
+        "big_neg": np.where(i == n - 1, -1e12, 3.0),
+        "fraction": np.where(i == 0, 2.5, 3.0),
+    }
+    table = pa.table({k: v if isinstance(v, pa.Array) else pa.array(v) for k, v in columns.items()})
+    assert np.isnan(table.column("nan_value").to_numpy()[-1]) and table.column("nan_value").null_count == 0
+    want = io.BytesIO()
+    pacsv.write_csv(table, want, write_options=pacsv.WriteOptions(quoting_style="needed"))
+    got = io.BytesIO()
+    tables.write_csv_table(table, got)
+    assert got.getvalue() == want.getvalue()
+    kinds = {f.name: str(f.type) for f in tables.integral_floats_as_ints(table).schema}
+    assert kinds["whole"] == kinds["whole_null"] == kinds["all_null"] == "int64"
+    assert {kinds[k] for k in columns if k not in ("whole", "whole_null", "all_null")} == {"double"}
 
 
 def test_write_csv_appends_parts_equal_to_one_file(tmp_path, monkeypatch):

@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geomap.io import columns
 from geomap.io import points as inputs
@@ -144,6 +146,45 @@ def test_fast_iso_calendar_equals_pandas(monkeypatch):
     _check(monkeypatch, inputs.parse_dates, values)
 
 
+def test_plain_iso_column_shortcut_equals_the_general_paths(monkeypatch):
+    # columns of valid YYYY-MM-DD days (and blanks) skip the regular expression: the same days and statuses
+    days = np.arange(np.datetime64("1600-01-01"), np.datetime64("2300-01-01"), 97)
+    valid = [str(d) for d in days] + ["1677-09-21", "1677-09-22", "2262-04-11", "2262-04-12", "0001-01-01", "9999-12-31"]
+    rng = np.random.default_rng(13)
+    for column in [valid, valid + ["", " ", None], ["", None], [" 2020-10-15 ", "2020-10-16\t"]] + [
+            list(rng.choice(valid + ["", " "], size=rng.integers(1, 12))) for _ in range(200)]:
+        _check(monkeypatch, inputs.parse_dates, column)
+        with monkeypatch.context() as m:
+            m.setattr(columns, "_plain_iso_days", lambda _text, _blank: None)
+            general = inputs.parse_dates(pd.Series(column, dtype="str"))
+        for got, want in zip(inputs.parse_dates(pd.Series(column, dtype="str")), general):
+            assert _same(got, want), column[:5]
+    text = columns.arrow_text(pd.Series(valid, dtype="str"))
+    assert columns._plain_iso_days(text, np.zeros(len(valid), dtype=bool)) is not None  # the shortcut is taken
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.dates(), st.lists(st.tuples(st.integers(0, 9), st.sampled_from(list("0123456789-+ /T:.xZ\u0660\u00a0"))),
+                            max_size=3))
+def test_arrow_reads_ten_byte_dates_only_in_iso_form(day, edits):
+    # what the shortcut of columns._plain_iso_days relies on: a 10-byte text arrow reads as a date matches _ISO_DATE
+    import re
+
+    import pyarrow.compute as pc
+
+    chars = list(day.isoformat().rjust(10, "0"))
+    for pos, char in edits:
+        chars[pos] = char
+    for value in ("".join(chars), "".join(chars[1:]) + "0", "".join(chars)[:9]):
+        if len(value.encode()) != 10:
+            continue
+        try:
+            pc.cast(pa.array([value], type=pa.large_string()), pa.date32())
+        except pa.ArrowInvalid:
+            continue
+        assert re.match(columns._ISO_DATE, value, re.ASCII), value
+
+
 @pytest.mark.parametrize(("rows", "pool"), [(0, None), (1, None), (300, None), (5, ["", " ", None])],
                          ids=["empty", "one", "mixed", "all-blank"])
 def test_fast_table_from_frame_equals_pandas(monkeypatch, rows, pool):
@@ -187,3 +228,21 @@ def test_table_from_frame_reads_other_dtypes_as_before():
     assert list(table.date_status) == ["ok", "missing_date", "ok"]
     assert list(table.status) == ["ok", "invalid_precision", "missing_coordinates"]
     assert _same(table.radius_m, np.array([2_000.0, np.nan, 100_000.0]))
+
+
+@pytest.mark.parametrize("span", [1, 1000, (1 << 20) - 1, 1 << 20, 3_000_000])
+def test_parsed_date_column_and_day_codes(span):
+    from geomap.pipeline.columns import date_column
+
+    rng = np.random.default_rng(span)
+    for n, nat in ((0, 0.0), (1, 0.0), (1, 1.0), (500, 0.0), (500, 0.3), (50, 1.0)):
+        days = np.datetime64("0500-01-01") + rng.integers(0, span, n).astype("timedelta64[D]")
+        if n > 1:
+            days[0], days[-1] = np.datetime64("0500-01-01"), np.datetime64("0500-01-01") + span - 1
+        days[rng.random(n) < nat] = np.datetime64("NaT")
+        want = [None if np.isnat(d) else str(d) for d in days]
+        assert [None if v is pd.NA else v for v in columns.iso_dates(days)] == want
+        assert list(date_column(days).array(None)) == want
+        codes, uniq = columns.day_codes(days)
+        assert codes.dtype == np.int32 and len(set(uniq.tolist())) == uniq.size
+        assert [None if c < 0 else uniq[c] for c in codes] == [None if np.isnat(d) else d for d in days]

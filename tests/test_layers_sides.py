@@ -157,3 +157,33 @@ def test_signed_distance_to_the_2020_line():
     signed = signed_distance(res.distance_m, inside_area(lon, lat, "nk-area-2020"))
     assert signed[0] < 0 < signed[1] and signed[2] > 0
     assert np.allclose(np.abs(signed), res.distance_m)
+
+
+# the side rule as strings, as side_of computed it before it was computed as codes (side_rule)
+def _side_strings(s, accuracy_m, radius_m):
+    w = np.abs(np.asarray(radius_m, dtype=float)) + np.abs(np.nan_to_num(np.asarray(
+        0.0 if accuracy_m is None else accuracy_m, dtype=float)))
+    out = np.where(s + w < 0, "inside", np.where(s - w > 0, "outside", "uncertain")).astype(object)
+    out[np.isnan(s)] = ""
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.floats(-1e6, 1e6), st.just(float("nan")), st.sampled_from([0.0, -0.0, 5100.0])),
+                          st.one_of(st.floats(0, 1e5), st.just(float("nan")), st.just(0.0)),
+                          st.one_of(st.floats(0, 1e5), st.just(float("nan")), st.just(5100.0))),
+                min_size=1, max_size=30))
+def test_side_rule_codes_are_the_side_of_strings(rows):
+    from geomap.layers.sides import SIDES, side_interval, side_of, side_rule
+
+    s, acc, radius = (np.array(c, dtype=float) for c in zip(*rows))
+    expected = _side_strings(s, acc, radius)
+    codes, low, high = side_rule(s, acc, radius)
+    assert codes.dtype == np.int32
+    assert [("", *SIDES)[c + 1] for c in codes] == expected.tolist()
+    assert side_of(s, acc, radius).tolist() == expected.tolist()
+    for got, want in zip((low, high), side_interval(s, acc, radius)):
+        np.testing.assert_array_equal(got, want)
+    # one point: a scalar in, a 0-d array out, as before
+    assert side_of(float(s[0]), float(acc[0]), float(radius[0])).shape == ()
+    assert side_of(float(s[0]), None).tolist() == _side_strings(np.array(s[0]), None, 0.0).tolist()

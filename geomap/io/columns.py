@@ -147,6 +147,9 @@ def _arrow_days(text, date_format: str | None = None, source: str = "input",
     import pyarrow.compute as pc
 
     blank = pc.equal(text, "").to_numpy(zero_copy_only=False)
+    plain = _plain_iso_days(text, blank)
+    if plain is not None:
+        return blank, plain
     iso = pc.match_substring_regex(text, _ISO_DATE).to_numpy(zero_copy_only=False)
     days = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[D]")
     if iso.any():
@@ -163,6 +166,29 @@ def _arrow_days(text, date_format: str | None = None, source: str = "input",
     if rest.any():
         days[rest] = _text_days(text.filter(pa.array(rest)).to_pandas(), date_format, source, orders)
     return blank, days
+
+
+def _plain_iso_days(text, blank: np.ndarray) -> np.ndarray | None:
+    """The days of a column whose every non-blank value is a valid ``YYYY-MM-DD`` date (else None).
+
+    What :func:`_arrow_days` gives such a column, without its regular
+    expression: arrow reads a 10-byte text as a date only if it is four ASCII
+    digits, '-', two, '-', two and a real day (checked in tests/test_inputs.py),
+    and all of those match :data:`_ISO_DATE`.  Any other column (times after
+    the date, 2020-02-30, other forms) returns None, for the general path.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pc.all(pc.or_(pc.equal(pc.binary_length(text), 10), pa.array(blank))).as_py():
+        return None
+    try:
+        found = pc.cast(pc.if_else(pa.array(blank), None, text) if blank.any() else text, pa.date32())
+    except pa.ArrowInvalid:
+        return None
+    days = found.to_numpy(zero_copy_only=False).astype("datetime64[D]")  # null (blank) as NaT
+    days[(days < _FIRST_DAY) | (days > _LAST_DAY)] = np.datetime64("NaT")
+    return days
 
 
 def _calendar_days(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
@@ -358,8 +384,9 @@ def _arrow_numbers(text) -> tuple[np.ndarray, np.ndarray] | None:
     try:
         # arrow reads plain decimals, exponents, inf and nan, and fails on anything else:
         # when it reads them all, the plain ones are those made of digits, point and sign alone
-        values = pc.cast(pc.if_else(blank, None, text), pa.float64())
-        plain = pc.equal(pc.utf8_trim(text, "0123456789.+-"), "")
+        values = pc.cast(pc.if_else(blank, None, text) if pc.any(blank).as_py() else text, pa.float64())
+        # ascii_trim of ASCII characters trims valid UTF-8 text as utf8_trim does (and faster)
+        plain = pc.equal(pc.ascii_trim(text, "0123456789.+-"), "")
     except pa.ArrowInvalid:
         plain = pc.match_substring_regex(text, _PLAIN_DECIMAL)
         values = pc.cast(pc.if_else(plain, text, None), pa.float64())
@@ -387,11 +414,47 @@ def iso_dates(dates: np.ndarray):
     import pandas as pd
     import pyarrow as pa
 
-    codes, uniq = pd.factorize(dates.view(np.int64))
-    text = np.datetime_as_string(np.asarray(uniq, dtype=np.int64).view(dates.dtype), unit="D")
-    missing = np.isnat(dates)
-    indices = pa.array(codes.astype(np.int32), mask=missing if missing.any() else None)
+    codes, uniq = day_codes(dates)
+    text = np.datetime_as_string(uniq, unit="D")
+    missing = codes < 0
+    indices = pa.array(np.maximum(codes, 0), mask=missing if missing.any() else None)
     return pd.arrays.ArrowExtensionArray(pa.array(text.tolist(), type=pa.large_string()).take(indices))
+
+
+#: :func:`day_codes` counts days in a table this long (a million days: 2,700 years) instead of hashing them
+_DAY_SPAN = 1 << 20
+
+
+def day_codes(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct days of a ``datetime64`` array and each value's position among them (int32, -1 for NaT).
+
+    Days within :data:`_DAY_SPAN` of each other are counted in a table (1M
+    rows: a few ms, hashing them took ~30 ms); the distinct days are then in
+    order.  Other arrays are factorised by hashing.
+    """
+    import pandas as pd
+
+    known = ~np.isnat(dates)
+    every = bool(known.all())
+    ticks = dates.view(np.int64) if every else dates[known].view(np.int64)
+    if ticks.size == 0:
+        return np.full(dates.shape, -1, dtype=np.int32), dates[:0]
+    lo, hi = int(ticks.min()), int(ticks.max())
+    if hi - lo < _DAY_SPAN:
+        offset = ticks - lo
+        present = np.zeros(hi - lo + 1, dtype=bool)
+        present[offset] = True
+        found = (np.cumsum(present, dtype=np.int32) - 1)[offset]
+        uniq = (np.flatnonzero(present) + lo).view(dates.dtype)
+    else:
+        found, uniq = pd.factorize(ticks)
+        found = found.astype(np.int32)
+        uniq = np.asarray(uniq, dtype=np.int64).view(dates.dtype)
+    if every:
+        return found, uniq
+    codes = np.full(dates.shape, -1, dtype=np.int32)
+    codes[known] = found
+    return codes, uniq
 
 
 def column_values(frame, name: str):

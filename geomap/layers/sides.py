@@ -194,6 +194,8 @@ def signed_distance(distance_m, inside):
 
 #: values of the ``side`` column
 INSIDE, OUTSIDE, UNCERTAIN = "inside", "outside", "uncertain"
+#: the sides in the order of the codes of :func:`side_rule`
+SIDES = (INSIDE, OUTSIDE, UNCERTAIN)
 
 
 def side_interval(signed_distance_m, accuracy_m, radius_m=0.0):
@@ -235,11 +237,30 @@ def side_of(signed_distance_m, accuracy_m, radius_m=0.0):
     """
     import numpy as np
 
+    codes = side_rule(signed_distance_m, accuracy_m, radius_m)[0]
+    return np.array([*SIDES, ""], dtype=object)[codes.reshape(-1)].reshape(codes.shape)
+
+
+def side_rule(signed_distance_m, accuracy_m, radius_m=0.0):
+    """The side rule of :func:`side_of` as codes, with the interval of :func:`side_interval`, in one pass.
+
+    Returns
+    -------
+    (codes, low, high)
+        ``codes`` (int32): the position in :data:`SIDES` of each point's side
+        (0 inside, 1 outside, 2 uncertain), -1 where the signed distance is NaN;
+        ``low``/``high`` as :func:`side_interval` gives them (m).
+
+    >>> side_rule([-4560.0, -9000.0, 7000.0, float("nan")], 5100.0)[0].tolist()
+    [2, 0, 1, -1]
+    """
+    import numpy as np
+
     s = np.asarray(signed_distance_m, dtype=float)
     low, high = side_interval(s, accuracy_m, radius_m)
-    out = np.where(high < 0, INSIDE, np.where(low > 0, OUTSIDE, UNCERTAIN)).astype(object)
-    out[np.isnan(s)] = ""
-    return out
+    codes = np.where(high < 0, np.int32(0), np.where(low > 0, np.int32(1), np.int32(2))).astype(np.int32)
+    codes[np.isnan(s)] = -1
+    return codes, low, high
 
 
 def held_by(area: str | Path | None) -> str:

@@ -22,7 +22,8 @@ import numpy as np
 from geomap._version import __version__
 from geomap.errors import InputError, LayerNotFound
 from geomap.io.write import COORD_DECIMALS
-from geomap.pipeline.columns import TextColumn, bool_col, date_column, int_col, status_column, text_dtype
+from geomap.pipeline.columns import (KernelColumns, TextColumn, bool_col, date_column, int_col, set_columns,
+                                     status_column, text_dtype)
 from geomap.pipeline.result import OK, AreaRange, Result
 
 RESULT_COLUMNS = (
@@ -224,14 +225,7 @@ def measure_table(
 
     area_geoms = getattr(table, "area", None)
     areas: dict[int, AreaRange] = {}
-    d = np.full(n, np.nan)
-    offset = np.full(n, np.nan)
-    nlon = np.full(n, np.nan)
-    nlat = np.full(n, np.nan)
-    az = np.full(n, np.nan)
-    feat = np.full(n, -1, dtype=np.int64)
-    part = np.full(n, -1, dtype=np.int64)
-    seg = np.full(n, -1, dtype=np.int64)
+    kernel = KernelColumns(n)  # the kernel's answers for every row: NaN / -1 where not measured
     section = TextColumn(n)
     layer_col = TextColumn(n)
     sha_col = TextColumn(n)
@@ -251,21 +245,14 @@ def measure_table(
         stated = getattr(lineset, "accuracy_m", None)
         accuracy_m = np.nan if stated is None else float(stated)  # NaN: none stated (the interval adds 0)
         for rows, res in measured:
-            d[rows] = res.distance_m
-            offset[rows] = res.offset_m
-            nlon[rows] = res.nearest_lon
-            nlat[rows] = res.nearest_lat
-            az[rows] = res.azimuth_deg
-            feat[rows] = res.feature_index
-            part[rows] = res.part_index
             # The kernel reports a nearest point on a shared vertex on the earlier segment
             # (ties go to the lower piece), whatever the batch a point is queried in.
-            seg[rows] = res.segment_index
+            kernel.put(rows, res)
             section.codes[rows] = labels[res.feature_index]
             if progress is not None:
                 progress(int(rows.size))
         if check_swaps:
-            suspect[idx] = _swap_suspects(table, idx, d, lineset)
+            suspect[idx] = _swap_suspects(table, idx, kernel.column("distance_m"), lineset)
         if area_geoms is not None:
             areas.update(_measure_areas(idx, area_geoms, lineset, tolerance_m))
         ev = dict(res.evidence(), rows=int(idx.size))
@@ -291,6 +278,7 @@ def measure_table(
         if rest:
             progress(rest)
 
+    d, offset, nlon, nlat, az, feat, part, seg = (kernel.column(name) for name in KernelColumns.NAMES)
     # a shallow copy: the added columns go to the copy only, the input's data are not duplicated
     frame = table.frame.copy(deep=False) if hasattr(table.frame, "copy") else pd.DataFrame(table.frame)
     frame = frame.reset_index(drop=True)
@@ -325,17 +313,14 @@ def measure_table(
         low[rows], high[rows] = area_interval(area_min[rows], area_max[rows], max_tolerance_m=tol,
                                               accuracy_m=np.nan_to_num(acc[rows]))
         radius_out[rows] = np.nan  # the whole area is the location
-    from geomap.layers.sides import side_interval, side_of, signed_distance
+    from geomap.layers.sides import SIDES, UNCERTAIN, side_rule, signed_distance
 
     signed = np.where(has_side, signed_distance(d, inside), np.nan)
-    side = side_of(signed, acc, row_radius)
-    side_low, side_high = side_interval(signed, acc, row_radius)
+    side, side_low, side_high = side_rule(signed, acc, row_radius)  # codes into SIDES, -1: no side
     for i, rng in areas.items():  # an area the line crosses lies on both sides: its point says nothing
         if rng.intersects_line and has_side[i]:
-            side[i] = "uncertain"
-    side_col = TextColumn(n)
-    for value in ("inside", "outside", "uncertain"):
-        side_col.fill(side == value, value)
+            side[i] = SIDES.index(UNCERTAIN)
+    side_col = TextColumn(n, side, list(SIDES))
 
     string_dtype = text_dtype()
     if suspect.any():
@@ -344,29 +329,31 @@ def measure_table(
     status_col = status_column(status, ok & ~suspect)
     method = TextColumn(n)
     method.fill(ok, "geodesic-exact-WGS84")
+    low, high = np.where(ok, low, np.nan), np.where(ok, high, np.nan)
+    # columns below used for nothing else are rounded in place (a new 1M-row array costs ~10 ms of page faults)
     out: dict[str, Any] = {
         "status": status_col.array(string_dtype),
         "distance_m": np.round(d, 3),
-        "nearest_lon": np.round(nlon, COORD_DECIMALS),
-        "nearest_lat": np.round(nlat, COORD_DECIMALS),
+        "nearest_lon": np.round(nlon, COORD_DECIMALS, out=nlon),
+        "nearest_lat": np.round(nlat, COORD_DECIMALS, out=nlat),
         "feature_index": int_col(feat, ok),
         "section": section.array(string_dtype),
         "part_index": int_col(part, ok),
         "segment_index": int_col(seg, ok),
-        "azimuth_deg": np.round(az, 4),
-        "distance_low_m": np.round(np.where(ok, low, np.nan), 3),
-        "distance_high_m": np.round(np.where(ok, high, np.nan), 3),
+        "azimuth_deg": np.round(az, 4, out=az),
+        "distance_low_m": np.round(low, 3, out=low),
+        "distance_high_m": np.round(high, 3, out=high),
         "layer": layer_col.array(string_dtype),
         "layer_sha256": sha_col.array(string_dtype),
         "method": method.array(string_dtype),
         "geomap_version": __version__,
         "location_uncertainty_m": radius_out,
         "layer_accuracy_m": np.where(ok, acc, np.nan),
-        "inside_area": bool_col(inside, has_side & ((side == "inside") | (side == "outside"))),
+        "inside_area": bool_col(inside, has_side & (side >= 0) & (side != SIDES.index(UNCERTAIN))),
         "area_layer": area_col.array(string_dtype),
-        "signed_distance_m": np.round(signed, 3),
-        "signed_distance_low_m": np.round(side_low, 3),
-        "signed_distance_high_m": np.round(side_high, 3),
+        "signed_distance_m": np.round(signed, 3, out=signed),
+        "signed_distance_low_m": np.round(side_low, 3, out=side_low),
+        "signed_distance_high_m": np.round(side_high, 3, out=side_high),
         "side": side_col.array(string_dtype),
         "held_by": held_col.array(string_dtype),
     }
@@ -386,8 +373,7 @@ def measure_table(
             out[name] = col.array(string_dtype)
         out["verdict_margin_m"] = margin
         verdict_counts = verdicts["verdict"].counts(order="first")
-    for key, value in out.items():
-        frame[key] = value
+    set_columns(frame, out)  # the arrays are new and nothing else holds them: taken without a copy
     summary = status_col.counts(order="text")
     if sum(summary.values()) != len(frame):  # pragma: no cover - an invariant, checked on every run
         raise AssertionError("status counts do not add up to the input rows")
