@@ -1170,8 +1170,9 @@ class SegmentIndex:
             bisect = (t_new >= hi_a) | (t_new <= lo_a) | ((it >= _NEWTON_STEPS) & (np.abs(step) > tol_m))
             if bisect.any():
                 both = np.isfinite(lo_a) & np.isfinite(hi_a)
-                t_new = np.where(bisect, np.where(both, 0.5 * (lo_a + hi_a), np.where(forward, np.inf, -np.inf)),
-                                 t_new)
+                with np.errstate(invalid="ignore"):  # -inf + inf where a side is still open: not used
+                    mid = 0.5 * (lo_a + hi_a)
+                t_new = np.where(bisect, np.where(both, mid, np.where(forward, np.inf, -np.inf)), t_new)
             t_new = np.clip(t_new, 0.0, length[active])
             d[active] = s
             t_at[active] = ta
