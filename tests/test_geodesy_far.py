@@ -395,3 +395,22 @@ def test_a_cell_given_up_at_the_deepest_level_keeps_no_partial_list(shape, monke
     assert np.max(np.abs(got[pick] - expected)) <= TOL_M, np.max(np.abs(got[pick] - expected))
     assert np.max(np.abs(got - alone)) <= TOL_M, np.max(np.abs(got - alone))
     assert sum(given_up) > 0  # busy cells were given up (the case this test is about)
+
+
+def test_the_interception_safeguard_raises_no_raw_warning():
+    """Points on a line's segments (between vertices: the first step may leave a piece whose bracket is
+    still open on one side) and points a quarter circle off are measured without any numpy
+    RuntimeWarning reaching the caller (a notebook would show it raw)."""
+    import warnings
+
+    from geomap.layers.lineset import read_lines
+
+    lines = read_lines("nk-line-2020")  # its segment midpoints made numpy warn before the fix
+    seg = lines.segments()
+    lon = np.concatenate([0.5 * (seg.lon0 + seg.lon1), [0.3, -0.4]])
+    lat = np.concatenate([0.5 * (seg.lat0 + seg.lat1), [89.9, 89.7]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = lines.index().nearest(lon, lat)["distance_m"]
+    assert np.all(np.isfinite(got))
+    assert np.all(got[:-2] < 5.0)  # lon/lat midpoints lie within metres of the geodesic segments
