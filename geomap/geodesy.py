@@ -567,8 +567,8 @@ class SegmentIndex:
         reach = np.zeros(start.size)
         counts = stop - start
         small = counts <= exact_size
-        # Exact radii and reaches, one level at a time (each piece is in one node
-        # of a level).  A piece's end B is the next piece's start A where the
+        # Exact radii and reaches of the small nodes, from their pieces (each piece
+        # is in one node of a level).  A piece's end B is the next piece's start A where the
         # line is continuous, so only a node's last piece and pieces before a
         # break need their B measured.
         joined = np.zeros(m, dtype=bool)
