@@ -194,8 +194,10 @@ def load_json(source):
     """Parse a JSON file (or bytes): the object, or None when it is not JSON text (UTF-8, BOM allowed).
 
     orjson first (a 1,000,000-vertex line: 0.9 s instead of 1.4 s); what it
-    refuses but the standard library reads (NaN, integers past 64 bits) goes
-    to :func:`json.loads`, so both accept the same files with the same values.
+    refuses but the standard library reads (NaN, Infinity) goes to
+    :func:`json.loads`, so both accept the same files.  One difference in
+    values: an integer past 64 bits becomes a float with orjson (as GDAL
+    reads such a field), where the standard library keeps it exact.
     """
     import orjson
 
