@@ -793,15 +793,18 @@ class SegmentIndex:
 
         Branch and bound over the capsule hierarchy, level by level from the
         root, in blocks of ``block`` points (bounded memory).  Each (point,
-        node) pair gets one inverse solve from the node's reference vertex C:
-        its distance is an upper bound of the point's distance (C is on the
-        line), and with the azimuth it gives the gradient lower bound
-        (:func:`_gradient_lower_bound`), which stays within metres of the truth
-        at any range; the chord bound (chord distance to the capsule minus its
-        radius) is taken where it is larger.  A pair is dropped when its lower
-        bound exceeds the point's best upper bound.  The pieces under the
-        surviving leaves get the same two bounds from their start vertex; the
-        survivors are solved exactly, most promising first.
+        node) pair gets the chord bound (chord distance to the capsule minus its
+        radius) and an upper bound of the point's distance from the node's
+        reference vertex C (C is on the line): the great-ellipse bound of their
+        chord.  Where the chord bound exceeds :data:`_CHORD_NEAR_M` (it loosens
+        as d**3 / 24 R**2), the pair also gets one inverse solve from C: the
+        exact distance as upper bound and, with the azimuth, the gradient lower
+        bound (:func:`_gradient_lower_bound`), which stays within metres of the
+        truth at any range; the larger lower bound is kept.  A pair is dropped
+        when its lower bound exceeds the point's best upper bound.  The pieces
+        under the surviving leaves are filtered by their chord bound, the rest
+        get the gradient bound from their start vertex, and the survivors are
+        solved exactly, most promising first.
         """
         for i in range(0, rows.size, block):
             self._descend_block(rows[i : i + block], p, lon, lat, tol_m, best)
