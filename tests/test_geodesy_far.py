@@ -240,14 +240,8 @@ def test_a_large_line_gives_the_same_distances_as_brute_force():
     plon = np.concatenate([44.0 + rng.uniform(-1, 6, 60), rng.uniform(-180, 180, 20)])
     plat = np.concatenate([39.5 + rng.uniform(-2, 2, 60), np.degrees(np.arcsin(rng.uniform(-1, 1, 20)))])
     got = index.nearest(plon, plat)["distance_m"]
-    # brute force: every piece solved exactly from both ends and the middle
-    m = index.n_pieces
-    for i in range(plon.size):
-        pieces = np.arange(m)
-        d = np.full(m, np.inf)
-        for frac in (0.0, 0.5, 1.0):
-            d = np.minimum(d, index.exact(np.full(m, plon[i]), np.full(m, plat[i]), pieces, frac * index.length_m)[0])
-        assert abs(got[i] - d.min()) <= TOL_M, (i, got[i], d.min())
+    expected = _brute_force_exact(index, plon, plat)
+    assert np.max(np.abs(got - expected)) <= TOL_M, np.max(np.abs(got - expected))
 
 
 def test_dense_line_cells_too_busy_to_list_fall_back_to_the_descent(monkeypatch):
@@ -283,13 +277,8 @@ def test_dense_line_cells_too_busy_to_list_fall_back_to_the_descent(monkeypatch)
     monkeypatch.setattr(geodesy, "_CELLS_MIN_POINTS", 10**9)
     alone = index.nearest(plon, plat)["distance_m"]
     assert np.max(np.abs(got - alone)) <= TOL_M
-    m = index.n_pieces
-    for i in rng.choice(k.size, 25, replace=False):
-        d = np.full(m, np.inf)
-        for frac in (0.0, 0.5, 1.0):
-            d = np.minimum(d, index.exact(np.full(m, plon[i]), np.full(m, plat[i]), np.arange(m),
-                                          frac * index.length_m)[0])
-        assert abs(got[i] - d.min()) <= TOL_M
+    pick = rng.choice(k.size, 25, replace=False)
+    assert np.max(np.abs(got[pick] - _brute_force_exact(index, plon[pick], plat[pick]))) <= TOL_M
 
 
 def test_maybe_within_never_rules_out_a_point_that_is_within():
