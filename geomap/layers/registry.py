@@ -184,11 +184,15 @@ class Layer:
         day = parse_date(date)
         if self.valid_from is None and self.valid_to is None:
             return False
-        if self.valid_from is not None and day < _dt.date.fromisoformat(self.valid_from):
-            return False
-        if self.valid_to is not None and day > _dt.date.fromisoformat(self.valid_to):
-            return False
-        return True
+        first, last = self.day_range
+        return first <= day.toordinal() <= last
+
+    @property
+    def day_range(self) -> tuple[int, int]:
+        """First and last valid day as ``date.toordinal()`` numbers (0 and 10**9 for an open end)."""
+        first = _dt.date.fromisoformat(self.valid_from).toordinal() if self.valid_from else 0
+        last = _dt.date.fromisoformat(self.valid_to).toordinal() if self.valid_to else 10**9
+        return first, last
 
     def verify(self) -> "Layer":
         """Check the geometry file exists and its sha256 matches ``layer.json``; return self.
@@ -267,7 +271,7 @@ def list_layers(*, theatre: str | None = None, kind: str | None = None) -> list[
 
 def theatres() -> list[str]:
     """Return the sorted names of the theatres that have at least one layer."""
-    return sorted({layer.theatre for layer in _all_layers() if layer.theatre})
+    return list(_theatres_of(user_store_key()))
 
 
 def get_layer(layer_id: str, *, verify: bool = True) -> Layer:
@@ -368,7 +372,7 @@ def select_layer(theatre: str, date: str | _dt.date, kind: str = "line", source:
         have = ", ".join(f"{layer.id} ({layer.kind}, {layer.provider})" for layer in list_layers(theatre=theatre))
         which = f"{kind}" if source is None else f"{kind} from source {source}"
         raise LayerNotFound(f"theatre {theatre} has no dated {which} layer: it has {have}")
-    # the rule of Layer.is_valid_on, on day numbers worked out once per store state (700 dates x 1,000 versions)
+    # Layer.is_valid_on's rule, on day numbers worked out once per store state (700 dates x 1,000 versions)
     ordinal = day.toordinal()
     valid = [layer for layer, first, last in dated if first <= ordinal <= last]
     if not valid:
@@ -387,8 +391,8 @@ def select_layer(theatre: str, date: str | _dt.date, kind: str = "line", source:
 
 
 @lru_cache(maxsize=4)
-def _theatres_of(_store_key: tuple[str, int]) -> tuple[str, ...]:
-    return tuple(theatres())
+def _theatres_of(store_key: tuple[str, int]) -> tuple[str, ...]:
+    return tuple(sorted({layer.theatre for layer in _layers_of(*store_key) if layer.theatre}))
 
 
 @lru_cache(maxsize=64)
@@ -402,9 +406,7 @@ def _dated_layers(_store_key: tuple[str, int], theatre: str, kind: str,
     for layer in list_layers(theatre=theatre, kind=kind):
         if not (layer.valid_from or layer.valid_to) or (source is not None and layer.provider != source):
             continue
-        first = _dt.date.fromisoformat(layer.valid_from).toordinal() if layer.valid_from else 0
-        last = _dt.date.fromisoformat(layer.valid_to).toordinal() if layer.valid_to else 10**9
-        out.append((layer, first, last))
+        out.append((layer, *layer.day_range))
     return tuple(out)
 
 
