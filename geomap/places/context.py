@@ -90,25 +90,6 @@ def _sample_line(coords: Iterable, spacing_m: float, out_lon: list, out_lat: lis
     out_lat.extend(p[1] for p in kept)
 
 
-def _lines_of_geojson(geom: dict) -> list:
-    """The polylines (rings included) of a GeoJSON geometry dict."""
-    t = geom.get("type") if geom else None
-    c = geom.get("coordinates") if geom else None
-    if t == "LineString":
-        return [c]
-    if t in ("MultiLineString", "Polygon"):
-        return list(c)
-    if t == "MultiPolygon":
-        return [ring for poly in c for ring in poly]
-    if t == "Point":
-        return [[c]]
-    if t == "MultiPoint":
-        return [[p] for p in c]
-    if t == "GeometryCollection":
-        return [line for g in geom.get("geometries", []) for line in _lines_of_geojson(g)]
-    return []
-
-
 def _lines_of_shapely(geom) -> list:
     import shapely
 
@@ -266,26 +247,19 @@ def _theatre_context(theatre: str, radius_m: float, _store: tuple = ()) -> Place
                             "(see 'geomap layers list')")
     lines = []
     for layer in list_layers(theatre=theatre):
-        if layer.kind not in ("line", "area"):
-            continue
-        # through the one reader, so a user layer's CRS (a GeoJSON crs member, a projected
-        # GeoPackage) is honoured here as when it is measured
-        data = _as_geojson(layer.path)
-        for f in data.get("features", []):
-            lines.extend(_lines_of_geojson(f.get("geometry")))
+        if layer.kind in ("line", "area"):
+            # through the one reader, so a user layer's CRS (a GeoJSON crs member, a projected
+            # GeoPackage) is honoured here as when it is measured
+            lines.extend(_polylines_of_file(layer.path))
     return PlaceContext.from_polylines(lines, f"theatre {theatre}", radius_m=radius_m, flag="--theatre")
 
 
-def _as_geojson(path) -> dict:
-    """A vector file's features as a GeoJSON-like mapping (geometries only)."""
-    import json
-
-    import shapely
-
+def _polylines_of_file(path, assume_crs: str | None = None) -> list:
+    """Every polyline (rings included) of a vector file, read by the one reader, in lon/lat."""
     from geomap.layers.lineset import read_vector
 
-    geoms, _attrs, _crs = read_vector(Path(path))
-    return {"features": [{"geometry": json.loads(shapely.to_geojson(g))} for g in geoms if g is not None]}
+    geoms, _attrs, _crs = read_vector(Path(path), assume_crs=assume_crs)
+    return [line for g in geoms if g is not None for line in _lines_of_shapely(g)]
 
 
 def _layer_context(layer: str, radius_m: float, assume_crs: str | None) -> PlaceContext:
@@ -300,11 +274,7 @@ def _layer_context(layer: str, radius_m: float, assume_crs: str | None) -> Place
 @lru_cache(maxsize=16)
 def _file_context(path: str, size: int, mtime_ns: int, label: str, radius_m: float,
                   assume_crs: str | None) -> PlaceContext:
-    from geomap.layers.lineset import read_vector
-
-    geoms, _attrs, _crs = read_vector(Path(path), assume_crs=assume_crs)
-    lines = [line for g in geoms if g is not None for line in _lines_of_shapely(g)]
-    return PlaceContext.from_polylines(lines, label, radius_m=radius_m)
+    return PlaceContext.from_polylines(_polylines_of_file(path, assume_crs), label, radius_m=radius_m)
 
 
 # --------------------------------------------------------------------------- the swap rule
