@@ -606,3 +606,20 @@ def test_vectorised_segments_match_a_per_feature_walk(rings):
     segs = lines.segments()
     got = list(zip(segs.lon0, segs.lat0, segs.lon1, segs.lat1, segs.feature, segs.part, segs.segment))
     assert got == _reference_segments(geoms, rings)
+
+
+@pytest.mark.parametrize("where", ["incidents", "line"])
+def test_an_unknown_assume_crs_is_refused_even_where_a_declared_crs_leaves_it_unused(tmp_path, where):
+    """--assume-crs EPSG:99999 used to pass silently whenever the file declared its own CRS (or was a shipped layer)."""
+    import subprocess
+    import sys
+
+    points = tmp_path / "pts.csv"
+    points.write_text("name,lon,lat\nA,47.03,39.52\n", encoding="utf-8")
+    args = ([str(points), "--layer", "nk-line-2020"] if where == "incidents"
+            else ["--at", "47.03,39.52", "--layer", "nk-line-2020"])
+    done = subprocess.run([sys.executable, "-m", "geomap", "distance", *args, "--assume-crs", "EPSG:99999"],
+                          capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "--assume-crs EPSG:99999 is not a CRS PROJ knows" in done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1

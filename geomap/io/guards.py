@@ -277,6 +277,18 @@ def _looks_lonlat(xy: np.ndarray) -> bool:
     return not finite.size or (np.abs(finite[:, 1]).max() <= 90 and np.abs(finite[:, 0]).max() <= 540)
 
 
+def assumed_crs(assume_crs: str):
+    """The pyproj CRS an ``--assume-crs`` value names; :class:`CRSError` (one line) when PROJ does not know it."""
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError as ProjCRSError
+
+    try:
+        return CRS.from_user_input(assume_crs)
+    except ProjCRSError as exc:
+        raise CRSError(f"--assume-crs {assume_crs} is not a CRS PROJ knows ({' '.join(str(exc).split())[:120]}): "
+                       "give e.g. EPSG:32638") from None
+
+
 def choose_crs(path, declared: str | None, *, implied: bool, assume_crs: str | None, xy=None) -> str | None:
     """The CRS to read a file's coordinates in.
 
@@ -306,13 +318,8 @@ def choose_crs(path, declared: str | None, *, implied: bool, assume_crs: str | N
     if declared is None:
         return assume_crs
     from pyproj import CRS
-    from pyproj.exceptions import CRSError as ProjCRSError
 
-    try:
-        assumed = CRS.from_user_input(assume_crs)
-    except ProjCRSError as exc:
-        raise CRSError(f"--assume-crs {assume_crs} is not a CRS PROJ knows ({' '.join(str(exc).split())[:120]}): "
-                       "give e.g. EPSG:32638") from None
+    assumed = assumed_crs(assume_crs)
     if assumed.equals(CRS.from_epsg(4326), ignore_axis_order=True):
         return declared
     if xy is not None and _looks_lonlat(np.asarray(xy)) and not assumed.is_geographic:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from geomap.errors import InputError
+from geomap.io.guards import assumed_crs
 from geomap.types import LonLat
 
 
@@ -103,6 +104,8 @@ class IncidentSource:
         if not (radius >= 0.0 and radius < float("inf")):
             raise InputError(f"radius_m must be a finite number of metres >= 0, got {self.radius_m!r}")
         _ = self.kind
+        if self.assume_crs is not None:  # refused when unknown, even where the file's own CRS makes it unused
+            assumed_crs(self.assume_crs)
 
     @property
     def kind(self) -> str:
@@ -158,6 +161,8 @@ class LineChoice:
             raise InputError("--source picks among a theatre's layers: drop it when naming --layer")
         if self.date is not None:
             parse_date(self.date)
+        if self.assume_crs is not None:
+            assumed_crs(self.assume_crs)
         if self.theatre is not None:
             from geomap.layers.registry import theatres
 
