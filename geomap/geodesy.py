@@ -58,8 +58,25 @@ under a millimetre), in three stages:
    the Gauss map is k-Lipschitz; integrate twice.  For far points this bound
    is within metres of the truth for 5 km pieces (tests/test_geodesy_far.py
    checks it from both sides), so a far point needs about 1.7 exact solves.
-   The same bound is applied to each piece under a surviving leaf (C = its
+   The same bound is applied to each far piece under a surviving leaf (C = its
    start vertex, r = its length, capsule = its chord and ``h``).
+
+   **The hinge bounds** (what makes far points cost one solve per frame).
+   The gradient bound needs an inverse solve per (point, node), about 40 per
+   far point.  Instead, the hierarchy is cut into *frames* (the highest nodes
+   reaching at most :data:`_FRAME_REACH_M` from their reference vertex C), and
+   every vertex of a frame is solved once from its C when the index first
+   meets a far point.  A geodesic triangle P, C, X on WGS84 is compared with
+   the triangle on a sphere with the same two sides s(C, P), s(C, X) and the
+   same angle at C: on the sphere of radius b (curvature 1/b**2, WGS84's
+   largest) its third side is a lower bound of s(P, X), on the sphere of
+   radius a**2/b (curvature b**2/a**4, the smallest) an upper bound
+   (CAT(1/b**2) and Toponogov comparison; :func:`_hinge_image` gives the
+   proof and references).  So the one solve C -> P places P's image on both
+   spheres, and the chord capsules of the vertices' images bound every piece
+   of the frame, within metres at thousands of km
+   (tests/test_geodesy_hinge.py checks both bounds from both sides).  Used
+   while s(C, P) + reach < 0.999 pi b; nearer the antipode, the gradient bound.
 3. **Exact interception.**  For each surviving (point, piece) pair the foot of
    the geodesic perpendicular is found by the iteration of Baselga &
    Martínez-Llario (2018), refined as in Karney (2024): from the current foot
@@ -97,6 +114,7 @@ References
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -116,7 +134,7 @@ GEOD = Geod(ellps="WGS84")
 METHOD = (
     "exact point-to-geodesic-segment distance on WGS84 "
     "(Baselga & Martinez-Llario 2018 interception iteration on GeographicLib geodesics via PROJ; "
-    "candidates pruned by provable chord and gradient bounds)"
+    "candidates pruned by provable chord, gradient and comparison-triangle bounds)"
 )
 
 # Safety margin (m) added to every lower bound, covering floating-point error
@@ -257,6 +275,72 @@ def _gradient_lower_bound(s_c, az_c, c_xyz, east, north, cap_a, cap_b, cap_r, ra
         lb = (s_c + np.minimum(da, db) - cap_r - _K_NORMAL**2 * radius**3 / 6.0
               - concave * radius**2 / 2.0 - _BOUND_MARGIN_M)
     return np.where(ok, lb, -np.inf)
+
+
+#: radius (m) of the sphere of WGS84's largest Gaussian curvature 1/b**2 (at the equator): geodesics
+#: spread on WGS84 at least as fast as on it, so its hinges give lower bounds (see _hinge_image)
+_R_HINGE_LOWER = WGS84_B
+#: radius (m) of the sphere of WGS84's smallest Gaussian curvature b**2/a**4 (at the poles): its
+#: hinges give upper bounds (Toponogov)
+_R_HINGE_UPPER = WGS84_A**2 / WGS84_B
+#: largest reach (m) of a comparison frame: the hinge bounds loosen with the size of the
+#: triangles (by the curvature WGS84 lacks against the model sphere, at most 1.3 %)
+_FRAME_REACH_M = 1_500_000.0
+
+
+def _hinge_image(ell_m, az_deg, radius):
+    """Comparison images (n, 3): the point ``ell_m`` from the pole, at azimuth ``az_deg``, on a sphere of ``radius``.
+
+    A frame's reference vertex C is the pole; a point X at geodesic distance
+    ``ell`` from C, in direction ``az`` at C, maps to the point at the same
+    distance and direction from the pole of the model sphere.  For two points
+    P and X so mapped (a *hinge* at C with sides s(C, P), s(C, X) and the angle
+    between them), the model distance is the spherical law of cosines.
+
+    * On the sphere of radius b (:data:`_R_HINGE_LOWER`) it is a **lower
+      bound** of s(P, X) while s(C, P) + s(C, X) < pi b: WGS84's Gaussian
+      curvature is at most 1/b**2 and its injectivity radius at least pi b
+      (Klingenberg's lemma: pi / sqrt(K_max) = pi b is below half the
+      meridian, the shortest closed geodesic), so it is a CAT(1/b**2) space
+      and every triangle of perimeter below 2 pi b is thinner than its model
+      (Bridson & Haefliger, *Metric spaces of non-positive curvature*, 1999,
+      II.1.7 and II.1A.6; Alexander, Kapovitch & Petrunin, *Alexandrov
+      geometry: foundations*, 2024): the hinge opens at least as wide.
+    * On the sphere of radius a**2/b (:data:`_R_HINGE_UPPER`) it is an
+      **upper bound** (Toponogov's hinge theorem, curvature at least b**2/a**4).
+    * The map X -> image is 1-Lipschitz (radially an isometry; across, the
+      reduced length m12 >= b sin(ell/b) by Rauch's comparison), so the image
+      of a piece of length L is a curve no longer than L between the images
+      of its ends, and lies within ``h = sqrt(L**2 - c**2) / 2`` of their chord c.
+
+    Unlike a chord, the model distance keeps the sphere's curvature, so the
+    bound stays within metres of the truth at any range (tests/test_geodesy_far.py).
+    """
+    t = np.asarray(ell_m, dtype=float) / radius
+    a = np.radians(np.asarray(az_deg, dtype=float))
+    st = np.sin(t)
+    out = np.empty(t.shape + (3,))
+    out[..., 0] = radius * st * np.cos(a)
+    out[..., 1] = radius * st * np.sin(a)
+    out[..., 2] = radius * np.cos(t)
+    return out
+
+
+def _hinge_lower_bound(chord_minus_r_m):
+    """The lower bound (m) of the geodesic distance from a 3-D distance on the radius-b model sphere.
+
+    ``chord_minus_r_m`` bounds the chord between P's image and every image of
+    a run from below (distance to a capsule minus its radius); the arc on the
+    model sphere over that chord, ``2 b asin(c / 2b)``, bounds the geodesic.
+    """
+    x = np.clip(np.asarray(chord_minus_r_m, dtype=float) / (2 * _R_HINGE_LOWER), 0.0, 1.0)
+    return 2 * _R_HINGE_LOWER * np.arcsin(x) - _BOUND_MARGIN_M
+
+
+def _hinge_upper_bound(chord_m):
+    """The upper bound (m) of the geodesic distance from a chord between images on the radius a**2/b sphere."""
+    x = np.minimum(np.asarray(chord_m, dtype=float) / (2 * _R_HINGE_UPPER), 1.0)
+    return 2 * _R_HINGE_UPPER * np.arcsin(x) * (1 + 1e-12) + _BOUND_MARGIN_M
 
 
 def gaussian_radius(lat):
@@ -658,6 +742,29 @@ class SegmentIndex:
         self.node_reach = reach
         self.node_east, self.node_north = tangent_basis(self.lon_a[ref], self.lat_a[ref])
         self.piece_east, self.piece_north = tangent_basis(self.lon_a, self.lat_a)
+        self._node_parent = parent
+        self._piece_joined = joined
+        self._frame_data = None
+        self._frame_lock = threading.Lock()
+
+    def __getstate__(self):
+        # A lock does not pickle (the Dask engine ships indexes to workers); frames are rebuilt there on demand.
+        state = self.__dict__.copy()
+        state["_frame_lock"] = None
+        state["_frame_data"] = None
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._frame_lock = threading.Lock()
+
+    def _frames(self):
+        """The comparison frames, built on first use (only far points need them); see :class:`_Frames`."""
+        if self._frame_data is None:
+            with self._frame_lock:
+                if self._frame_data is None:
+                    self._frame_data = _Frames(self)
+        return self._frame_data
 
     # ------------------------------------------------------------------ query
     def nearest(self, lon, lat, *, tol_m: float = 1e-5, workers: int = 1, chunk: int = 100_000):
@@ -800,7 +907,10 @@ class SegmentIndex:
         as d**3 / 24 R**2), the pair also gets one inverse solve from C: the
         exact distance as upper bound and, with the azimuth, the gradient lower
         bound (:func:`_gradient_lower_bound`), which stays within metres of the
-        truth at any range; the larger lower bound is kept.  A pair is dropped
+        truth at any range; the larger lower bound is kept.  At a frame node
+        that solve is the frame's: the pair leaves this descent for
+        :meth:`_hinge_descend`, which bounds the frame's nodes and pieces from
+        it with no further solve.  A pair is dropped
         when its lower bound exceeds the point's best upper bound.  The pieces
         under the surviving leaves are filtered by their chord bound, the rest
         get the gradient bound from their start vertex, and the survivors are
@@ -816,6 +926,7 @@ class SegmentIndex:
         pr = np.arange(rows.size)
         node = np.zeros(pr.size, dtype=np.int64)
         leaf_rows, leaf_nodes = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
+        hinge_pairs = []
         while pr.size:
             cols = self._node_columns
             lb, c = _column_distances(px[pr], py[pr], pz[pr], tuple(v[node] for v in cols[0:3]),
@@ -826,17 +937,25 @@ class SegmentIndex:
             # Beyond _CHORD_NEAR_M the chord bound loosens (by d**3 / 24 R**2): an
             # inverse solve from C gives the exact upper bound and the gradient bound.
             far = np.flatnonzero(lb > _CHORD_NEAR_M)
+            hinged = np.zeros(pr.size, dtype=bool)
             if far.size:
                 ref = self.node_ref[node[far]]
                 az, _, s_far = GEOD.inv(self.lon_a[ref], self.lat_a[ref], plon[pr[far]], plat[pr[far]])
+                s_far, az = np.asarray(s_far, dtype=float), np.asarray(az, dtype=float)
                 s[far] = s_far
                 nf = node[far]
-                grad = _gradient_lower_bound(np.asarray(s_far, dtype=float), np.asarray(az, dtype=float),
-                                             self.node_xyz[nf], self.node_east[nf], self.node_north[nf],
+                # At a frame, that solve is the frame's: the pair leaves the descent for the
+                # frame's hinge bounds (no more solves below); elsewhere, the gradient bound.
+                frame = (self._frames().frame_of[nf] == nf) & (s_far + self.node_reach[nf] < _GRADIENT_MAX_M)
+                if frame.any():
+                    hinged[far[frame]] = True
+                    hinge_pairs.append((pr[far[frame]], nf[frame], s_far[frame], az[frame]))
+                    far, nf, s_far, az = far[~frame], nf[~frame], s_far[~frame], az[~frame]
+                grad = _gradient_lower_bound(s_far, az, self.node_xyz[nf], self.node_east[nf], self.node_north[nf],
                                              self.cap_a[nf], self.cap_b[nf], self.cap_r[nf], self.node_reach[nf])
                 lb[far] = np.maximum(lb[far], grad)
             np.minimum.at(upper, pr, s)
-            keep = lb <= upper[pr]
+            keep = (lb <= upper[pr]) & ~hinged
             pr, node = pr[keep], node[keep]
             leaf = self.node_left[node] < 0
             leaf_rows.append(pr[leaf])
@@ -847,11 +966,19 @@ class SegmentIndex:
         pts, pieces = self._leaf_pieces(np.concatenate(leaf_rows), np.concatenate(leaf_nodes))
         plb, u = self._chord_lower_bound(pp[pts], pieces[:, None])
         plb, u = plb[:, 0], u[:, 0]
-        # The chord bound first (no inverse solve); the survivors get the gradient bound.
+        # The chord bound first (no inverse solve); far survivors get the gradient bound
+        # (near ones need not: there the chord bound is within a metre of the truth).
         sel = plb <= upper[pts]
         pts, pieces, u, plb = pts[sel], pieces[sel], u[sel], plb[sel]
-        glb = self._gradient_lb(pieces, pp[pts], plon[pts], plat[pts], pts, upper)
-        plb = np.maximum(plb, glb)
+        far = np.flatnonzero(plb > _CHORD_NEAR_M)
+        if far.size:
+            glb = self._gradient_lb(pieces[far], pp[pts[far]], plon[pts[far]], plat[pts[far]], pts[far], upper)
+            plb[far] = np.maximum(plb[far], glb)
+        if hinge_pairs:
+            hpts, hpieces, hlb = self._hinge_descend(*(np.concatenate(c) for c in zip(*hinge_pairs)), upper)
+            clb, hu = self._chord_lower_bound(pp[hpts], hpieces[:, None])
+            pts, pieces = np.concatenate([pts, hpts]), np.concatenate([pieces, hpieces])
+            u, plb = np.concatenate([u, hu[:, 0]]), np.concatenate([plb, np.maximum(hlb, clb[:, 0])])
         sel = plb <= upper[pts]
         pts, pieces, u, plb = pts[sel], pieces[sel], u[sel], plb[sel]
         # Most promising pair of each point first, so its exact value prunes the rest.
@@ -867,6 +994,45 @@ class SegmentIndex:
             raise GeodesicError(
                 f"no segment survived pruning for {int(unsolved.sum())} point(s); please report this with the input"
             )
+
+    def _hinge_descend(self, pts, frames, s_c, az_c, upper):
+        """The (point, piece) pairs below frames that the hinge bounds keep, with their lower bounds.
+
+        ``pts`` (n,) point rows, ``frames`` (n,) frame nodes, ``s_c`` and
+        ``az_c`` the exact distance (m) and azimuth (degrees) from each frame's
+        reference vertex to its point (one inverse solve each).  Descends each
+        frame's subtree with the hinge bounds (:func:`_hinge_image`): a node is
+        dropped when the radius-b bound of its capsule exceeds the point's best
+        upper bound, which each node's reference vertex lowers through the
+        radius a**2/b bound.  Lowers ``upper`` in place; returns
+        ``(pts, pieces, lower_bound_m)``.
+        """
+        fr = self._frames()
+        pb = _hinge_image(s_c, az_c, _R_HINGE_LOWER)
+        pu = _hinge_image(s_c, az_c, _R_HINGE_UPPER)
+        bx, by, bz = (np.ascontiguousarray(pb[:, j]) for j in range(3))
+        k = np.arange(pts.size)
+        node = frames
+        leaf_k, leaf_nodes = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
+        cols = fr.columns
+        while k.size:
+            d, _ = _column_distances(bx[k], by[k], bz[k], tuple(v[node] for v in cols[0:3]),
+                                     tuple(v[node] for v in cols[3:6]), cols[6][node],
+                                     tuple(v[node] for v in cols[0:3]))
+            lb = _hinge_lower_bound(d - fr.radius[node])
+            ub = _hinge_upper_bound(np.linalg.norm(pu[k] - fr.ref_up[node], axis=1))
+            np.minimum.at(upper, pts[k], ub)
+            keep = lb <= upper[pts[k]]
+            k, node = k[keep], node[keep]
+            leaf = self.node_left[node] < 0
+            leaf_k.append(k[leaf])
+            leaf_nodes.append(node[leaf])
+            inner = ~leaf
+            k = np.concatenate([k[inner], k[inner]])
+            node = np.concatenate([self.node_left[node[inner]], self.node_right[node[inner]]])
+        k, pieces = self._leaf_pieces(np.concatenate(leaf_k), np.concatenate(leaf_nodes))
+        d = _point_segment_distance(pb[k], fr.img_a[pieces], fr.img_b[pieces])
+        return pts[k], pieces, _hinge_lower_bound(d - fr.img_h[pieces])
 
     def _gradient_lb(self, pieces, pp, plon, plat, pts, upper):
         """Gradient lower bound of each (point, piece) pair from the piece's start vertex A.
@@ -1212,6 +1378,104 @@ class SegmentIndex:
         if with_azimuth:
             return d, t, _wrap180(xlon), xlat, az_px, az_x
         return d, t, _wrap180(xlon), xlat
+
+
+class _Frames:
+    """Comparison frames of a :class:`SegmentIndex`: hinge images of its pieces, capsules of its nodes.
+
+    A *frame* is a highest node of the hierarchy whose reach (the bound of the
+    geodesic distance from its reference vertex C to any arc point below it)
+    is at most :data:`_FRAME_REACH_M`; the frames tile the pieces (a short line
+    is one frame, its root).  Every piece end below a frame is solved once from
+    its C (one inverse geodesic per vertex, when the first far point needs the
+    frames) and mapped to its hinge images (:func:`_hinge_image`).  A point
+    then needs one inverse solve from C per frame it reaches: its own images,
+    with the capsules below, bound every piece of the frame from below (radius-b
+    sphere) and every node's reference vertex from above (radius a**2/b),
+    without further solves.
+
+    Arrays: ``frame_of`` (per node: its frame, -1 above the frames);
+    ``piece_frame`` (per piece: its frame, -1 if none); ``img_a``, ``img_b`` (per piece, (m, 3): its ends' images on the radius-b
+    sphere in its frame's coordinates, NaN outside frames); ``img_h`` (per
+    piece: the capsule radius of its image curve); ``columns`` (per node: the
+    axis start, axis vector and 1/|axis|**2 of the capsule holding the images
+    below it, as columns) and ``radius``; ``ref_up`` (per node, (n, 3): the
+    image of its reference vertex on the radius a**2/b sphere).  Build cost:
+    one inverse solve per vertex and one pass over the pieces per level below
+    the frames, in runs of :data:`_CAPSULE_ROWS` rows.
+    """
+
+    def __init__(self, index):
+        n_nodes = index.node_start.size
+        parent = index._node_parent
+        small = index.node_reach <= _FRAME_REACH_M
+        frame_of = np.full(n_nodes, -1, dtype=np.int64)
+        level = np.array([0], dtype=np.int64)
+        while level.size:
+            par = parent[level]
+            inherited = np.where(par >= 0, frame_of[np.maximum(par, 0)], -1)
+            frame_of[level] = np.where(inherited >= 0, inherited, np.where(small[level], level, -1))
+            inner = level[index.node_left[level] >= 0]
+            level = np.concatenate([index.node_left[inner], index.node_right[inner]])
+        self.frame_of = frame_of
+        frames = np.flatnonzero(frame_of == np.arange(n_nodes))
+        m = index.n_pieces
+        counts = index.node_stop[frames] - index.node_start[frames]
+        covered = np.repeat(index.node_start[frames] - (np.cumsum(counts) - counts), counts) + np.arange(counts.sum())
+        piece_frame = np.full(m, -1, dtype=np.int64)
+        piece_frame[covered] = np.repeat(frames, counts)
+        self.piece_frame = piece_frame
+        # Each piece end solved once from its frame's reference vertex; a piece's
+        # end B is the next piece's start A where the line is continuous within a frame.
+        c = index.node_ref[piece_frame[covered]]
+        ell_a, az_a = np.full(m, np.nan), np.full(m, np.nan)
+        az, _, ell = GEOD.inv(index.lon_a[c], index.lat_a[c], index.lon_a[covered], index.lat_a[covered])
+        ell_a[covered], az_a[covered] = ell, az
+        img_a = _hinge_image(ell_a, az_a, _R_HINGE_LOWER)
+        img_b = np.full((m, 3), np.nan)
+        same_next = np.zeros(m, dtype=bool)
+        same_next[:-1] = index._piece_joined[:-1] & (piece_frame[1:] == piece_frame[:-1])
+        shared = covered[same_next[covered]]
+        img_b[shared] = img_a[shared + 1]
+        own = covered[~same_next[covered]]
+        c = index.node_ref[piece_frame[own]]
+        az, _, ell = GEOD.inv(index.lon_a[c], index.lat_a[c], index.lon_b[own], index.lat_b[own])
+        img_b[own] = _hinge_image(np.asarray(ell, dtype=float), np.asarray(az, dtype=float), _R_HINGE_LOWER)
+        chord = np.linalg.norm(img_b - img_a, axis=1)
+        length = index.length_m
+        with np.errstate(invalid="ignore"):
+            # within h of the chord while L <= 5c/3 (module docstring); always within L/2 of an end
+            h = np.where(length <= (5.0 / 3.0) * chord, 0.5 * np.sqrt(np.maximum(length**2 - chord**2, 0.0)),
+                         0.5 * length)
+        self.img_a, self.img_b, self.img_h = img_a, img_b, h + _BOUND_MARGIN_M
+        # Node capsules, from their pieces, for the nodes below the frames.
+        ids = np.flatnonzero(frame_of >= 0)
+        start, stop = index.node_start[ids], index.node_stop[ids]
+        s0, s1 = img_a[start], img_b[stop - 1]
+        radius = np.full(n_nodes, np.nan)
+        n = stop - start
+        rows_upto = np.cumsum(n)
+        cuts = np.searchsorted(rows_upto, np.arange(_CAPSULE_ROWS, rows_upto[-1] if n.size else 0, _CAPSULE_ROWS),
+                               side="right")
+        for sel in (b for b in np.split(np.arange(ids.size), np.unique(cuts)) if b.size):
+            nb = n[sel]
+            first = np.cumsum(nb) - nb
+            piece_of = np.repeat(start[sel] - first, nb) + np.arange(nb.sum())
+            a0, a1 = np.repeat(s0[sel], nb, axis=0), np.repeat(s1[sel], nb, axis=0)
+            d = np.maximum(_point_segment_distance(img_a[piece_of], a0, a1),
+                           _point_segment_distance(img_b[piece_of], a0, a1)) + self.img_h[piece_of]
+            radius[ids[sel]] = np.maximum.reduceat(d, first)
+        self.radius = radius + _BOUND_MARGIN_M
+        a0 = np.full((n_nodes, 3), np.nan)
+        axis = np.full((n_nodes, 3), np.nan)
+        a0[ids], axis[ids] = s0, s1 - s0
+        axis2 = np.einsum("ij,ij->i", axis, axis)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inv_axis2 = np.where(axis2 > 0, 1.0 / np.where(axis2 > 0, axis2, 1.0), 0.0)
+        self.columns = (*(np.ascontiguousarray(a0[:, j]) for j in range(3)),
+                        *(np.ascontiguousarray(axis[:, j]) for j in range(3)), inv_axis2)
+        r = index.node_ref
+        self.ref_up = _hinge_image(ell_a[r], az_a[r], _R_HINGE_UPPER)
 
 
 def azimuth_deg(lon0, lat0, lon1, lat1):
