@@ -187,6 +187,18 @@ def _column_distances(x, y, z, a, ab, inv_ab2, c):
     :func:`_point_segment_distance` and a norm, in column passes (several
     times faster on a million rows).
     """
+    d, _ = _segment_foot(x, y, z, a, ab, inv_ab2)
+    c2 = (x - c[0]) ** 2
+    c2 += (y - c[1]) ** 2
+    c2 += (z - c[2]) ** 2
+    return d, np.sqrt(c2)
+
+
+def _segment_foot(x, y, z, a, ab, inv_ab2):
+    """Per row: 3-D distance from point (x, y, z) to the segment from ``a`` along ``ab``, and the foot's fraction.
+
+    Columns as in :func:`_column_distances`; the fraction is clipped to [0, 1].
+    """
     px, py, pz = x - a[0], y - a[1], z - a[2]
     u = px * ab[0]
     u += py * ab[1]
@@ -198,10 +210,7 @@ def _column_distances(x, y, z, a, ab, inv_ab2, c):
         p -= u * ab[k]
         p *= p
         d2 += p
-    c2 = (x - c[0]) ** 2
-    c2 += (y - c[1]) ** 2
-    c2 += (z - c[2]) ** 2
-    return np.sqrt(d2), np.sqrt(c2)
+    return np.sqrt(d2), u
 
 
 #: b**2 / a: the smallest radius of curvature of any plane section of WGS84 through
@@ -975,10 +984,9 @@ class SegmentIndex:
             glb = self._gradient_lb(pieces[far], pp[pts[far]], plon[pts[far]], plat[pts[far]], pts[far], upper)
             plb[far] = np.maximum(plb[far], glb)
         if hinge_pairs:
-            hpts, hpieces, hlb = self._hinge_descend(*(np.concatenate(c) for c in zip(*hinge_pairs)), upper)
-            clb, hu = self._chord_lower_bound(pp[hpts], hpieces[:, None])
+            hpts, hpieces, hlb, hu = self._hinge_descend(*(np.concatenate(c) for c in zip(*hinge_pairs)), upper)
             pts, pieces = np.concatenate([pts, hpts]), np.concatenate([pieces, hpieces])
-            u, plb = np.concatenate([u, hu[:, 0]]), np.concatenate([plb, np.maximum(hlb, clb[:, 0])])
+            u, plb = np.concatenate([u, hu]), np.concatenate([plb, hlb])
         sel = plb <= upper[pts]
         pts, pieces, u, plb = pts[sel], pieces[sel], u[sel], plb[sel]
         # Most promising pair of each point first, so its exact value prunes the rest.
@@ -1005,24 +1013,30 @@ class SegmentIndex:
         dropped when the radius-b bound of its capsule exceeds the point's best
         upper bound, which each node's reference vertex lowers through the
         radius a**2/b bound.  Lowers ``upper`` in place; returns
-        ``(pts, pieces, lower_bound_m)``.
+        ``(pts, pieces, lower_bound_m, u)``, ``u`` the fraction along each piece
+        of the foot on its image chord (where the exact iteration starts).
         """
         fr = self._frames()
         pb = _hinge_image(s_c, az_c, _R_HINGE_LOWER)
         pu = _hinge_image(s_c, az_c, _R_HINGE_UPPER)
         bx, by, bz = (np.ascontiguousarray(pb[:, j]) for j in range(3))
+        ux, uy, uz = (np.ascontiguousarray(pu[:, j]) for j in range(3))
         k = np.arange(pts.size)
         node = frames
         leaf_k, leaf_nodes = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
         cols = fr.columns
         while k.size:
-            d, _ = _column_distances(bx[k], by[k], bz[k], tuple(v[node] for v in cols[0:3]),
-                                     tuple(v[node] for v in cols[3:6]), cols[6][node],
-                                     tuple(v[node] for v in cols[0:3]))
-            lb = _hinge_lower_bound(d - fr.radius[node])
-            ub = _hinge_upper_bound(np.linalg.norm(pu[k] - fr.ref_up[node], axis=1))
-            np.minimum.at(upper, pts[k], ub)
-            keep = lb <= upper[pts[k]]
+            d, _ = _segment_foot(bx[k], by[k], bz[k], tuple(v[node] for v in cols[0:3]),
+                                 tuple(v[node] for v in cols[3:6]), cols[6][node])
+            d -= fr.radius[node]
+            lb = _hinge_lower_bound(d)
+            ru = cols[7:10]
+            up = (ux[k] - ru[0][node]) ** 2
+            up += (uy[k] - ru[1][node]) ** 2
+            up += (uz[k] - ru[2][node]) ** 2
+            pk = pts[k]
+            np.minimum.at(upper, pk, _hinge_upper_bound(np.sqrt(up)))
+            keep = lb <= upper[pk]
             k, node = k[keep], node[keep]
             leaf = self.node_left[node] < 0
             leaf_k.append(k[leaf])
@@ -1031,8 +1045,11 @@ class SegmentIndex:
             k = np.concatenate([k[inner], k[inner]])
             node = np.concatenate([self.node_left[node[inner]], self.node_right[node[inner]]])
         k, pieces = self._leaf_pieces(np.concatenate(leaf_k), np.concatenate(leaf_nodes))
-        d = _point_segment_distance(pb[k], fr.img_a[pieces], fr.img_b[pieces])
-        return pts[k], pieces, _hinge_lower_bound(d - fr.img_h[pieces])
+        pc = fr.piece_columns
+        d, u = _segment_foot(bx[k], by[k], bz[k], tuple(v[pieces] for v in pc[0:3]),
+                             tuple(v[pieces] for v in pc[3:6]), pc[6][pieces])
+        d -= fr.img_h[pieces]
+        return pts[k], pieces, _hinge_lower_bound(d), u
 
     def _gradient_lb(self, pieces, pp, plon, plat, pts, upper):
         """Gradient lower bound of each (point, piece) pair from the piece's start vertex A.
@@ -1399,7 +1416,8 @@ class _Frames:
     sphere in its frame's coordinates, NaN outside frames); ``img_h`` (per
     piece: the capsule radius of its image curve); ``columns`` (per node: the
     axis start, axis vector and 1/|axis|**2 of the capsule holding the images
-    below it, as columns) and ``radius``; ``ref_up`` (per node, (n, 3): the
+    below it, as columns, then its ``ref_up``) and ``radius``; ``piece_columns``
+    (per piece: its image chord's start, vector and 1/|chord|**2); ``ref_up`` (per node, (n, 3): the
     image of its reference vertex on the radius a**2/b sphere).  Build cost:
     one inverse solve per vertex and one pass over the pieces per level below
     the frames, in runs of :data:`_CAPSULE_ROWS` rows.
@@ -1472,10 +1490,17 @@ class _Frames:
         axis2 = np.einsum("ij,ij->i", axis, axis)
         with np.errstate(divide="ignore", invalid="ignore"):
             inv_axis2 = np.where(axis2 > 0, 1.0 / np.where(axis2 > 0, axis2, 1.0), 0.0)
-        self.columns = (*(np.ascontiguousarray(a0[:, j]) for j in range(3)),
-                        *(np.ascontiguousarray(axis[:, j]) for j in range(3)), inv_axis2)
         r = index.node_ref
         self.ref_up = _hinge_image(ell_a[r], az_a[r], _R_HINGE_UPPER)
+        self.columns = (*(np.ascontiguousarray(a0[:, j]) for j in range(3)),
+                        *(np.ascontiguousarray(axis[:, j]) for j in range(3)), inv_axis2,
+                        *(np.ascontiguousarray(self.ref_up[:, j]) for j in range(3)))
+        ab = img_b - img_a
+        ab2 = np.einsum("ij,ij->i", ab, ab)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inv_ab2 = np.where(ab2 > 0, 1.0 / np.where(ab2 > 0, ab2, 1.0), 0.0)
+        self.piece_columns = (*(np.ascontiguousarray(img_a[:, j]) for j in range(3)),
+                              *(np.ascontiguousarray(ab[:, j]) for j in range(3)), inv_ab2)
 
 
 def azimuth_deg(lon0, lat0, lon1, lat1):

@@ -123,7 +123,7 @@ def test_hinge_descent_bounds_every_piece_from_below_and_the_line_from_above():
     assert ok.sum() >= 30
     pts = np.flatnonzero(ok)
     upper = np.full(plon.size, np.inf)
-    got_pts, got_pieces, lb = index._hinge_descend(pts, np.zeros(pts.size, dtype=np.int64), s[pts], az[pts], upper)
+    got_pts, got_pieces, lb, _ = index._hinge_descend(pts, np.zeros(pts.size, dtype=np.int64), s[pts], az[pts], upper)
     true = piece_minimum(index, plon[got_pts], plat[got_pts], got_pieces)
     assert np.all(lb <= true), np.max(lb - true)
     brute = {}
