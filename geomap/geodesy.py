@@ -753,6 +753,18 @@ class SegmentIndex:
         self.piece_east, self.piece_north = tangent_basis(self.lon_a, self.lat_a)
         self._node_parent = parent
         self._piece_joined = joined
+        # Comparison frames: the highest nodes reaching at most _FRAME_REACH_M (their images are built on demand).
+        frame_of = np.full(start.size, -1, dtype=np.int64)
+        level = np.array([0], dtype=np.int64)
+        while level.size:
+            par = parent[level]
+            inherited = np.where(par >= 0, frame_of[np.maximum(par, 0)], -1)
+            frame_of[level] = np.where(inherited >= 0, inherited,
+                                       np.where(reach[level] <= _FRAME_REACH_M, level, -1))
+            inner = level[self.node_left[level] >= 0]
+            level = np.concatenate([self.node_left[inner], self.node_right[inner]])
+        self.node_frame = frame_of
+        self.node_is_frame = frame_of == np.arange(start.size)
         self._frame_data = None
         self._frame_lock = threading.Lock()
 
@@ -942,20 +954,21 @@ class SegmentIndex:
                                       tuple(v[node] for v in cols[3:6]), cols[6][node],
                                       tuple(v[node] for v in cols[7:10]))
             lb -= self.cap_r[node]
-            s = _geodesic_upper_bound(c)
+            np.minimum.at(upper, pr, _geodesic_upper_bound(c))
             # Beyond _CHORD_NEAR_M the chord bound loosens (by d**3 / 24 R**2): an
-            # inverse solve from C gives the exact upper bound and the gradient bound.
-            far = np.flatnonzero(lb > _CHORD_NEAR_M)
+            # inverse solve from C gives the exact upper bound and the gradient bound
+            # (only where the chord bound alone does not already drop the pair).
+            far = np.flatnonzero((lb > _CHORD_NEAR_M) & (lb <= upper[pr]))
             hinged = np.zeros(pr.size, dtype=bool)
             if far.size:
                 ref = self.node_ref[node[far]]
                 az, _, s_far = GEOD.inv(self.lon_a[ref], self.lat_a[ref], plon[pr[far]], plat[pr[far]])
                 s_far, az = np.asarray(s_far, dtype=float), np.asarray(az, dtype=float)
-                s[far] = s_far
+                np.minimum.at(upper, pr[far], s_far)
                 nf = node[far]
                 # At a frame, that solve is the frame's: the pair leaves the descent for the
                 # frame's hinge bounds (no more solves below); elsewhere, the gradient bound.
-                frame = (self._frames().frame_of[nf] == nf) & (s_far + self.node_reach[nf] < _GRADIENT_MAX_M)
+                frame = self.node_is_frame[nf] & (s_far + self.node_reach[nf] < _GRADIENT_MAX_M)
                 if frame.any():
                     hinged[far[frame]] = True
                     hinge_pairs.append((pr[far[frame]], nf[frame], s_far[frame], az[frame]))
@@ -963,7 +976,6 @@ class SegmentIndex:
                 grad = _gradient_lower_bound(s_far, az, self.node_xyz[nf], self.node_east[nf], self.node_north[nf],
                                              self.cap_a[nf], self.cap_b[nf], self.cap_r[nf], self.node_reach[nf])
                 lb[far] = np.maximum(lb[far], grad)
-            np.minimum.at(upper, pr, s)
             keep = (lb <= upper[pr]) & ~hinged
             pr, node = pr[keep], node[keep]
             leaf = self.node_left[node] < 0
@@ -1411,7 +1423,8 @@ class _Frames:
     sphere) and every node's reference vertex from above (radius a**2/b),
     without further solves.
 
-    Arrays: ``frame_of`` (per node: its frame, -1 above the frames);
+    Arrays: ``frame_of`` (per node: its frame, -1 above the frames; the
+    index's ``node_frame``);
     ``piece_frame`` (per piece: its frame, -1 if none); ``img_a``, ``img_b`` (per piece, (m, 3): its ends' images on the radius-b
     sphere in its frame's coordinates, NaN outside frames); ``img_h`` (per
     piece: the capsule radius of its image curve); ``columns`` (per node: the
@@ -1425,18 +1438,8 @@ class _Frames:
 
     def __init__(self, index):
         n_nodes = index.node_start.size
-        parent = index._node_parent
-        small = index.node_reach <= _FRAME_REACH_M
-        frame_of = np.full(n_nodes, -1, dtype=np.int64)
-        level = np.array([0], dtype=np.int64)
-        while level.size:
-            par = parent[level]
-            inherited = np.where(par >= 0, frame_of[np.maximum(par, 0)], -1)
-            frame_of[level] = np.where(inherited >= 0, inherited, np.where(small[level], level, -1))
-            inner = level[index.node_left[level] >= 0]
-            level = np.concatenate([index.node_left[inner], index.node_right[inner]])
-        self.frame_of = frame_of
-        frames = np.flatnonzero(frame_of == np.arange(n_nodes))
+        frame_of = self.frame_of = index.node_frame
+        frames = np.flatnonzero(index.node_is_frame)
         m = index.n_pieces
         counts = index.node_stop[frames] - index.node_start[frames]
         covered = np.repeat(index.node_start[frames] - (np.cumsum(counts) - counts), counts) + np.arange(counts.sum())
