@@ -4,10 +4,10 @@ One command::
 
     python bench/bench_regimes.py [--rows 1000000] [--seed 7] [--skip-postgis] [--lines nk,synthetic] [--json out.json]
 
-For each line (the shipped ``nk-line-2020``, 241 vertices, and a seeded
-3,000-vertex wiggly front) and each regime it writes ``--rows`` seeded points to
-a CSV and times, end to end (read CSV, measure, write CSV), each in its own
-process:
+For each line (the shipped ``nk-line-2020``, 241 vertices, a seeded 3,000-vertex
+wiggly front, and with ``--lines large`` a seeded 1,000,000-vertex random walk in
+a GeoPackage) and each regime it writes ``--rows`` seeded points to a CSV and
+times, end to end (read CSV, measure, write CSV), each in its own process:
 
 * **near**: within 0-60 km of a random vertex of the line;
 * **far**: 0-4,000 km from a random vertex, in a random direction;
@@ -18,8 +18,10 @@ distance FILE --layer L -o out.csv``); its peak memory is the sampled summed
 RSS of its process.  PostGIS runs ``ST_Distance(geography, geography)`` on a
 throwaway cluster started and stopped by ``bench_batch.pg_cluster`` (load with
 COPY included in its time).  Printed: seconds, rows/s, time relative to the
-near regime of the same line, peak memory, the throughput ratio against
-PostGIS, and PostGIS's largest difference from geomap.
+near regime of the same line, the time spent reading the line and building its
+index within the run ("index s") and the rows/s after it ("after"), peak
+memory, the throughput ratio against PostGIS, and PostGIS's largest
+difference from geomap.
 """
 
 from __future__ import annotations
@@ -54,6 +56,17 @@ def line_coords(name: str, work: Path):
 
         lines = read_lines("nk-line-2020")
         return "nk-line-2020", [shapely.get_coordinates(p) for g in lines.geoms for p in shapely.get_parts(g)]
+    if name == "large":
+        # the 1,000,000-vertex seeded random walk of the large-line target (about 850 km long, vertices ~1 m apart)
+        import geopandas as gpd
+
+        rng = np.random.default_rng(14)
+        n = 1_000_000
+        xy = np.column_stack([44.0 + np.cumsum(rng.uniform(0.0, 2e-5, n)), 39.5 + np.cumsum(rng.normal(0.0, 1e-5, n))])
+        path = work / "large-1m.gpkg"
+        gpd.GeoDataFrame({"name": ["large front"]}, geometry=[shapely.LineString(xy)], crs="EPSG:4326").to_file(
+            path, engine="pyogrio")
+        return str(path), [xy]
     from bench_distance import make_line
 
     xy = make_line(3000, 11)
@@ -89,12 +102,31 @@ def child(layer: str, src: str, out: str) -> None:
     from geomap.pipeline.request import IncidentSource, LineChoice, Request
     from geomap.pipeline.run import run
 
+    from geomap.layers import lineset
+
+    # time spent reading the line and building its index, inside the run (the rest is the measuring;
+    # read_lines is imported where it is called, so the wrapper is what the run calls)
+    ready = [0.0]
+
+    def timed(fn):
+        def wrapper(*a, **kw):
+            t0 = time.perf_counter()
+            try:
+                return fn(*a, **kw)
+            finally:
+                ready[0] += time.perf_counter() - t0
+        return wrapper
+
+    lineset.LineSet.index = timed(lineset.LineSet.index)
+    lineset.read_lines = timed(lineset.read_lines)
     tree = bench_batch.TreePeak()
     t = time.perf_counter()
-    result = run(Request(IncidentSource(path=src), LineChoice(layer=layer)))
+    request = Request(IncidentSource(path=src), LineChoice(layer=layer))
+    result = run(request)
     write_result(result, Path(out))
     seconds = time.perf_counter() - t
-    print(json.dumps({"seconds": seconds, "rows": len(result.frame), "peak_rss_mb": tree.stop_mb()}))
+    print(json.dumps({"seconds": seconds, "rows": len(result.frame), "peak_rss_mb": tree.stop_mb(),
+                      "index_s": ready[0]}))
 
 
 def run_geomap(layer: str, src: Path, out: Path) -> dict:
@@ -110,8 +142,11 @@ def run_postgis(psql, parts, src: Path, out: Path) -> dict:
 
     wkt = shapely.MultiLineString([p.tolist() for p in parts]).wkt
     run = lambda sql: subprocess.run(psql + ["-c", sql], check=True, capture_output=True, text=True)  # noqa: E731
-    run("DROP TABLE IF EXISTS line; DROP TABLE IF EXISTS events")
-    run(f"CREATE TABLE line AS SELECT ST_GeogFromText('SRID=4326;{wkt}') AS g")
+    run("DROP TABLE IF EXISTS line; DROP TABLE IF EXISTS line_wkt; DROP TABLE IF EXISTS events")
+    # the line's WKT through COPY (a 1,000,000-vertex line is too long for a command-line argument)
+    subprocess.run(psql + ["-c", "CREATE TABLE line_wkt (w text); COPY line_wkt FROM STDIN"],
+                   input=wkt.encode(), check=True, capture_output=True)
+    run("CREATE TABLE line AS SELECT ST_GeogFromText('SRID=4326;' || w) AS g FROM line_wkt")
     os.chmod(src.parent, 0o755)
     os.chmod(src, 0o644)
     t = time.perf_counter()
@@ -159,7 +194,7 @@ def main() -> int:
                     print(f"{name} {regime}: geomap ...", file=sys.stderr)
                     g = run_geomap(layer, src, work / "geomap.csv")
                     row = {"line": name, "vertices": int(sum(len(p) for p in parts)), "regime": regime,
-                           "geomap_s": g["seconds"], "geomap_peak_mb": g["peak_rss_mb"]}
+                           "geomap_s": g["seconds"], "geomap_peak_mb": g["peak_rss_mb"], "index_s": g["index_s"]}
                     if psql is not None:
                         print(f"{name} {regime}: postgis ...", file=sys.stderr)
                         p = run_postgis(psql, parts, src, work / "postgis.csv")
@@ -174,8 +209,8 @@ def main() -> int:
             if cluster is not None:
                 cluster.__exit__(None, None, None)
         print(f"\n{args.rows} points per run, end to end (read CSV, measure, write CSV); {os.cpu_count()} CPUs\n")
-        head = (f"{'line':<11}{'regime':<7}{'geomap s':>9}{'rows/s':>9}{'vs near':>8}{'peak MB':>8}"
-                f"{'PostGIS s':>10}{'geomap/PostGIS':>15}{'PostGIS max diff m':>19}")
+        head = (f"{'line':<11}{'regime':<7}{'geomap s':>9}{'rows/s':>9}{'index s':>8}{'after':>9}{'vs near':>8}"
+                f"{'peak MB':>8}{'PostGIS s':>10}{'geomap/PostGIS':>15}{'PostGIS max diff m':>19}")
         print(head)
         print("-" * len(head))
         for r in results:
@@ -183,6 +218,7 @@ def main() -> int:
                 if any(x["line"] == r["line"] and x["regime"] == "near" for x in results) else float("nan")
             pg = r.get("postgis_s")
             print(f"{r['line']:<11}{r['regime']:<7}{r['geomap_s']:>9.1f}{args.rows / r['geomap_s']:>9.0f}"
+                  f"{r['index_s']:>8.1f}{args.rows / (r['geomap_s'] - r['index_s']):>9.0f}"
                   f"{r['geomap_s'] / near:>7.2f}x{r['geomap_peak_mb']:>8.0f}"
                   + (f"{pg:>10.1f}{pg / r['geomap_s']:>14.2f}x{r['postgis_max_diff_m']:>19.3f}" if pg else ""))
         if args.json:

@@ -295,6 +295,13 @@ _R_HINGE_UPPER = WGS84_A**2 / WGS84_B
 #: largest reach (m) of a comparison frame: the hinge bounds loosen with the size of the
 #: triangles (by the curvature WGS84 lacks against the model sphere, at most 1.3 %)
 _FRAME_REACH_M = 1_500_000.0
+#: the hinge lower bound's slack grows as about this times reach**2 (1/m; 95th percentile for
+#: points within 4,000 km, tests/test_geodesy_hinge.py): frames over short pieces are kept
+#: small enough that the slack stays below a piece's length, or every piece within it is solved
+_HINGE_SLACK_PER_M2 = 5e-11
+#: a frame of more pieces than this is built only when a point at least _HINGE_BUILD_M away enters it
+_HINGE_BUILD_PIECES = 4096
+_HINGE_BUILD_M = 500_000.0
 
 
 def _hinge_image(ell_m, az_deg, radius):
@@ -753,14 +760,19 @@ class SegmentIndex:
         self.piece_east, self.piece_north = tangent_basis(self.lon_a, self.lat_a)
         self._node_parent = parent
         self._piece_joined = joined
-        # Comparison frames: the highest nodes reaching at most _FRAME_REACH_M (their images are built on demand).
+        # Comparison frames: the highest nodes reaching at most _FRAME_REACH_M, and
+        # not much farther than the hinge bound's slack allows for their pieces'
+        # mean length (a speed rule: the bounds hold in any frame; their images are built on demand).
+        cum_length = np.concatenate([[0.0], np.cumsum(self.length_m)])
+        mean_piece = (cum_length[stop] - cum_length[start]) / counts
+        frame_reach = np.minimum(_FRAME_REACH_M, np.sqrt(np.maximum(mean_piece, 1.0) / _HINGE_SLACK_PER_M2))
         frame_of = np.full(start.size, -1, dtype=np.int64)
         level = np.array([0], dtype=np.int64)
         while level.size:
             par = parent[level]
             inherited = np.where(par >= 0, frame_of[np.maximum(par, 0)], -1)
             frame_of[level] = np.where(inherited >= 0, inherited,
-                                       np.where(reach[level] <= _FRAME_REACH_M, level, -1))
+                                       np.where(reach[level] <= frame_reach[level], level, -1))
             inner = level[self.node_left[level] >= 0]
             level = np.concatenate([self.node_left[inner], self.node_right[inner]])
         self.node_frame = frame_of
@@ -970,6 +982,12 @@ class SegmentIndex:
                 # frame's hinge bounds (no more solves below); elsewhere, the gradient bound.
                 frame = self.node_is_frame[nf] & (s_far + self.node_reach[nf] < _GRADIENT_MAX_M)
                 if frame.any():
+                    # (a large frame not built yet is built for points past _HINGE_BUILD_M only:
+                    # a near point's few far pairs are cheaper with the gradient bound)
+                    fr = self._frames()
+                    small = self.node_stop[nf] - self.node_start[nf] <= _HINGE_BUILD_PIECES
+                    frame &= fr.built[nf] | small | (s_far >= _HINGE_BUILD_M)
+                if frame.any():
                     hinged[far[frame]] = True
                     hinge_pairs.append((pr[far[frame]], nf[frame], s_far[frame], az[frame]))
                     far, nf, s_far, az = far[~frame], nf[~frame], s_far[~frame], az[~frame]
@@ -1029,6 +1047,7 @@ class SegmentIndex:
         of the foot on its image chord (where the exact iteration starts).
         """
         fr = self._frames()
+        fr.ensure(frames)
         pb = _hinge_image(s_c, az_c, _R_HINGE_LOWER)
         pu = _hinge_image(s_c, az_c, _R_HINGE_UPPER)
         bx, by, bz = (np.ascontiguousarray(pb[:, j]) for j in range(3))
@@ -1414,96 +1433,126 @@ class _Frames:
 
     A *frame* is a highest node of the hierarchy whose reach (the bound of the
     geodesic distance from its reference vertex C to any arc point below it)
-    is at most :data:`_FRAME_REACH_M`; the frames tile the pieces (a short line
-    is one frame, its root).  Every piece end below a frame is solved once from
-    its C (one inverse geodesic per vertex, when the first far point needs the
-    frames) and mapped to its hinge images (:func:`_hinge_image`).  A point
-    then needs one inverse solve from C per frame it reaches: its own images,
-    with the capsules below, bound every piece of the frame from below (radius-b
-    sphere) and every node's reference vertex from above (radius a**2/b),
-    without further solves.
+    is within its limit (:data:`_FRAME_REACH_M`, less over short pieces, see
+    :data:`_HINGE_SLACK_PER_M2`); the frames tile the pieces (a short line is
+    one frame, its root).  When a point first enters a frame, every piece end
+    below it is solved once from its C (one inverse geodesic per vertex) and
+    mapped to its hinge images (:func:`_hinge_image`); frames no point enters
+    are never built.  A point then needs one inverse solve from C per frame it
+    enters: its own images, with the capsules below, bound every piece of the
+    frame from below (radius-b sphere) and every node's reference vertex from
+    above (radius a**2/b), without further solves.
 
-    Arrays: ``frame_of`` (per node: its frame, -1 above the frames; the
-    index's ``node_frame``);
-    ``piece_frame`` (per piece: its frame, -1 if none); ``img_a``, ``img_b`` (per piece, (m, 3): its ends' images on the radius-b
-    sphere in its frame's coordinates, NaN outside frames); ``img_h`` (per
-    piece: the capsule radius of its image curve); ``columns`` (per node: the
-    axis start, axis vector and 1/|axis|**2 of the capsule holding the images
-    below it, as columns, then its ``ref_up``) and ``radius``; ``piece_columns``
-    (per piece: its image chord's start, vector and 1/|chord|**2); ``ref_up`` (per node, (n, 3): the
-    image of its reference vertex on the radius a**2/b sphere).  Build cost:
-    one inverse solve per vertex and one pass over the pieces per level below
-    the frames, in runs of :data:`_CAPSULE_ROWS` rows.
+    Arrays (NaN until their frame is built): ``frame_of`` (per node: its
+    frame, -1 above the frames; the index's ``node_frame``); ``piece_frame``
+    (per piece: its frame, -1 if none); ``img_a``, ``img_b`` (per piece,
+    (m, 3): its ends' images on the radius-b sphere in its frame's
+    coordinates); ``img_h`` (per piece: the capsule radius of its image
+    curve); ``columns`` (per node: the axis start, axis vector and
+    1/|axis|**2 of the capsule holding the images below it, then the image of
+    its reference vertex on the radius a**2/b sphere, as columns) and
+    ``radius``; ``piece_columns`` (per piece: its image chord's start, vector
+    and 1/|chord|**2).  Build cost per frame: one inverse solve per vertex and
+    one pass over its pieces per level, in runs of :data:`_CAPSULE_ROWS` rows.
     """
 
     def __init__(self, index):
-        n_nodes = index.node_start.size
-        frame_of = self.frame_of = index.node_frame
+        self.index = index
+        n_nodes, m = index.node_start.size, index.n_pieces
+        self.frame_of = index.node_frame
         frames = np.flatnonzero(index.node_is_frame)
-        m = index.n_pieces
         counts = index.node_stop[frames] - index.node_start[frames]
         covered = np.repeat(index.node_start[frames] - (np.cumsum(counts) - counts), counts) + np.arange(counts.sum())
-        piece_frame = np.full(m, -1, dtype=np.int64)
-        piece_frame[covered] = np.repeat(frames, counts)
-        self.piece_frame = piece_frame
+        self.piece_frame = np.full(m, -1, dtype=np.int64)
+        self.piece_frame[covered] = np.repeat(frames, counts)
+        # the nodes of each frame's subtree, as runs of one sorted order
+        below = np.flatnonzero(self.frame_of >= 0)
+        self._nodes_by_frame = below[np.argsort(self.frame_of[below], kind="stable")]
+        self._frame_keys = self.frame_of[self._nodes_by_frame]
+        self.built = np.zeros(n_nodes, dtype=bool)
+        self._lock = threading.Lock()
+        self.img_a, self.img_b = np.full((m, 3), np.nan), np.full((m, 3), np.nan)
+        self.img_h = np.full(m, np.nan)
+        self._ell_a, self._az_a = np.full(m, np.nan), np.full(m, np.nan)
+        self.radius = np.full(n_nodes, np.nan)
+        self.columns = tuple(np.full(n_nodes, np.nan) for _ in range(10))
+        self.piece_columns = tuple(np.full(m, np.nan) for _ in range(7))
+
+    def ensure(self, frames):
+        """Build the frames among ``frames`` (node ids) not built yet (thread-safe)."""
+        need = np.unique(frames[~self.built[frames]])
+        if need.size:
+            with self._lock:
+                need = need[~self.built[need]]
+                if need.size:
+                    self._build(need)
+                    self.built[need] = True
+
+    def _build(self, frames):
+        index = self.index
+        counts = index.node_stop[frames] - index.node_start[frames]
+        covered = np.repeat(index.node_start[frames] - (np.cumsum(counts) - counts), counts) + np.arange(counts.sum())
+        pf = self.piece_frame
         # Each piece end solved once from its frame's reference vertex; a piece's
         # end B is the next piece's start A where the line is continuous within a frame.
-        c = index.node_ref[piece_frame[covered]]
-        ell_a, az_a = np.full(m, np.nan), np.full(m, np.nan)
+        c = index.node_ref[pf[covered]]
         az, _, ell = GEOD.inv(index.lon_a[c], index.lat_a[c], index.lon_a[covered], index.lat_a[covered])
-        ell_a[covered], az_a[covered] = ell, az
-        img_a = _hinge_image(ell_a, az_a, _R_HINGE_LOWER)
-        img_b = np.full((m, 3), np.nan)
-        same_next = np.zeros(m, dtype=bool)
-        same_next[:-1] = index._piece_joined[:-1] & (piece_frame[1:] == piece_frame[:-1])
-        shared = covered[same_next[covered]]
-        img_b[shared] = img_a[shared + 1]
-        own = covered[~same_next[covered]]
-        c = index.node_ref[piece_frame[own]]
+        self._ell_a[covered], self._az_a[covered] = ell, az
+        img_a = _hinge_image(np.asarray(ell, dtype=float), np.asarray(az, dtype=float), _R_HINGE_LOWER)
+        self.img_a[covered] = img_a
+        same_next = np.zeros(covered.size, dtype=bool)
+        nxt = np.minimum(covered + 1, index.n_pieces - 1)
+        same_next[:] = (covered + 1 < index.n_pieces) & index._piece_joined[covered] & (pf[nxt] == pf[covered])
+        shared = covered[same_next]
+        self.img_b[shared] = self.img_a[shared + 1]
+        own = covered[~same_next]
+        c = index.node_ref[pf[own]]
         az, _, ell = GEOD.inv(index.lon_a[c], index.lat_a[c], index.lon_b[own], index.lat_b[own])
-        img_b[own] = _hinge_image(np.asarray(ell, dtype=float), np.asarray(az, dtype=float), _R_HINGE_LOWER)
+        self.img_b[own] = _hinge_image(np.asarray(ell, dtype=float), np.asarray(az, dtype=float), _R_HINGE_LOWER)
+        img_a, img_b = self.img_a[covered], self.img_b[covered]
         chord = np.linalg.norm(img_b - img_a, axis=1)
-        length = index.length_m
+        length = index.length_m[covered]
         with np.errstate(invalid="ignore"):
             # within h of the chord while L <= 5c/3 (module docstring); always within L/2 of an end
             h = np.where(length <= (5.0 / 3.0) * chord, 0.5 * np.sqrt(np.maximum(length**2 - chord**2, 0.0)),
                          0.5 * length)
-        self.img_a, self.img_b, self.img_h = img_a, img_b, h + _BOUND_MARGIN_M
-        # Node capsules, from their pieces, for the nodes below the frames.
-        ids = np.flatnonzero(frame_of >= 0)
+        self.img_h[covered] = h + _BOUND_MARGIN_M
+        ab = img_b - img_a
+        ab2 = np.einsum("ij,ij->i", ab, ab)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inv_ab2 = np.where(ab2 > 0, 1.0 / np.where(ab2 > 0, ab2, 1.0), 0.0)
+        for j in range(3):
+            self.piece_columns[j][covered] = img_a[:, j]
+            self.piece_columns[3 + j][covered] = ab[:, j]
+        self.piece_columns[6][covered] = inv_ab2
+        # Node capsules, from their pieces, for the nodes below these frames.
+        lo = np.searchsorted(self._frame_keys, frames, side="left")
+        hi = np.searchsorted(self._frame_keys, frames, side="right")
+        ids = self._nodes_by_frame[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)])]
         start, stop = index.node_start[ids], index.node_stop[ids]
-        s0, s1 = img_a[start], img_b[stop - 1]
-        radius = np.full(n_nodes, np.nan)
+        s0, s1 = self.img_a[start], self.img_b[stop - 1]
         n = stop - start
         rows_upto = np.cumsum(n)
-        cuts = np.searchsorted(rows_upto, np.arange(_CAPSULE_ROWS, rows_upto[-1] if n.size else 0, _CAPSULE_ROWS),
-                               side="right")
+        cuts = np.searchsorted(rows_upto, np.arange(_CAPSULE_ROWS, rows_upto[-1], _CAPSULE_ROWS), side="right")
         for sel in (b for b in np.split(np.arange(ids.size), np.unique(cuts)) if b.size):
             nb = n[sel]
             first = np.cumsum(nb) - nb
             piece_of = np.repeat(start[sel] - first, nb) + np.arange(nb.sum())
             a0, a1 = np.repeat(s0[sel], nb, axis=0), np.repeat(s1[sel], nb, axis=0)
-            d = np.maximum(_point_segment_distance(img_a[piece_of], a0, a1),
-                           _point_segment_distance(img_b[piece_of], a0, a1)) + self.img_h[piece_of]
-            radius[ids[sel]] = np.maximum.reduceat(d, first)
-        self.radius = radius + _BOUND_MARGIN_M
-        a0 = np.full((n_nodes, 3), np.nan)
-        axis = np.full((n_nodes, 3), np.nan)
-        a0[ids], axis[ids] = s0, s1 - s0
+            d = np.maximum(_point_segment_distance(self.img_a[piece_of], a0, a1),
+                           _point_segment_distance(self.img_b[piece_of], a0, a1)) + self.img_h[piece_of]
+            self.radius[ids[sel]] = np.maximum.reduceat(d, first) + _BOUND_MARGIN_M
+        axis = s1 - s0
         axis2 = np.einsum("ij,ij->i", axis, axis)
         with np.errstate(divide="ignore", invalid="ignore"):
             inv_axis2 = np.where(axis2 > 0, 1.0 / np.where(axis2 > 0, axis2, 1.0), 0.0)
-        r = index.node_ref
-        self.ref_up = _hinge_image(ell_a[r], az_a[r], _R_HINGE_UPPER)
-        self.columns = (*(np.ascontiguousarray(a0[:, j]) for j in range(3)),
-                        *(np.ascontiguousarray(axis[:, j]) for j in range(3)), inv_axis2,
-                        *(np.ascontiguousarray(self.ref_up[:, j]) for j in range(3)))
-        ab = img_b - img_a
-        ab2 = np.einsum("ij,ij->i", ab, ab)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            inv_ab2 = np.where(ab2 > 0, 1.0 / np.where(ab2 > 0, ab2, 1.0), 0.0)
-        self.piece_columns = (*(np.ascontiguousarray(img_a[:, j]) for j in range(3)),
-                              *(np.ascontiguousarray(ab[:, j]) for j in range(3)), inv_ab2)
+        r = index.node_ref[ids]
+        ref_up = _hinge_image(self._ell_a[r], self._az_a[r], _R_HINGE_UPPER)
+        for j in range(3):
+            self.columns[j][ids] = s0[:, j]
+            self.columns[3 + j][ids] = axis[:, j]
+            self.columns[7 + j][ids] = ref_up[:, j]
+        self.columns[6][ids] = inv_axis2
 
 
 def azimuth_deg(lon0, lat0, lon1, lat1):

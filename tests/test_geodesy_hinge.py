@@ -91,6 +91,7 @@ def test_frame_capsules_hold_every_arc_image():
     """Every arc point's image lies in its piece's image capsule and in every node capsule above it, within frames."""
     index = wiggly_line(5, 900).index()
     fr = index._frames()
+    fr.ensure(np.flatnonzero(index.node_is_frame))
     per = 11
     pieces = np.repeat(np.arange(index.n_pieces), per)
     frac = np.tile(np.linspace(0, 1, per), index.n_pieces)
@@ -147,6 +148,7 @@ def test_long_line_far_and_antipodal_points_use_frames_below_the_root_and_match_
     index = lines.index()
     fr = index._frames()
     assert fr.frame_of[0] == -1 and np.unique(fr.frame_of[fr.frame_of >= 0]).size >= 4
+    assert not fr.built.any()  # frames are built when a point first enters them
     rng = np.random.default_rng(21)
     lon = np.concatenate([rng.uniform(-180, 180, 40), [antipode(*coords[5])[0], antipode(*coords[30])[0]]])
     lat = np.concatenate([np.degrees(np.arcsin(rng.uniform(-1, 1, 40))), [antipode(*coords[5])[1],
@@ -177,7 +179,7 @@ def test_far_points_need_about_two_inverse_solves_each(monkeypatch):
         def fwd(self, *a, **kw):
             return real.fwd(*a, **kw)
 
-    index._frames()  # built once per line, not per query
+    index._frames().ensure(np.flatnonzero(index.node_is_frame))  # built once per line, not per query
     monkeypatch.setattr(G, "GEOD", Counting())
     got = index.nearest(np.asarray(lon), np.asarray(lat))
     monkeypatch.setattr(G, "GEOD", real)
@@ -199,3 +201,26 @@ def test_a_segment_too_long_for_one_frame_is_still_exact():
     got = index.nearest(lon, lat)["distance_m"]
     for i in range(lon.size):
         assert abs(got[i] - point_line_distance(lon[i], lat[i], coords.tolist())) <= 1e-3
+
+
+def test_frames_are_built_when_entered_and_sized_to_their_pieces():
+    """A dense line: frames over short pieces are small; near points build none, far points only those they enter."""
+    rng = np.random.default_rng(6)
+    n = 500_000
+    lon = 44.0 + np.cumsum(rng.uniform(0.0, 2e-5, n))
+    lat = 39.5 + np.cumsum(rng.normal(0.0, 1e-5, n))
+    index = SegmentIndex(Segments.from_parts([np.column_stack([lon, lat])], [0], [0]))
+    frames = np.flatnonzero(index.node_is_frame)
+    # ~1.4 m pieces over 425 km: the frames reach well under _FRAME_REACH_M (the hinge slack is kept below a piece)
+    assert frames.size >= 2 and index.node_reach[frames].max() < 0.5 * G._FRAME_REACH_M
+    k = rng.integers(0, n, 300)
+    near_lon, near_lat, _ = GEOD.fwd(lon[k], lat[k], rng.uniform(0, 360, k.size), rng.uniform(0, 5e4, k.size))
+    index.nearest(np.asarray(near_lon), np.asarray(near_lat))
+    fr = index._frames()
+    assert not fr.built.any()
+    far_lon, far_lat, _ = GEOD.fwd(lon[:1], lat[:1], [200.0], [3e6])
+    got = index.nearest(np.asarray(far_lon), np.asarray(far_lat))
+    assert fr.built.sum() >= 1
+    from .test_geodesy import brute_force
+
+    assert abs(got["distance_m"][0] - brute_force(index, np.asarray(far_lon), np.asarray(far_lat))[0]) <= 1e-6
