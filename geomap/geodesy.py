@@ -243,6 +243,10 @@ _CONVEX_BELOW_M = 0.999 * 0.5 * np.pi * WGS84_B
 #: distances (m) below which the gradient bound is used: short of pi*b, where the
 #: Hessian comparison (K <= 1/b**2) and the injectivity radius end
 _GRADIENT_MAX_M = 0.999 * np.pi * WGS84_B
+#: distances (m) beyond which the distance from a point is provably concave along a geodesic
+#: ((pi/2) a**2/b, Hessian comparison with K >= b**2/a**4): a piece wholly that far has its
+#: minimum at an end, so only its ends are solved
+_CONCAVE_ABOVE_M = 1.001 * 0.5 * np.pi * WGS84_A**2 / WGS84_B
 
 
 def tangent_basis(lon, lat):
@@ -1024,9 +1028,10 @@ class SegmentIndex:
         pts, pieces, u, plb = pts[order], pieces[order], u[order], plb[order]
         first = np.ones(pts.size, dtype=bool)
         first[1:] = pts[1:] != pts[:-1]
-        self._exact_update(rows[pts[first]], pieces[first], u[first], lon, lat, tol_m, best, unique_rows=True)
+        self._exact_update(rows[pts[first]], pieces[first], u[first], lon, lat, tol_m, best, unique_rows=True,
+                           lower_m=plb[first])
         rest = ~first & (plb <= best.d[rows[pts]])
-        self._exact_update(rows[pts[rest]], pieces[rest], u[rest], lon, lat, tol_m, best)
+        self._exact_update(rows[pts[rest]], pieces[rest], u[rest], lon, lat, tol_m, best, lower_m=plb[rest])
         unsolved = ~np.isfinite(best.d[rows])
         if unsolved.any():  # would mean an upper bound was wrong: fail loudly, never report a wrong distance
             raise GeodesicError(
@@ -1243,7 +1248,7 @@ class SegmentIndex:
         if ii.size:
             self._exact_update(rows[ii], cand[ii, jj], u[ii, jj], lon, lat, tol_m, best)
 
-    def _exact_update(self, rows, pieces, u, lon, lat, tol_m, best, unique_rows=False):
+    def _exact_update(self, rows, pieces, u, lon, lat, tol_m, best, unique_rows=False, lower_m=None):
         """Solve (point, piece) pairs exactly and keep each point's nearest.
 
         ``u`` is each pair's start (fraction along the piece).  A pair that
@@ -1251,7 +1256,8 @@ class SegmentIndex:
         the very inverse geodesic solved for that foot (same two points, bit
         for bit); its first step is taken from the stored solve, and it is
         solved only if that step moves it off the vertex.  ``unique_rows``:
-        no point appears twice.
+        no point appears twice.  ``lower_m``: each pair's lower bound (m), if
+        known (see :meth:`exact`).
         """
         if rows.size == 0:
             return
@@ -1272,7 +1278,8 @@ class SegmentIndex:
             reuse[np.flatnonzero(reuse)[~stays]] = False
         solve = np.flatnonzero(~reuse)
         d, t, xlon, xlat, az, az_xp = self.exact(lon[rows[solve]], lat[rows[solve]], pieces[solve], t0[solve],
-                                                 tol_m, with_azimuth=True)
+                                                 tol_m, with_azimuth=True,
+                                                 lower_m=None if lower_m is None else lower_m[solve])
         if solve.size < rows.size:
             kept = np.flatnonzero(reuse)
             r = rows[kept]
@@ -1333,7 +1340,7 @@ class SegmentIndex:
             dir_x[inner] = np.asarray(back, dtype=float) + 180.0
         return fx, fy, dir_x
 
-    def exact(self, plon, plat, pieces, t_start, tol_m=1e-5, max_iter=100, with_azimuth=False):
+    def exact(self, plon, plat, pieces, t_start, tol_m=1e-5, max_iter=100, with_azimuth=False, lower_m=None):
         """Exact distance from points to pieces (pairwise), by interception.
 
         Returns ``(distance_m, offset_m, foot_lon, foot_lat)`` where the offset is
@@ -1352,6 +1359,11 @@ class SegmentIndex:
         halves each step, so the iteration ends in about log2(L / tol_m) more.
         A step that stays inside is taken as before, so pairs that converge in
         a few steps (all but these far, square ones) are unchanged bit for bit.
+
+        ``lower_m`` (optional, per pair): a lower bound of the distance (m).
+        Where it is at least :data:`_CONCAVE_ABOVE_M` the distance is concave
+        along the whole piece, so its minimum is at an end: no iteration, only
+        the two ends are solved.
         """
         lon_a = self.lon_a[pieces]
         lat_a = self.lat_a[pieces]
@@ -1366,6 +1378,12 @@ class SegmentIndex:
         az_px = np.empty(n)
         az_x = np.empty(n)
         active = np.arange(n)
+        if lower_m is not None:
+            # wholly in the concave range: the ends below decide (d = inf until then)
+            concave = np.asarray(lower_m) >= _CONCAVE_ABOVE_M
+            d[concave] = np.inf
+            t_at[concave] = 0.0
+            active = active[~concave]
         # offsets visited where the distance falls forward (lo) and backward (hi)
         lo = np.full(n, -np.inf)
         hi = np.full(n, np.inf)
