@@ -306,6 +306,9 @@ _HINGE_SLACK_PER_M2 = 5e-11
 #: a frame of more pieces than this is built only when a point at least _HINGE_BUILD_M away enters it
 _HINGE_BUILD_PIECES = 4096
 _HINGE_BUILD_M = 500_000.0
+#: frame nodes of at most this many pieces get their image capsule from their pieces, larger
+#: ones from the nodes of at most this many below them (one pass per level over those, not the pieces)
+_FRAME_EXACT_PIECES = 1024
 
 
 def _hinge_image(ell_m, az_deg, radius):
@@ -1549,10 +1552,18 @@ class _Frames:
         ids = self._nodes_by_frame[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)])]
         start, stop = index.node_start[ids], index.node_stop[ids]
         s0, s1 = self.img_a[start], self.img_b[stop - 1]
+        # Nodes of at most _FRAME_EXACT_PIECES pieces get their radius from their
+        # pieces; larger ones from the base nodes below them (the largest of at most
+        # that many pieces, which tile their run), as in SegmentIndex._build_capsules:
+        # every image below base node g is within r_g of g's axis, whose points are
+        # within the larger of its ends' distances to the node's axis.
         n = stop - start
-        rows_upto = np.cumsum(n)
-        cuts = np.searchsorted(rows_upto, np.arange(_CAPSULE_ROWS, rows_upto[-1], _CAPSULE_ROWS), side="right")
-        for sel in (b for b in np.split(np.arange(ids.size), np.unique(cuts)) if b.size):
+        small = n <= _FRAME_EXACT_PIECES
+        sm = np.flatnonzero(small)
+        rows_upto = np.cumsum(n[sm])
+        cuts = np.searchsorted(rows_upto, np.arange(_CAPSULE_ROWS, rows_upto[-1] if sm.size else 0, _CAPSULE_ROWS),
+                               side="right")
+        for sel in (sm[b] for b in np.split(np.arange(sm.size), np.unique(cuts)) if b.size):
             nb = n[sel]
             first = np.cumsum(nb) - nb
             piece_of = np.repeat(start[sel] - first, nb) + np.arange(nb.sum())
@@ -1560,6 +1571,21 @@ class _Frames:
             d = np.maximum(_point_segment_distance(self.img_a[piece_of], a0, a1),
                            _point_segment_distance(self.img_b[piece_of], a0, a1)) + self.img_h[piece_of]
             self.radius[ids[sel]] = np.maximum.reduceat(d, first) + _BOUND_MARGIN_M
+        big = np.flatnonzero(~small)
+        if big.size:
+            parent = index._node_parent[ids[sm]]
+            base = sm[(parent < 0) | (index.node_stop[np.maximum(parent, 0)] - index.node_start[np.maximum(parent, 0)]
+                                      > _FRAME_EXACT_PIECES) | (self.frame_of[np.maximum(parent, 0)] < 0)]
+            base = base[np.argsort(start[base], kind="stable")]
+            b0 = np.searchsorted(start[base], start[big])
+            b1 = np.searchsorted(start[base], stop[big])
+            nb = b1 - b0
+            first = np.cumsum(nb) - nb
+            node_of = np.repeat(big, nb)
+            base_of = base[np.repeat(b0 - first, nb) + np.arange(nb.sum())]
+            d = np.maximum(_point_segment_distance(s0[base_of], s0[node_of], s1[node_of]),
+                           _point_segment_distance(s1[base_of], s0[node_of], s1[node_of]))
+            self.radius[ids[big]] = np.maximum.reduceat(d + self.radius[ids[base_of]], first) + _BOUND_MARGIN_M
         axis = s1 - s0
         axis2 = np.einsum("ij,ij->i", axis, axis)
         with np.errstate(divide="ignore", invalid="ignore"):

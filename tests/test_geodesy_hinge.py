@@ -87,8 +87,15 @@ def frame_images(index, lon, lat, pieces):
     return G._hinge_image(np.asarray(ell), np.asarray(az), G._R_HINGE_LOWER)
 
 
-def test_frame_capsules_hold_every_arc_image():
-    """Every arc point's image lies in its piece's image capsule and in every node capsule above it, within frames."""
+@pytest.mark.parametrize("exact_pieces", [1024, 16])
+def test_frame_capsules_hold_every_arc_image(exact_pieces, monkeypatch):
+    """Every arc point's image lies in its piece's image capsule and in every node capsule above it, within frames.
+
+    ``exact_pieces=16`` makes most nodes take their radius from the base nodes
+    below them (what frames of over 1,024 pieces do); dropping the base radius
+    from it fails this test.
+    """
+    monkeypatch.setattr(G, "_FRAME_EXACT_PIECES", exact_pieces)
     index = wiggly_line(5, 900).index()
     fr = index._frames()
     fr.ensure(np.flatnonzero(index.node_is_frame))
