@@ -231,3 +231,29 @@ def test_frames_are_built_when_entered_and_sized_to_their_pieces():
     from .test_geodesy import brute_force
 
     assert abs(got["distance_m"][0] - brute_force(index, np.asarray(far_lon), np.asarray(far_lat))[0]) <= 1e-6
+
+
+@pytest.mark.parametrize("factor, must_match", [(1.0, True), (0.97, False)])
+def test_concave_shortcut_only_past_its_limit(factor, must_match, monkeypatch):
+    """Points 9,700-10,400 km square to a 1,000 km meridian segment: ends only is right past (pi/2) a**2/b only.
+
+    With the limit as shipped every distance matches brute force; moved 3 % nearer (into the convex
+    range, where the nearest point is inside the piece) some distances come out too large, so this
+    test fails when the limit is moved past validity.
+    """
+    from .test_geodesy import brute_force
+
+    monkeypatch.setattr(G, "_CONCAVE_ABOVE_M", G._CONCAVE_ABOVE_M * factor)
+    coords = np.array([[0.0, -4.5], [0.0, 4.5]])  # along a meridian: the distance varies along it
+    index = SegmentIndex(Segments.from_parts([coords], [0], [0]), piece_m=2e6)  # one piece: its middle is inside
+    rng = np.random.default_rng(9)
+    n = 400
+    az = rng.choice([90.0, 270.0], n)  # on the equator, square to it: the nearest point is its middle
+    lon, lat, _ = GEOD.fwd(np.zeros(n), np.zeros(n), az, rng.uniform(9.7e6, 1.04e7, n))
+    lon, lat = np.asarray(lon), np.asarray(lat)
+    got = index.nearest(lon, lat)["distance_m"]
+    diff = np.abs(got - brute_force(index, lon, lat))
+    if must_match:
+        assert diff.max() <= 1e-6, diff.max()
+    else:
+        assert diff.max() > 1.0
