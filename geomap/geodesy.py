@@ -471,6 +471,23 @@ _DESCENT_POINTS = 8_192
 _BLOCK_PAIRS = 16_384
 
 
+def _base_runs(start, stop, base, big):
+    """The (large node, base node) pairs of a hierarchy: each node of ``big`` with the base nodes tiling its run.
+
+    ``start``/``stop`` give each node's run of pieces (indexed by the ids in
+    ``base`` and ``big``); base nodes tile the pieces, so a large node's base
+    nodes are a contiguous run of them in order of start.  Returns
+    ``(node_of, base_of, first)``: the pairs, grouped by large node, and the
+    index of each group's first pair (for ``reduceat``).
+    """
+    base = base[np.argsort(start[base], kind="stable")]
+    b0 = np.searchsorted(start[base], start[big])
+    b1 = np.searchsorted(start[base], stop[big])
+    n = b1 - b0
+    first = np.cumsum(n) - n
+    return np.repeat(big, n), base[np.repeat(b0 - first, n) + np.arange(n.sum())], first
+
+
 class _CellLists:
     """Provable candidate-piece lists for a grid of lon/lat cells (CSR arrays)."""
 
@@ -726,16 +743,9 @@ class SegmentIndex:
         parent[self.node_left[inner]] = np.flatnonzero(inner)
         parent[self.node_right[inner]] = np.flatnonzero(inner)
         base = np.flatnonzero(small & ((parent < 0) | ~small[np.maximum(parent, 0)]))
-        base = base[np.argsort(start[base], kind="stable")]
         big = np.flatnonzero(~small)
         if big.size:
-            # Base nodes tile [0, m) in order, so a large node's base nodes are a contiguous run.
-            b0 = np.searchsorted(start[base], start[big])
-            b1 = np.searchsorted(start[base], stop[big])
-            n = b1 - b0
-            first = np.cumsum(n) - n
-            node_of = np.repeat(big, n)
-            base_of = base[np.repeat(b0 - first, n) + np.arange(n.sum())]
+            node_of, base_of, first = _base_runs(start, stop, base, big)
             da = _point_segment_distance(s0[base_of], s0[node_of], s1[node_of])
             db = _point_segment_distance(s1[base_of], s0[node_of], s1[node_of])
             radius[big] = np.maximum.reduceat(np.maximum(da, db) + radius[base_of], first)
@@ -1002,13 +1012,7 @@ class SegmentIndex:
                                              self.cap_a[nf], self.cap_b[nf], self.cap_r[nf], self.node_reach[nf])
                 lb[far] = np.maximum(lb[far], grad)
             keep = (lb <= upper[pr]) & ~hinged
-            pr, node = pr[keep], node[keep]
-            leaf = self.node_left[node] < 0
-            leaf_rows.append(pr[leaf])
-            leaf_nodes.append(node[leaf])
-            inner = ~leaf
-            pr = np.concatenate([pr[inner], pr[inner]])
-            node = np.concatenate([self.node_left[node[inner]], self.node_right[node[inner]]])
+            pr, node = self._next_level(pr[keep], node[keep], leaf_rows, leaf_nodes)
         pts, pieces = self._leaf_pieces(np.concatenate(leaf_rows), np.concatenate(leaf_nodes))
         plb, u = self._chord_lower_bound(pp[pts], pieces[:, None])
         plb, u = plb[:, 0], u[:, 0]
@@ -1076,13 +1080,7 @@ class SegmentIndex:
             pk = pts[k]
             np.minimum.at(upper, pk, _hinge_upper_bound(np.sqrt(up)))
             keep = lb <= upper[pk]
-            k, node = k[keep], node[keep]
-            leaf = self.node_left[node] < 0
-            leaf_k.append(k[leaf])
-            leaf_nodes.append(node[leaf])
-            inner = ~leaf
-            k = np.concatenate([k[inner], k[inner]])
-            node = np.concatenate([self.node_left[node[inner]], self.node_right[node[inner]]])
+            k, node = self._next_level(k[keep], node[keep], leaf_k, leaf_nodes)
         k, pieces = self._leaf_pieces(np.concatenate(leaf_k), np.concatenate(leaf_nodes))
         pc = fr.piece_columns
         d, u = _segment_foot(bx[k], by[k], bz[k], tuple(v[pieces] for v in pc[0:3]),
@@ -1126,12 +1124,7 @@ class SegmentIndex:
                     given_up |= crowded
                     ok = ~crowded[pr]
                     pr, node = pr[ok], node[ok]
-            leaf = self.node_left[node] < 0
-            leaf_rows.append(pr[leaf])
-            leaf_nodes.append(node[leaf])
-            inner = ~leaf
-            pr = np.concatenate([pr[inner], pr[inner]])
-            node = np.concatenate([self.node_left[node[inner]], self.node_right[node[inner]]])
+            pr, node = self._next_level(pr, node, leaf_rows, leaf_nodes)
         ii = np.concatenate(leaf_rows)
         gg = np.concatenate(leaf_nodes)
         # Leaves sit at two depths (runs of 8 and 9 pieces split unevenly), so a
@@ -1140,6 +1133,19 @@ class SegmentIndex:
         # *incomplete*, and would be used.
         kept = ~given_up[ii]
         return self._leaf_pieces(ii[kept], gg[kept])
+
+    def _next_level(self, pr, node, leaf_rows, leaf_nodes):
+        """One step of a level-by-level descent over the kept (row, node) pairs.
+
+        Appends the pairs at leaves to ``leaf_rows`` / ``leaf_nodes`` and returns
+        the pairs at the two children of every other node.
+        """
+        leaf = self.node_left[node] < 0
+        leaf_rows.append(pr[leaf])
+        leaf_nodes.append(node[leaf])
+        inner = ~leaf
+        return (np.concatenate([pr[inner], pr[inner]]),
+                np.concatenate([self.node_left[node[inner]], self.node_right[node[inner]]]))
 
     def _leaf_pieces(self, rows, leaves):
         """Every (row, piece) pair under the given (row, leaf node) pairs."""
@@ -1576,13 +1582,7 @@ class _Frames:
             parent = index._node_parent[ids[sm]]
             base = sm[(parent < 0) | (index.node_stop[np.maximum(parent, 0)] - index.node_start[np.maximum(parent, 0)]
                                       > _FRAME_EXACT_PIECES) | (self.frame_of[np.maximum(parent, 0)] < 0)]
-            base = base[np.argsort(start[base], kind="stable")]
-            b0 = np.searchsorted(start[base], start[big])
-            b1 = np.searchsorted(start[base], stop[big])
-            nb = b1 - b0
-            first = np.cumsum(nb) - nb
-            node_of = np.repeat(big, nb)
-            base_of = base[np.repeat(b0 - first, nb) + np.arange(nb.sum())]
+            node_of, base_of, first = _base_runs(start, stop, base, big)
             d = np.maximum(_point_segment_distance(s0[base_of], s0[node_of], s1[node_of]),
                            _point_segment_distance(s1[base_of], s0[node_of], s1[node_of]))
             self.radius[ids[big]] = np.maximum.reduceat(d + self.radius[ids[base_of]], first) + _BOUND_MARGIN_M
