@@ -20,7 +20,8 @@ TOL_M = 1e-3
 
 
 def antipode(lon, lat):
-    return (lon + 180.0) % 360.0 - 180.0, -lat
+    """The point diametrically opposite (lon, lat): longitude + 180 degrees (wrapped), latitude negated."""
+    return (lon + 360.0) % 360.0 - 180.0, -lat
 
 
 def piece_minimum(index, lon, lat, pieces):
@@ -403,3 +404,4 @@ def test_the_interception_safeguard_raises_no_raw_warning():
         got = lines.index().nearest(lon, lat)["distance_m"]
     assert np.all(np.isfinite(got))
     assert np.all(got[:-2] < 5.0)  # lon/lat midpoints lie within metres of the geodesic segments
+
