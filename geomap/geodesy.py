@@ -467,6 +467,11 @@ _CHORD_NEAR_M = 70_000.0
 _CAPSULE_ROWS = 250_000
 #: points per block of the hierarchy descent (bounds its memory)
 _DESCENT_POINTS = 8_192
+#: most (point, node) or (point, piece) pairs a descent block holds at once, and most pairs solved
+#: exactly in one call (a few hundred bytes each): a block that would hold more is halved.  Near a
+#: line's antipode only the chord bound holds, so every point keeps most of a dense line's pieces;
+#: without this a block of 8,192 such points held 8,192 times the line.
+_DESCENT_PAIRS = 1_000_000
 #: (point, piece) pairs per block of the chord bounds (temporaries of 8 * this bytes each)
 _BLOCK_PAIRS = 16_384
 
@@ -966,10 +971,19 @@ class SegmentIndex:
         get the gradient bound from their start vertex, and the survivors are
         solved exactly, most promising first.
         """
-        for i in range(0, rows.size, block):
-            self._descend_block(rows[i : i + block], p, lon, lat, tol_m, best)
+        pending = [rows[i : i + block] for i in range(0, rows.size, block)][::-1]  # popped first to last
+        while pending:
+            part = pending.pop()
+            # A block whose pairs would pass _DESCENT_PAIRS gives up before solving anything and is
+            # halved; a single point always goes through (its pairs are at most the line's pieces).
+            if not self._descend_block(part, p, lon, lat, tol_m, best,
+                                       max_pairs=_DESCENT_PAIRS if part.size > 1 else None):
+                half = part.size // 2
+                pending += [part[half:], part[:half]]
 
-    def _descend_block(self, rows, p, lon, lat, tol_m, best):
+    def _descend_block(self, rows, p, lon, lat, tol_m, best, max_pairs=None):
+        """One block of :meth:`_descend`; False (nothing solved, ``best`` untouched) if it would hold more than
+        ``max_pairs`` pairs at once."""
         pp, plon, plat = p[rows], lon[rows], lat[rows]
         px, py, pz = (np.ascontiguousarray(pp[:, j]) for j in range(3))
         upper = np.full(rows.size, np.inf)
@@ -978,6 +992,8 @@ class SegmentIndex:
         leaf_rows, leaf_nodes = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
         hinge_pairs = []
         while pr.size:
+            if max_pairs is not None and pr.size > max_pairs:
+                return False
             cols = self._node_columns
             lb, c = _column_distances(px[pr], py[pr], pz[pr], tuple(v[node] for v in cols[0:3]),
                                       tuple(v[node] for v in cols[3:6]), cols[6][node],
@@ -1013,7 +1029,10 @@ class SegmentIndex:
                 lb[far] = np.maximum(lb[far], grad)
             keep = (lb <= upper[pr]) & ~hinged
             pr, node = self._next_level(pr[keep], node[keep], leaf_rows, leaf_nodes)
-        pts, pieces = self._leaf_pieces(np.concatenate(leaf_rows), np.concatenate(leaf_nodes))
+        leaf_rows, leaf_nodes = np.concatenate(leaf_rows), np.concatenate(leaf_nodes)
+        if max_pairs is not None and np.sum(self.node_stop[leaf_nodes] - self.node_start[leaf_nodes]) > max_pairs:
+            return False
+        pts, pieces = self._leaf_pieces(leaf_rows, leaf_nodes)
         plb, u = self._chord_lower_bound(pp[pts], pieces[:, None])
         plb, u = plb[:, 0], u[:, 0]
         # The chord bound first (no inverse solve); far survivors get the gradient bound
@@ -1025,7 +1044,10 @@ class SegmentIndex:
             glb = self._gradient_lb(pieces[far], pp[pts[far]], plon[pts[far]], plat[pts[far]], pts[far], upper)
             plb[far] = np.maximum(plb[far], glb)
         if hinge_pairs:
-            hpts, hpieces, hlb, hu = self._hinge_descend(*(np.concatenate(c) for c in zip(*hinge_pairs)), upper)
+            hinged = self._hinge_descend(*(np.concatenate(c) for c in zip(*hinge_pairs)), upper, max_pairs=max_pairs)
+            if hinged is None:
+                return False
+            hpts, hpieces, hlb, hu = hinged
             pts, pieces = np.concatenate([pts, hpts]), np.concatenate([pieces, hpieces])
             u, plb = np.concatenate([u, hu]), np.concatenate([plb, hlb])
         sel = plb <= upper[pts]
@@ -1037,15 +1059,20 @@ class SegmentIndex:
         first[1:] = pts[1:] != pts[:-1]
         self._exact_update(rows[pts[first]], pieces[first], u[first], lon, lat, tol_m, best, unique_rows=True,
                            lower_m=plb[first])
-        rest = ~first & (plb <= best.d[rows[pts]])
-        self._exact_update(rows[pts[rest]], pieces[rest], u[rest], lon, lat, tol_m, best, lower_m=plb[rest])
+        rest = np.flatnonzero(~first & (plb <= best.d[rows[pts]]))
+        # in runs of at most _DESCENT_PAIRS pairs (each run re-checked against the answers of the runs before)
+        for i in range(0, rest.size, _DESCENT_PAIRS):
+            run = rest[i : i + _DESCENT_PAIRS]
+            run = run[plb[run] <= best.d[rows[pts[run]]]]
+            self._exact_update(rows[pts[run]], pieces[run], u[run], lon, lat, tol_m, best, lower_m=plb[run])
         unsolved = ~np.isfinite(best.d[rows])
         if unsolved.any():  # would mean an upper bound was wrong: fail loudly, never report a wrong distance
             raise GeodesicError(
                 f"no segment survived pruning for {int(unsolved.sum())} point(s); please report this with the input"
             )
+        return True
 
-    def _hinge_descend(self, pts, frames, s_c, az_c, upper):
+    def _hinge_descend(self, pts, frames, s_c, az_c, upper, max_pairs=None):
         """The (point, piece) pairs below frames that the hinge bounds keep, with their lower bounds.
 
         ``pts`` (n,) point rows, ``frames`` (n,) frame nodes, ``s_c`` and
@@ -1056,7 +1083,8 @@ class SegmentIndex:
         upper bound, which each node's reference vertex lowers through the
         radius a**2/b bound.  Lowers ``upper`` in place; returns
         ``(pts, pieces, lower_bound_m, u)``, ``u`` the fraction along each piece
-        of the foot on its image chord (where the exact iteration starts).
+        of the foot on its image chord (where the exact iteration starts); None
+        if it would hold more than ``max_pairs`` pairs at once.
         """
         fr = self._frames()
         fr.ensure(frames)
@@ -1069,6 +1097,8 @@ class SegmentIndex:
         leaf_k, leaf_nodes = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
         cols = fr.columns
         while k.size:
+            if max_pairs is not None and k.size > max_pairs:
+                return None
             d, _ = _segment_foot(bx[k], by[k], bz[k], tuple(v[node] for v in cols[0:3]),
                                  tuple(v[node] for v in cols[3:6]), cols[6][node])
             d -= fr.radius[node]
@@ -1081,7 +1111,10 @@ class SegmentIndex:
             np.minimum.at(upper, pk, _hinge_upper_bound(np.sqrt(up)))
             keep = lb <= upper[pk]
             k, node = self._next_level(k[keep], node[keep], leaf_k, leaf_nodes)
-        k, pieces = self._leaf_pieces(np.concatenate(leaf_k), np.concatenate(leaf_nodes))
+        leaf_k, leaf_nodes = np.concatenate(leaf_k), np.concatenate(leaf_nodes)
+        if max_pairs is not None and np.sum(self.node_stop[leaf_nodes] - self.node_start[leaf_nodes]) > max_pairs:
+            return None
+        k, pieces = self._leaf_pieces(leaf_k, leaf_nodes)
         pc = fr.piece_columns
         d, u = _segment_foot(bx[k], by[k], bz[k], tuple(v[pieces] for v in pc[0:3]),
                              tuple(v[pieces] for v in pc[3:6]), pc[6][pieces])
