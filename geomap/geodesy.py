@@ -1029,10 +1029,10 @@ class SegmentIndex:
                 lb[far] = np.maximum(lb[far], grad)
             keep = (lb <= upper[pr]) & ~hinged
             pr, node = self._next_level(pr[keep], node[keep], leaf_rows, leaf_nodes)
-        leaf_rows, leaf_nodes = np.concatenate(leaf_rows), np.concatenate(leaf_nodes)
-        if max_pairs is not None and np.sum(self.node_stop[leaf_nodes] - self.node_start[leaf_nodes]) > max_pairs:
+        leaf_pairs = self._leaf_pairs(leaf_rows, leaf_nodes, max_pairs)
+        if leaf_pairs is None:
             return False
-        pts, pieces = self._leaf_pieces(leaf_rows, leaf_nodes)
+        pts, pieces = leaf_pairs
         plb, u = self._chord_lower_bound(pp[pts], pieces[:, None])
         plb, u = plb[:, 0], u[:, 0]
         # The chord bound first (no inverse solve); far survivors get the gradient bound
@@ -1111,10 +1111,10 @@ class SegmentIndex:
             np.minimum.at(upper, pk, _hinge_upper_bound(np.sqrt(up)))
             keep = lb <= upper[pk]
             k, node = self._next_level(k[keep], node[keep], leaf_k, leaf_nodes)
-        leaf_k, leaf_nodes = np.concatenate(leaf_k), np.concatenate(leaf_nodes)
-        if max_pairs is not None and np.sum(self.node_stop[leaf_nodes] - self.node_start[leaf_nodes]) > max_pairs:
+        leaf_pairs = self._leaf_pairs(leaf_k, leaf_nodes, max_pairs)
+        if leaf_pairs is None:
             return None
-        k, pieces = self._leaf_pieces(leaf_k, leaf_nodes)
+        k, pieces = leaf_pairs
         pc = fr.piece_columns
         d, u = _segment_foot(bx[k], by[k], bz[k], tuple(v[pieces] for v in pc[0:3]),
                              tuple(v[pieces] for v in pc[3:6]), pc[6][pieces])
@@ -1179,6 +1179,16 @@ class SegmentIndex:
         inner = ~leaf
         return (np.concatenate([pr[inner], pr[inner]]),
                 np.concatenate([self.node_left[node[inner]], self.node_right[node[inner]]]))
+
+    def _leaf_pairs(self, rows, leaves, max_pairs=None):
+        """The (row, piece) pairs under the (row, leaf) pairs a descent collected (lists of arrays).
+
+        None if they would be more than ``max_pairs`` (the caller halves its block).
+        """
+        rows, leaves = np.concatenate(rows), np.concatenate(leaves)
+        if max_pairs is not None and np.sum(self.node_stop[leaves] - self.node_start[leaves]) > max_pairs:
+            return None
+        return self._leaf_pieces(rows, leaves)
 
     def _leaf_pieces(self, rows, leaves):
         """Every (row, piece) pair under the given (row, leaf node) pairs."""
