@@ -64,9 +64,9 @@ under a millimetre), in three stages:
    **The hinge bounds** (what makes far points cost one solve per frame).
    The gradient bound needs an inverse solve per (point, node), about 40 per
    far point.  Instead, the hierarchy is cut into *frames* (the highest nodes
-   reaching at most :data:`_FRAME_REACH_M` from their reference vertex C), and
-   every vertex of a frame is solved once from its C when the index first
-   meets a far point.  A geodesic triangle P, C, X on WGS84 is compared with
+   reaching at most :data:`_FRAME_REACH_M` from their reference vertex C, less
+   over short pieces), and every vertex of a frame is solved once from its C
+   when a far point first enters it.  A geodesic triangle P, C, X on WGS84 is compared with
    the triangle on a sphere with the same two sides s(C, P), s(C, X) and the
    same angle at C: on the sphere of radius b (curvature 1/b**2, WGS84's
    largest) its third side is a lower bound of s(P, X), on the sphere of
@@ -337,7 +337,8 @@ def _hinge_image(ell_m, az_deg, radius):
       of its ends, and lies within ``h = sqrt(L**2 - c**2) / 2`` of their chord c.
 
     Unlike a chord, the model distance keeps the sphere's curvature, so the
-    bound stays within metres of the truth at any range (tests/test_geodesy_far.py).
+    bound stays within metres of the truth for thin triangles at any range
+    (tests/test_geodesy_hinge.py).
     """
     t = np.asarray(ell_m, dtype=float) / radius
     a = np.radians(np.asarray(az_deg, dtype=float))
