@@ -2,7 +2,8 @@
 
 One command::
 
-    python bench/bench_regimes.py [--rows 1000000] [--seed 7] [--skip-postgis] [--lines nk,synthetic[,large]] [--json out.json]
+    python bench/bench_regimes.py [--rows 1000000] [--seed 7] [--skip-postgis]
+                                  [--lines nk,synthetic[,large]] [--json out.json]
 
 For each line (the shipped ``nk-line-2020``, 241 vertices, a seeded 3,000-vertex
 wiggly front, and with ``--lines large`` a seeded 1,000,000-vertex random walk in
