@@ -347,3 +347,46 @@ def _stop_png(tmp_path, private_tmp, engine, sig, code, group):
     assert not (tmp_path / "map.png").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["line.geojson"] + (["shim"] if engine != "playwright"
                                                                             else [])
+
+
+@pytest.mark.parametrize("sig, code", [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_a_stop_while_geomap_starts_exits_as_the_cli_would(sig, code):
+    """A SIGTERM between start-up and the CLI's own handlers (a loaded machine: 0.5 s and more) is not a bare kill.
+
+    The CI once saw status -15 and no message for a SIGTERM sent 0.5-4 s after start: the process was
+    still importing.  ``geomap.__main__`` now catches the stop signals first; here the signal is sent
+    right after those handlers are installed, before the CLI is imported.
+    """
+    code_text = ("import os, signal, time, geomap.__main__ as m; m._catch_early(); "
+                 f"os.kill(os.getpid(), {int(sig)}); time.sleep(10)")
+    proc = subprocess.run([sys.executable, "-c", code_text], capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert proc.returncode == code, (proc.returncode, proc.stderr)
+    assert proc.stderr == f"geomap: stopped by {sig.name}\n"
+
+
+def test_an_error_that_a_stop_signal_caused_is_reported_as_the_stop(monkeypatch):
+    """A SIGTERM whose unwinding a library turns into another error is still a stop (143), not that error (1).
+
+    Seen in CI: playwright's sync machinery took the Terminated raised in its event loop, closed the page,
+    and geomap reported "the map page did not finish drawing" with status 1.  Simulated here in process:
+    the measuring step receives SIGTERM and a library converts it into a GeomapError.
+    """
+    from click.testing import CliRunner
+
+    from geomap.cli import main
+    from geomap.errors import GeomapError
+    from geomap.pipeline import run as run_module
+
+    def run(*args, **kwargs):
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)
+        except BaseException as exc:  # what the library did with the signal's exception
+            raise GeomapError("the map page did not finish drawing (Target page has been closed)") from exc
+        raise AssertionError("no signal arrived")
+
+    monkeypatch.setattr(run_module, "run", run)
+    result = CliRunner().invoke(main, ["distance", "--at", "46.75,39.82", "--layer", "nk-line-2020"])
+    assert result.exit_code == 143, result.output
+    assert "stopped by SIGTERM" in result.output and "did not finish drawing" not in result.output

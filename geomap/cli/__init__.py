@@ -69,6 +69,8 @@ class LazyGroup(click.Group):
             _flush_stdout()
             return result
         except GeomapError as exc:
+            if "signum" in _RECEIVED:  # the signal's unwinding surfaced as this error (e.g. a closed browser)
+                _stopped(_RECEIVED["signum"])
             _fail(exc)
         except click.UsageError as exc:
             # One line, naming the problem and where the fix is documented.
@@ -110,14 +112,21 @@ class Terminated(BaseException):
         self.signum = signum
 
 
+#: the stop signal this run received, if any: an error that follows it (a browser driver that got the
+#: signal too and closed the page first) is reported as the stop, not as that error
+_RECEIVED: dict = {}
+
+
 def _raise_terminated(signum, frame):
     for sig in STOP_SIGNALS:  # the cleanup that follows is not interrupted by a second signal
         signal.signal(sig, signal.SIG_IGN)
+    _RECEIVED["signum"] = signum
     raise Terminated(signum)
 
 
 def _catch_signals() -> dict:
     """Turn SIGTERM and SIGHUP into :class:`Terminated`; return the handlers they had."""
+    _RECEIVED.clear()
     previous = {}
     for sig in STOP_SIGNALS:
         try:
