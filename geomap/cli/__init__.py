@@ -121,6 +121,8 @@ def _raise_terminated(signum, frame):
     for sig in STOP_SIGNALS:  # the cleanup that follows is not interrupted by a second signal
         signal.signal(sig, signal.SIG_IGN)
     _RECEIVED["signum"] = signum
+    # the unwinding may break a helper's pipe (playwright's driver): asyncio would log that, with a traceback
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL + 1)
     raise Terminated(signum)
 
 
