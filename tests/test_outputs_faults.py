@@ -390,7 +390,10 @@ def test_an_error_that_a_stop_signal_caused_is_reported_as_the_stop(monkeypatch)
 
     monkeypatch.setattr(run_module, "run", run)
     asyncio_logger = logging.getLogger("asyncio")
-    monkeypatch.setattr(asyncio_logger, "level", asyncio_logger.level)  # the stop silences it; restored after
-    result = CliRunner().invoke(main, ["distance", "--at", "46.75,39.82", "--layer", "nk-line-2020"])
+    level = asyncio_logger.level
+    try:
+        result = CliRunner().invoke(main, ["distance", "--at", "46.75,39.82", "--layer", "nk-line-2020"])
+    finally:
+        asyncio_logger.setLevel(level)  # the stop silences it
     assert result.exit_code == 143, result.output
     assert "stopped by SIGTERM" in result.output and "did not finish drawing" not in result.output
