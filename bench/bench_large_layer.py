@@ -57,12 +57,20 @@ print(json.dumps(out))
 """
 
 
-def write_layer(folder: Path, vertices: int, features: int, fmt: str) -> Path:
+def walk(vertices: int):
+    """The seeded random-walk front (lon, lat arrays, degrees): ~0.85 m steps east from 44E 39.5N."""
     import numpy as np
 
     rng = np.random.default_rng(14)
     lon = 44.0 + np.cumsum(rng.uniform(0.0, 2e-5, vertices))
     lat = 39.5 + np.cumsum(rng.normal(0.0, 1e-5, vertices))
+    return lon, lat
+
+
+def write_layer(folder: Path, vertices: int, features: int, fmt: str) -> Path:
+    import numpy as np
+
+    lon, lat = walk(vertices)
     chunks = np.array_split(np.arange(vertices), features)
     path = folder / f"line-{features}.{fmt}"
     if fmt == "geojson":

@@ -58,16 +58,11 @@ def line_coords(name: str, work: Path):
         lines = read_lines("nk-line-2020")
         return "nk-line-2020", [shapely.get_coordinates(p) for g in lines.geoms for p in shapely.get_parts(g)]
     if name == "large":
-        # the 1,000,000-vertex seeded random walk of the large-line target (about 850 km long, vertices ~1 m apart)
-        import geopandas as gpd
+        # the 1,000,000-vertex random walk of the large-line benchmark (about 850 km, vertices ~1 m apart)
+        import bench_large_layer
 
-        rng = np.random.default_rng(14)
-        n = 1_000_000
-        xy = np.column_stack([44.0 + np.cumsum(rng.uniform(0.0, 2e-5, n)), 39.5 + np.cumsum(rng.normal(0.0, 1e-5, n))])
-        path = work / "large-1m.gpkg"
-        gpd.GeoDataFrame({"name": ["large front"]}, geometry=[shapely.LineString(xy)], crs="EPSG:4326").to_file(
-            path, engine="pyogrio")
-        return str(path), [xy]
+        path = bench_large_layer.write_layer(work, 1_000_000, 1, "gpkg")
+        return str(path), [np.column_stack(bench_large_layer.walk(1_000_000))]
     from bench_distance import make_line
 
     xy = make_line(3000, 11)

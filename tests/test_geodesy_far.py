@@ -24,6 +24,16 @@ def antipode(lon, lat):
     return (lon + 360.0) % 360.0 - 180.0, -lat
 
 
+def random_walk(rng, n, step_lon, step_lat, lon0=44.0, lat0=39.5):
+    """A seeded random-walk line of ``n`` vertices: eastward steps uniform in [0, step_lon), northward N(0, step_lat).
+
+    Draws from ``rng`` in that order, so a test's later draws are unchanged.
+    """
+    lon = lon0 + np.cumsum(rng.uniform(0.0, step_lon, n))
+    lat = lat0 + np.cumsum(rng.normal(0.0, step_lat, n))
+    return lon, lat
+
+
 def piece_minimum(index, lon, lat, pieces):
     """True distance from each point to its piece: the exact solve from three starts and a dense scan."""
     best = np.full(pieces.size, np.inf)
@@ -233,8 +243,7 @@ def test_a_large_line_gives_the_same_distances_as_brute_force():
     """A 20,000-vertex wiggly line (base nodes at the top of its hierarchy): near, far and global points."""
     rng = np.random.default_rng(20)
     n = 20_000
-    lon = 44.0 + np.cumsum(rng.uniform(0.0, 2e-4, n))
-    lat = 39.5 + np.cumsum(rng.normal(0.0, 1e-4, n))
+    lon, lat = random_walk(rng, n, 2e-4, 1e-4)
     lines = lines_from_geometries([{"type": "LineString", "coordinates": np.c_[lon, lat].tolist()}])
     index = lines.index()
     assert index.n_pieces > 1024
@@ -255,8 +264,7 @@ def test_dense_line_cells_too_busy_to_list_fall_back_to_the_descent(monkeypatch)
 
     rng = np.random.default_rng(21)
     n = 6_000
-    lon = 44.0 + np.cumsum(rng.uniform(0.0, 4e-4, n))
-    lat = 39.5 + np.cumsum(rng.normal(0.0, 1e-4, n))
+    lon, lat = random_walk(rng, n, 4e-4, 1e-4)
     lines = lines_from_geometries([{"type": "LineString", "coordinates": np.c_[lon, lat].tolist()}])
     index = lines.index()
     k = rng.integers(0, n, 3_000)
@@ -419,8 +427,7 @@ def test_points_near_a_dense_lines_antipode_keep_memory_linear_in_the_line(monke
 
     rng = np.random.default_rng(31)
     n = 6_000
-    lon = 30.0 + np.cumsum(rng.uniform(0.0, 1e-3, n))
-    lat = 15.0 + np.cumsum(rng.normal(0.0, 5e-4, n))
+    lon, lat = random_walk(rng, n, 1e-3, 5e-4, lon0=30.0, lat0=15.0)
     index = SegmentIndex(Segments.from_parts([np.column_stack([lon, lat])], [0], [0]))
     k = rng.integers(0, n, 24)
     alon, alat = antipode(lon[k], lat[k])

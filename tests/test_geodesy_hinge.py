@@ -18,7 +18,7 @@ from geomap.geodesy import GEOD, Segments, SegmentIndex
 from geomap.layers.lineset import lines_from_geometries
 
 from .reference import point_line_distance
-from .test_geodesy_far import antipode, piece_minimum, wiggly_line
+from .test_geodesy_far import antipode, piece_minimum, random_walk, wiggly_line
 
 PI_B = np.pi * G.WGS84_B
 
@@ -217,8 +217,7 @@ def test_frames_are_built_when_entered_and_sized_to_their_pieces():
     """A dense line: frames over short pieces are small; near points build none, far points only those they enter."""
     rng = np.random.default_rng(6)
     n = 500_000
-    lon = 44.0 + np.cumsum(rng.uniform(0.0, 2e-5, n))
-    lat = 39.5 + np.cumsum(rng.normal(0.0, 1e-5, n))
+    lon, lat = random_walk(rng, n, 2e-5, 1e-5)
     index = SegmentIndex(Segments.from_parts([np.column_stack([lon, lat])], [0], [0]))
     frames = np.flatnonzero(index.node_is_frame)
     # ~1.4 m pieces over 425 km: the frames reach well under _FRAME_REACH_M (the hinge slack is kept below a piece)
