@@ -477,6 +477,21 @@ _DESCENT_PAIRS = 1_000_000
 _BLOCK_PAIRS = 16_384
 
 
+def _ranges(start, count):
+    """The runs ``start[i], ..., start[i] + count[i] - 1`` concatenated in order (int64 indices)."""
+    first = np.cumsum(count) - count
+    return np.repeat(np.asarray(start) - first, count) + np.arange(int(np.sum(count)))
+
+
+def _row_batches(ids, rows):
+    """``ids`` split in order into batches of about :data:`_CAPSULE_ROWS` rows (``rows[i]`` rows for ``ids[i]``)."""
+    if not ids.size:
+        return []
+    rows_upto = np.cumsum(rows)
+    cuts = np.searchsorted(rows_upto, np.arange(_CAPSULE_ROWS, rows_upto[-1], _CAPSULE_ROWS), side="right")
+    return [b for b in np.split(ids, np.unique(cuts)) if b.size]
+
+
 def _base_runs(start, stop, base, big):
     """The (large node, base node) pairs of a hierarchy: each node of ``big`` with the base nodes tiling its run.
 
@@ -491,7 +506,7 @@ def _base_runs(start, stop, base, big):
     b1 = np.searchsorted(start[base], stop[big])
     n = b1 - b0
     first = np.cumsum(n) - n
-    return np.repeat(big, n), base[np.repeat(b0 - first, n) + np.arange(n.sum())], first
+    return np.repeat(big, n), base[_ranges(b0, n)], first
 
 
 class _CellLists:
@@ -706,15 +721,12 @@ class SegmentIndex:
         # Nodes are taken in runs of about _CAPSULE_ROWS (node, piece) rows, across
         # levels: a small line in one pass, a large one in bounded working memory.
         small_ids = np.flatnonzero(small)
-        rows_upto = np.cumsum(counts[small_ids])
-        cuts = np.searchsorted(rows_upto, np.arange(_CAPSULE_ROWS, rows_upto[-1], _CAPSULE_ROWS), side="right")
-        batches = [b for b in np.split(small_ids, np.unique(cuts)) if b.size]
-        for ids in batches:
+        for ids in _row_batches(small_ids, counts[small_ids]):
             n = counts[ids]
             first = np.cumsum(n) - n
             total = int(n.sum())
             whole = total == m
-            piece_of = np.arange(m) if whole else np.repeat(start[ids] - first, n) + np.arange(total)
+            piece_of = np.arange(m) if whole else _ranges(start[ids], n)
             # the node's axis and reference vertex, as columns repeated over its pieces
             node_ab = s1[ids] - s0[ids]
             ab2 = np.einsum("ij,ij->i", node_ab, node_ab)
@@ -1194,8 +1206,7 @@ class SegmentIndex:
     def _leaf_pieces(self, rows, leaves):
         """Every (row, piece) pair under the given (row, leaf node) pairs."""
         counts = self.node_stop[leaves] - self.node_start[leaves]
-        offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-        return np.repeat(rows, counts), np.repeat(self.node_start[leaves], counts) + offsets
+        return np.repeat(rows, counts), _ranges(self.node_start[leaves], counts)
 
     def _collect(self, p, threshold, max_nodes=None):
         """Every (row, piece) pair whose chord lower bound is at most ``threshold[row]`` (m).
@@ -1533,7 +1544,7 @@ class _Frames:
         self.frame_of = index.node_frame
         frames = np.flatnonzero(index.node_is_frame)
         counts = index.node_stop[frames] - index.node_start[frames]
-        covered = np.repeat(index.node_start[frames] - (np.cumsum(counts) - counts), counts) + np.arange(counts.sum())
+        covered = _ranges(index.node_start[frames], counts)
         self.piece_frame = np.full(m, -1, dtype=np.int64)
         self.piece_frame[covered] = np.repeat(frames, counts)
         # the nodes of each frame's subtree, as runs of one sorted order
@@ -1562,7 +1573,7 @@ class _Frames:
     def _build(self, frames):
         index = self.index
         counts = index.node_stop[frames] - index.node_start[frames]
-        covered = np.repeat(index.node_start[frames] - (np.cumsum(counts) - counts), counts) + np.arange(counts.sum())
+        covered = _ranges(index.node_start[frames], counts)
         pf = self.piece_frame
         # Each piece end solved once from its frame's reference vertex; a piece's
         # end B is the next piece's start A where the line is continuous within a frame.
@@ -1610,13 +1621,10 @@ class _Frames:
         n = stop - start
         small = n <= _FRAME_EXACT_PIECES
         sm = np.flatnonzero(small)
-        rows_upto = np.cumsum(n[sm])
-        cuts = np.searchsorted(rows_upto, np.arange(_CAPSULE_ROWS, rows_upto[-1] if sm.size else 0, _CAPSULE_ROWS),
-                               side="right")
-        for sel in (sm[b] for b in np.split(np.arange(sm.size), np.unique(cuts)) if b.size):
+        for sel in _row_batches(sm, n[sm]):
             nb = n[sel]
             first = np.cumsum(nb) - nb
-            piece_of = np.repeat(start[sel] - first, nb) + np.arange(nb.sum())
+            piece_of = _ranges(start[sel], nb)
             a0, a1 = np.repeat(s0[sel], nb, axis=0), np.repeat(s1[sel], nb, axis=0)
             d = np.maximum(_point_segment_distance(self.img_a[piece_of], a0, a1),
                            _point_segment_distance(self.img_b[piece_of], a0, a1)) + self.img_h[piece_of]
