@@ -262,7 +262,7 @@ def test_user_geojson_polygon(tmp_path):
     ("name,lon,lat\nA,x,1\n", CoordinateError, "not numbers"),
     ("name,lon,lat\nA,47,200\n", CoordinateError, "outside"),
     ("name,lon,lat\n,47,39\n", FileFormatError, "empty name"),
-    ("name,lon,lat\n", FileFormatError, "no places"),
+    ("name,lon,lat\n", FileFormatError, "no data rows"),
     ("name,lon,lat,uncertainty_m\nA,47,39,-5\n", FileFormatError, ">= 0"),
 ])
 def test_bad_user_csv(tmp_path, content, error, needle):
@@ -409,3 +409,62 @@ def test_settlement_word_does_not_choose_between_candidates():
     result = geocode("village of Martuni")
     assert result.best is None and len(result.candidates) == 3
     assert "does not narrow" in result.note
+
+
+# ------------------------------------------------- user gazetteer: any file the one point reader takes
+
+def test_user_gazetteer_excel_csv(tmp_path):
+    """Excel's CSV in a European locale: semicolons, decimal commas, Windows-1252 (read by the one reader)."""
+    path = tmp_path / "excel.csv"
+    path.write_bytes("name;lon;lat;uncertainty_m\r\nPost Füzuli;47,15;39,6;300\r\n".encode("utf-8-sig"))
+    place = resolve_place("Post Füzuli", gazetteer=path)
+    assert (place.lon, place.lat, place.uncertainty_m) == (47.15, 39.6, 300.0)
+    # Windows-1252 without a BOM is not guessed (a wrong guess garbles every name): one line says what to do
+    path.write_bytes("name;lon;lat\r\nPost Füzuli;47,15;39,6\r\n".encode("cp1252"))
+    with pytest.raises(FileFormatError) as err:
+        geocode("Post Füzuli", gazetteer=path)
+    assert "save it as UTF-8" in str(err.value) and "encoding=" not in str(err.value)
+
+
+def test_user_gazetteer_kml_folders(tmp_path):
+    """A My Maps / Google Earth KML: placemarks in nested folders, a point and a polygon, all read."""
+    path = tmp_path / "mine.kml"
+    path.write_text("""<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Folder><name>outer</name>
+<Placemark><name>Hill 7</name><Point><coordinates>46.95,39.65,0</coordinates></Point></Placemark>
+<Folder><name>inner</name>
+<Placemark><name>Sector Ten</name><Polygon><outerBoundaryIs><LinearRing><coordinates>
+46.8,39.7 46.9,39.7 46.9,39.8 46.8,39.8 46.8,39.7</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>
+</Folder></Folder></Document></kml>""", encoding="utf-8")
+    hill = resolve_place("Hill 7", gazetteer=path)
+    assert (hill.lon, hill.lat) == pytest.approx((46.95, 39.65))
+    sector = resolve_place("Sector Ten", gazetteer=path)
+    assert sector.geometry["type"] == "Polygon" and sector.kind == "district"
+    assert 46.8 < sector.lon < 46.9 and 39.7 < sector.lat < 39.8
+
+
+def test_user_gazetteer_projected_gpkg(tmp_path):
+    """A GeoPackage in Web Mercator: converted to lon/lat, never taken as degrees."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    path = tmp_path / "mine.gpkg"
+    gpd.GeoDataFrame({"name": ["Depot North"], "kind": ["village"]}, geometry=[Point(46.9, 39.75)],
+                     crs="EPSG:4326").to_crs("EPSG:3857").to_file(path, driver="GPKG")
+    place = resolve_place("Depot North", gazetteer=path)
+    assert (place.lon, place.lat) == pytest.approx((46.9, 39.75), abs=1e-9)
+    assert place.uncertainty_m == RADIUS_M["village"]
+
+
+@pytest.mark.parametrize("content,needle", [
+    ("name,lon,lat\nA,47,39\nB,,39\n", "line 3: lon/lat are missing"),
+    ("name,lon,lat\nA,39.6,147\n", "swap"),
+    ("name,x\nA,1\n", "needs name, lon, lat"),
+    ("lon,lat\n47,39\n", "lacks column(s) name"),
+])
+def test_bad_user_gazetteer_row_is_named(tmp_path, content, needle):
+    path = tmp_path / "bad.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises((FileFormatError, CoordinateError)) as err:
+        geocode("A", gazetteer=path)
+    assert needle in str(err.value) and "\n" not in str(err.value)

@@ -186,7 +186,8 @@ def narrowing_options(func):
                      help="Only places inside this polygon layer: any shipped layer with polygons (area, "
                           "districts, countries) or a polygon file in any format the readers take."),
         click.option("--gazetteer", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-                     help="Your own places: CSV with name,lon,lat[,kind,country,uncertainty_m] or GeoJSON."),
+                     help="Your own places: a CSV with name,lon,lat[,kind,country,uncertainty_m] columns, or "
+                          "named points/polygons in any format the readers take (GeoJSON, KML, GeoPackage, ...)."),
         click.option("--online", is_flag=True, default=False,
                      help="Also ask Nominatim (OpenStreetMap) online; needs geopy and the network."),
     ]

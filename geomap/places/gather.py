@@ -3,13 +3,12 @@
 The first stage of :func:`geomap.places.gazetteer.geocode` (gather -> narrow ->
 rank -> decide).  Reads the sqlite index built by ``scripts/build_gazetteer.py``,
 the user gazetteer (``--gazetteer FILE``) and, only when asked, Nominatim; also
-the "did you mean" search.  Standard library only, apart from shapely for user
-polygons and geopy for ``online=True``.
+the "did you mean" search.  The user gazetteer is read by the one point reader
+(:func:`geomap.io.points.read_points`); geopy only for ``online=True``.
 """
 
 from __future__ import annotations
 
-import csv
 import difflib
 import json
 import math
@@ -205,77 +204,88 @@ def _user_place(name, lon, lat, kind, country, unc, fname, row_id, geometry=None
     )
 
 
+#: row statuses of the one point reader (:func:`geomap.io.points.read_points`) that mean "fix this row"
+_BAD_COORDINATES = {
+    "invalid_coordinates": "lon/lat are not numbers",
+    "missing_coordinates": "lon/lat are missing",
+    "coordinates_out_of_range": "lon/lat are outside -180..180/-90..90",
+}
+
+
 @lru_cache(maxsize=4)
 def user_places_cached(path: str, mtime_ns: int, size: int) -> list[tuple[str, Place]]:
+    """The places of a user gazetteer, read by the one point reader (:func:`geomap.io.points.read_points`).
+
+    Any input that reader takes: CSV/TSV in any encoding and separator Excel
+    writes, GeoJSON, GeoPackage, KML, GeoParquet, ... in any CRS (converted to
+    lon/lat).  Each row or feature needs a ``name``; a point (or lon/lat
+    columns) is a place, a polygon a district-like area (its geometry is
+    used).  Optional ``kind``, ``country`` and ``uncertainty_m`` columns.
+    A row geomap cannot use is an error naming the row: a gazetteer is the
+    user's own reference, so nothing in it is skipped silently.
+    """
+    from shapely.geometry import mapping
+
+    from geomap.errors import InputError
+    from geomap.io.points import read_points
+
     p = Path(path)
     fname = p.name
-    out: list[tuple[str, Place]] = []
-    if p.suffix.lower() in (".geojson", ".json"):
-        try:
-            data = json.loads(p.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            raise FileFormatError(f"gazetteer {fname} is not readable GeoJSON ({exc}): fix the file") from None
-        feats = data.get("features") if isinstance(data, dict) else None
-        if not isinstance(feats, list):
-            raise FileFormatError(f"gazetteer {fname} is not a GeoJSON FeatureCollection: fix the file")
-        for i, f in enumerate(feats, 1):
-            props = (f or {}).get("properties") or {}
-            geom = (f or {}).get("geometry") or {}
-            name = str(props.get("name") or "").strip()
-            if not name:
-                raise FileFormatError(f"gazetteer {fname} feature {i} has no 'name' property: add one")
-            gtype = geom.get("type")
-            if gtype == "Point":
-                coords = geom.get("coordinates") or [None, None]
-                lon, lat = check_lonlat(coords[0], coords[1] if len(coords) > 1 else None,
-                                         f"gazetteer {fname} feature {i}")
-                place = _user_place(name, lon, lat, props.get("kind"), props.get("country"),
-                                    props.get("uncertainty_m"), fname, f"feature {i}")
-            elif gtype in ("Polygon", "MultiPolygon"):
-                from shapely.geometry import shape
+    needs = "it needs name, lon, lat [, kind, country, uncertainty_m] columns, or point/polygon features with a name"
+    try:
+        table = read_points(p)
+    except FileFormatError as exc:  # the reader's own line names the file and the fix ...
+        message = str(exc)
+        if "pass encoding=" in message:  # ... but a gazetteer has no encoding option: UTF-8 it is
+            message = message.split(": pass encoding=")[0] + ': save it as UTF-8 ("CSV UTF-8" in Excel)'
+        raise FileFormatError(f"gazetteer {message}") from None
+    except InputError as exc:  # no coordinate column: the reader's hint names --lon-col, which --gazetteer lacks
+        raise FileFormatError(f"gazetteer {fname}: {str(exc).split(': name it with')[0]}: {needs}") from None
+    frame = table.frame
+    cols = {str(c).strip().lower(): c for c in frame.columns}
+    missing = [c for c in ("name",) if c not in cols]
+    if missing:
+        raise FileFormatError(f"gazetteer {fname} lacks column(s) {', '.join(missing)}: {needs}")
+    vector = table.lon_col is None  # features with geometries, not coordinate columns
+    area = table.area if table.area is not None else [None] * len(table)
 
-                try:
-                    shp = shape(geom)
-                except Exception as exc:  # shapely raises several types for bad rings
-                    raise FileFormatError(f"gazetteer {fname} feature {i}: bad polygon ({exc}): fix it") from None
-                if shp.is_empty or not shp.is_valid:
-                    raise FileFormatError(f"gazetteer {fname} feature {i}: empty or invalid polygon: fix it")
-                rp = shp.representative_point()
-                lon, lat = check_lonlat(rp.x, rp.y, f"gazetteer {fname} feature {i}")
-                place = _user_place(name, lon, lat, props.get("kind"), props.get("country"),
-                                    props.get("uncertainty_m"), fname, f"feature {i}", geometry=geom)
-            else:
-                raise FileFormatError(
-                    f"gazetteer {fname} feature {i} has geometry {gtype!r}: use Point, Polygon or MultiPolygon"
-                )
-            out.append((name_key(name), place))
-    else:
-        try:
-            with open(p, encoding="utf-8-sig", newline="") as fh:
-                reader = csv.DictReader(fh)
-                cols = {c.strip().lower(): c for c in (reader.fieldnames or [])}
-                missing = [c for c in ("name", "lon", "lat") if c not in cols]
-                if missing:
-                    raise FileFormatError(
-                        f"gazetteer {fname} lacks column(s) {', '.join(missing)}: it needs name, lon, lat "
-                        "[, kind, country, uncertainty_m]"
-                    )
-                for i, row in enumerate(reader, 2):
-                    get = lambda c: (row.get(cols[c]) or "").strip() if c in cols else ""  # noqa: E731
-                    name = get("name")
-                    if not name:
-                        raise FileFormatError(f"gazetteer {fname} line {i} has an empty name: fill it in")
-                    lon, lat = check_lonlat(get("lon"), get("lat"), f"gazetteer {fname} line {i}")
-                    place = _user_place(name, lon, lat, get("kind"), get("country").upper(),
-                                        get("uncertainty_m"), fname, f"line {i}")
-                    out.append((name_key(name), place))
-        except UnicodeDecodeError:
-            raise FileFormatError(f"gazetteer {fname} is not UTF-8 text: save it as UTF-8 CSV") from None
-        except csv.Error as exc:
-            raise FileFormatError(f"gazetteer {fname} is not valid CSV ({exc}): fix the file") from None
+    def text(column: str, i: int) -> str:
+        if column not in cols:
+            return ""
+        value = frame[cols[column]].iloc[i]
+        return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
+
+    out: list[tuple[str, Place]] = []
+    for i in range(len(table)):
+        where = f"gazetteer {fname} " + (f"feature {i + 1}" if vector else f"line {i + 2}")
+        name = text("name", i)
+        if not name:
+            raise FileFormatError(f"{where} has an empty name: fill it in")
+        status = str(table.status[i])
+        if status in _BAD_COORDINATES:
+            hint = ""
+            if status == "coordinates_out_of_range" and not vector:
+                lon, lat = text("lon", i), text("lat", i)
+                hint = " (did you swap lon and lat?)" if _swapped(lon, lat) else ""
+            raise CoordinateError(f"{where}: {_BAD_COORDINATES[status]}{hint}: fix the file")
+        if status != "ok":
+            kind = str(frame["input_geometry_type"].iloc[i]) if "input_geometry_type" in frame.columns else status
+            raise FileFormatError(f"{where} has geometry {kind!r} ({status}): use Point, Polygon or MultiPolygon")
+        geometry = mapping(area[i]) if area[i] is not None else None
+        place = _user_place(name, float(table.lon[i]), float(table.lat[i]), text("kind", i),
+                            text("country", i).upper(), text("uncertainty_m", i), fname,
+                            where.split(f"{fname} ", 1)[1], geometry=geometry)
+        out.append((name_key(name), place))
     if not out:
         raise FileFormatError(f"gazetteer {fname} has no places: add rows with name, lon, lat")
     return out
+
+
+def _swapped(lon: str, lat: str) -> bool:
+    try:
+        return -90 <= float(lon) <= 90 and -180 <= float(lat) <= 180
+    except ValueError:
+        return False
 
 
 
