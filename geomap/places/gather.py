@@ -62,11 +62,23 @@ def index_meta() -> dict[str, str]:
 
 @lru_cache(maxsize=8)
 def layer_features(layer_id: str) -> dict[str, dict]:
+    """The features of a shipped polygon layer by their ``id`` property, as GeoJSON-like mappings.
+
+    Read by the one vector reader (:func:`geomap.io.vector.read_vector`), like every layer.
+    """
+    from shapely.geometry import mapping
+
+    from geomap.io.vector import read_vector
     from geomap.layers.registry import get_layer
 
-    layer = get_layer(layer_id)
-    data = json.loads(Path(layer.path).read_text(encoding="utf-8"))
-    return {f["properties"]["id"]: f for f in data["features"]}
+    found = read_vector(get_layer(layer_id).path)
+    names = list(found.attrs)
+    out = {}
+    for i, geom in enumerate(found.geoms):
+        props = {k: found.attrs[k][i] for k in names}
+        out[str(props["id"])] = {"type": "Feature", "properties": props,
+                                 "geometry": mapping(geom) if geom is not None else None}
+    return out
 
 
 def sources_attribution(sources: list[dict]) -> tuple[str, str]:
