@@ -223,3 +223,29 @@ def test_rows_dated_outside_a_chosen_layers_validity_get_a_note(tmp_path):
     assert at.returncode == 0 and "note: 1 row dated outside nk-line-2020's validity" in at.stderr
     inside = cli("distance", "--at", "46.8,39.8", "--layer", "nk-line-2020", "--date", "2021-10-10")
     assert inside.returncode == 0 and "validity" not in inside.stderr
+
+
+@pytest.mark.parametrize("fmt", ["csv", "geojson"])
+def test_at_and_a_file_name_the_interval_columns_alike(runner, tmp_path, fmt):
+    """--at/--place tables carry the distance and side intervals as x_low_m / x_high_m, as a file's rows do."""
+    import csv
+
+    args = ["check", *["--layer", "nk-line-2020"], "--claim", "dozens of km"]
+    at_out = tmp_path / f"at.{fmt}"
+    at = runner.invoke(main, [args[0], "--at", "47.0318,39.52", *args[1:], "-o", str(at_out)])
+    assert at.exception is None or isinstance(at.exception, SystemExit), at.stderr
+    src = tmp_path / "one.csv"
+    src.write_text("name,lon,lat\nFuzuli road,47.0318,39.52\n", encoding="utf-8")
+    file_out = tmp_path / f"file.{fmt}"
+    runner.invoke(main, [args[0], str(src), *args[1:], "-o", str(file_out)])
+    if fmt == "csv":
+        (at_row,) = list(csv.DictReader(at_out.open(encoding="utf-8")))
+        (file_row,) = list(csv.DictReader(file_out.open(encoding="utf-8")))
+    else:
+        (at_row,) = [f["properties"] for f in json.loads(at_out.read_text(encoding="utf-8"))["features"]]
+        (file_row,) = [f["properties"] for f in json.loads(file_out.read_text(encoding="utf-8"))["features"]]
+    assert not [k for k in at_row if k.endswith("_interval_m")]
+    for key in ("distance_low_m", "distance_high_m", "signed_distance_low_m", "signed_distance_high_m",
+                "layer_accuracy_m"):
+        assert float(at_row[key]) == pytest.approx(float(file_row[key]), abs=1e-3), key
+    assert float(at_row["distance_low_m"]) == pytest.approx(9531.611, abs=1e-3)

@@ -38,8 +38,10 @@ def result_text(result, fmt: str) -> str:
         feats = []
         for r in rows:
             rec = r.to_dict()
-            props = out.flatten({k: v for k, v in rec.items() if k not in ("evidence", "judgement", "claim")})
+            props = _split_intervals(out.flatten({k: v for k, v in rec.items()
+                                                  if k not in ("evidence", "judgement", "claim")}))
             props.update({f"evidence_{k}": v for k, v in rec["evidence"].items() if not isinstance(v, (dict, list))})
+            props["layer_accuracy_m"] = rec["evidence"].get("layer_accuracy_m")  # as a file's rows name it
             if r.verdict is not None:
                 props.update(verdict=r.verdict.verdict, claim_text=result.claim.text, claim_rule=result.claim.rule,
                              sentence=r.verdict.sentence)
@@ -50,11 +52,29 @@ def result_text(result, fmt: str) -> str:
     return check_table(result, rows) if result.claim is not None else distance_table(result, rows)
 
 
+def _split_intervals(flat: dict) -> dict:
+    """``x_interval_m: [low, high]`` as the two columns a file's rows have, ``x_low_m`` and ``x_high_m``.
+
+    So ``--at``/``--place`` CSV and GeoJSON name the interval as ``geomap distance FILE`` does,
+    and a spreadsheet gets two numbers, not the text of a list.
+    """
+    out_: dict = {}
+    for key, value in flat.items():
+        if key.endswith("_interval_m"):
+            low, high = value if isinstance(value, (list, tuple)) and len(value) == 2 else (None, None)
+            base = key[: -len("_interval_m")]
+            out_[f"{base}_low_m"], out_[f"{base}_high_m"] = low, high
+        else:
+            out_[key] = value
+    return out_
+
+
 def _flat(r) -> dict:
     rec = r.to_dict()
-    flat = out.flatten({k: v for k, v in rec.items() if k not in ("evidence", "uncertainty", "judgement", "claim")})
-    flat.update({k: rec["evidence"].get(k) for k in ("layer", "layer_sha256", "layer_version", "method",
-                                                     "geomap_version")})
+    flat = _split_intervals(out.flatten({k: v for k, v in rec.items()
+                                         if k not in ("evidence", "uncertainty", "judgement", "claim")}))
+    flat.update({k: rec["evidence"].get(k) for k in ("layer", "layer_sha256", "layer_version", "layer_accuracy_m",
+                                                     "method", "geomap_version")})
     if r.verdict is not None:
         flat.update(verdict=r.verdict.verdict, claim_text=r.verdict.claim.text, claim_rule=r.verdict.claim.rule,
                     sentence=r.verdict.sentence)
