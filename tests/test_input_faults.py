@@ -49,3 +49,46 @@ def test_file_column_with_minus_sign_and_letter_is_invalid(tmp_path):
     path.write_text("id,lon,lat\n1,47.0318E,-39.52N\n2,-47.0318E,39.52N\n3,47.0318E,39.52N\n")
     table = read_points(path)
     assert list(table.status) == ["invalid_coordinates", "invalid_coordinates", "ok"]
+
+
+# ------------------------------------------------------------------ digit groups a language does not write
+@pytest.mark.parametrize(("text", "lang"), [
+    ("1 000 km", "en"), ("12 500 m from the front", "en"), ("about 1\u00a0500 metres", "en"), ("1 000 000 m", "en"),
+    ("1'000 km", "en"), ("1_000 km", "en"), ("1\u2009000 км", "ru"), ("1'000 км", "ru"), ("1 000 מטר", "he"),
+    ("1 000 متر", "ar"), ("1 000 متر", "fa"), ("1\u2009000 mètres", "fr"),
+])
+def test_digit_groups_the_language_does_not_join_are_refused(text, lang):
+    # '1 000 km' was read as '000 km' = 0 km and '12 500 m' as 500 m: only the last group was seen
+    with pytest.raises(ClaimError, match="digit groups"):
+        parse_claim(text, lang=lang)
+
+
+@pytest.mark.parametrize(("text", "lang", "metres"), [
+    ("1 000 м", "ru", 1000), ("1\u202f000 mètres", "fr", 1000), ("1 000 Meter", "de", 1000), ("1,000 m", "en", 1000),
+    ("in 2020 500 m from the line", "en", 500), ("5 10 km", "en", 10_000),
+])
+def test_digit_groups_the_language_joins_still_read(text, lang, metres):
+    claim = parse_claim(text, lang=lang)
+    assert claim.strict.min_m < metres < claim.strict.max_m
+
+
+def test_cli_claim_with_split_digits_exits_2(runner):
+    result = run(runner, "check", "--at", "47.0318,39.52", "--layer", "nk-line-2020", "--claim", "12 000 m away")
+    assert result.exit_code == 2 and "digit groups" in result.stderr, result.output
+
+
+# ------------------------------------------------------------------ compound distances: '1 km 500 m'
+@pytest.mark.parametrize(("text", "lang"), [
+    ("1 km 500 m", "en"), ("1km 500m from the line", "en"), ("2 miles 300 yards", "en"), ("1 км 500 м", "ru"),
+    ("3 kilometres 200 metres", "en"),
+])
+def test_juxtaposed_quantities_are_not_a_restatement(text, lang):
+    # '1 km 500 m' (1.5 km) was read as 1 km, the 500 m taken for a restatement in another unit
+    with pytest.raises(ClaimError, match="different distances"):
+        parse_claim(text, lang=lang)
+
+
+@pytest.mark.parametrize("text", ["5 km (3 miles)", "5 km or 3 miles", "5 km, i.e. 3 miles", "5 km (3\u00a0miles)"])
+def test_marked_restatements_still_one_distance(text):
+    claim = parse_claim(text, lang="en")
+    assert claim.strict.min_m < 5000 < claim.strict.max_m and "miles" in claim.notes[0]

@@ -100,9 +100,45 @@ def _refuse_ambiguous_digits(text: str, pattern) -> None:
     )
 
 
-def _restates(tokens, first: Match, second: Match, lex: Lexicon) -> bool:
-    """True if ``second`` repeats ``first`` in another unit right after it ('5 km (3 miles)', '5 km or 3 mi')."""
+def _refuse_split_digit_groups(text: str, tokens: list, lex: Lexicon) -> None:
+    """Refuse digit groups that the language's number format does not join ('1 000 km' in English).
+
+    The tokenizer joins only the language's own thousands separators, so
+    ``1 000 km`` in English (or ``1\u2009000 км``, ``1'000 км`` in Russian)
+    became two numbers and the grammar read ``000 km`` (0 km); ``12 500 m``
+    read 500 m.  A number of exactly three digits right after a number
+    ending in one to three digits, with one space-like character, apostrophe
+    or underscore between them, is such a group.
+    """
+    for a, b in zip(tokens, tokens[1:]):
+        if a.kind != "num" or b.kind != "num" and not (b.kind == "sym" and b.norm in "'’"):
+            continue
+        gap_end = a.end + 1
+        if gap_end >= len(text) or text[a.end] not in _GROUP_SEPARATORS:
+            continue
+        if re.search(r"(?<!\d)\d{1,3}$", text[a.start:a.end]) and re.match(r"\d{3}(?!\d)", text[gap_end:]):
+            written = re.match(r"[\d" + re.escape(_GROUP_SEPARATORS) + r"]*\d", text[a.start:]).group(0)
+            raise ClaimError(
+                f"the number {written!r} in {_quote(text)} has its digit groups separated by "
+                f"{text[a.end]!r} (U+{ord(text[a.end]):04X}), which {_name(lex)} numbers are not read with: "
+                f"write it without separators ({re.sub(r'[^0-9]', '', written)}), or pass --lang CODE of a "
+                "language that groups digits so"
+            )
+
+
+#: characters some writers put between groups of three digits (spaces, apostrophes, underscore)
+_GROUP_SEPARATORS = " \u00a0\u2007\u2009\u202f'’_"
+
+
+def _restates(text: str, tokens, first: Match, second: Match, lex: Lexicon) -> bool:
+    """True if ``second`` repeats ``first`` in another unit right after it ('5 km (3 miles)', '5 km or 3 mi').
+
+    Two quantities with only white space between them ('1 km 500 m') are a
+    compound distance or two distances, never a restatement.
+    """
     if second.unit.id == first.unit.id:
+        return False
+    if not text[tokens[first.end - 1].end : tokens[second.start].start].strip():
         return False
     gap = tokens[first.end : second.start]
     return len(gap) <= 2 and all(t.kind == "word" and t.norm in lex.restatement_joiners for t in gap)
@@ -164,7 +200,9 @@ def parse_claim(text: str, *, lexicon: str | Path | None = None, lang: str | Non
         )
     norm = unicodedata.normalize("NFC", text)
     lex, how = _choose_lexicon(norm, lexicon, lang)
-    tokens = prepare(tokenize(norm, lex.number_format), lex)
+    raw_tokens = tokenize(norm, lex.number_format)
+    _refuse_split_digit_groups(norm, raw_tokens, lex)
+    tokens = prepare(raw_tokens, lex)
     try:
         matches = scan(tokens, lex, norm)
     except Refusal as refusal:
@@ -179,7 +217,7 @@ def parse_claim(text: str, *, lexicon: str | Path | None = None, lang: str | Non
     # a restatement in another unit belongs to the expression before it
     groups: list[list[Match]] = []
     for match in matches:
-        if groups and _restates(tokens, groups[-1][-1], match, lex):
+        if groups and _restates(norm, tokens, groups[-1][-1], match, lex):
             groups[-1].append(match)
         else:
             groups.append([match])
