@@ -92,3 +92,34 @@ def test_juxtaposed_quantities_are_not_a_restatement(text, lang):
 def test_marked_restatements_still_one_distance(text):
     claim = parse_claim(text, lang="en")
     assert claim.strict.min_m < 5000 < claim.strict.max_m and "miles" in claim.notes[0]
+
+
+# ------------------------------------------------------------------ (0, 0): the placeholder of empty coordinates
+_KML = """<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2"><Document><name>d</name>
+<Folder><name>F</name>
+<Placemark><name>good</name><Point><coordinates>47.0318,39.52</coordinates></Point></Placemark>
+<Placemark><name>blank</name><Point><coordinates></coordinates></Point></Placemark>
+<Placemark><name>spaces</name><Point><coordinates>  </coordinates></Point></Placemark>
+</Folder></Document></kml>
+"""
+
+
+def test_kml_placemark_with_empty_coordinates_is_missing_not_measured_at_null_island(tmp_path):
+    # GDAL reads <coordinates></coordinates> as POINT (0 0): it was measured, 'ok', 6,436 km from the line
+    path = tmp_path / "m.kml"
+    path.write_text(_KML)
+    table = read_points(path)
+    assert list(table.status) == ["ok", "missing_coordinates", "missing_coordinates"]
+
+
+def test_zero_zero_rows_in_csv_and_geojson_are_missing(tmp_path, runner):
+    csv = tmp_path / "z.csv"
+    csv.write_text("id,lon,lat\n1,47.0318,39.52\n2,0,0\n3,0.0,0.0\n4,0,39.52\n")
+    assert list(read_points(csv).status) == ["ok", "missing_coordinates", "missing_coordinates", "ok"]
+    gj = tmp_path / "z.geojson"
+    gj.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"id": i}, "geometry": {"type": "Point", "coordinates": xy}}
+        for i, xy in enumerate([[47.0318, 39.52], [0, 0]])]}))
+    result = run(runner, "distance", gj, "--layer", "nk-line-2020", "--format", "csv")
+    assert result.exit_code == 1 and "missing_coordinates 1, ok 1" in result.stderr, result.output

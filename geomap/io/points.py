@@ -200,9 +200,14 @@ def schema_notes(schema: Schema, source: str) -> list[str]:
 
 
 def coordinate_status(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """``ok``, ``missing_coordinates`` or ``coordinates_out_of_range`` per row."""
+    """``ok``, ``missing_coordinates`` or ``coordinates_out_of_range`` per row.
+
+    Exactly (0, 0) ("Null Island") is ``missing_coordinates``: it is what GDAL
+    reads for a KML ``<Point>`` with empty ``<coordinates>`` and what
+    spreadsheets and exports write for blank cells, never a coded incident.
+    """
     status = filled(lon.shape, "ok")
-    missing = ~(np.isfinite(lon) & np.isfinite(lat))
+    missing = ~(np.isfinite(lon) & np.isfinite(lat)) | ((lon == 0) & (lat == 0))
     out = ~missing & ((np.abs(lon) > 180) | (np.abs(lat) > 90))
     status[missing] = "missing_coordinates"
     status[out] = "coordinates_out_of_range"
