@@ -123,3 +123,73 @@ def test_zero_zero_rows_in_csv_and_geojson_are_missing(tmp_path, runner):
         for i, xy in enumerate([[47.0318, 39.52], [0, 0]])]}))
     result = run(runner, "distance", gj, "--layer", "nk-line-2020", "--format", "csv")
     assert result.exit_code == 1 and "missing_coordinates 1, ok 1" in result.stderr, result.output
+
+
+# ------------------------------------------------------------------ words before an expression that change its meaning
+@pytest.mark.parametrize(("text", "lang"), [
+    ("not within 10 km", "en"), ("isn't within 10 km", "en"), ("never within 5 km", "en"), ("not beyond 5 km", "en"),
+    ("no fewer than 5 km", "en"), ("not even 5 km from the line", "en"), ("не в пределах 10 км", "ru"),
+    ("не в 10 км от линии", "ru"), ("не в межах 10 км", "uk"), ("nicht innerhalb von 5 km", "de"),
+    ("pas à moins de 5 km", "fr"), ("no a menos de 5 km", "es"),
+])
+def test_negated_expressions_are_refused(text, lang):
+    # 'not within 10 km' was read as 0-10 km: the opposite of what it says
+    with pytest.raises(ClaimError, match="negat"):
+        parse_claim(text, lang=lang)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("no closer than 10 km", "en"), ("closer than 10 km", "en"), ("less far than 3 miles", "en"),
+    ("nearer than 2 km", "en"), ("ближе 10 км", "ru"), ("дальше 10 км", "ru"), ("ближче 10 км", "uk"),
+    ("näher als 5 km", "de"),
+])
+def test_comparisons_geomap_does_not_read_are_refused(text, lang):
+    # 'no closer than 10 km' (at least 10 km) was read as the bare number 10 km (9.5-10.5 km)
+    with pytest.raises(ClaimError, match="compar"):
+        parse_claim(text, lang=lang)
+
+
+@pytest.mark.parametrize(("text", "lang", "rule"), [
+    ("not more than 5 km", "en", "at-most"), ("no more than 5 km", "en", "at-most"), ("не ближе 10 км", "ru", "at-least"),
+    ("nicht mehr als 5 km", "de", "at-most"), ("further than 5 km", "en", "at-least"),
+    ("more than 5 km", "en", "at-least"), ("at a distance of a kilometre", "en", "bare-number"),
+])
+def test_comparators_that_contain_a_negation_still_read(text, lang, rule):
+    assert parse_claim(text, lang=lang).rule.startswith(rule)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("5 ± 1 km", "en"), ("5±1 km", "en"), ("5 km +/- 1", "en"), ("5 +/- 1 km", "en"), ("5 km ±1 km", "en"),
+    ("5 ± 1 км", "ru"), ("5 +- 1 km", "en"),
+])
+def test_plus_minus_tolerances_are_refused(text, lang):
+    # '5 ± 1 km' was read as 1 km and '5 km +/- 1' as 'at least 5 km'
+    with pytest.raises(ClaimError, match="±"):
+        parse_claim(text, lang=lang)
+
+
+@pytest.mark.parametrize(("text", "miles"), [
+    ("three-quarters of a mile", 0.75), ("two-thirds of a mile", 2 / 3), ("four fifths of a mile", 0.8),
+    ("seven-eighths of a mile", 0.875), ("three quarters of a mile", 0.75),
+])
+def test_english_fractions_of_a_unit(text, miles):
+    # 'three-quarters of a mile' and 'four fifths of a mile' were read as 'a mile'
+    claim = parse_claim(text, lang="en")
+    assert claim.strict.min_m < miles * 1609.344 < claim.strict.max_m
+    assert claim.strict.max_m < 1609.344 * 0.925  # below even the strict reading of "a mile"
+
+
+@pytest.mark.parametrize("text", ["three sixteenths of a mile", "five twelfths of a kilometre", "two-ninths of a mile"])
+def test_unread_fractions_of_a_unit_are_refused(text):
+    with pytest.raises(ClaimError):
+        parse_claim(text, lang="en")
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("more than 5 and less than 10 km", "en"), ("over 5 but under 10 km", "en"), ("5 and 10 km", "en"),
+    ("более 5 и менее 10 км", "ru"), ("plus de 5 et moins de 10 km", "fr"),
+])
+def test_a_number_without_its_unit_before_an_expression_is_refused(text, lang):
+    # 'more than 5 and less than 10 km' was read as 0-10 km: the lower bound was lost
+    with pytest.raises(ClaimError, match="no unit"):
+        parse_claim(text, lang=lang)

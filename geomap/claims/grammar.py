@@ -25,6 +25,7 @@ from geomap.claims.numbers import (
     Token,
     and_a_half,
     digits_and_scale,
+    is_fraction_word,
     parse_english_number,
     parse_library_words,
     parse_table_words,
@@ -32,7 +33,7 @@ from geomap.claims.numbers import (
 )
 from geomap.claims.readings import Range
 
-__all__ = ["Match", "Refusal", "prepare", "scan", "not_distance_marker", "snippet"]
+__all__ = ["Match", "Refusal", "prepare", "scan", "not_distance_marker", "misread_before", "snippet"]
 
 _EN_ARTICLES = ("the", "a", "an")
 
@@ -439,6 +440,36 @@ def not_distance_marker(tokens: list[Token], match: Match, lex: Lexicon) -> str 
     for phrase in entry.data["after_tokens"]:
         if _phrase_at(tokens, k, phrase):
             return " ".join(phrase)
+    return None
+
+
+def misread_before(tokens: list[Token], match: Match, lex: Lexicon, text: str) -> str | None:
+    """Why the words right before ``match`` change what it says (so it must not be read alone), else None.
+
+    A negation ending at the expression or one word before it ('not within
+    10 km', 'not even 5 km'), a comparison the lexicon has no comparator for
+    ('closer than 10 km', 'ближе 10 км'), a number without a unit joined to
+    it ('more than 5 and less than 10 km') or, in English, a fraction the
+    grammar does not read ('three sixteenths of a mile').  Comparators that
+    hold a negation ('not more than', 'не ближе') are part of the match and
+    never seen here.
+    """
+    start = match.start
+    for phrase in lex.comparisons:
+        if _phrase_at(tokens, start - len(phrase), phrase):
+            return f"follows a comparison geomap does not read ('{' '.join(phrase)}')"
+    for phrase in lex.negations:
+        if _phrase_at(tokens, start - len(phrase), phrase) or _phrase_at(tokens, start - 1 - len(phrase), phrase):
+            return f"is negated ('{' '.join(phrase)}')"
+    joiner = word_at(tokens, start - 1)
+    if start >= 2 and joiner is not None and (joiner in lex.conjunctions or (joiner,) in lex.range_joiners):
+        for k in range(max(0, start - 4), start - 1):
+            num = _parse_number(tokens, k, lex, text)
+            if num is not None and num.end == start - 1:
+                return f"follows a number with no unit ({snippet(text, tokens, k, start)!r})"
+    if lex.language == "en" and word_at(tokens, start) in ("a", "an") and word_at(tokens, start - 1) == "of" \
+            and is_fraction_word(word_at(tokens, start - 2)):
+        return f"follows a fraction geomap does not read ({snippet(text, tokens, max(0, start - 3), start)!r})"
     return None
 
 

@@ -14,7 +14,12 @@ and a ``citation`` (or null).  A lexicon holds:
   ``fillers`` (words skipped before a trailing comparator: "away"),
   ``range_closers`` (words that end a range: Turkish "arasında"),
   ``partitives`` ("of", "de" after a multiplier: "a few hundred of"),
-  ``not_distance`` (words that make a length a height, depth or size).
+  ``not_distance`` (words that make a length a height, depth or size),
+  ``negations`` ("not", "не": right before an expression, they reverse it),
+  ``comparisons`` ("than", "ближе": a comparison the lexicon has no entry for),
+  ``conjunctions`` ("and", "but": "more than 5 and less than 10 km" gives the
+  5 no unit).  These three make :func:`geomap.claims.parse.parse_claim`
+  refuse, never read, the expression they stand before.
 
 A user's file with the same schema replaces the shipped one of its language
 (``--lexicon``).  A bad file gives one :class:`~geomap.errors.FileFormatError`
@@ -89,6 +94,9 @@ class Lexicon:
     range_closers: tuple[tuple[str, ...], ...] = ()
     partitives: frozenset[str] = frozenset()
     not_distance: Entry | None = None
+    negations: tuple[tuple[str, ...], ...] = ()
+    comparisons: tuple[tuple[str, ...], ...] = ()
+    conjunctions: frozenset[str] = frozenset()
     detect_words: frozenset[str] = frozenset()
     rounding_cap: bool = True
 
@@ -380,6 +388,9 @@ def _validate(source: str, data: Any) -> Lexicon:
         range_closers=_phrases(source, "range_closers", data.get("range_closers"), fmt),
         partitives=_words(source, "partitives", data.get("partitives", ["of"] if english_defaults else None)),
         not_distance=not_distance,
+        negations=_phrases(source, "negations", data.get("negations"), fmt),
+        comparisons=_phrases(source, "comparisons", data.get("comparisons"), fmt),
+        conjunctions=_words(source, "conjunctions", data.get("conjunctions")),
         detect_words=_words(source, "detect_words", data.get("detect_words")),
         rounding_cap=v2,
     )

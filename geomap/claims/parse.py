@@ -17,7 +17,7 @@ import math
 import unicodedata
 from pathlib import Path
 
-from geomap.claims.grammar import Match, Refusal, not_distance_marker, prepare, scan, snippet
+from geomap.claims.grammar import Match, Refusal, misread_before, not_distance_marker, prepare, scan, snippet
 from geomap.claims.languages import LANGUAGE_NAMES, detect_language, understood
 from geomap.claims.lexicon import Lexicon, available_languages, load_lexicon
 from geomap.claims.numbers import tokenize
@@ -126,6 +126,9 @@ def _refuse_split_digit_groups(text: str, tokens: list, lex: Lexicon) -> None:
             )
 
 
+#: a plus-minus tolerance ('5 ± 1 km', '5 km +/- 1'): read as '1 km' or 'at least 5 km' before it was refused
+_PLUS_MINUS = re.compile(r"[±∓]|\+\s*/?\s*[-−–]")
+
 #: characters some writers put between groups of three digits (spaces, apostrophes, underscore)
 _GROUP_SEPARATORS = " \u00a0\u2007\u2009\u202f'’_"
 
@@ -200,6 +203,12 @@ def parse_claim(text: str, *, lexicon: str | Path | None = None, lang: str | Non
         )
     norm = unicodedata.normalize("NFC", text)
     lex, how = _choose_lexicon(norm, lexicon, lang)
+    tolerance = _PLUS_MINUS.search(norm)
+    if tolerance is not None:
+        raise ClaimError(
+            f"{tolerance.group(0)!r} in {_quote(text)} gives a tolerance (±), which geomap does not read: "
+            "pass the bounds it means with --min-km/--max-km (e.g. '5 ± 1 km' is --min-km 4 --max-km 6)"
+        )
     raw_tokens = tokenize(norm, lex.number_format)
     _refuse_split_digit_groups(norm, raw_tokens, lex)
     tokens = prepare(raw_tokens, lex)
@@ -213,6 +222,14 @@ def parse_claim(text: str, *, lexicon: str | Path | None = None, lang: str | Non
 
     def show(match: Match) -> str:
         return snippet(norm, tokens, match.start, match.end)
+
+    for match in matches:
+        misread = misread_before(tokens, match, lex, norm)
+        if misread is not None:
+            raise ClaimError(
+                f"{show(match)!r} in {_quote(text)} {misread}, which would change the range it gives: "
+                f"pass only a distance expression geomap reads, e.g. {_EXAMPLES}, or the bounds with --min-km/--max-km"
+            )
 
     # a restatement in another unit belongs to the expression before it
     groups: list[list[Match]] = []
