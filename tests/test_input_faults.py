@@ -193,3 +193,23 @@ def test_a_number_without_its_unit_before_an_expression_is_refused(text, lang):
     # 'more than 5 and less than 10 km' was read as 0-10 km: the lower bound was lost
     with pytest.raises(ClaimError, match="no unit"):
         parse_claim(text, lang=lang)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("5 km-dən çox deyil", "az"), ("5 km-dən az deyil", "az"), ("5 km'den az değil", "tr"),
+    ("5 km'den fazla değil", "tr"), ("5 կմ-ից ավելի չէ", "hy"), ("հեռավորությունը 5 կմ չէ", "hy"),
+])
+def test_negations_written_after_the_expression_are_refused(text, lang):
+    # Azerbaijani '5 km-dən çox deyil' (not more than 5 km) was read as 'at least 5 km'
+    with pytest.raises(ClaimError, match="negat"):
+        parse_claim(text, lang=lang)
+
+
+@pytest.mark.parametrize(("text", "lang", "metres"), [
+    ("à deux kilomètres et demi", "fr", 2500), ("à 3 km et demi", "fr", 3500), ("a dos kilómetros y medio", "es", 2500),
+    ("a 4 km y medio", "es", 4500), ("two miles and a half", "en", 2.5 * 1609.344),
+])
+def test_and_a_half_after_the_unit_is_read(text, lang, metres):
+    # 'à deux kilomètres et demi' (2.5 km) was read as 2 km (1.85-2.15 km)
+    claim = parse_claim(text, lang=lang)
+    assert claim.strict.min_m < metres < claim.strict.max_m

@@ -33,7 +33,7 @@ from geomap.claims.numbers import (
 )
 from geomap.claims.readings import Range
 
-__all__ = ["Match", "Refusal", "prepare", "scan", "not_distance_marker", "misread_before", "snippet"]
+__all__ = ["Match", "Refusal", "prepare", "scan", "not_distance_marker", "misread_context", "snippet"]
 
 _EN_ARTICLES = ("the", "a", "an")
 
@@ -326,8 +326,11 @@ def _match_at(tokens: list[Token], i: int, lex: Lexicon, text: str) -> Match | N
     metres = float(unit.data["metres"])
     end = unit1[1]
     half_unit = first.half_unit
-    if first.vague is None and lex.language == "en" and odd is None:
-        half_end = and_a_half(tokens, end)
+    if first.vague is None and odd is None:
+        half_end = and_a_half(tokens, end) if lex.language == "en" else None
+        half = _longest_phrase(tokens, end, lex.half_after) if half_end is None else None
+        if half is not None:
+            half_end = end + len(half)  # French 'deux kilomètres et demi', Spanish '2 km y medio'
         if half_end is not None and first.strict[0] == int(first.strict[0]):
             value = first.strict[0] + 0.5  # "a mile and a half"
             first = _Quantity((value, value), (value, value), 0.05, None, (), first.end)
@@ -443,11 +446,13 @@ def not_distance_marker(tokens: list[Token], match: Match, lex: Lexicon) -> str 
     return None
 
 
-def misread_before(tokens: list[Token], match: Match, lex: Lexicon, text: str) -> str | None:
-    """Why the words right before ``match`` change what it says (so it must not be read alone), else None.
+def misread_context(tokens: list[Token], match: Match, lex: Lexicon, text: str) -> str | None:
+    """Why the words right before or after ``match`` change what it says (so it must not be read alone), else None.
 
     A negation ending at the expression or one word before it ('not within
-    10 km', 'not even 5 km'), a comparison the lexicon has no comparator for
+    10 km', 'not even 5 km'), or, in languages that negate after it
+    (``negations_after``), starting at its end or one word after it
+    (Azerbaijani '5 km-dən çox deyil', 'not more than 5 km'), a comparison the lexicon has no comparator for
     ('closer than 10 km', 'ближе 10 км'), a number without a unit joined to
     it ('more than 5 and less than 10 km') or, in English, a fraction the
     grammar does not read ('three sixteenths of a mile').  Comparators that
@@ -461,6 +466,9 @@ def misread_before(tokens: list[Token], match: Match, lex: Lexicon, text: str) -
     for phrase in lex.negations:
         if _phrase_at(tokens, start - len(phrase), phrase) or _phrase_at(tokens, start - 1 - len(phrase), phrase):
             return f"is negated ('{' '.join(phrase)}')"
+    for phrase in lex.negations_after:
+        if _phrase_at(tokens, match.end, phrase) or _phrase_at(tokens, match.end + 1, phrase):
+            return f"is negated ('{' '.join(phrase)}' after it)"
     joiner = word_at(tokens, start - 1)
     if start >= 2 and joiner is not None and (joiner in lex.conjunctions or (joiner,) in lex.range_joiners):
         for k in range(max(0, start - 4), start - 1):

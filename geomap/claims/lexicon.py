@@ -18,8 +18,10 @@ and a ``citation`` (or null).  A lexicon holds:
   ``negations`` ("not", "не": right before an expression, they reverse it),
   ``comparisons`` ("than", "ближе": a comparison the lexicon has no entry for),
   ``conjunctions`` ("and", "but": "more than 5 and less than 10 km" gives the
-  5 no unit).  These three make :func:`geomap.claims.parse.parse_claim`
-  refuse, never read, the expression they stand before.
+  5 no unit), ``negations_after`` (Azerbaijani "deyil", Turkish "değil",
+  written after the expression).  These four make :func:`geomap.claims.parse.parse_claim`
+  refuse, never read, the expression they stand by.  ``half_after`` ("et
+  demi", "y medio") adds a half to the number before the unit it follows.
 
 A user's file with the same schema replaces the shipped one of its language
 (``--lexicon``).  A bad file gives one :class:`~geomap.errors.FileFormatError`
@@ -97,6 +99,8 @@ class Lexicon:
     negations: tuple[tuple[str, ...], ...] = ()
     comparisons: tuple[tuple[str, ...], ...] = ()
     conjunctions: frozenset[str] = frozenset()
+    negations_after: tuple[tuple[str, ...], ...] = ()
+    half_after: tuple[tuple[str, ...], ...] = ()
     detect_words: frozenset[str] = frozenset()
     rounding_cap: bool = True
 
@@ -391,6 +395,8 @@ def _validate(source: str, data: Any) -> Lexicon:
         negations=_phrases(source, "negations", data.get("negations"), fmt),
         comparisons=_phrases(source, "comparisons", data.get("comparisons"), fmt),
         conjunctions=_words(source, "conjunctions", data.get("conjunctions")),
+        negations_after=_phrases(source, "negations_after", data.get("negations_after"), fmt),
+        half_after=_phrases(source, "half_after", data.get("half_after"), fmt),
         detect_words=_words(source, "detect_words", data.get("detect_words")),
         rounding_cap=v2,
     )

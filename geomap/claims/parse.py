@@ -17,7 +17,7 @@ import math
 import unicodedata
 from pathlib import Path
 
-from geomap.claims.grammar import Match, Refusal, misread_before, not_distance_marker, prepare, scan, snippet
+from geomap.claims.grammar import Match, Refusal, misread_context, not_distance_marker, prepare, scan, snippet
 from geomap.claims.languages import LANGUAGE_NAMES, detect_language, understood
 from geomap.claims.lexicon import Lexicon, available_languages, load_lexicon
 from geomap.claims.numbers import tokenize
@@ -224,7 +224,7 @@ def parse_claim(text: str, *, lexicon: str | Path | None = None, lang: str | Non
         return snippet(norm, tokens, match.start, match.end)
 
     for match in matches:
-        misread = misread_before(tokens, match, lex, norm)
+        misread = misread_context(tokens, match, lex, norm)
         if misread is not None:
             raise ClaimError(
                 f"{show(match)!r} in {_quote(text)} {misread}, which would change the range it gives: "
