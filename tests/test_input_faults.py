@@ -213,3 +213,39 @@ def test_and_a_half_after_the_unit_is_read(text, lang, metres):
     # 'à deux kilomètres et demi' (2.5 km) was read as 2 km (1.85-2.15 km)
     claim = parse_claim(text, lang=lang)
     assert claim.strict.min_m < metres < claim.strict.max_m
+
+
+# ------------------------------------------------------------------ a lost or added minus sign
+def test_file_rows_with_a_flipped_sign_are_suspects_not_verdicts(tmp_path, runner):
+    # '-47.0318' (a minus sign too many) was measured 'ok', 7,565 km from the line, and given a verdict
+    rows = [(47.0318, 39.52), (47.15, 39.60), (46.75, 39.76), (47.03, 39.9), (-47.0318, 39.52), (47.15, -39.60),
+            (-46.75, -39.76)]
+    path = tmp_path / "s.csv"
+    path.write_text("id,lon,lat\n" + "".join(f"{i},{x},{y}\n" for i, (x, y) in enumerate(rows)))
+    result = run(runner, "check", path, "--layer", "nk-line-2020", "--claim", "dozens of kilometres", "--format", "csv")
+    assert result.exit_code == 1, result.output
+    import pandas as pd
+    got = pd.read_csv(pd.io.common.StringIO(result.stdout), dtype=str, keep_default_na=False)
+    assert got.status.tolist() == ["ok"] * 4 + ["suspect_sign"] * 3
+    assert (got.verdict[4:] == "").all() and (got.verdict[:4] != "").all()
+    assert "suspect_sign 3" in result.stderr
+
+
+def test_file_whose_longitudes_all_have_the_wrong_sign_is_refused(tmp_path, runner):
+    path = tmp_path / "w.csv"
+    path.write_text("id,lon,lat\n" + "".join(f"{i},-47.0{i},39.5{i}\n" for i in range(1, 7)))
+    result = run(runner, "distance", path, "--layer", "nk-line-2020")
+    assert result.exit_code == 2 and "sign" in result.stderr, result.output
+
+
+@pytest.mark.parametrize("at", ["-47.0318,39.52", "47.0318,-39.52", "-47.0318,-39.52", "39.52N 47.0318W"])
+def test_at_with_a_flipped_sign_is_refused(runner, at):
+    result = run(runner, "distance", "--at", at, "--layer", "nk-line-2020")
+    assert result.exit_code == 2 and "sign" in result.stderr and "47.0318,39.52" in result.stderr, result.output
+
+
+def test_points_far_from_the_line_and_from_its_mirror_images_are_still_measured(tmp_path, runner):
+    path = tmp_path / "f.csv"
+    path.write_text("id,lon,lat\n1,2.35,48.85\n2,-74.0,40.7\n3,0,39.5\n")  # Paris, New York, a point on the meridian
+    result = run(runner, "distance", path, "--layer", "nk-line-2020")
+    assert result.exit_code == 0, result.output
