@@ -249,3 +249,27 @@ def test_points_far_from_the_line_and_from_its_mirror_images_are_still_measured(
     path.write_text("id,lon,lat\n1,2.35,48.85\n2,-74.0,40.7\n3,0,39.5\n")  # Paris, New York, a point on the meridian
     result = run(runner, "distance", path, "--layer", "nk-line-2020")
     assert result.exit_code == 0, result.output
+
+
+# ------------------------------------------------------------------ a district asked for, only a settlement known
+@pytest.mark.parametrize("name", ["Berd region", "Vank district", "Goris province", "Berd район", "Goris municipality"])
+def test_district_query_without_a_district_polygon_is_refused(name):
+    # 'Berd region' was measured at Berd town ±1.5 km: a region tens of km across read as a village point
+    from geomap.errors import PlaceNotFound
+    from geomap.places.gazetteer import resolve_place
+
+    with pytest.raises(PlaceNotFound, match="district"):
+        resolve_place(name)
+
+
+def test_district_query_without_polygon_exits_2_in_check(runner):
+    result = run(runner, "check", "--place", "Berd region", "--theatre", "nagorno-karabakh", "--date", "2021-06-01",
+                 "--claim", "dozens of kilometres")
+    assert result.exit_code == 2 and "district" in result.stderr, result.output
+
+
+@pytest.mark.parametrize("name", ["Hadrut district", "Shusha district", "Kalbajar district", "Berd", "Goris"])
+def test_district_queries_with_polygons_and_bare_settlements_still_resolve(name):
+    from geomap.places.gazetteer import resolve_place
+
+    assert resolve_place(name) is not None
