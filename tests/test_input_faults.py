@@ -273,3 +273,22 @@ def test_district_queries_with_polygons_and_bare_settlements_still_resolve(name)
     from geomap.places.gazetteer import resolve_place
 
     assert resolve_place(name) is not None
+
+
+# ------------------------------------------------------------------ two coordinate columns for one axis
+@pytest.mark.parametrize("header", ["id,lat,lon,latitude,longitude", "id,y,x,lat,lng", "id,Lat,Long,lat_dd,lon_dd"])
+def test_two_disagreeing_coordinate_columns_are_refused(tmp_path, header):
+    # 'lat,lon' was taken over 'latitude,longitude' silently, whatever the other pair said
+    path = tmp_path / "two.csv"
+    path.write_text(f"{header}\n1,39.52,47.0318,40.10,46.50\n2,39.60,47.15,39.60,47.15\n")
+    from geomap.errors import InputError
+
+    with pytest.raises(InputError, match="disagree"):
+        read_points(path)
+    assert list(read_points(path, lon_col=header.split(",")[2], lat_col=header.split(",")[1]).status) == ["ok", "ok"]
+
+
+def test_two_agreeing_coordinate_columns_are_read(tmp_path):
+    path = tmp_path / "same.csv"
+    path.write_text("id,lat,lon,latitude,longitude\n1,39.52,47.0318,39.52,47.0318\n2,,,39.6,47.15\n")
+    assert list(read_points(path).status) == ["ok", "missing_coordinates"]
