@@ -218,17 +218,17 @@ def test_and_a_half_after_the_unit_is_read(text, lang, metres):
 # ------------------------------------------------------------------ a lost or added minus sign
 def test_file_rows_with_a_flipped_sign_are_suspects_not_verdicts(tmp_path, runner):
     # '-47.0318' (a minus sign too many) was measured 'ok', 7,565 km from the line, and given a verdict
-    rows = [(47.0318, 39.52), (47.15, 39.60), (46.75, 39.76), (47.03, 39.9), (-47.0318, 39.52), (47.15, -39.60),
-            (-46.75, -39.76)]
+    rows = [(47.0318, 39.52), (47.15, 39.60), (46.75, 39.76), (47.03, 39.9), (47.1, 39.8), (47.0, 39.7),
+            (-47.0318, 39.52), (47.15, -39.60), (-46.75, -39.76), (39.52, -47.0318)]
     path = tmp_path / "s.csv"
     path.write_text("id,lon,lat\n" + "".join(f"{i},{x},{y}\n" for i, (x, y) in enumerate(rows)))
     result = run(runner, "check", path, "--layer", "nk-line-2020", "--claim", "dozens of kilometres", "--format", "csv")
     assert result.exit_code == 1, result.output
     import pandas as pd
     got = pd.read_csv(pd.io.common.StringIO(result.stdout), dtype=str, keep_default_na=False)
-    assert got.status.tolist() == ["ok"] * 4 + ["suspect_sign"] * 3
-    assert (got.verdict[4:] == "").all() and (got.verdict[:4] != "").all()
-    assert "suspect_sign 3" in result.stderr
+    assert got.status.tolist() == ["ok"] * 6 + ["suspect_sign"] * 4
+    assert (got.verdict[6:] == "").all() and (got.verdict[:6] != "").all()
+    assert "suspect_sign 4" in result.stderr
 
 
 def test_file_whose_longitudes_all_have_the_wrong_sign_is_refused(tmp_path, runner):
@@ -238,7 +238,8 @@ def test_file_whose_longitudes_all_have_the_wrong_sign_is_refused(tmp_path, runn
     assert result.exit_code == 2 and "sign" in result.stderr, result.output
 
 
-@pytest.mark.parametrize("at", ["-47.0318,39.52", "47.0318,-39.52", "-47.0318,-39.52", "39.52N 47.0318W"])
+@pytest.mark.parametrize("at", ["-47.0318,39.52", "47.0318,-39.52", "-47.0318,-39.52", "39.52N 47.0318W",
+                                "39.52,-47.0318", "-39.52,47.0318"])
 def test_at_with_a_flipped_sign_is_refused(runner, at):
     result = run(runner, "distance", "--at", at, "--layer", "nk-line-2020")
     assert result.exit_code == 2 and "sign" in result.stderr and "47.0318,39.52" in result.stderr, result.output

@@ -330,8 +330,14 @@ def swap_suspects(lon, lat, context: PlaceContext, *, distance_m=None):
     return out
 
 
-#: the sign changes of the sign rule: factors for (lon, lat)
-_FLIPS = ((-1.0, 1.0), (1.0, -1.0), (-1.0, -1.0))
+#: the sign changes of the sign rule: factors for (lon, lat), and whether the two are also exchanged
+_FLIPS = ((-1.0, 1.0, False), (1.0, -1.0, False), (-1.0, -1.0, False),
+          (-1.0, 1.0, True), (1.0, -1.0, True), (-1.0, -1.0, True))
+
+
+def _flipped(lon, lat, sx: float, sy: float, swap: bool):
+    """The point of one sign change: (sx*lon, sy*lat), or with ``swap`` (sx*lat, sy*lon)."""
+    return (sx * lat, sy * lon) if swap else (sx * lon, sy * lat)
 
 
 def sign_suspects(lon, lat, context: PlaceContext, *, distance_m=None):
@@ -339,8 +345,8 @@ def sign_suspects(lon, lat, context: PlaceContext, *, distance_m=None):
 
     Parameters and result as :func:`swap_suspects`: True where the point lies
     farther than ``context.radius_m`` from the context while (-lon, lat),
-    (lon, -lat) or (-lon, -lat) lies within it and at least :data:`SWAP_RATIO`
-    times closer.
+    (lon, -lat) or (-lon, -lat), or one of these with lon and lat exchanged,
+    lies within it and at least :data:`SWAP_RATIO` times closer.
     """
     import numpy as np
 
@@ -354,9 +360,9 @@ def sign_suspects(lon, lat, context: PlaceContext, *, distance_m=None):
     pad_lat = context.radius_m / 111_000.0
     pad_lon = pad_lat / max(0.05, math.cos(math.radians(min(85.0, max(abs(b[1]), abs(b[3]))))))
     best = np.full(lon.shape, np.inf)
-    for sx, sy in _FLIPS:
-        x, y = sx * lon, sy * lat
-        near = cand & (x >= b[0] - pad_lon) & (x <= b[2] + pad_lon) & (y >= b[1] - pad_lat) & (y <= b[3] + pad_lat)
+    for sx, sy, swap in _FLIPS:
+        x, y = _flipped(lon, lat, sx, sy, swap)
+        near = cand & (np.abs(y) <= 90) & (x >= b[0] - pad_lon) & (x <= b[2] + pad_lon) & (y >= b[1] - pad_lat) & (y <= b[3] + pad_lat)
         idx = np.flatnonzero(near)
         if idx.size:
             best[idx] = np.minimum(best[idx], context.distances_m(x[idx], y[idx]))
@@ -381,24 +387,24 @@ def check_not_swapped(lon: float, lat: float, context: PlaceContext, *, option: 
     here = context.distance_m(lon, lat)
     if here <= context.radius_m:
         return
-    for sx, sy in _FLIPS:
-        flipped = context.distance_m(sx * lon, sy * lat)
-        if flipped <= context.radius_m and here >= SWAP_RATIO * flipped:
-            which = "both signs" if sx < 0 and sy < 0 else ("the longitude's sign" if sx < 0 else "the latitude's sign")
-            raise CoordinateError(
-                f"{option} {lon:g},{lat:g} lies about {here / 1000:,.0f} km from the {context.label}, but with "
-                f"{which} changed it lies about {flipped / 1000:,.0f} km from it: a minus sign (or a hemisphere "
-                f"letter) is probably wrong; write --at {sx * lon:g},{sy * lat:g} (LON,LAT; west and south negative)"
-            )
-    if abs(lon) > 90:
-        return
-    swapped = context.distance_m(lat, lon)
+    swapped = context.distance_m(lat, lon) if abs(lon) <= 90 else math.inf
     if swapped <= context.radius_m and here >= SWAP_RATIO * swapped:
         raise CoordinateError(
             f"{option} {lon:g},{lat:g} lies about {here / 1000:,.0f} km from the {context.label}, but read as "
             f"latitude,longitude it lies about {swapped / 1000:,.0f} km from it: you probably pasted LAT,LON "
             f"(as Google Maps copies it); write --at {lat:g},{lon:g} (LON,LAT) or --latlon {lon:g},{lat:g} (LAT,LON)"
         )
+    for sx, sy, swap in _FLIPS:
+        x, y = _flipped(lon, lat, sx, sy, swap)
+        flipped = context.distance_m(x, y) if abs(y) <= 90 else math.inf
+        if flipped <= context.radius_m and here >= SWAP_RATIO * flipped:
+            which = "both signs" if sx < 0 and sy < 0 else ("the longitude's sign" if sx < 0 else "the latitude's sign")
+            which = f"{which} changed and read as latitude,longitude" if swap else f"{which} changed"
+            raise CoordinateError(
+                f"{option} {lon:g},{lat:g} lies about {here / 1000:,.0f} km from the {context.label}, but with "
+                f"{which} it lies about {flipped / 1000:,.0f} km from it: a minus sign (or a hemisphere "
+                f"letter) is probably wrong; write --at {x:g},{y:g} (LON,LAT; west and south negative)"
+            )
 
 
 def describe_far(cands: list, context: PlaceContext, limit: int = 3) -> str:
