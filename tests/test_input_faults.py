@@ -293,3 +293,30 @@ def test_two_agreeing_coordinate_columns_are_read(tmp_path):
     path = tmp_path / "same.csv"
     path.write_text("id,lat,lon,latitude,longitude\n1,39.52,47.0318,39.52,47.0318\n2,,,39.6,47.15\n")
     assert list(read_points(path).status) == ["ok", "missing_coordinates"]
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("within about 5 km", "en"), ("less than some 5 km", "en"), ("up to roughly 10 km", "en"),
+    ("more than about 80 km", "en"), ("в пределах около 5 км", "ru"),
+])
+def test_two_comparators_in_a_row_are_refused(text, lang):
+    # 'within about 5 km' was read as 'about 5 km' (4.5-5.5 km): 1 km away was 'contradicted'
+    with pytest.raises(ClaimError, match="compar"):
+        parse_claim(text, lang=lang)
+
+
+@pytest.mark.parametrize(("text", "rule", "lo", "hi"), [
+    ("150 km and more", "or-more", 150_000, None), ("5 km and above", "or-more", 5000, None),
+    ("5 km or over", "or-more", 5000, None), ("5 km and under", "or-less", 0, 5000), ("5 km or below", "or-less", 0, 5000),
+])
+def test_postfix_bounds_with_and_or_are_read(text, rule, lo, hi):
+    # '150 km and more' was read as the bare number 150 km (142.5-157.5 km)
+    claim = parse_claim(text, lang="en")
+    assert claim.rule == rule and claim.strict.min_m == lo and claim.strict.max_m == hi
+
+
+@pytest.mark.parametrize("text", ["3/4 of a mile", "2/3 of a kilometre", "1/2 of a mile"])
+def test_digit_fractions_of_a_unit_are_refused(text):
+    # '3/4 of a mile' was read as 'a mile'
+    with pytest.raises(ClaimError, match="fraction"):
+        parse_claim(text, lang="en")

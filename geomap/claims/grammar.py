@@ -454,8 +454,9 @@ def misread_context(tokens: list[Token], match: Match, lex: Lexicon, text: str) 
     (``negations_after``), starting at its end or one word after it
     (Azerbaijani '5 km-dən çox deyil', 'not more than 5 km'), a comparison the lexicon has no comparator for
     ('closer than 10 km', 'ближе 10 км'), a number without a unit joined to
-    it ('more than 5 and less than 10 km') or, in English, a fraction the
-    grammar does not read ('three sixteenths of a mile').  Comparators that
+    it ('more than 5 and less than 10 km'), another comparator ('within about
+    5 km': two comparators are not combined) or, in English, a fraction the
+    grammar does not read ('three sixteenths of a mile', '3/4 of a mile').  Comparators that
     hold a negation ('not more than', 'не ближе') are part of the match and
     never seen here.
     """
@@ -466,6 +467,10 @@ def misread_context(tokens: list[Token], match: Match, lex: Lexicon, text: str) 
     for phrase in lex.negations:
         if _phrase_at(tokens, start - len(phrase), phrase) or _phrase_at(tokens, start - 1 - len(phrase), phrase):
             return f"is negated ('{' '.join(phrase)}')"
+    for entry in lex.prefix:
+        for phrase in entry.phrases:
+            if _phrase_at(tokens, start - len(phrase), phrase):
+                return f"follows another comparator ('{' '.join(phrase)}'), and geomap does not combine comparators"
     for phrase in lex.negations_after:
         if _phrase_at(tokens, match.end, phrase) or _phrase_at(tokens, match.end + 1, phrase):
             return f"is negated ('{' '.join(phrase)}' after it)"
@@ -476,7 +481,7 @@ def misread_context(tokens: list[Token], match: Match, lex: Lexicon, text: str) 
             if num is not None and num.end == start - 1:
                 return f"follows a number with no unit ({snippet(text, tokens, k, start)!r})"
     if lex.language == "en" and word_at(tokens, start) in ("a", "an") and word_at(tokens, start - 1) == "of" \
-            and is_fraction_word(word_at(tokens, start - 2)):
+            and start >= 2 and (is_fraction_word(word_at(tokens, start - 2)) or tokens[start - 2].kind == "num"):
         return f"follows a fraction geomap does not read ({snippet(text, tokens, max(0, start - 3), start)!r})"
     return None
 
