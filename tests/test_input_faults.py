@@ -320,3 +320,29 @@ def test_digit_fractions_of_a_unit_are_refused(text):
     # '3/4 of a mile' was read as 'a mile'
     with pytest.raises(ClaimError, match="fraction"):
         parse_claim(text, lang="en")
+
+
+@pytest.mark.parametrize(("text", "lang", "lo", "hi"), [
+    ("более чем в 5 км", "ru", 5000, None), ("менее чем в 5 км", "ru", 0, 5000), ("не более чем в 5 км", "ru", 0, 5000),
+    ("не менее чем в 10 км от линии", "ru", 10_000, None), ("больше чем в 20 километрах", "ru", 20_000, None),
+    ("менше ніж за 5 км", "uk", 0, 5000), ("більш ніж за 5 км", "uk", 5000, None),
+])
+def test_comparator_then_preposition_is_read(text, lang, lo, hi):
+    # Russian 'более чем в 5 км' (more than 5 km away) was read as the bare number 5 km (4.6-5.4 km)
+    claim = parse_claim(text, lang=lang)
+    assert claim.strict.min_m == lo and claim.strict.max_m == hi, claim
+
+
+@pytest.mark.parametrize(("text", "lang"), [("в 5 км с лишним", "ru"), ("5 км с небольшим", "ru"), ("за 5 км з лишком", "uk")])
+def test_odd_after_the_unit_is_a_lower_bound(text, lang):
+    # 'в 5 км с лишним' (5-odd km) was read as 4.6-5.4 km
+    claim = parse_claim(text, lang=lang)
+    assert claim.strict.min_m == 5000 and claim.strict.max_m is None
+
+
+@pytest.mark.parametrize(("text", "lang"), [("в 5 км, не меньше", "ru"), ("5 km, not more than that", "en"),
+                                            ("за 5 км, не більше", "uk")])
+def test_negated_comparator_after_the_expression_is_refused(text, lang):
+    # 'в 5 км, не меньше' (5 km, no less) was read as the bare number 5 km
+    with pytest.raises(ClaimError, match="after"):
+        parse_claim(text, lang=lang)

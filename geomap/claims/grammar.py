@@ -289,9 +289,11 @@ def _match_at(tokens: list[Token], i: int, lex: Lexicon, text: str) -> Match | N
     if prefix is not None:
         comparator, j = prefix
     first = _parse_quantity(tokens, j, lex, text)
-    if first is None and comparator is not None and lex.language == "en" and word_at(tokens, j) in _EN_ARTICLES:
+    if first is None and comparator is not None and (
+            (lex.language == "en" and word_at(tokens, j) in _EN_ARTICLES) or word_at(tokens, j) in lex.prepositions):
         j += 1
-        first = _parse_quantity(tokens, j, lex, text)  # "within the 15-km zone", "within a 5 km radius"
+        # "within the 15-km zone", "within a 5 km radius", Russian "более чем в 5 км", Ukrainian "менше ніж за 5 км"
+        first = _parse_quantity(tokens, j, lex, text)
     if first is None:
         return None
     k = first.end
@@ -471,6 +473,12 @@ def misread_context(tokens: list[Token], match: Match, lex: Lexicon, text: str) 
         for phrase in entry.phrases:
             if _phrase_at(tokens, start - len(phrase), phrase):
                 return f"follows another comparator ('{' '.join(phrase)}'), and geomap does not combine comparators"
+    negating = {phrase[0] for phrase in lex.negations if len(phrase) == 1}
+    for entry in lex.prefix:
+        for phrase in entry.phrases:
+            if phrase[0] in negating and (_phrase_at(tokens, match.end, phrase)
+                                          or _phrase_at(tokens, match.end + 1, phrase)):
+                return f"is followed by a comparator ('{' '.join(phrase)}') that geomap does not read after a distance"
     for phrase in lex.negations_after:
         if _phrase_at(tokens, match.end, phrase) or _phrase_at(tokens, match.end + 1, phrase):
             return f"is negated ('{' '.join(phrase)}' after it)"

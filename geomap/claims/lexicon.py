@@ -21,7 +21,9 @@ and a ``citation`` (or null).  A lexicon holds:
   5 no unit), ``negations_after`` (Azerbaijani "deyil", Turkish "değil",
   written after the expression).  These four make :func:`geomap.claims.parse.parse_claim`
   refuse, never read, the expression they stand by.  ``half_after`` ("et
-  demi", "y medio") adds a half to the number before the unit it follows.
+  demi", "y medio") adds a half to the number before the unit it follows;
+  ``prepositions`` (Russian "в", Ukrainian "за") may stand between a
+  comparator and its number ("более чем в 5 км").
 
 A user's file with the same schema replaces the shipped one of its language
 (``--lexicon``).  A bad file gives one :class:`~geomap.errors.FileFormatError`
@@ -101,6 +103,7 @@ class Lexicon:
     conjunctions: frozenset[str] = frozenset()
     negations_after: tuple[tuple[str, ...], ...] = ()
     half_after: tuple[tuple[str, ...], ...] = ()
+    prepositions: frozenset[str] = frozenset()
     detect_words: frozenset[str] = frozenset()
     rounding_cap: bool = True
 
@@ -397,6 +400,7 @@ def _validate(source: str, data: Any) -> Lexicon:
         conjunctions=_words(source, "conjunctions", data.get("conjunctions")),
         negations_after=_phrases(source, "negations_after", data.get("negations_after"), fmt),
         half_after=_phrases(source, "half_after", data.get("half_after"), fmt),
+        prepositions=_words(source, "prepositions", data.get("prepositions")),
         detect_words=_words(source, "detect_words", data.get("detect_words")),
         rounding_cap=v2,
     )
