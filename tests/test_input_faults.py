@@ -346,3 +346,14 @@ def test_negated_comparator_after_the_expression_is_refused(text, lang):
     # 'в 5 км, не меньше' (5 km, no less) was read as the bare number 5 km
     with pytest.raises(ClaimError, match="after"):
         parse_claim(text, lang=lang)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("لا يبعد أكثر من 5 كم", "ar"), ("ليس أقل من 5 كم", "ar"), ('לא בטווח של 5 ק"מ', "he"), ("נמצא לא יותר רחוק מ-5 ק\"מ", "he"),
+    ("نه بیش از ۵ کیلومتر", "fa"), ("کمتر از ۵ کیلومتر نیست", "fa"), ("5 km-dən çox olmayan", "az"),
+    ("5 km'den fazla olmayan", "tr"),
+])
+def test_negations_in_arabic_hebrew_persian_and_participles_are_refused(text, lang):
+    # Arabic 'لا يبعد أكثر من 5 كم' (is not more than 5 km away) was read as 'at least 5 km'
+    with pytest.raises(ClaimError, match="negat|compar"):
+        parse_claim(text, lang=lang)
