@@ -329,8 +329,7 @@ def measure_table(
 
     string_dtype = text_dtype()
     if suspect.any():
-        _refuse_swapped_file(table, suspect & ~sign, ok)
-        _refuse_sign_file(table, sign, ok)
+        _refuse_suspect_file(table, suspect & ~sign, sign, ok)
         status[suspect] = "suspect_swapped"
         status[sign] = "suspect_sign"
     status_col = status_column(status, ok & ~suspect)
@@ -542,32 +541,22 @@ def _swap_suspects(table, idx, distance_m, lineset) -> tuple[np.ndarray, np.ndar
     return out, signed
 
 
-def _refuse_sign_file(table, sign: np.ndarray, ok: np.ndarray) -> None:
-    """Raise InputError when most measured rows are sign suspects: a column, not the rows, has the wrong sign."""
+def _refuse_suspect_file(table, swapped: np.ndarray, sign: np.ndarray, ok: np.ndarray) -> None:
+    """Raise InputError when most measured rows are swap (or sign) suspects: the columns, not the rows, are wrong."""
     from pathlib import Path
 
-    n_sus, n_ok = int(np.count_nonzero(sign)), int(np.count_nonzero(ok))
-    if n_sus * 2 > n_ok:
-        raise InputError(
-            f"{n_sus} of {n_ok} measured rows of {Path(str(table.source)).name} lie far from the line but near it "
-            "with the sign of their longitude or latitude changed: a coordinate column looks like it has the wrong "
-            "sign (west and south are negative); fix the column, or pass --layer/--theatre of the region the "
-            "points are in"
-        )
-
-
-def _refuse_swapped_file(table, suspect: np.ndarray, ok: np.ndarray) -> None:
-    """Raise InputError when most measured rows are swap suspects: the columns, not the rows, are wrong."""
-    from pathlib import Path
-
-    n_sus, n_ok = int(np.count_nonzero(suspect)), int(np.count_nonzero(ok))
-    if n_sus * 2 > n_ok:
-        cols = f" ({table.lon_col} as longitude, {table.lat_col} as latitude)" if table.lon_col else ""
-        raise InputError(
-            f"{n_sus} of {n_ok} measured rows of {Path(str(table.source)).name} lie far from the line but near it "
-            f"with longitude and latitude exchanged: the coordinate columns look swapped{cols}; name them with "
-            "--lon-col NAME --lat-col NAME"
-        )
+    n_ok = int(np.count_nonzero(ok))
+    cols = f" ({table.lon_col} as longitude, {table.lat_col} as latitude)" if table.lon_col else ""
+    for mask, how, fix in (
+        (swapped, "longitude and latitude exchanged", f"the coordinate columns look swapped{cols}; name them with "
+                                                      "--lon-col NAME --lat-col NAME"),
+        (sign, "the sign of their longitude or latitude changed", "a coordinate column looks like it has the wrong "
+         "sign (west and south are negative); fix the column, or pass the --layer/--theatre of the points' region"),
+    ):
+        n_sus = int(np.count_nonzero(mask))
+        if n_sus * 2 > n_ok:
+            raise InputError(f"{n_sus} of {n_ok} measured rows of {Path(str(table.source)).name} lie far from the "
+                             f"line but near it with {how}: {fix}")
 
 
 def _note_rows_outside_validity(table, lines, ok, date) -> None:
