@@ -357,3 +357,54 @@ def test_negations_in_arabic_hebrew_persian_and_participles_are_refused(text, la
     # Arabic 'لا يبعد أكثر من 5 كم' (is not more than 5 km away) was read as 'at least 5 km'
     with pytest.raises(ClaimError, match="negat|compar"):
         parse_claim(text, lang=lang)
+
+
+# ------------------------------------------------------------------ KML that is read only in part
+_KML_PLACES = """<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2"><Document><name>d</name>
+<Placemark><name>{name}</name><Point><coordinates>47.0318,39.52</coordinates></Point></Placemark>
+{extra}</Document></kml>
+"""
+
+
+def _stderr_of(path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    return subprocess.run([sys.executable, "-m", "geomap", "distance", str(path), "--layer", "nk-line-2020",
+                           "--format", "csv"], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, PYTHONPATH=str(root)))
+
+
+def test_kmz_with_several_kml_files_says_which_are_not_read(tmp_path):
+    # a KMZ's second KML file (4 more placemarks) was dropped without a word: 'N rows: ok N' looked complete
+    import zipfile
+
+    path = tmp_path / "two.kmz"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("doc.kml", _KML_PLACES.format(name="a", extra=""))
+        z.writestr("files/more.kml", _KML_PLACES.format(name="b", extra=""))
+    proc = _stderr_of(path)
+    assert proc.returncode == 0 and "files/more.kml" in proc.stderr and "not read" in proc.stderr, proc.stderr
+
+
+def test_kml_with_placemarks_and_a_network_link_says_the_link_is_not_read(tmp_path):
+    path = tmp_path / "linked.kml"
+    link = "<NetworkLink><name>live</name><Link><href>https://example.org/strikes.kml</href></Link></NetworkLink>\n"
+    path.write_text(_KML_PLACES.format(name="a", extra=link))
+    proc = _stderr_of(path)
+    assert proc.returncode == 0 and "https://example.org/strikes.kml" in proc.stderr and "not read" in proc.stderr
+
+
+def test_plain_kml_and_kmz_have_no_such_note(tmp_path):
+    import zipfile
+
+    path = tmp_path / "one.kmz"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("doc.kml", _KML_PLACES.format(name="a", extra=""))
+        z.writestr("files/icon.png", b"\x89PNG")
+    proc = _stderr_of(path)
+    assert proc.returncode == 0 and "not read" not in proc.stderr, proc.stderr
