@@ -408,3 +408,13 @@ def test_plain_kml_and_kmz_have_no_such_note(tmp_path):
         z.writestr("files/icon.png", b"\x89PNG")
     proc = _stderr_of(path)
     assert proc.returncode == 0 and "not read" not in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("в 5 тысячах км", "ru"), ("в полутора тысячах метров", "ru"), ("в 3 сотнях метров", "ru"),
+    ("за 5 тисячах кілометрів", "uk"), ("5 dozens of km", "en"),
+])
+def test_number_before_a_vague_quantity_is_refused(text, lang):
+    # 'в полутора тысячах метров' (1,500 m) was read as 'thousands of metres' (2-9 km): 1.5 km was contradicted
+    with pytest.raises(ClaimError, match="number"):
+        parse_claim(text, lang=lang)

@@ -482,6 +482,11 @@ def misread_context(tokens: list[Token], match: Match, lex: Lexicon, text: str) 
     for phrase in lex.negations_after:
         if _phrase_at(tokens, match.end, phrase) or _phrase_at(tokens, match.end + 1, phrase):
             return f"is negated ('{' '.join(phrase)}' after it)"
+    if any(entry in lex.vague for entry in match.entries):
+        for k in range(max(0, start - 3), start):
+            num = _parse_number(tokens, k, lex, text)
+            if num is not None and num.end == start:  # Russian 'в 5 тысячах км': 5 thousand, not 'thousands'
+                return f"follows a number ({snippet(text, tokens, k, start)!r}) that it would multiply"
     joiner = word_at(tokens, start - 1)
     if start >= 2 and joiner is not None and (joiner in lex.conjunctions or (joiner,) in lex.range_joiners):
         for k in range(max(0, start - 4), start - 1):
