@@ -418,3 +418,29 @@ def test_number_before_a_vague_quantity_is_refused(text, lang):
     # 'в полутора тысячах метров' (1,500 m) was read as 'thousands of metres' (2-9 km): 1.5 km was contradicted
     with pytest.raises(ClaimError, match="number"):
         parse_claim(text, lang=lang)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("a 5 by 10 km zone", "en"), ("5x10 km", "en"), ("5 × 10 km", "en"), ("a 2 x 3 km area", "en"), ("5х10 км", "ru"),
+])
+def test_dimensions_are_refused(text, lang):
+    # 'a 5 by 10 km zone' (a size) was read as 10 km
+    with pytest.raises(ClaimError, match="size"):
+        parse_claim(text, lang=lang)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("in a 5 km radius of the front", "en"), ("5 km radius", "en"), ("a 10 km buffer zone", "en"),
+    ("the 15-km zone", "en"), ("в 5 км зоне", "ru"), ("у 5 км зоні", "uk"),
+])
+def test_a_bare_number_naming_a_zone_or_radius_is_refused(text, lang):
+    # 'in a 5 km radius' (at most 5 km) was read as 4.6-5.4 km: 1 km away was 'contradicted'
+    with pytest.raises(ClaimError, match="zone or radius"):
+        parse_claim(text, lang=lang)
+
+
+@pytest.mark.parametrize(("text", "lang"), [("within the 15-km zone", "en"), ("within a 5 km radius", "en"),
+                                            ("в радиусе 5 км", "ru")])
+def test_zones_with_a_bound_still_read(text, lang):
+    claim = parse_claim(text, lang=lang)
+    assert claim.strict.min_m == 0

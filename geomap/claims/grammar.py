@@ -479,6 +479,11 @@ def misread_context(tokens: list[Token], match: Match, lex: Lexicon, text: str) 
             if phrase[0] in negating and (_phrase_at(tokens, match.end, phrase)
                                           or _phrase_at(tokens, match.end + 1, phrase)):
                 return f"is followed by a comparator ('{' '.join(phrase)}') that geomap does not read after a distance"
+    if match.rule == "bare-number":
+        k = match.end + 1 if match.end < len(tokens) and tokens[match.end].norm == "-" else match.end
+        if word_at(tokens, k) in lex.zone_words:  # 'in a 5 km radius': an upper bound, not 5 km
+            return (f"names a zone or radius ('{tokens[k].norm}'), which bounds a distance rather than giving it: "
+                    "write 'within 5 km' if that is meant")
     for phrase in lex.negations_after:
         if _phrase_at(tokens, match.end, phrase) or _phrase_at(tokens, match.end + 1, phrase):
             return f"is negated ('{' '.join(phrase)}' after it)"

@@ -23,7 +23,8 @@ and a ``citation`` (or null).  A lexicon holds:
   refuse, never read, the expression they stand by.  ``half_after`` ("et
   demi", "y medio") adds a half to the number before the unit it follows;
   ``prepositions`` (Russian "в", Ukrainian "за") may stand between a
-  comparator and its number ("более чем в 5 км").
+  comparator and its number ("более чем в 5 км"); ``zone_words`` ("radius",
+  "zone") after a bare number make it refused ("a 5 km radius" is a bound).
 
 A user's file with the same schema replaces the shipped one of its language
 (``--lexicon``).  A bad file gives one :class:`~geomap.errors.FileFormatError`
@@ -104,6 +105,7 @@ class Lexicon:
     negations_after: tuple[tuple[str, ...], ...] = ()
     half_after: tuple[tuple[str, ...], ...] = ()
     prepositions: frozenset[str] = frozenset()
+    zone_words: frozenset[str] = frozenset()
     detect_words: frozenset[str] = frozenset()
     rounding_cap: bool = True
 
@@ -401,6 +403,7 @@ def _validate(source: str, data: Any) -> Lexicon:
         negations_after=_phrases(source, "negations_after", data.get("negations_after"), fmt),
         half_after=_phrases(source, "half_after", data.get("half_after"), fmt),
         prepositions=_words(source, "prepositions", data.get("prepositions")),
+        zone_words=_words(source, "zone_words", data.get("zone_words")),
         detect_words=_words(source, "detect_words", data.get("detect_words")),
         rounding_cap=v2,
     )

@@ -129,6 +129,9 @@ def _refuse_split_digit_groups(text: str, tokens: list, lex: Lexicon) -> None:
 #: a plus-minus tolerance ('5 ± 1 km', '5 km +/- 1'): read as '1 km' or 'at least 5 km' before it was refused
 _PLUS_MINUS = re.compile(r"[±∓]|\+\s*/?\s*[-−–]")
 
+#: a size, one length by another ('5 by 10 km', '5x10 km', '5 × 10 км'): read as its last length before it was refused
+_DIMENSIONS = re.compile(r"\d\s*[x×*хХ]\s*\d|\d\s+by\s+\d", re.IGNORECASE)
+
 #: characters some writers put between groups of three digits (spaces, apostrophes, underscore)
 _GROUP_SEPARATORS = " \u00a0\u2007\u2009\u202f'’_"
 
@@ -208,6 +211,12 @@ def parse_claim(text: str, *, lexicon: str | Path | None = None, lang: str | Non
         raise ClaimError(
             f"{tolerance.group(0)!r} in {_quote(text)} gives a tolerance (±), which geomap does not read: "
             "pass the bounds it means with --min-km/--max-km (e.g. '5 ± 1 km' is --min-km 4 --max-km 6)"
+        )
+    size = _DIMENSIONS.search(norm)
+    if size is not None:
+        raise ClaimError(
+            f"{size.group(0)!r} in {_quote(text)} is a size (one length by another), not a distance between places: "
+            f"pass a distance claim, e.g. {_EXAMPLES}"
         )
     raw_tokens = tokenize(norm, lex.number_format)
     _refuse_split_digit_groups(norm, raw_tokens, lex)
