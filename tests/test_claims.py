@@ -65,8 +65,8 @@ CASES = [
     ("one hundred and twenty metres", "bare-number", (114, 126), (108, 132)),
     ("a hundred metres", "bare-number", (95, 105), (90, 110)),
     ("two thousand five hundred feet", "bare-number", (2375 * FT, 2625 * FT), (2250 * FT, 2750 * FT)),
-    ("a 5-km zone", "bare-number", (4_625, 5_375), (4_500, 5_500)),
-    ("a 30-mile radius", "bare-number", (28.5 * MI, 31.5 * MI), (27 * MI, 33 * MI)),
+    ("a 5-km drive", "bare-number", (4_625, 5_375), (4_500, 5_500)),  # "a 5-km zone" is refused: a bound
+    ("a 30-mile trip", "bare-number", (28.5 * MI, 31.5 * MI), (27 * MI, 33 * MI)),  # "radius": refused
     ("two and a half miles", "bare-number", (2.375 * MI, 2.625 * MI), (2.25 * MI, 2.75 * MI)),
     ("a quarter of a mile", "bare-number", (0.23125 * MI, 0.26875 * MI), (0.225 * MI, 0.275 * MI)),
     ("a kilometre away", "bare-number", (925, 1_075), (750, 1_250)),
@@ -207,7 +207,7 @@ def test_seed_case_karabakh_statement():
 
 
 def test_matched_text_and_unit():
-    claim = parse_claim("a 5-km zone around the plant")
+    claim = parse_claim("a 5-km drive to the plant")
     assert claim.matched_text == "5-km"
     assert claim.unit == "km"
     assert parse_claim("about 30 miles").unit == "mi"

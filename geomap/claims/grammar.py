@@ -25,6 +25,7 @@ from geomap.claims.numbers import (
     Token,
     and_a_half,
     digits_and_scale,
+    is_fraction_word,
     parse_english_number,
     parse_library_words,
     parse_table_words,
@@ -32,7 +33,7 @@ from geomap.claims.numbers import (
 )
 from geomap.claims.readings import Range
 
-__all__ = ["Match", "Refusal", "prepare", "scan", "not_distance_marker", "snippet"]
+__all__ = ["Match", "Refusal", "prepare", "scan", "not_distance_marker", "misread_context", "snippet"]
 
 _EN_ARTICLES = ("the", "a", "an")
 
@@ -288,9 +289,11 @@ def _match_at(tokens: list[Token], i: int, lex: Lexicon, text: str) -> Match | N
     if prefix is not None:
         comparator, j = prefix
     first = _parse_quantity(tokens, j, lex, text)
-    if first is None and comparator is not None and lex.language == "en" and word_at(tokens, j) in _EN_ARTICLES:
+    if first is None and comparator is not None and (
+            (lex.language == "en" and word_at(tokens, j) in _EN_ARTICLES) or word_at(tokens, j) in lex.prepositions):
         j += 1
-        first = _parse_quantity(tokens, j, lex, text)  # "within the 15-km zone", "within a 5 km radius"
+        # "within the 15-km zone", "within a 5 km radius", Russian "более чем в 5 км", Ukrainian "менше ніж за 5 км"
+        first = _parse_quantity(tokens, j, lex, text)
     if first is None:
         return None
     k = first.end
@@ -325,8 +328,11 @@ def _match_at(tokens: list[Token], i: int, lex: Lexicon, text: str) -> Match | N
     metres = float(unit.data["metres"])
     end = unit1[1]
     half_unit = first.half_unit
-    if first.vague is None and lex.language == "en" and odd is None:
-        half_end = and_a_half(tokens, end)
+    if first.vague is None and odd is None:
+        half_end = and_a_half(tokens, end) if lex.language == "en" else None
+        half = _longest_phrase(tokens, end, lex.half_after) if half_end is None else None
+        if half is not None:
+            half_end = end + len(half)  # French 'deux kilomètres et demi', Spanish '2 km y medio'
         if half_end is not None and first.strict[0] == int(first.strict[0]):
             value = first.strict[0] + 0.5  # "a mile and a half"
             first = _Quantity((value, value), (value, value), 0.05, None, (), first.end)
@@ -439,6 +445,62 @@ def not_distance_marker(tokens: list[Token], match: Match, lex: Lexicon) -> str 
     for phrase in entry.data["after_tokens"]:
         if _phrase_at(tokens, k, phrase):
             return " ".join(phrase)
+    return None
+
+
+def misread_context(tokens: list[Token], match: Match, lex: Lexicon, text: str) -> str | None:
+    """Why the words right before or after ``match`` change what it says (so it must not be read alone), else None.
+
+    A negation ending at the expression or one word before it ('not within
+    10 km', 'not even 5 km'), or, in languages that negate after it
+    (``negations_after``), starting at its end or one word after it
+    (Azerbaijani '5 km-dən çox deyil', 'not more than 5 km'), a comparison the lexicon has no comparator for
+    ('closer than 10 km', 'ближе 10 км'), a number without a unit joined to
+    it ('more than 5 and less than 10 km'), another comparator ('within about
+    5 km': two comparators are not combined) or, in English, a fraction the
+    grammar does not read ('three sixteenths of a mile', '3/4 of a mile').  Comparators that
+    hold a negation ('not more than', 'не ближе') are part of the match and
+    never seen here.
+    """
+    start = match.start
+    for phrase in lex.comparisons:
+        if _phrase_at(tokens, start - len(phrase), phrase):
+            return f"follows a comparison geomap does not read ('{' '.join(phrase)}')"
+    for phrase in lex.negations:
+        if _phrase_at(tokens, start - len(phrase), phrase) or _phrase_at(tokens, start - 1 - len(phrase), phrase):
+            return f"is negated ('{' '.join(phrase)}')"
+    for entry in lex.prefix:
+        for phrase in entry.phrases:
+            if _phrase_at(tokens, start - len(phrase), phrase):
+                return f"follows another comparator ('{' '.join(phrase)}'), and geomap does not combine comparators"
+    negating = {phrase[0] for phrase in lex.negations if len(phrase) == 1}
+    for entry in lex.prefix:
+        for phrase in entry.phrases:
+            if phrase[0] in negating and (_phrase_at(tokens, match.end, phrase)
+                                          or _phrase_at(tokens, match.end + 1, phrase)):
+                return f"is followed by a comparator ('{' '.join(phrase)}') that geomap does not read after a distance"
+    if match.rule == "bare-number":
+        k = match.end + 1 if match.end < len(tokens) and tokens[match.end].norm == "-" else match.end
+        if word_at(tokens, k) in lex.zone_words:  # 'in a 5 km radius': an upper bound, not 5 km
+            return (f"names a zone or radius ('{tokens[k].norm}'), which bounds a distance rather than giving it: "
+                    "write 'within 5 km' if that is meant")
+    for phrase in lex.negations_after:
+        if _phrase_at(tokens, match.end, phrase) or _phrase_at(tokens, match.end + 1, phrase):
+            return f"is negated ('{' '.join(phrase)}' after it)"
+    if any(entry in lex.vague for entry in match.entries):
+        for k in range(max(0, start - 3), start):
+            num = _parse_number(tokens, k, lex, text)
+            if num is not None and num.end == start:  # Russian 'в 5 тысячах км': 5 thousand, not 'thousands'
+                return f"follows a number ({snippet(text, tokens, k, start)!r}) that it would multiply"
+    joiner = word_at(tokens, start - 1)
+    if start >= 2 and joiner is not None and (joiner in lex.conjunctions or (joiner,) in lex.range_joiners):
+        for k in range(max(0, start - 4), start - 1):
+            num = _parse_number(tokens, k, lex, text)
+            if num is not None and num.end == start - 1:
+                return f"follows a number with no unit ({snippet(text, tokens, k, start)!r})"
+    if lex.language == "en" and word_at(tokens, start) in ("a", "an") and word_at(tokens, start - 1) == "of" \
+            and start >= 2 and (is_fraction_word(word_at(tokens, start - 2)) or tokens[start - 2].kind == "num"):
+        return f"follows a fraction geomap does not read ({snippet(text, tokens, max(0, start - 3), start)!r})"
     return None
 
 

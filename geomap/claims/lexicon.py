@@ -14,7 +14,17 @@ and a ``citation`` (or null).  A lexicon holds:
   ``fillers`` (words skipped before a trailing comparator: "away"),
   ``range_closers`` (words that end a range: Turkish "arasında"),
   ``partitives`` ("of", "de" after a multiplier: "a few hundred of"),
-  ``not_distance`` (words that make a length a height, depth or size).
+  ``not_distance`` (words that make a length a height, depth or size),
+  ``negations`` ("not", "не": right before an expression, they reverse it),
+  ``comparisons`` ("than", "ближе": a comparison the lexicon has no entry for),
+  ``conjunctions`` ("and", "but": "more than 5 and less than 10 km" gives the
+  5 no unit), ``negations_after`` (Azerbaijani "deyil", Turkish "değil",
+  written after the expression).  These four make :func:`geomap.claims.parse.parse_claim`
+  refuse, never read, the expression they stand by.  ``half_after`` ("et
+  demi", "y medio") adds a half to the number before the unit it follows;
+  ``prepositions`` (Russian "в", Ukrainian "за") may stand between a
+  comparator and its number ("более чем в 5 км"); ``zone_words`` ("radius",
+  "zone") after a bare number make it refused ("a 5 km radius" is a bound).
 
 A user's file with the same schema replaces the shipped one of its language
 (``--lexicon``).  A bad file gives one :class:`~geomap.errors.FileFormatError`
@@ -89,6 +99,13 @@ class Lexicon:
     range_closers: tuple[tuple[str, ...], ...] = ()
     partitives: frozenset[str] = frozenset()
     not_distance: Entry | None = None
+    negations: tuple[tuple[str, ...], ...] = ()
+    comparisons: tuple[tuple[str, ...], ...] = ()
+    conjunctions: frozenset[str] = frozenset()
+    negations_after: tuple[tuple[str, ...], ...] = ()
+    half_after: tuple[tuple[str, ...], ...] = ()
+    prepositions: frozenset[str] = frozenset()
+    zone_words: frozenset[str] = frozenset()
     detect_words: frozenset[str] = frozenset()
     rounding_cap: bool = True
 
@@ -380,6 +397,13 @@ def _validate(source: str, data: Any) -> Lexicon:
         range_closers=_phrases(source, "range_closers", data.get("range_closers"), fmt),
         partitives=_words(source, "partitives", data.get("partitives", ["of"] if english_defaults else None)),
         not_distance=not_distance,
+        negations=_phrases(source, "negations", data.get("negations"), fmt),
+        comparisons=_phrases(source, "comparisons", data.get("comparisons"), fmt),
+        conjunctions=_words(source, "conjunctions", data.get("conjunctions")),
+        negations_after=_phrases(source, "negations_after", data.get("negations_after"), fmt),
+        half_after=_phrases(source, "half_after", data.get("half_after"), fmt),
+        prepositions=_words(source, "prepositions", data.get("prepositions")),
+        zone_words=_words(source, "zone_words", data.get("zone_words")),
         detect_words=_words(source, "detect_words", data.get("detect_words")),
         rounding_cap=v2,
     )

@@ -36,6 +36,7 @@ __all__ = [
     "normalize_word",
     "digits_value",
     "parse_english_number",
+    "is_fraction_word",
     "and_a_half",
     "parse_table_words",
     "parse_library_words",
@@ -179,7 +180,13 @@ _TENS = {
 _SCALES = {"hundred": 100, "thousand": 1000, "dozen": 12}  # after digits: "1.5 thousand", "2 dozen"
 _ARTICLES = ("a", "an")
 _NUMBER_WORDS = set(_SMALL) | set(_TENS) | {"hundred", "thousand", "dozen", "and"}
-_PARTS = {"half": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5, "fifths": 5, "tenth": 10, "tenths": 10}
+_PARTS = {"half": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5, "fifths": 5, "sixth": 6,
+          "sixths": 6, "eighth": 8, "eighths": 8, "tenth": 10, "tenths": 10}
+
+
+def is_fraction_word(word: str | None) -> bool:
+    """True for an English word naming a part ('quarters', 'eighths', 'sixteenths', 'halves'), read or not."""
+    return word is not None and (word in _PARTS or word in ("halves", "thirds") or word.endswith(("th", "ths")))
 
 
 def and_a_half(tokens: list[Token], j: int) -> int | None:
@@ -286,12 +293,16 @@ def parse_english_number(
         return Num(0.5, 0.05, i + 2)
     if word in _ARTICLES and nxt == "half":  # "a half kilometre", "a half-mile"
         return Num(0.5, 0.05, i + 2)
-    count = 1 if word in _ARTICLES or word == "one" else (_SMALL.get(word) if word in ("two", "three") else None)
+    count = 1 if word in _ARTICLES or word == "one" else (_SMALL.get(word) if 2 <= _SMALL.get(word, 0) <= 9 else None)
+    part_at = i + 1
+    if count is not None and nxt is None and i + 2 < len(tokens) and tokens[i + 1].norm == "-":
+        part_at = i + 2  # "three-quarters", "seven-eighths"
+        nxt = word_at(tokens, part_at)
     if count is not None and nxt in _PARTS:
         parts = _PARTS[nxt]
         if (count == 1) == nxt.endswith("s") or count >= parts:
             return None  # "a thirds", "three thirds"
-        return Num(count / parts, 0.025 if parts >= 4 else 0.05, _fraction_of(tokens, i + 2))
+        return Num(count / parts, 0.025 if parts >= 4 else 0.05, _fraction_of(tokens, part_at + 1))
     parsed = parse_english_words(tokens, i)
     if parsed is not None:
         return parsed

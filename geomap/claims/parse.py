@@ -17,7 +17,7 @@ import math
 import unicodedata
 from pathlib import Path
 
-from geomap.claims.grammar import Match, Refusal, not_distance_marker, prepare, scan, snippet
+from geomap.claims.grammar import Match, Refusal, misread_context, not_distance_marker, prepare, scan, snippet
 from geomap.claims.languages import LANGUAGE_NAMES, detect_language, understood
 from geomap.claims.lexicon import Lexicon, available_languages, load_lexicon
 from geomap.claims.numbers import tokenize
@@ -100,9 +100,51 @@ def _refuse_ambiguous_digits(text: str, pattern) -> None:
     )
 
 
-def _restates(tokens, first: Match, second: Match, lex: Lexicon) -> bool:
-    """True if ``second`` repeats ``first`` in another unit right after it ('5 km (3 miles)', '5 km or 3 mi')."""
+def _refuse_split_digit_groups(text: str, tokens: list, lex: Lexicon) -> None:
+    """Refuse digit groups that the language's number format does not join ('1 000 km' in English).
+
+    The tokenizer joins only the language's own thousands separators, so
+    ``1 000 km`` in English (or ``1\u2009000 км``, ``1'000 км`` in Russian)
+    became two numbers and the grammar read ``000 km`` (0 km); ``12 500 m``
+    read 500 m.  A number of exactly three digits right after a number
+    ending in one to three digits, with one space-like character, apostrophe
+    or underscore between them, is such a group.
+    """
+    for a, b in zip(tokens, tokens[1:]):
+        if a.kind != "num" or b.kind != "num" and not (b.kind == "sym" and b.norm in "'’"):
+            continue
+        gap_end = a.end + 1
+        if gap_end >= len(text) or text[a.end] not in _GROUP_SEPARATORS:
+            continue
+        if re.search(r"(?<!\d)\d{1,3}$", text[a.start:a.end]) and re.match(r"\d{3}(?!\d)", text[gap_end:]):
+            written = re.match(r"[\d" + re.escape(_GROUP_SEPARATORS) + r"]*\d", text[a.start:]).group(0)
+            raise ClaimError(
+                f"the number {written!r} in {_quote(text)} has its digit groups separated by "
+                f"{text[a.end]!r} (U+{ord(text[a.end]):04X}), which {_name(lex)} numbers are not read with: "
+                f"write it without separators ({re.sub(r'[^0-9]', '', written)}), or pass --lang CODE of a "
+                "language that groups digits so"
+            )
+
+
+#: a plus-minus tolerance ('5 ± 1 km', '5 km +/- 1'): read as '1 km' or 'at least 5 km' before it was refused
+_PLUS_MINUS = re.compile(r"[±∓]|\+\s*/?\s*[-−–]")
+
+#: a size, one length by another ('5 by 10 km', '5x10 km', '5 × 10 км'): read as its last length before it was refused
+_DIMENSIONS = re.compile(r"\d\s*[x×*хХ]\s*\d|\d\s+by\s+\d", re.IGNORECASE)
+
+#: characters some writers put between groups of three digits (spaces, apostrophes, underscore)
+_GROUP_SEPARATORS = " \u00a0\u2007\u2009\u202f'’_"
+
+
+def _restates(text: str, tokens, first: Match, second: Match, lex: Lexicon) -> bool:
+    """True if ``second`` repeats ``first`` in another unit right after it ('5 km (3 miles)', '5 km or 3 mi').
+
+    Two quantities with only white space between them ('1 km 500 m') are a
+    compound distance or two distances, never a restatement.
+    """
     if second.unit.id == first.unit.id:
+        return False
+    if not text[tokens[first.end - 1].end : tokens[second.start].start].strip():
         return False
     gap = tokens[first.end : second.start]
     return len(gap) <= 2 and all(t.kind == "word" and t.norm in lex.restatement_joiners for t in gap)
@@ -164,7 +206,21 @@ def parse_claim(text: str, *, lexicon: str | Path | None = None, lang: str | Non
         )
     norm = unicodedata.normalize("NFC", text)
     lex, how = _choose_lexicon(norm, lexicon, lang)
-    tokens = prepare(tokenize(norm, lex.number_format), lex)
+    tolerance = _PLUS_MINUS.search(norm)
+    if tolerance is not None:
+        raise ClaimError(
+            f"{tolerance.group(0)!r} in {_quote(text)} gives a tolerance (±), which geomap does not read: "
+            "pass the bounds it means with --min-km/--max-km (e.g. '5 ± 1 km' is --min-km 4 --max-km 6)"
+        )
+    size = _DIMENSIONS.search(norm)
+    if size is not None:
+        raise ClaimError(
+            f"{size.group(0)!r} in {_quote(text)} is a size (one length by another), not a distance between places: "
+            f"pass a distance claim, e.g. {_EXAMPLES}"
+        )
+    raw_tokens = tokenize(norm, lex.number_format)
+    _refuse_split_digit_groups(norm, raw_tokens, lex)
+    tokens = prepare(raw_tokens, lex)
     try:
         matches = scan(tokens, lex, norm)
     except Refusal as refusal:
@@ -176,10 +232,18 @@ def parse_claim(text: str, *, lexicon: str | Path | None = None, lang: str | Non
     def show(match: Match) -> str:
         return snippet(norm, tokens, match.start, match.end)
 
+    for match in matches:
+        misread = misread_context(tokens, match, lex, norm)
+        if misread is not None:
+            raise ClaimError(
+                f"{show(match)!r} in {_quote(text)} {misread}, which would change the range it gives: "
+                f"pass only a distance expression geomap reads, e.g. {_EXAMPLES}, or the bounds with --min-km/--max-km"
+            )
+
     # a restatement in another unit belongs to the expression before it
     groups: list[list[Match]] = []
     for match in matches:
-        if groups and _restates(tokens, groups[-1][-1], match, lex):
+        if groups and _restates(norm, tokens, groups[-1][-1], match, lex):
             groups[-1].append(match)
         else:
             groups.append([match])

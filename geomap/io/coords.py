@@ -4,7 +4,8 @@ Standard library only (the CLI parses ``--at`` with it at start-up).
 
 Accepted, for one angle: ``39.52``, ``-39.52``, ``39,52`` (decimal comma),
 ``39.52N``, ``N39.52``, ``39°31′12″N``, ``39°31'12"N``, ``39 31 12 N``,
-``39°31.2′N`` (decimal minutes).  S and W make it negative;
+``39°31.2′N`` (decimal minutes).  S and W make it negative (a minus
+sign with any letter is refused);
 N/S mark a latitude and E/W a longitude, so a pair with letters can be
 written in either order.
 """
@@ -22,7 +23,8 @@ def parse_angle(text: str) -> tuple[float, str | None]:
     """One angle in degrees and its hemisphere letter (N/S/E/W or None).
 
     Raises ValueError for text that is not an angle (minutes or seconds of
-    60 or more, more than three numbers, a sign and a letter S/W together).
+    60 or more, more than three numbers, a minus sign and any hemisphere
+    letter together: ``-39.52N`` is a contradiction, not a southern latitude).
     """
     t = str(text).strip().upper()
     hemi = None
@@ -44,9 +46,10 @@ def parse_angle(text: str) -> tuple[float, str | None]:
     if len(nums) > 1 and (any(n != int(n) for n in nums[:-1]) or any(n >= 60 for n in nums[1:])):
         raise ValueError(f"{text!r}: minutes and seconds must be under 60 (only the last part may have decimals)")
     value = nums[0] + sum(n / 60 ** (k + 1) for k, n in enumerate(nums[1:]))
+    if hemi is not None and sign < 0:
+        # '-39.52N' contradicts itself (and '-39.52S' is ambiguous): never pick a hemisphere for the writer
+        raise ValueError(f"{text!r} has both a minus sign and the hemisphere letter {hemi}: give one or the other")
     if hemi in ("S", "W"):
-        if sign < 0:
-            raise ValueError(f"{text!r} has both a minus sign and {hemi}")
         sign = -1.0
     return sign * value, hemi
 

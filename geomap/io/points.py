@@ -200,9 +200,14 @@ def schema_notes(schema: Schema, source: str) -> list[str]:
 
 
 def coordinate_status(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """``ok``, ``missing_coordinates`` or ``coordinates_out_of_range`` per row."""
+    """``ok``, ``missing_coordinates`` or ``coordinates_out_of_range`` per row.
+
+    Exactly (0, 0) ("Null Island") is ``missing_coordinates``: it is what GDAL
+    reads for a KML ``<Point>`` with empty ``<coordinates>`` and what
+    spreadsheets and exports write for blank cells, never a coded incident.
+    """
     status = filled(lon.shape, "ok")
-    missing = ~(np.isfinite(lon) & np.isfinite(lat))
+    missing = ~(np.isfinite(lon) & np.isfinite(lat)) | ((lon == 0) & (lat == 0))
     out = ~missing & ((np.abs(lon) > 180) | (np.abs(lat) > 90))
     status[missing] = "missing_coordinates"
     status[out] = "coordinates_out_of_range"
@@ -354,6 +359,26 @@ def csv_separator(path: Path, encoding: str | None = None) -> str:
                            formats.format_of(path))
 
 
+def _refuse_other_coordinate_columns(frame, chosen: str | None, values: np.ndarray, axis: str, source: str) -> None:
+    """Raise InputError when a second column named like ``axis`` (``lat`` and ``latitude``) disagrees with ``chosen``.
+
+    The first name of :data:`LON_NAMES`/:data:`LAT_NAMES` is chosen; a file that
+    also has another (event and reporter positions, original and corrected) would
+    otherwise be measured at whichever pair comes first in that list.
+    """
+    if chosen is None:
+        return
+    names = LON_NAMES if axis == "lon" else LAT_NAMES
+    lower = {str(c).lower(): str(c) for c in frame.columns}
+    for other in (lower[n] for n in names if n in lower and lower[n] != chosen):
+        theirs, _ = numbers(frame[other], axis)
+        both = np.isfinite(values) & np.isfinite(theirs)
+        if (np.abs(values[both] - theirs[both]) > 1e-6).any():
+            what, flag = ("longitude", "--lon-col") if axis == "lon" else ("latitude", "--lat-col")
+            raise InputError(f"{source} has two {what} columns that disagree ({chosen}, {other}): "
+                             f"name the one to measure with {flag} NAME")
+
+
 def table_from_frame(frame, source: str, *, lon_col=None, lat_col=None, date_col=None, id_col=None,
                      schema: Schema | None = None, lon=None, lat=None, status=None, date_format=None,
                      area=None, layer=None) -> PointTable:
@@ -371,6 +396,9 @@ def table_from_frame(frame, source: str, *, lon_col=None, lat_col=None, date_col
     if lon is None:
         lon, bad_lon = numbers(frame[schema.lon_col], "lon")
         lat, bad_lat = numbers(frame[schema.lat_col], "lat")
+        if schema.name == "generic":
+            _refuse_other_coordinate_columns(frame, schema.lon_col if lon_col is None else None, lon, "lon", source)
+            _refuse_other_coordinate_columns(frame, schema.lat_col if lat_col is None else None, lat, "lat", source)
         status = coordinate_status(lon, lat)
         missing = ~(np.isfinite(lon) & np.isfinite(lat))  # where coordinate_status says missing_coordinates
         status[missing & (bad_lon | bad_lat)] = "invalid_coordinates"

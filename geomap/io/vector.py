@@ -328,6 +328,7 @@ def _read_ogr(source, label: str, assume_crs, layer_name, lonlat: bool, strict: 
                 "note: %s: layer %r has no geometries (%d rows) and is not read; read it alone with layer_name=",
                 label, name, len(parts[k]))
             del parts[k], fields[k], layer_of[k]
+    _note_unread_kml(source, label)
     columns: list[str] = []
     for f in fields:
         columns += [c for c in f if c not in columns]
@@ -338,6 +339,42 @@ def _read_ogr(source, label: str, assume_crs, layer_name, lonlat: bool, strict: 
         attrs[col] = chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
     return VectorData(geoms=np.concatenate(parts), attrs=attrs, crs_in=None if crs_in is None else str(crs_in),
                       layer=np.concatenate(layer_of), layers=[str(x[0]) for x in layer_of], tabular=all(table_only))
+
+
+def _note_unread_kml(source, label: str) -> None:
+    """A note (always shown) naming what of a KML/KMZ GDAL does not read: a KMZ's other KML files, <NetworkLink>s.
+
+    GDAL reads one KML of a KMZ (``doc.kml``, else the first) and never follows
+    network links, so their placemarks would be missing from a count that
+    looks complete.
+    """
+    import html
+    import re
+    import zipfile
+
+    try:
+        raw = bytes(source) if isinstance(source, (bytes, bytearray)) else None
+        if raw is None:
+            if Path(source).suffix.lower() not in (".kml", ".kmz"):
+                return
+            raw = Path(source).read_bytes()
+        if raw[:2] == b"PK":
+            with zipfile.ZipFile(io.BytesIO(raw)) as z:
+                kmls = [n for n in z.namelist() if n.lower().endswith(".kml")]
+                main = "doc.kml" if "doc.kml" in kmls else (kmls[0] if kmls else None)
+                others = [n for n in kmls if n != main]
+                if others:
+                    log.warning("note: %s holds %d more KML file(s) that are not read (%s; only %s is): unzip it "
+                                "and pass each KML file", label, len(others), ", ".join(others[:3]), main)
+                raw = z.read(main) if main else b""
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        return
+    links = len(re.findall(rb"<NetworkLink[\s>]", raw))  # not <NetworkLinkControl>
+    if links:
+        hrefs = [html.unescape(h.decode("utf-8", "replace"))
+                 for h in re.findall(rb"<NetworkLink\b.*?<href>\s*([^<\s]{1,200})", raw, flags=re.S)]
+        log.warning("note: %s has %d <NetworkLink>(s)%s whose placemarks are not read: download the linked KML and "
+                    "pass it as a file", label, links, f" ({', '.join(hrefs[:3])})" if hrefs else "")
 
 
 def _networklink_hint(source) -> str:

@@ -172,7 +172,9 @@ def measure_table(
         from the line that lies near it with lon and lat exchanged gets the status
         ``suspect_swapped`` (its distance is still given, it gets no verdict); when
         most measured rows look swapped the table is refused (InputError naming
-        the column options).  Off for coordinates that came from the gazetteer.
+        the column options).  The sign rule of :func:`geomap.places.context.sign_suspects`
+        likewise gives ``suspect_sign`` (a lost or added minus sign).  Off for
+        coordinates that came from the gazetteer.
 
     Returns
     -------
@@ -234,7 +236,8 @@ def measure_table(
     valid_to = TextColumn(n)
     inside = np.zeros(n, dtype=bool)
     has_side = np.zeros(n, dtype=bool)
-    suspect = np.zeros(n, dtype=bool)  # swap suspects, see check_swaps
+    suspect = np.zeros(n, dtype=bool)  # swap and sign suspects, see check_swaps
+    sign = np.zeros(n, dtype=bool)  # sign suspects (a lost or added minus sign)
     area_col = TextColumn(n)
     held_col = TextColumn(n)
     evidence: dict[str, dict[str, Any]] = {}
@@ -252,7 +255,9 @@ def measure_table(
             if progress is not None:
                 progress(int(rows.size))
         if check_swaps:
-            suspect[idx] = _swap_suspects(table, idx, kernel.column("distance_m"), lineset)
+            swapped, signed = _swap_suspects(table, idx, kernel.column("distance_m"), lineset)
+            suspect[idx] = swapped | signed
+            sign[idx] = signed & ~swapped
         if area_geoms is not None:
             areas.update(_measure_areas(idx, area_geoms, lineset, tolerance_m))
         ev = dict(res.evidence(), rows=int(idx.size))
@@ -324,8 +329,9 @@ def measure_table(
 
     string_dtype = text_dtype()
     if suspect.any():
-        _refuse_swapped_file(table, suspect, ok)
+        _refuse_suspect_file(table, suspect & ~sign, sign, ok)
         status[suspect] = "suspect_swapped"
+        status[sign] = "suspect_sign"
     status_col = status_column(status, ok & ~suspect)
     method = TextColumn(n)
     method.fill(ok, "geodesic-exact-WGS84")
@@ -516,31 +522,41 @@ def line_args(choice) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------- swapped coordinates
-def _swap_suspects(table, idx, distance_m, lineset) -> np.ndarray:
-    """The rows ``idx`` whose lon/lat look exchanged, judged against ``lineset`` (see :mod:`geomap.places.context`)."""
-    from geomap.places.context import CONTEXT_RADIUS_M, PlaceContext, swap_suspects
+def _swap_suspects(table, idx, distance_m, lineset) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of the rows ``idx`` whose lon/lat look exchanged, and whose sign looks wrong, judged against ``lineset``.
+
+    See the swap and sign rules of :mod:`geomap.places.context`.
+    """
+    from geomap.places.context import CONTEXT_RADIUS_M, PlaceContext, sign_suspects, swap_suspects
 
     out = np.zeros(idx.shape, dtype=bool)
+    signed = np.zeros(idx.shape, dtype=bool)
     # rows within the context radius of the line are never suspects: skip building the context for them
     far = ~(distance_m[idx] <= CONTEXT_RADIUS_M)
     if far.any():
-        out[far] = swap_suspects(table.lon[idx[far]], table.lat[idx[far]], PlaceContext.from_lines(lineset),
-                                 distance_m=distance_m[idx[far]])
-    return out
+        context = PlaceContext.from_lines(lineset)
+        lon, lat, d = table.lon[idx[far]], table.lat[idx[far]], distance_m[idx[far]]
+        out[far] = swap_suspects(lon, lat, context, distance_m=d)
+        signed[far] = sign_suspects(lon, lat, context, distance_m=d)
+    return out, signed
 
 
-def _refuse_swapped_file(table, suspect: np.ndarray, ok: np.ndarray) -> None:
-    """Raise InputError when most measured rows are swap suspects: the columns, not the rows, are wrong."""
+def _refuse_suspect_file(table, swapped: np.ndarray, sign: np.ndarray, ok: np.ndarray) -> None:
+    """Raise InputError when most measured rows are swap (or sign) suspects: the columns, not the rows, are wrong."""
     from pathlib import Path
 
-    n_sus, n_ok = int(np.count_nonzero(suspect)), int(np.count_nonzero(ok))
-    if n_sus * 2 > n_ok:
-        cols = f" ({table.lon_col} as longitude, {table.lat_col} as latitude)" if table.lon_col else ""
-        raise InputError(
-            f"{n_sus} of {n_ok} measured rows of {Path(str(table.source)).name} lie far from the line but near it "
-            f"with longitude and latitude exchanged: the coordinate columns look swapped{cols}; name them with "
-            "--lon-col NAME --lat-col NAME"
-        )
+    n_ok = int(np.count_nonzero(ok))
+    cols = f" ({table.lon_col} as longitude, {table.lat_col} as latitude)" if table.lon_col else ""
+    for mask, how, fix in (
+        (swapped, "longitude and latitude exchanged", f"the coordinate columns look swapped{cols}; name them with "
+                                                      "--lon-col NAME --lat-col NAME"),
+        (sign, "the sign of their longitude or latitude changed", "a coordinate column looks like it has the wrong "
+         "sign (west and south are negative); fix the column, or pass the --layer/--theatre of the points' region"),
+    ):
+        n_sus = int(np.count_nonzero(mask))
+        if n_sus * 2 > n_ok:
+            raise InputError(f"{n_sus} of {n_ok} measured rows of {Path(str(table.source)).name} lie far from the "
+                             f"line but near it with {how}: {fix}")
 
 
 def _note_rows_outside_validity(table, lines, ok, date) -> None:

@@ -24,6 +24,11 @@ Rules (documented in ``docs/gazetteer.md``)
   way round (lat, lon) lies inside it, at least :data:`SWAP_RATIO` (10) times
   closer.  :func:`check_not_swapped` refuses such a point with one line naming
   both forms; :func:`swap_suspects` marks rows of a table.
+* **Sign rule.** The same with a sign changed: (lon, lat) is a *sign suspect*
+  when it lies outside the region while (-lon, lat), (lon, -lat) or
+  (-lon, -lat) lies inside it, at least :data:`SWAP_RATIO` times closer (a lost
+  or added minus sign, or a wrong hemisphere letter).  :func:`check_not_swapped`
+  refuses such a point too; :func:`sign_suspects` marks rows of a table.
 
 Distances here are great-circle distances on a sphere of the WGS84 mean radius:
 they decide rules, they are never reported as results.
@@ -46,6 +51,7 @@ __all__ = [
     "SAMPLE_SPACING_M",
     "SWAP_RATIO",
     "swap_suspects",
+    "sign_suspects",
     "check_not_swapped",
 ]
 
@@ -324,25 +330,81 @@ def swap_suspects(lon, lat, context: PlaceContext, *, distance_m=None):
     return out
 
 
+#: the sign changes of the sign rule: factors for (lon, lat), and whether the two are also exchanged
+_FLIPS = ((-1.0, 1.0, False), (1.0, -1.0, False), (-1.0, -1.0, False),
+          (-1.0, 1.0, True), (1.0, -1.0, True), (-1.0, -1.0, True))
+
+
+def _flipped(lon, lat, sx: float, sy: float, swap: bool):
+    """The point of one sign change: (sx*lon, sy*lat), or with ``swap`` (sx*lat, sy*lon)."""
+    return (sx * lat, sy * lon) if swap else (sx * lon, sy * lat)
+
+
+def sign_suspects(lon, lat, context: PlaceContext, *, distance_m=None):
+    """Mark points whose sign looks lost or added, judged against ``context`` (the sign rule).
+
+    Parameters and result as :func:`swap_suspects`: True where the point lies
+    farther than ``context.radius_m`` from the context while (-lon, lat),
+    (lon, -lat) or (-lon, -lat), or one of these with lon and lat exchanged,
+    lies within it and at least :data:`SWAP_RATIO` times closer.
+    """
+    import numpy as np
+
+    lon = np.asarray(lon, dtype=float).ravel()
+    lat = np.asarray(lat, dtype=float).ravel()
+    out = np.zeros(lon.shape, dtype=bool)
+    cand = np.isfinite(lon) & np.isfinite(lat)
+    if distance_m is not None:
+        cand &= ~(np.asarray(distance_m, dtype=float).ravel() <= context.radius_m)
+    b = context.bbox
+    pad_lat = context.radius_m / 111_000.0
+    pad_lon = pad_lat / max(0.05, math.cos(math.radians(min(85.0, max(abs(b[1]), abs(b[3]))))))
+    best = np.full(lon.shape, np.inf)
+    for sx, sy, swap in _FLIPS:
+        x, y = _flipped(lon, lat, sx, sy, swap)
+        near = cand & (np.abs(y) <= 90) & (x >= b[0] - pad_lon) & (x <= b[2] + pad_lon) & (y >= b[1] - pad_lat) & (y <= b[3] + pad_lat)
+        idx = np.flatnonzero(near)
+        if idx.size:
+            best[idx] = np.minimum(best[idx], context.distances_m(x[idx], y[idx]))
+    idx = np.flatnonzero(np.isfinite(best))
+    if idx.size == 0:
+        return out
+    here = np.asarray(distance_m, dtype=float).ravel()[idx] if distance_m is not None else np.full(idx.shape, np.nan)
+    here = np.where(np.isfinite(here), here, context.distances_m(lon[idx], lat[idx]))
+    out[idx] = (here > context.radius_m) & (best[idx] <= context.radius_m) & (here >= SWAP_RATIO * best[idx])
+    return out
+
+
 def check_not_swapped(lon: float, lat: float, context: PlaceContext, *, option: str = "--at") -> None:
-    """Raise :class:`~geomap.errors.CoordinateError` when ``(lon, lat)`` is a swap suspect (see :func:`swap_suspects`).
+    """Raise :class:`~geomap.errors.CoordinateError` when ``(lon, lat)`` is a swap or sign suspect.
+
+    See :func:`swap_suspects` and :func:`sign_suspects`.
 
     The one-line message names the swap and both ways to write the point:
     ``--at LON,LAT`` (longitude first) or ``--latlon LAT,LON``.
     """
     lon, lat = float(lon), float(lat)
-    if abs(lon) > 90:
-        return
     here = context.distance_m(lon, lat)
     if here <= context.radius_m:
         return
-    swapped = context.distance_m(lat, lon)
+    swapped = context.distance_m(lat, lon) if abs(lon) <= 90 else math.inf
     if swapped <= context.radius_m and here >= SWAP_RATIO * swapped:
         raise CoordinateError(
             f"{option} {lon:g},{lat:g} lies about {here / 1000:,.0f} km from the {context.label}, but read as "
             f"latitude,longitude it lies about {swapped / 1000:,.0f} km from it: you probably pasted LAT,LON "
             f"(as Google Maps copies it); write --at {lat:g},{lon:g} (LON,LAT) or --latlon {lon:g},{lat:g} (LAT,LON)"
         )
+    for sx, sy, swap in _FLIPS:
+        x, y = _flipped(lon, lat, sx, sy, swap)
+        flipped = context.distance_m(x, y) if abs(y) <= 90 else math.inf
+        if flipped <= context.radius_m and here >= SWAP_RATIO * flipped:
+            which = "both signs" if sx < 0 and sy < 0 else ("the longitude's sign" if sx < 0 else "the latitude's sign")
+            which = f"{which} changed and read as latitude,longitude" if swap else f"{which} changed"
+            raise CoordinateError(
+                f"{option} {lon:g},{lat:g} lies about {here / 1000:,.0f} km from the {context.label}, but with "
+                f"{which} it lies about {flipped / 1000:,.0f} km from it: a minus sign (or a hemisphere "
+                f"letter) is probably wrong; write --at {x:g},{y:g} (LON,LAT; west and south negative)"
+            )
 
 
 def describe_far(cands: list, context: PlaceContext, limit: int = 3) -> str:

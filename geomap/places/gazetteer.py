@@ -299,7 +299,14 @@ def _apply_hint(cands: list[Place], hint, bare: str, notes: list[str]) -> list[P
                 cands = units
                 notes.append("city units of that name not used: 'district' asks for the rayon/marz")
         else:
-            notes.append(f"no district polygon is called {bare!r}; showing the settlements of that name")
+            # a district is an area tens of km across: a settlement's point and radius would
+            # understate the uncertainty of "the Berd region" many times over
+            names = ", ".join(sorted({f"{c.display_name} ({c.country or '?'}, {c.kind})" for c in settlements})[:3])
+            raise PlaceNotFound(
+                f"no district polygon is called {bare!r} (the query asks for a district, an area; only "
+                f"settlements of that name are known: {names}): drop the district word to measure the "
+                "settlement, or give the district's polygon with --gazetteer FILE"
+            )
         return cands
     if settlements and districts:
         cands = settlements
