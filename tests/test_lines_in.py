@@ -623,3 +623,43 @@ def test_an_unknown_assume_crs_is_refused_even_where_a_declared_crs_leaves_it_un
     assert done.returncode == 2
     assert "--assume-crs EPSG:99999 is not a CRS PROJ knows" in done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+# --- an area layer named as the line: its boundary runs along coasts and borders, not only the front ----------
+
+
+@pytest.mark.parametrize("layer_id, at", [
+    ("crimea-area-2014", (34.16, 44.50)),      # Yalta, on the Black Sea coast, ~150 km from the Perekop line
+    ("nk-area-2020", (46.34, 39.51)),          # Goris, Armenia
+    ("cyprus-north-1974", (33.90, 35.30)),     # off the north-east coast of Cyprus
+])
+def test_area_layer_as_line_is_refused_without_rings(layer_id, at):
+    """A shipped area layer's id given as the line is refused like a polygon file, not measured to its coast."""
+    with pytest.raises(LayerError, match="--rings"):
+        read_lines(layer_id)
+    result = _cli("check", "--at", f"{at[0]},{at[1]}", "--layer", layer_id, "--claim", "more than 100 km")
+    assert result.returncode == 2, (result.returncode, result.stdout)
+    assert result.stdout == ""
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "--rings" in lines[0] and layer_id in lines[0], result.stderr
+    # asked for explicitly, the boundary is measured
+    ok = _cli("distance", "--at", f"{at[0]},{at[1]}", "--layer", layer_id, "--rings", "--format", "json")
+    assert ok.returncode == 0, ok.stderr
+    assert _record(ok)["evidence"]["layer_rings_as_lines"] is True
+
+
+def test_user_area_layer_as_line_is_refused_without_rings(tmp_path):
+    """The same for an area the user added to the store: --layer ID of an area is not a front."""
+    import geomap
+
+    area = tmp_path / "held_2024-03-01.geojson"
+    area.write_text(json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
+        "geometry": {"type": "Polygon", "coordinates": [[[37.0, 48.0], [38.0, 48.0], [38.0, 49.0], [37.0, 49.0],
+                                                          [37.0, 48.0]]]}}]}))
+    added = _cli("layers", "add", area, "--theatre", "own-test", "--kind", "area", "--held-by", "Side A")
+    assert added.returncode == 0, added.stderr
+    result = _cli("distance", "--at", "37.5,48.01", "--layer", "own-test-area-2024-03-01")
+    assert result.returncode == 2, (result.returncode, result.stdout)
+    assert "--rings" in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    with pytest.raises(LayerError, match="--rings"):
+        geomap.measure(at=[(37.5, 48.01)], layer="own-test-area-2024-03-01")

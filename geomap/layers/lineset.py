@@ -305,8 +305,6 @@ def read_lines(
         layer_meta = registry.get_layer(source)
         path = Path(layer_meta.path)
         label = layer_meta.id
-        if layer_meta.kind == "area":
-            rings = True
     else:
         path = Path(source)
         label = Path(str(source)).name
@@ -323,9 +321,13 @@ def read_lines(
     if parts.shape[0] == 0 or not (_num_coords(parts) >= 2).any():
         kinds = set(_geom_types(geoms))
         if kinds & {"Polygon", "MultiPolygon"} and not rings:
+            # an area's boundary runs along coasts and borders too: never measured as the front unasked
+            fronts = [ln.id for ln in registry.list_layers(kind="line")
+                      if layer_meta is not None and ln.area_layer == layer_meta.id]
+            held = f"{label} is a held area, not a line: measure to {' or '.join(fronts)}, " if fronts else ""
             raise LayerError(
-                f"{label} has polygons but no lines: pass --rings to measure to polygon boundaries, "
-                "or derive a front with 'geomap layers derive-line'"
+                f"{held or label + ' has polygons but no lines: '}pass --rings to measure to polygon boundaries "
+                "(coasts and borders included), or derive a front with 'geomap layers derive-line'"
             )
         found = ", ".join(sorted(kinds)) or "no geometries"
         raise LayerError(f"{label} has no line to measure to ({found}): give a layer with LineString or "
