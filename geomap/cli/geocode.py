@@ -70,9 +70,11 @@ def geocode(name, country, near, within, gazetteer, online, theatre, layer, limi
 
     from geomap.pipeline.request import LineChoice, place_context
 
+    from geomap.cli.formatting import check_output_suffix, text_files
     from geomap.io.write import guard_output
 
     guard_output(output, [gazetteer, within, layer])
+    check_output_suffix(output, text_files(), "geocode results")
     context = place_context(LineChoice(layer=layer, theatre=theatre)) if (layer or theatre) else None
     result = run_geocode(name, country=country, near=near, within=within, gazetteer=gazetteer,
                          online=online, limit=limit, context=context)
