@@ -203,6 +203,12 @@ def test_list_and_remove(runner, snapshots):
     (["--theatre", "x", "--valid-from", "2024-01-01"], "folder"),
     (["--theatre", "x", "--kind", "area"], "--held-by"),
     (["--theatre", "x", "--accuracy-m", "-5"], "positive"),
+    # control-map options without --derive-line were silently ignored: the user believed a front was derived
+    (["--theatre", "x", "--side", "Name=UA"], "--derive-line"),
+    (["--theatre", "x", "--border", "none"], "--derive-line"),
+    (["--theatre", "x", "--land", "none"], "--derive-line"),
+    (["--theatre", "x", "--tolerance-m", "50"], "--derive-line"),
+    (["--theatre", "x", "--held-by", "UA"], "--held-by"),
 ])
 def test_bad_options_are_refused(runner, snapshots, args, message):
     result = runner.invoke(main, ["layers", "add", str(snapshots), *args])

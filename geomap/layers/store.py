@@ -107,6 +107,16 @@ def add_layers(
         versions on one date, an id or start date that already exists.
     """
     _check_options(theatre, kind, accuracy_m, layer_id, derive, held_by, side)
+    if not derive:  # control-map options on a plain line or area would be ignored without a word
+        given = [name for name, value, default in (("--side", side, None), ("--border", border, "auto"),
+                                                   ("--land", land, "ne-countries-50m"),
+                                                   ("--tolerance-m", tolerance_m, 500.0)) if value != default]
+        if given:
+            raise InputError(f"{', '.join(given)} {'goes' if len(given) == 1 else 'go'} with --derive-line "
+                             "(control maps to lines): add --derive-line, or drop " + ", ".join(given))
+        if held_by and kind == "line":
+            raise InputError("--held-by names who holds an area: it goes with --kind area or --derive-line; "
+                             "drop it for a line")
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path} does not exist: give a vector file or a folder of dated vector files")
