@@ -663,3 +663,30 @@ def test_user_area_layer_as_line_is_refused_without_rings(tmp_path):
     assert "--rings" in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
     with pytest.raises(LayerError, match="--rings"):
         geomap.measure(at=[(37.5, 48.01)], layer="own-test-area-2024-03-01")
+
+
+def test_a_line_file_with_several_layers_says_it_measured_them_all(tmp_path):
+    """Two layers of one GeoPackage (two dated versions, say) are read as one line: the result must say so.
+
+    Before, the union was measured with no word on stderr or in the evidence, so a file holding
+    2024-03-01 and 2024-03-15 versions gave the distance to whichever was nearer.
+    """
+    import pyogrio
+    import geopandas as gpd
+
+    path = tmp_path / "fronts.gpkg"
+    old = gpd.GeoDataFrame({"name": ["old"]}, geometry=[shapely.LineString([(37.5, 48.0), (37.5, 48.4)])], crs=4326)
+    new = gpd.GeoDataFrame({"name": ["new"]}, geometry=[shapely.LineString([(37.7, 48.0), (37.7, 48.4)])], crs=4326)
+    pyogrio.write_dataframe(old, path, layer="front_2024_03_01")
+    pyogrio.write_dataframe(new, path, layer="front_2024_03_15")
+    lines = read_lines(path)
+    said = [n for n in lines.evidence()["layer_notes"] if "front_2024_03_01" in n and "front_2024_03_15" in n]
+    assert len(said) == 1 and "2 layers" in said[0], lines.evidence()["layer_notes"]
+    result = _cli("distance", "--at", "37.72,48.2", "--layer", path, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    _no_raw_output(result)
+    assert any("front_2024_03_01" in ln and "front_2024_03_15" in ln for ln in result.stderr.splitlines()), \
+        result.stderr
+    assert any("2 layers" in n for n in _record(result)["evidence"]["layer_notes"])
+    one = read_lines(path, layer_name="front_2024_03_15")  # one layer asked for: no such note
+    assert not any("layers" in n for n in one.evidence()["layer_notes"])
