@@ -251,7 +251,18 @@ def derive_line(
     remove = []
     border_m = None
     if border_id is not None:
-        lines = [g for g in _geometries(border_id) if g.intersects(box)]
+        every = _geometries(border_id)
+        lines = [g for g in every if g.intersects(box)]
+        b_min_lon, b_min_lat, b_max_lon, b_max_lat = shapely.union_all(every).bounds
+        if not lines and not (b_min_lon <= min_lon and b_min_lat <= min_lat and b_max_lon >= max_lon
+                              and b_max_lat >= max_lat):
+            # border lines of another region (as 'auto' refuses): every border of the area would be kept as front
+            raise LayerError(
+                f"the border lines {Path(str(border_id)).name} (lon {b_min_lon:.3f}..{b_max_lon:.3f}, lat "
+                f"{b_min_lat:.3f}..{b_max_lat:.3f}) do not reach the area (lon {min_lon:.3f}..{max_lon:.3f}, lat "
+                f"{min_lat:.3f}..{max_lat:.3f}), so no border would be removed: give border lines of this region, "
+                "or --border none to keep every boundary part"
+            )
         lines = [shapely.intersection(g, box) for g in lines]
         lines = [g for g in lines if not g.is_empty]
         if lines:
