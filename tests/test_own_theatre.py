@@ -340,6 +340,30 @@ def test_add_derive_line_from_two_sided_control_maps(tmp_path, runner):
     assert "removed ctl-area-2024-01-01" in gone.output
 
 
+def test_the_held_area_of_a_derived_line_is_removed_only_with_its_line(tmp_path, runner):
+    """'layers remove AREA' of a derived line's held area is refused: it left the line pointing at nothing,
+    and every later --theatre run failed (exit 2, every row of every date) naming a layer that was gone."""
+    folder = tmp_path / "control"
+    folder.mkdir()
+    for day, edge in VERSIONS.items():
+        _control(folder / f"control_{day}.geojson", edge)
+    added = runner.invoke(main, ["layers", "add", str(folder), "--theatre", "ctl", "--derive-line",
+                                 "--side", "side=UA", "--border", "none", "--land", "none", "--accuracy-m", "100"])
+    assert no_crash(added) and added.exit_code == 0, added.output
+    refused = runner.invoke(main, ["layers", "remove", "ctl-area-2024-02-01"])
+    assert no_crash(refused) and refused.exit_code == 2
+    assert "ctl-line-2024-02-01" in refused.output and "layers remove" in refused.output, refused.output
+    still = runner.invoke(main, ["distance", "--at", "31.9,48.5", "--theatre", "ctl", "--date", "2024-02-10",
+                                 "--format", "json"])
+    assert no_crash(still) and still.exit_code == 0, still.output
+    assert json.loads(still.stdout)["side"] == "outside"
+    gone = runner.invoke(main, ["layers", "remove", "ctl-line-2024-02-01"])
+    assert gone.exit_code == 0 and "ctl-area-2024-02-01" in gone.output
+    unknown = runner.invoke(main, ["layers", "remove", "ctl-line-2099-01-01"])  # the choices are the user's own
+    assert no_crash(unknown) and unknown.exit_code == 2
+    assert "ctl-line-2024-01-01" in unknown.output and "nk-line-2020" not in unknown.output, unknown.output
+
+
 def test_many_versions_are_cached_in_bounded_memory(tmp_path, runner, snapshots, monkeypatch):
     """With room for one index, every row still uses its own version, and only one index stays built."""
     from geomap.layers import cache

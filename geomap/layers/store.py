@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from geomap.errors import InputError, LayerError
+from geomap.errors import InputError, LayerError, LayerNotFound
 from geomap.layers import dated
 from geomap.layers.registry import file_sha256, get_layer, list_layers, parse_date
 from geomap.layers.roots import user_layers_dir
@@ -169,9 +169,19 @@ def remove_layer(layer_id: str) -> list[str]:
     LayerError
         The layer is shipped, not the user's.
     """
-    layer = get_layer(layer_id, verify=False)
+    try:
+        layer = get_layer(layer_id, verify=False)
+    except LayerNotFound:
+        yours = [other.id for other in list_layers() if other.user]
+        raise LayerNotFound(f"you have no layer called {layer_id!r}: "
+                            + (f"choose one of {', '.join(yours)}" if yours else "your layer store is empty")
+                            + " (see 'geomap layers list')") from None
     if not layer.user:
         raise LayerError(f"{layer_id} is a shipped layer: only layers added with 'geomap layers add' can be removed")
+    lines = [other.id for other in list_layers(kind="line") if other.area_layer == layer.id]
+    if lines:  # a derived line's held area: removing it alone would leave the line naming nothing
+        raise LayerError(f"{layer_id} is the held area of {', '.join(lines)}: remove the line instead "
+                         f"(geomap layers remove {lines[0]}), which removes its area too")
     removed = [layer]
     if layer.area_layer:
         area = get_layer(layer.area_layer, verify=False)
