@@ -690,3 +690,8 @@ def test_a_line_file_with_several_layers_says_it_measured_them_all(tmp_path):
     assert any("2 layers" in n for n in _record(result)["evidence"]["layer_notes"])
     one = read_lines(path, layer_name="front_2024_03_15")  # one layer asked for: no such note
     assert not any("layers" in n for n in one.evidence()["layer_notes"])
+    pins = tmp_path / "front_and_pins.gpkg"  # one line layer beside a layer of points (a GPX's waypoints): no note
+    pyogrio.write_dataframe(new, pins, layer="front")
+    pyogrio.write_dataframe(gpd.GeoDataFrame({"name": ["cp"]}, geometry=[shapely.Point(37.6, 48.1)], crs=4326),
+                            pins, layer="pins")
+    assert not any("layers read" in n for n in read_lines(pins).evidence()["layer_notes"])

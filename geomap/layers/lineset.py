@@ -312,10 +312,16 @@ def read_lines(
     with tidy.collect_notes(notes):
         geoms, attrs, crs_in = read_vector(path, assume_crs=assume_crs, layer_name=layer_name)
     if "source_layer" in attrs:  # several layers (KML folders, GeoPackage tables) measured as one line: say so
-        names = list(dict.fromkeys(str(n) for n in attrs["source_layer"]))
-        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-        notes.append(("layers", None, f"{len(names)} layers read as one line, each in its own CRS: {shown}; if they "
-                                      f"are different maps or dates, extract one: ogr2ogr one.gpkg {label} LAYER"))
+        import shapely
+
+        measured = [1, 5, 7] + ([3, 6] if rings else [])  # shapely type ids: lines, collections, (polygons)
+        lined = np.isin(shapely.get_type_id(geoms), measured)
+        names = list(dict.fromkeys(str(n) for n in np.asarray(attrs["source_layer"], dtype=object)[lined]))
+        if len(names) > 1:
+            shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+            notes.append(("layers", None, f"{len(names)} layers read as one line, each in its own CRS: {shown}; if "
+                                          f"they are different maps or dates, extract one: ogr2ogr one.gpkg {label} "
+                                          "LAYER"))
     if section_field is not None and section_field not in attrs:
         fields = ", ".join(map(str, attrs)) or "none"
         raise LayerError(f"{label} has no field {section_field!r} for --section-field: choose one of {fields}")
