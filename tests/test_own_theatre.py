@@ -340,6 +340,39 @@ def test_add_derive_line_from_two_sided_control_maps(tmp_path, runner):
     assert "removed ctl-area-2024-01-01" in gone.output
 
 
+def test_a_point_on_neither_side_of_a_two_sided_control_map_has_no_side(tmp_path, runner):
+    """A two-sided control map says who holds what inside its extent, nothing beyond it.
+
+    Before, a point 45 km north of both sides' polygons, or east of the other side's, came out
+    "outside the area held by UA" (side outside), as confidently as a point inside the other side's polygon.
+    """
+    folder = tmp_path / "control"
+    folder.mkdir()
+    for day, edge in VERSIONS.items():
+        _control(folder / f"control_{day}.geojson", edge)
+    added = runner.invoke(main, ["layers", "add", str(folder), "--theatre", "ctl", "--derive-line",
+                                 "--side", "side=UA", "--border", "none", "--land", "none", "--accuracy-m", "100"])
+    assert no_crash(added) and added.exit_code == 0, added.output
+    points = {"held": (30.5, 48.5, "inside"), "other side": (31.8, 48.5, "outside"),
+              "north of the map": (30.5, 49.4, "uncertain"), "east of the map": (32.5, 48.5, "uncertain")}
+    events = tmp_path / "ev.csv"
+    pd.DataFrame({"id": list(points), "lon": [p[0] for p in points.values()],
+                  "lat": [p[1] for p in points.values()], "date": "2024-02-10"}).to_csv(events, index=False)
+    out = tmp_path / "out.csv"
+    batch = runner.invoke(main, ["distance", str(events), "--theatre", "ctl", "-o", str(out)])
+    assert no_crash(batch) and batch.exit_code == 0, batch.output
+    got = pd.read_csv(out)
+    assert got["side"].tolist() == [p[2] for p in points.values()]
+    for name, (lon, lat, want) in points.items():
+        one = runner.invoke(main, ["distance", "--at", f"{lon},{lat}", "--theatre", "ctl", "--date", "2024-02-10",
+                                   "--format", "json"])
+        assert no_crash(one) and one.exit_code == 0, one.output
+        record = json.loads(one.stdout)
+        assert record["side"] == want, (name, record["side_text"])
+        if want == "uncertain":
+            assert record["inside_area"] is None and "neither side" in record["side_text"], record["side_text"]
+
+
 def test_the_held_area_of_a_derived_line_is_removed_only_with_its_line(tmp_path, runner):
     """'layers remove AREA' of a derived line's held area is refused: it left the line pointing at nothing,
     and every later --theatre run failed (exit 2, every row of every date) naming a layer that was gone."""

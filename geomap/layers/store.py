@@ -376,7 +376,16 @@ def _derived(version: _Version, lid, common, title, holder, side, border, land, 
                      held_by=holder, line_layer=lid)
     if shapely.is_empty(result.geometry):
         raise InputError(f"{version.original.name}: the derived line is empty: check --side and --border/--land")
-    return [(area_meta, (area_geoms, {})), (line_meta, (line_geoms, {}))]
+    area_payload = (area_geoms, {})
+    if result.summary().get("mode") == "shared-edge":
+        # both sides mapped: keep the other side's polygons, so that a point on neither side (beyond the map)
+        # is not called "outside" the held area as if it were across the front
+        from geomap.layers.derive import pick_side
+
+        others = pick_side(version.original, side)[1]
+        area_meta["other_side_file"] = "other_side.geojson"
+        area_payload = (area_geoms, {}, {"other_side.geojson": np.array([shapely.union_all(others)], dtype=object)})
+    return [(area_meta, area_payload), (line_meta, (line_geoms, {}))]
 
 
 def _counts(geoms, kind) -> dict:
@@ -436,8 +445,11 @@ def _write(root: Path, meta: dict, payload) -> Path:
         if isinstance(payload, Path):
             shutil.copyfile(payload, target)
         else:
-            target.write_text(_geojson(*payload), encoding="utf-8")
+            target.write_text(_geojson(*payload[:2]), encoding="utf-8")
             meta["sha256"] = file_sha256(target)
+            for name, geoms in (payload[2] if len(payload) > 2 else {}).items():  # e.g. a map's other side
+                (work / name).write_text(_geojson(geoms, {}), encoding="utf-8")
+                meta[f"{Path(name).stem}_sha256"] = file_sha256(work / name)
         (work / "layer.json").write_text(json.dumps(meta, ensure_ascii=False, sort_keys=True, indent=2) + "\n",
                                          encoding="utf-8")
         final = root / meta["id"]
