@@ -295,6 +295,25 @@ def test_validity_columns(tmp_path, runner):
     assert no_crash(gap) and gap.exit_code == 2 and "vc-line-2024-01-01 covers 2024-01-01..2024-01-09" in gap.output
 
 
+@pytest.mark.parametrize("second", [{"from": "2024-01-15", "to": "2024-02-15"}, {"from": "2024-01-20", "to": None}])
+def test_validity_columns_that_overlap_are_refused(tmp_path, runner, user_layer_store, second):
+    """Two features whose validities overlap (with different dates) are refused, not resolved silently.
+
+    Before, on 2024-01-20 only the later-starting feature was measured and the other, valid that day
+    by the file's own dates, was ignored: a point next to it got the distance to the other line.
+    """
+    features = [({"from": "2024-01-01", "to": "2024-01-31"}, VERSIONS["2024-01-01"]), (second, VERSIONS["2024-03-01"])]
+    path = tmp_path / "overlap.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": p, "geometry": {"type": "LineString", "coordinates": c}}
+        for p, c in features]}), encoding="utf-8")
+    added = runner.invoke(main, ["layers", "add", str(path), "--theatre", "ov", "--valid-from-col", "from",
+                                 "--valid-to-col", "to"])
+    assert no_crash(added) and added.exit_code == 2, added.output
+    assert "overlap" in added.output and second["from"] in added.output, added.output
+    assert not [p for p in user_layer_store.iterdir() if not p.name.startswith(".")]
+
+
 def _control(path, edge, extra_east=32.0):
     a = shapely.Polygon([(30.0, 48.0), *edge, (30.0, 49.0)])
     b = shapely.Polygon([*edge, (extra_east, 49.0), (extra_east, 48.0)])

@@ -269,6 +269,14 @@ def _column_versions(path: Path, date_col, from_col, to_col, end) -> list[_Versi
         ends = dated.column_dates(attrs[to_col], to_col, path.name)
         ends_arr = np.array([d.toordinal() if d else -1 for d in ends])
         keys = sorted(set(zip(starts_arr.tolist(), ends_arr.tolist())))
+        for (a, b), (a2, b2) in zip(keys, keys[1:]):  # sorted by start: each may only begin after the last ends
+            if b == -1 or a2 <= b:
+                until = "open" if b == -1 else _dt.date.fromordinal(b).isoformat()
+                raise InputError(
+                    f"{path.name}: the features valid {_dt.date.fromordinal(a)}..{until} and those from "
+                    f"{_dt.date.fromordinal(a2)} overlap, so two versions would be valid on one day and only one "
+                    f"measured: give the features of one version the same {column}/{to_col}, and end each version "
+                    "before the next begins")
         out = []
         for a, b in keys:
             if b != -1 and b < a:
