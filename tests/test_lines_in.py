@@ -695,3 +695,20 @@ def test_a_line_file_with_several_layers_says_it_measured_them_all(tmp_path):
     pyogrio.write_dataframe(gpd.GeoDataFrame({"name": ["cp"]}, geometry=[shapely.Point(37.6, 48.1)], crs=4326),
                             pins, layer="pins")
     assert not any("layers read" in n for n in read_lines(pins).evidence()["layer_notes"])
+
+
+@pytest.mark.parametrize("crs", ["EPSG:4978", "EPSG:5773"])  # geocentric ECEF; a vertical (height) CRS
+def test_assume_crs_that_no_map_is_drawn_in_is_refused(tmp_path, crs):
+    """--assume-crs of a geocentric or vertical CRS is refused: before, a UTM Shapefile read as ECEF x, y
+    came out as a line on the equator (85.5E, 0N) and the point 7,047.65 km from it, exit 0."""
+    import geopandas as gpd
+
+    gpd.GeoDataFrame({"name": ["a"]}, geometry=[shapely.LineString([(400000, 5300000), (420000, 5350000)])],
+                     crs=32637).to_file(tmp_path / "noprj.shp")
+    (tmp_path / "noprj.prj").unlink()
+    with pytest.raises(CRSError, match="geographic or projected"):
+        read_lines(tmp_path / "noprj.shp", assume_crs=crs)
+    result = _cli("distance", "--at", "37.6,48.2", "--layer", tmp_path / "noprj.shp", "--assume-crs", crs)
+    assert result.returncode == 2 and result.stdout == "", (result.returncode, result.stdout)
+    assert len(result.stderr.strip().splitlines()) == 1 and crs in result.stderr, result.stderr
+    assert read_lines(tmp_path / "noprj.shp", assume_crs="EPSG:32637").crs_in  # a projected CRS still works
