@@ -467,3 +467,16 @@ def test_text_outputs_name_the_users_layer(tmp_path, runner):
     batch = runner.invoke(main, ["distance", str(events), "--theatre", "mine", "-o", str(tmp_path / "o.csv")])
     assert no_crash(batch) and batch.exit_code == 0
     assert "no stated accuracy: intervals leave map error out; your own layer from front.geojson, sha256" in batch.output
+
+
+def test_a_layer_store_that_cannot_be_written_is_one_line(tmp_path, runner, monkeypatch):
+    """GEOMAP_LAYERS_DIR naming a file (or a folder that cannot be written) gave a FileExistsError traceback."""
+    line = tmp_path / "front_2024-01-01.geojson"
+    _geojson(line, VERSIONS["2024-01-01"])
+    blocker = tmp_path / "store-is-a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("GEOMAP_LAYERS_DIR", str(blocker))
+    result = runner.invoke(main, ["layers", "add", str(line), "--theatre", "w"])
+    assert no_crash(result) and result.exit_code == 2, result.output
+    assert "GEOMAP_LAYERS_DIR" in result.output and len(result.output.strip().splitlines()) == 1, result.output
+    assert blocker.read_text() == "not a folder"

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from geomap.errors import InputError, LayerError, LayerNotFound
+from geomap.errors import InputError, LayerError, LayerNotFound, OutputError
 from geomap.layers import dated
 from geomap.layers.registry import file_sha256, get_layer, list_layers, parse_date
 from geomap.layers.roots import user_layers_dir
@@ -147,14 +147,17 @@ def add_layers(
             raise InputError(f"a {theatre} {meta['kind']} layer starting {meta['valid_from']} exists already: "
                              "remove it first (geomap layers list --theatre " + theatre + ")")
     root = user_layers_dir()
-    root.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     try:
+        root.mkdir(parents=True, exist_ok=True)
         for meta, payload in planned:
             written.append(_write(root, meta, payload))
-    except BaseException:
+    except BaseException as exc:
         for folder in written:
             shutil.rmtree(folder, ignore_errors=True)
+        if isinstance(exc, OSError):  # the store is a file, read-only, full...: one line, not a traceback
+            raise OutputError(f"cannot write the layer store {root}: {exc.strerror or exc}: set GEOMAP_LAYERS_DIR "
+                              "to a folder you can write") from None
         raise
     return [get_layer(meta["id"]) for meta, _payload in planned]
 
@@ -192,7 +195,11 @@ def remove_layer(layer_id: str) -> list[str]:
         folder = item.path.parent.resolve()
         if folder.parent != root:
             raise LayerError(f"{item.id} is not in the user layer store {root}: remove it by hand")
-        shutil.rmtree(folder)
+        try:
+            shutil.rmtree(folder)
+        except OSError as exc:
+            raise OutputError(f"cannot remove {folder}: {exc.strerror or exc}: check the permissions of the layer "
+                              "store (GEOMAP_LAYERS_DIR)") from None
     return [item.id for item in removed]
 
 
