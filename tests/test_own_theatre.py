@@ -480,3 +480,17 @@ def test_a_layer_store_that_cannot_be_written_is_one_line(tmp_path, runner, monk
     assert no_crash(result) and result.exit_code == 2, result.output
     assert "GEOMAP_LAYERS_DIR" in result.output and len(result.output.strip().splitlines()) == 1, result.output
     assert blocker.read_text() == "not a folder"
+
+
+def test_a_broken_layer_json_in_the_store_names_the_way_out(tmp_path, runner, snapshots, user_layer_store):
+    """A user layer.json that does not parse stops every command; the message said 'rebuild the layer', which no
+    command does ('layers remove' cannot read it either): it must name the folder to restore or delete."""
+    _add(runner, snapshots)
+    folder = next(p for p in user_layer_store.iterdir() if p.name.endswith("2024-02-01"))
+    (folder / "layer.json").write_text("{bad", encoding="utf-8")
+    import os
+
+    os.utime(user_layer_store, ns=(1, 1))  # the store's state key (its mtime) changes, as in a new process
+    result = runner.invoke(main, ["layers", "list"])
+    assert no_crash(result) and result.exit_code == 2
+    assert str(folder) in result.output and "delete the folder" in result.output, result.output
