@@ -232,6 +232,19 @@ def derive_line(
         else:  # edges digitised apart: the held boundary within SHARED_EDGE_M of the other side
             near = _linear(to_m(boundary).intersection(to_m(other_geom).buffer(SHARED_EDGE_M, quad_segs=16)))
             shared = _snap_cut_points(to_deg(shapely.line_merge(near)), boundary) if near.length > 0 else None
+        # the held boundary facing the other side (within tolerance_m) but not on it: sides digitised apart there,
+        # so the shared edge misses that stretch of the front (or there is none, and the fallback below would
+        # take the whole boundary, the map's own edges included, as the front)
+        other_m = to_m(other_geom)
+        facing = _linear(to_m(boundary).intersection(other_m.buffer(max(tolerance_m, 100.0), quad_segs=16)))
+        apart_km = facing.difference(other_m.buffer(SHARED_EDGE_M, quad_segs=16)).length / 1000.0
+        if apart_km > (4 * max(tolerance_m, 100.0) + 1000.0) / 1000.0:
+            raise LayerError(
+                f"{Path(str(area)).name}: the held polygons ({side}) and the other side's lie apart along {apart_km:,.1f} "
+                f"km of their facing edges (more than {SHARED_EDGE_M:g} m, less than {max(tolerance_m, 100.0):g} m): "
+                "there the front is not a shared edge; snap the two sides together (e.g. QGIS 'Snap geometries "
+                "to layer') and derive again"
+            )
         if shared is not None:
             if out is not None:
                 out = _check_output(Path(out), [area])
