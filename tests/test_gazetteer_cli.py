@@ -164,3 +164,15 @@ def test_cli_import_stays_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_geocode_does_not_call_a_theatres_coast_the_line(runner):
+    """`geocode Yalta --theatre crimea` printed "2 km from the line": the distance is to the theatre's lines
+    and areas (the area's coast), approximate, and Yalta is 149 km from the line of contact."""
+    out = runner.invoke(main, ["geocode", "Yalta", "--theatre", "crimea"])
+    assert no_crash(out) and out.exit_code == 0, out.output
+    first = next(line for line in out.stdout.splitlines() if line.startswith(" 1"))
+    assert "from the line" not in first and "theatre crimea" in first, first
+    line = runner.invoke(main, ["geocode", "Yalta", "--layer", "crimea-line-2014"])
+    first = next(row for row in line.stdout.splitlines() if row.startswith(" 1"))
+    assert "149 km from the layer crimea-line-2014" in first, first

@@ -112,3 +112,29 @@ def test_edges_digitised_apart(tmp_path):
     for point in ((30.75, 48.5), (30.2, 48.95), (31.9, 48.1)):
         got = distance_to_line(lon=[point[0]], lat=[point[1]], lines=lines_from_geometries([result.geometry]))
         assert got.distance_m[0] == pytest.approx(point_line_distance(*point, edge), abs=SHARED_EDGE_M + 0.2)
+
+
+@pytest.mark.parametrize("gapped", ["whole", "south half"])
+def test_sides_digitised_apart_by_more_than_a_metre_are_refused(tmp_path, runner, gapped):
+    """Both sides mapped, but ~110 m apart (hand-digitised): no shared edge to be the front.
+
+    Before, with the whole front gapped, derive-line fell back to the held side's whole boundary (497 km, the
+    map's west, north and south edges included) and exit 0; with only the south half gapped, the front was the
+    north half alone and points by the south half got the distance to the north half.
+    """
+    from geomap.cli import main
+    from geomap.errors import LayerError
+
+    edge = [(31.0, 48.0), (31.2, 48.4), (31.1, 48.7), (31.0, 49.0)]
+    gap = 0.0015  # degrees of longitude, about 110 m
+    other = [(x + gap, y) for x, y in edge] if gapped == "whole" else [(x + gap, y) for x, y in edge[:2]] + [
+        (edge[1][0], edge[1][1] + 1e-9)] + edge[2:]  # touching from 48.4N northwards, apart to the south
+    a = shapely.Polygon([(30.0, 48.0), *edge, (30.0, 49.0)])
+    b = shapely.Polygon([*other, (32.0, 49.0), (32.0, 48.0)])
+    path = _write(tmp_path / "gap.geojson", [({"who": "A"}, a), ({"who": "B"}, b)])
+    with pytest.raises(LayerError, match="apart"):
+        derive_line(path, border=None, land=None, side="who=A")
+    out = tmp_path / "front.geojson"
+    refused = runner.invoke(main, ["layers", "derive-line", str(path), "-o", str(out), "--border", "none",
+                                   "--land", "none", "--side", "who=A"])
+    assert no_crash(refused) and refused.exit_code == 2 and not out.exists(), refused.output

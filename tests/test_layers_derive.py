@@ -205,3 +205,32 @@ def test_default_border_layer_needs_coverage():
     with pytest.raises(LayerNotFound):
         default_border_layer((126.0, 37.5, 129.0, 38.7))
     assert np.isfinite(get_layer("ne-borders-caucasus-10m").accuracy_m)
+
+
+def test_border_lines_of_another_region_are_refused(tmp_path):
+    """--border FILE whose lines are nowhere near the area removes nothing: every border would become "front".
+
+    Before, South Ossetia's OSM boundary with the Caucasus NE border lines (which stop at 41.5N) came out as a
+    475.7 km "line of contact", its whole Russian border included ("0.0 km along borders removed"), exit 0.
+    'auto' refuses the same situation; a file given by hand now does too.
+    """
+    area = tmp_path / "held.geojson"
+    area.write_text(json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
+        "geometry": {"type": "Polygon", "coordinates": [[[37.0, 48.0], [38.0, 48.0], [38.0, 49.0], [37.0, 49.0],
+                                                          [37.0, 48.0]]]}}]}))
+    elsewhere = tmp_path / "borders_elsewhere.geojson"
+    elsewhere.write_text(json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
+        "geometry": {"type": "LineString", "coordinates": [[44.5, 38.5], [48.5, 41.5]]}}]}))
+    with pytest.raises(LayerError, match="--border none"):
+        derive_line(area, border=elsewhere, land=None)
+    one_side = tmp_path / "border.geojson"  # one border line along the east side: used, not refused
+    one_side.write_text(json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
+        "geometry": {"type": "LineString", "coordinates": [[38.0, 47.5], [38.0, 49.5]]}}]}))
+    line = derive_line(area, border=one_side, land=None).geometry
+    assert shapely.get_coordinates(line)[:, 0].max() < 38.0 - 1e-6  # the border side is gone entirely
+    world = tmp_path / "world_borders.geojson"  # far-away lines whose extent covers the area: nothing to remove
+    world.write_text(json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
+        "geometry": {"type": "LineString", "coordinates": [[-170.0, -80.0], [170.0, 80.0]]}}]}))
+    assert derive_line(area, border=world, land=None).geometry.length > 0
+    kept = derive_line(area, border=None, land=None).geometry  # asked for: every side kept
+    assert shapely.get_coordinates(kept)[:, 0].max() == pytest.approx(38.0)

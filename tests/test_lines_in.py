@@ -623,3 +623,92 @@ def test_an_unknown_assume_crs_is_refused_even_where_a_declared_crs_leaves_it_un
     assert done.returncode == 2
     assert "--assume-crs EPSG:99999 is not a CRS PROJ knows" in done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+# --- an area layer named as the line: its boundary runs along coasts and borders, not only the front ----------
+
+
+@pytest.mark.parametrize("layer_id, at", [
+    ("crimea-area-2014", (34.16, 44.50)),      # Yalta, on the Black Sea coast, ~150 km from the Perekop line
+    ("nk-area-2020", (46.34, 39.51)),          # Goris, Armenia
+    ("cyprus-north-1974", (33.90, 35.30)),     # off the north-east coast of Cyprus
+])
+def test_area_layer_as_line_is_refused_without_rings(layer_id, at):
+    """A shipped area layer's id given as the line is refused like a polygon file, not measured to its coast."""
+    with pytest.raises(LayerError, match="--rings"):
+        read_lines(layer_id)
+    result = _cli("check", "--at", f"{at[0]},{at[1]}", "--layer", layer_id, "--claim", "more than 100 km")
+    assert result.returncode == 2, (result.returncode, result.stdout)
+    assert result.stdout == ""
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "--rings" in lines[0] and layer_id in lines[0], result.stderr
+    # asked for explicitly, the boundary is measured
+    ok = _cli("distance", "--at", f"{at[0]},{at[1]}", "--layer", layer_id, "--rings", "--format", "json")
+    assert ok.returncode == 0, ok.stderr
+    assert _record(ok)["evidence"]["layer_rings_as_lines"] is True
+
+
+def test_user_area_layer_as_line_is_refused_without_rings(tmp_path):
+    """The same for an area the user added to the store: --layer ID of an area is not a front."""
+    import geomap
+
+    area = tmp_path / "held_2024-03-01.geojson"
+    area.write_text(json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
+        "geometry": {"type": "Polygon", "coordinates": [[[37.0, 48.0], [38.0, 48.0], [38.0, 49.0], [37.0, 49.0],
+                                                          [37.0, 48.0]]]}}]}))
+    added = _cli("layers", "add", area, "--theatre", "own-test", "--kind", "area", "--held-by", "Side A")
+    assert added.returncode == 0, added.stderr
+    result = _cli("distance", "--at", "37.5,48.01", "--layer", "own-test-area-2024-03-01")
+    assert result.returncode == 2, (result.returncode, result.stdout)
+    assert "--rings" in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    with pytest.raises(LayerError, match="--rings"):
+        geomap.measure(at=[(37.5, 48.01)], layer="own-test-area-2024-03-01")
+
+
+def test_a_line_file_with_several_layers_says_it_measured_them_all(tmp_path):
+    """Two layers of one GeoPackage (two dated versions, say) are read as one line: the result must say so.
+
+    Before, the union was measured with no word on stderr or in the evidence, so a file holding
+    2024-03-01 and 2024-03-15 versions gave the distance to whichever was nearer.
+    """
+    import pyogrio
+    import geopandas as gpd
+
+    path = tmp_path / "fronts.gpkg"
+    old = gpd.GeoDataFrame({"name": ["old"]}, geometry=[shapely.LineString([(37.5, 48.0), (37.5, 48.4)])], crs=4326)
+    new = gpd.GeoDataFrame({"name": ["new"]}, geometry=[shapely.LineString([(37.7, 48.0), (37.7, 48.4)])], crs=4326)
+    pyogrio.write_dataframe(old, path, layer="front_2024_03_01")
+    pyogrio.write_dataframe(new, path, layer="front_2024_03_15")
+    lines = read_lines(path)
+    said = [n for n in lines.evidence()["layer_notes"] if "front_2024_03_01" in n and "front_2024_03_15" in n]
+    assert len(said) == 1 and "2 layers" in said[0], lines.evidence()["layer_notes"]
+    result = _cli("distance", "--at", "37.72,48.2", "--layer", path, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    _no_raw_output(result)
+    assert any("front_2024_03_01" in ln and "front_2024_03_15" in ln for ln in result.stderr.splitlines()), \
+        result.stderr
+    assert any("2 layers" in n for n in _record(result)["evidence"]["layer_notes"])
+    one = read_lines(path, layer_name="front_2024_03_15")  # one layer asked for: no such note
+    assert not any("layers" in n for n in one.evidence()["layer_notes"])
+    pins = tmp_path / "front_and_pins.gpkg"  # one line layer beside a layer of points (a GPX's waypoints): no note
+    pyogrio.write_dataframe(new, pins, layer="front")
+    pyogrio.write_dataframe(gpd.GeoDataFrame({"name": ["cp"]}, geometry=[shapely.Point(37.6, 48.1)], crs=4326),
+                            pins, layer="pins")
+    assert not any("layers read" in n for n in read_lines(pins).evidence()["layer_notes"])
+
+
+@pytest.mark.parametrize("crs", ["EPSG:4978", "EPSG:5773"])  # geocentric ECEF; a vertical (height) CRS
+def test_assume_crs_that_no_map_is_drawn_in_is_refused(tmp_path, crs):
+    """--assume-crs of a geocentric or vertical CRS is refused: before, a UTM Shapefile read as ECEF x, y
+    came out as a line on the equator (85.5E, 0N) and the point 7,047.65 km from it, exit 0."""
+    import geopandas as gpd
+
+    gpd.GeoDataFrame({"name": ["a"]}, geometry=[shapely.LineString([(400000, 5300000), (420000, 5350000)])],
+                     crs=32637).to_file(tmp_path / "noprj.shp")
+    (tmp_path / "noprj.prj").unlink()
+    with pytest.raises(CRSError, match="geographic or projected"):
+        read_lines(tmp_path / "noprj.shp", assume_crs=crs)
+    result = _cli("distance", "--at", "37.6,48.2", "--layer", tmp_path / "noprj.shp", "--assume-crs", crs)
+    assert result.returncode == 2 and result.stdout == "", (result.returncode, result.stdout)
+    assert len(result.stderr.strip().splitlines()) == 1 and crs in result.stderr, result.stderr
+    assert read_lines(tmp_path / "noprj.shp", assume_crs="EPSG:32637").crs_in  # a projected CRS still works

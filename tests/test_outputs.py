@@ -436,3 +436,39 @@ def test_the_writer_imports_nothing_above_it():
                 assert node.module in ("geomap.errors", "geomap.io.write", "geomap.io.text"), (name, node.module)
             if isinstance(node, ast.Import):
                 assert not any(a.name.startswith("geomap") for a in node.names), name
+
+
+@pytest.mark.parametrize("args, name", [
+    (["distance", "--at", AT], "out.gpkg"),          # a point's text table is not a GeoPackage
+    (["distance", "--at", AT], "out.parquet"),
+    (["check", "--at", AT, "--claim", "about 10 km"], "out.html"),   # nor a map
+    (["distance", "p.csv"], "out.shp"),              # a FILE's rows: no Shapefile writer
+    (["distance", "p.csv"], "out.kml"),
+    (["distance", "p.csv"], "out.html"),
+    (["distance", "p.csv"], "out.png"),
+    (["check", "p.csv", "--claim", "about 10 km"], "out.fgb"),
+])
+def test_an_output_suffix_geomap_cannot_write_is_refused_not_filled_with_a_text_table(work, args, name):
+    """-o NAME whose suffix names a format geomap does not write that way is one line and exit 2, before any work."""
+    r = geomap(*args, "--layer", "line.geojson", "-o", name, cwd=work)
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    line = one_error_line(r.stderr)
+    assert name in line and ".csv" in line, line
+    assert not (work / name).exists()
+
+
+@pytest.mark.parametrize("args, name, fix", [
+    (["geocode", "Shusha"], "places.shp", ".json"),
+    (["claim", "about 5 km"], "readings.gpkg", ".json"),
+    (["claim", "about 5 km"], "readings.html", ".json"),
+    (["layers", "derive-line", "area.geojson", "--border", "none", "--land", "none"], "front.csv", ".geojson"),
+    (["layers", "derive-line", "area.geojson", "--border", "none", "--land", "none"], "front.kml", ".geojson"),
+])
+def test_every_command_refuses_an_output_suffix_it_does_not_write(work, args, name, fix):
+    """The same rule for geocode, claim and derive-line (which wrote GeoJSON into front.csv)."""
+    (work / "area.geojson").write_text(json.dumps(AREA))
+    r = geomap(*args, "-o", name, cwd=work)
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    line = one_error_line(r.stderr)
+    assert name in line and fix in line, line
+    assert not (work / name).exists()

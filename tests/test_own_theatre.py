@@ -203,6 +203,12 @@ def test_list_and_remove(runner, snapshots):
     (["--theatre", "x", "--valid-from", "2024-01-01"], "folder"),
     (["--theatre", "x", "--kind", "area"], "--held-by"),
     (["--theatre", "x", "--accuracy-m", "-5"], "positive"),
+    # control-map options without --derive-line were silently ignored: the user believed a front was derived
+    (["--theatre", "x", "--side", "Name=UA"], "--derive-line"),
+    (["--theatre", "x", "--border", "none"], "--derive-line"),
+    (["--theatre", "x", "--land", "none"], "--derive-line"),
+    (["--theatre", "x", "--tolerance-m", "50"], "--derive-line"),
+    (["--theatre", "x", "--held-by", "UA"], "--held-by"),
 ])
 def test_bad_options_are_refused(runner, snapshots, args, message):
     result = runner.invoke(main, ["layers", "add", str(snapshots), *args])
@@ -289,6 +295,25 @@ def test_validity_columns(tmp_path, runner):
     assert no_crash(gap) and gap.exit_code == 2 and "vc-line-2024-01-01 covers 2024-01-01..2024-01-09" in gap.output
 
 
+@pytest.mark.parametrize("second", [{"from": "2024-01-15", "to": "2024-02-15"}, {"from": "2024-01-20", "to": None}])
+def test_validity_columns_that_overlap_are_refused(tmp_path, runner, user_layer_store, second):
+    """Two features whose validities overlap (with different dates) are refused, not resolved silently.
+
+    Before, on 2024-01-20 only the later-starting feature was measured and the other, valid that day
+    by the file's own dates, was ignored: a point next to it got the distance to the other line.
+    """
+    features = [({"from": "2024-01-01", "to": "2024-01-31"}, VERSIONS["2024-01-01"]), (second, VERSIONS["2024-03-01"])]
+    path = tmp_path / "overlap.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": p, "geometry": {"type": "LineString", "coordinates": c}}
+        for p, c in features]}), encoding="utf-8")
+    added = runner.invoke(main, ["layers", "add", str(path), "--theatre", "ov", "--valid-from-col", "from",
+                                 "--valid-to-col", "to"])
+    assert no_crash(added) and added.exit_code == 2, added.output
+    assert "overlap" in added.output and second["from"] in added.output, added.output
+    assert not [p for p in user_layer_store.iterdir() if not p.name.startswith(".")]
+
+
 def _control(path, edge, extra_east=32.0):
     a = shapely.Polygon([(30.0, 48.0), *edge, (30.0, 49.0)])
     b = shapely.Polygon([*edge, (extra_east, 49.0), (extra_east, 48.0)])
@@ -332,6 +357,63 @@ def test_add_derive_line_from_two_sided_control_maps(tmp_path, runner):
         assert report.ok, report.problems
     gone = runner.invoke(main, ["layers", "remove", "ctl-line-2024-01-01"])
     assert "removed ctl-area-2024-01-01" in gone.output
+
+
+def test_a_point_on_neither_side_of_a_two_sided_control_map_has_no_side(tmp_path, runner):
+    """A two-sided control map says who holds what inside its extent, nothing beyond it.
+
+    Before, a point 45 km north of both sides' polygons, or east of the other side's, came out
+    "outside the area held by UA" (side outside), as confidently as a point inside the other side's polygon.
+    """
+    folder = tmp_path / "control"
+    folder.mkdir()
+    for day, edge in VERSIONS.items():
+        _control(folder / f"control_{day}.geojson", edge)
+    added = runner.invoke(main, ["layers", "add", str(folder), "--theatre", "ctl", "--derive-line",
+                                 "--side", "side=UA", "--border", "none", "--land", "none", "--accuracy-m", "100"])
+    assert no_crash(added) and added.exit_code == 0, added.output
+    points = {"held": (30.5, 48.5, "inside"), "other side": (31.8, 48.5, "outside"),
+              "north of the map": (30.5, 49.4, "uncertain"), "east of the map": (32.5, 48.5, "uncertain")}
+    events = tmp_path / "ev.csv"
+    pd.DataFrame({"id": list(points), "lon": [p[0] for p in points.values()],
+                  "lat": [p[1] for p in points.values()], "date": "2024-02-10"}).to_csv(events, index=False)
+    out = tmp_path / "out.csv"
+    batch = runner.invoke(main, ["distance", str(events), "--theatre", "ctl", "-o", str(out)])
+    assert no_crash(batch) and batch.exit_code == 0, batch.output
+    got = pd.read_csv(out)
+    assert got["side"].tolist() == [p[2] for p in points.values()]
+    for name, (lon, lat, want) in points.items():
+        one = runner.invoke(main, ["distance", "--at", f"{lon},{lat}", "--theatre", "ctl", "--date", "2024-02-10",
+                                   "--format", "json"])
+        assert no_crash(one) and one.exit_code == 0, one.output
+        record = json.loads(one.stdout)
+        assert record["side"] == want, (name, record["side_text"])
+        if want == "uncertain":
+            assert record["inside_area"] is None and "neither side" in record["side_text"], record["side_text"]
+
+
+def test_the_held_area_of_a_derived_line_is_removed_only_with_its_line(tmp_path, runner):
+    """'layers remove AREA' of a derived line's held area is refused: it left the line pointing at nothing,
+    and every later --theatre run failed (exit 2, every row of every date) naming a layer that was gone."""
+    folder = tmp_path / "control"
+    folder.mkdir()
+    for day, edge in VERSIONS.items():
+        _control(folder / f"control_{day}.geojson", edge)
+    added = runner.invoke(main, ["layers", "add", str(folder), "--theatre", "ctl", "--derive-line",
+                                 "--side", "side=UA", "--border", "none", "--land", "none", "--accuracy-m", "100"])
+    assert no_crash(added) and added.exit_code == 0, added.output
+    refused = runner.invoke(main, ["layers", "remove", "ctl-area-2024-02-01"])
+    assert no_crash(refused) and refused.exit_code == 2
+    assert "ctl-line-2024-02-01" in refused.output and "layers remove" in refused.output, refused.output
+    still = runner.invoke(main, ["distance", "--at", "31.9,48.5", "--theatre", "ctl", "--date", "2024-02-10",
+                                 "--format", "json"])
+    assert no_crash(still) and still.exit_code == 0, still.output
+    assert json.loads(still.stdout)["side"] == "outside"
+    gone = runner.invoke(main, ["layers", "remove", "ctl-line-2024-02-01"])
+    assert gone.exit_code == 0 and "ctl-area-2024-02-01" in gone.output
+    unknown = runner.invoke(main, ["layers", "remove", "ctl-line-2099-01-01"])  # the choices are the user's own
+    assert no_crash(unknown) and unknown.exit_code == 2
+    assert "ctl-line-2024-01-01" in unknown.output and "nk-line-2020" not in unknown.output, unknown.output
 
 
 def test_many_versions_are_cached_in_bounded_memory(tmp_path, runner, snapshots, monkeypatch):
@@ -385,3 +467,30 @@ def test_text_outputs_name_the_users_layer(tmp_path, runner):
     batch = runner.invoke(main, ["distance", str(events), "--theatre", "mine", "-o", str(tmp_path / "o.csv")])
     assert no_crash(batch) and batch.exit_code == 0
     assert "no stated accuracy: intervals leave map error out; your own layer from front.geojson, sha256" in batch.output
+
+
+def test_a_layer_store_that_cannot_be_written_is_one_line(tmp_path, runner, monkeypatch):
+    """GEOMAP_LAYERS_DIR naming a file (or a folder that cannot be written) gave a FileExistsError traceback."""
+    line = tmp_path / "front_2024-01-01.geojson"
+    _geojson(line, VERSIONS["2024-01-01"])
+    blocker = tmp_path / "store-is-a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("GEOMAP_LAYERS_DIR", str(blocker))
+    result = runner.invoke(main, ["layers", "add", str(line), "--theatre", "w"])
+    assert no_crash(result) and result.exit_code == 2, result.output
+    assert "GEOMAP_LAYERS_DIR" in result.output and len(result.output.strip().splitlines()) == 1, result.output
+    assert blocker.read_text() == "not a folder"
+
+
+def test_a_broken_layer_json_in_the_store_names_the_way_out(tmp_path, runner, snapshots, user_layer_store):
+    """A user layer.json that does not parse stops every command; the message said 'rebuild the layer', which no
+    command does ('layers remove' cannot read it either): it must name the folder to restore or delete."""
+    _add(runner, snapshots)
+    folder = next(p for p in user_layer_store.iterdir() if p.name.endswith("2024-02-01"))
+    (folder / "layer.json").write_text("{bad", encoding="utf-8")
+    import os
+
+    os.utime(user_layer_store, ns=(1, 1))  # the store's state key (its mtime) changes, as in a new process
+    result = runner.invoke(main, ["layers", "list"])
+    assert no_crash(result) and result.exit_code == 2
+    assert str(folder) in result.output and "delete the folder" in result.output, result.output

@@ -249,3 +249,35 @@ def test_at_and_a_file_name_the_interval_columns_alike(runner, tmp_path, fmt):
                 "layer_accuracy_m"):
         assert float(at_row[key]) == pytest.approx(float(file_row[key]), abs=1e-3), key
     assert float(at_row["distance_low_m"]) == pytest.approx(9531.611, abs=1e-3)
+
+
+@pytest.mark.parametrize("cli_args, api_kwargs", [
+    (["--layer", "LINE", "--layer-accuracy-m", "750"], {"layer": "LINE", "accuracy_m": 750.0}),
+    (["--layer", "LINE", "--section-field", "brigade"], {"layer": "LINE", "section_field": "brigade"}),
+    (["--theatre", "cyprus", "--date", "2000-01-01", "--source", "ne"],
+     {"theatre": "cyprus", "date": "2000-01-01", "source": "ne"}),
+    (["--layer", "cyprus-north-osm", "--rings"], {"layer": "cyprus-north-osm", "rings": True}),
+])
+def test_measure_takes_every_line_option_the_cli_has_and_answers_the_same(runner, tmp_path, cli_args, api_kwargs):
+    """geomap.measure(..., accuracy_m/source/rings/section_field) = the CLI's --layer-accuracy-m/--source/--rings/...
+
+    These went to IncidentSource and raised TypeError, so a notebook could not ask what the CLI asks.
+    """
+    import geomap
+
+    line = tmp_path / "own.geojson"
+    line.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "north", "brigade": "12th"},
+         "geometry": {"type": "LineString", "coordinates": [[33.0, 35.25], [33.6, 35.3]]}}]}))
+    cli_args = [str(line) if a == "LINE" else a for a in cli_args]
+    api_kwargs = {k: str(line) if v == "LINE" else v for k, v in api_kwargs.items()}
+    at = (33.3, 35.2)
+    out = runner.invoke(main, ["distance", "--at", f"{at[0]},{at[1]}", *cli_args, "--format", "json"])
+    assert out.exit_code == 0, out.output
+    cli = json.loads(out.stdout)
+    row = geomap.measure(at=[at], **api_kwargs).rows()[0]
+    assert row.nearest.distance_m == pytest.approx(cli["distance_m"], abs=1e-3)
+    assert list(row.interval_m) == pytest.approx(cli["distance_interval_m"], abs=1e-3)
+    assert row.evidence["layer"] == cli["evidence"]["layer"]
+    assert row.evidence["layer_accuracy_m"] == cli["evidence"]["layer_accuracy_m"]
+    assert row.nearest.section == cli["section"]

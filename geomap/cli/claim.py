@@ -213,7 +213,9 @@ def claim(text, min_km, max_km, lexicon, lang, fmt, output):
         if lexicon is not None and parsed.rule != "user-bounds":
             how = "from the lexicon file"
         rendered = _table(parsed, how)
+    from geomap.cli.formatting import check_output_suffix, text_files
     from geomap.io.write import emit, guard_output
 
     guard_output(output, [lexicon])
+    check_output_suffix(output, text_files(), "claim readings")
     emit(rendered, output)  # standard output, or -o atomically

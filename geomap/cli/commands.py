@@ -26,6 +26,11 @@ def run_command(source, line, claim, *, engine="local", scheduler=None, html=Non
     inputs = formatting.input_paths(source, line) + list(extra_inputs)
     for target in (output, report, html, png):
         guard_output(target, inputs)
+    if table_output:
+        from geomap.io.formats import RESULT_FILES
+
+        formatting.check_output_suffix(output, formatting.text_files() + (RESULT_FILES if is_file else ()),
+                                       "a FILE's rows" if is_file else "--at/--place results")
     if is_file and report:
         raise click.UsageError("--report is for --at/--place incidents; for a FILE the output rows carry "
                                "the evidence (layer, sha256, method, interval, verdict)")

@@ -26,6 +26,36 @@ def emit_result(result, fmt: str, output) -> None:
     out.emit(result_text(result, fmt), output)
 
 
+def check_output_suffix(output, allowed, what: str) -> None:
+    """Refuse -o PATH whose suffix names a format (:mod:`geomap.io.formats`) not in ``allowed``, before any work.
+
+    Otherwise a known suffix the command does not write (.html, .png, .shp, .kml, .gpkg for text ...)
+    would get the command's text under a name that promises another format.  Unknown suffixes, no
+    suffix, ``-`` and devices keep the command's own output.
+    """
+    from pathlib import Path
+
+    from geomap.io import formats
+
+    if output is None or str(output) == "-":
+        return
+    kind = formats.format_of(output)
+    if kind is None or kind in allowed:
+        return
+    name = Path(str(output)).name
+    ends = ", ".join(formats.suffixes_of(*allowed)[:-1]) + " or " + formats.suffixes_of(*allowed)[-1]
+    hint = {"html": "; for a map use --html PATH", "png": "; for a screenshot use --png PATH"}.get(kind, "")
+    raise click.UsageError(f"-o {name}: geomap does not write {what} as {Path(name).suffix.lower()}: "
+                           f"end -o with {ends}{hint}")
+
+
+def text_files() -> tuple:
+    """The formats -o of a text output may name: those --format writes (json, csv, geojson, a table in .txt/.md)."""
+    from geomap.io.formats import TEXT_OUTPUT
+
+    return tuple(TEXT_OUTPUT)
+
+
 def batch_summary(result) -> str:
     """The stderr summary of a file's run: rows per status (adding up to the total), verdicts, first failures."""
     total = sum(result.summary.values())

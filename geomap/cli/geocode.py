@@ -19,7 +19,7 @@ def _summary(place) -> dict:
     return {k: getattr(place, k) for k in _FIELDS}
 
 
-def _table(result) -> str:
+def _table(result, context_label: str = "context") -> str:
     lines = []
     header = f"{'#':>2}  {'name':<28} {'kind':<9} {'cc':<3} {'region':<22} {'population':>11}  " \
              f"{'lon':>10} {'lat':>9}  {'uncertainty':<12} source"
@@ -30,7 +30,7 @@ def _table(result) -> str:
         mark = "*" if result.best is not None and c is result.best else " "
         lines.append(f"{i:>2}{mark} {c.display_name[:28]:<28} {c.kind:<9} {(c.country or '-'):<3} "
                      f"{(c.region or '-')[:22]:<22} {pop:>11}  {c.lon:>10.5f} {c.lat:>9.5f}  {unc:<12} {c.source}"
-                     + (f"  {c.distance_to_context_m / 1000:,.0f} km from the line"
+                     + (f"  {c.distance_to_context_m / 1000:,.0f} km from the {context_label}"
                         if c.distance_to_context_m is not None else ""))
     lines.append("")
     lines.append(f"note: {result.note}")
@@ -70,9 +70,11 @@ def geocode(name, country, near, within, gazetteer, online, theatre, layer, limi
 
     from geomap.pipeline.request import LineChoice, place_context
 
+    from geomap.cli.formatting import check_output_suffix, text_files
     from geomap.io.write import guard_output
 
     guard_output(output, [gazetteer, within, layer])
+    check_output_suffix(output, text_files(), "geocode results")
     context = place_context(LineChoice(layer=layer, theatre=theatre)) if (layer or theatre) else None
     result = run_geocode(name, country=country, near=near, within=within, gazetteer=gazetteer,
                          online=online, limit=limit, context=context)
@@ -91,7 +93,8 @@ def geocode(name, country, near, within, gazetteer, online, theatre, layer, limi
                                  for c in result.candidates]
         text = json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     else:
-        text = _table(result)
+        # the context is a theatre's lines *and areas* (coasts, borders) or one layer: never "the line" of contact
+        text = _table(result, context.label if context is not None else "context")
     from geomap.io.write import emit
 
     emit(text, output)  # standard output, or -o atomically

@@ -208,10 +208,12 @@ def derive_line_command(area, out, border, land, tolerance_m, side, fmt):
     sides' polygons, --side FIELD=VALUE picks one side and the line is the
     edge the two sides share.
     """
+    from geomap.cli.formatting import check_output_suffix
     from geomap.io.write import guard_output
     from geomap.layers.derive import derive_line
 
     guard_output(out, [area, border, land])
+    check_output_suffix(out, ("geojson", "json"), "a derived line")
     result = derive_line(
         area, border=_source_or_none(border), land=_source_or_none(land), tolerance_m=tolerance_m, out=out,
         side=side,

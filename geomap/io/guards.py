@@ -283,10 +283,14 @@ def assumed_crs(assume_crs: str):
     from pyproj.exceptions import CRSError as ProjCRSError
 
     try:
-        return CRS.from_user_input(assume_crs)
+        crs = CRS.from_user_input(assume_crs)
     except ProjCRSError as exc:
         raise CRSError(f"--assume-crs {assume_crs} is not a CRS PROJ knows ({' '.join(str(exc).split())[:120]}): "
                        "give e.g. EPSG:32638") from None
+    if not (crs.is_geographic or crs.is_projected):  # geocentric x/y/z, heights: no map's x, y are written in them
+        raise CRSError(f"--assume-crs {assume_crs} is a {crs.type_name}, not one a map's x, y can be written in: "
+                       "give a geographic or projected CRS, e.g. EPSG:4326 or EPSG:32638")
+    return crs
 
 
 def choose_crs(path, declared: str | None, *, implied: bool, assume_crs: str | None, xy=None) -> str | None:

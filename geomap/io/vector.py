@@ -154,6 +154,8 @@ def read_vector(source, *, assume_crs: str | None = None, layer_name: str | None
         No CRS and no ``assume_crs``; a CRS PROJ cannot read; coordinates that
         are not lon/lat after conversion.
     """
+    if assume_crs is not None:
+        guards.assumed_crs(assume_crs)  # one line for a CRS no map is drawn in (geocentric, vertical) or PROJ lacks
     data = source if isinstance(source, (bytes, bytearray)) else None
     path = None if data is not None else Path(source)
     label = label or ("<stdin>" if path is None else str(path))

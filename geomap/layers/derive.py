@@ -232,6 +232,19 @@ def derive_line(
         else:  # edges digitised apart: the held boundary within SHARED_EDGE_M of the other side
             near = _linear(to_m(boundary).intersection(to_m(other_geom).buffer(SHARED_EDGE_M, quad_segs=16)))
             shared = _snap_cut_points(to_deg(shapely.line_merge(near)), boundary) if near.length > 0 else None
+        # the held boundary facing the other side (within tolerance_m) but not on it: sides digitised apart there,
+        # so the shared edge misses that stretch of the front (or there is none, and the fallback below would
+        # take the whole boundary, the map's own edges included, as the front)
+        other_m = to_m(other_geom)
+        facing = _linear(to_m(boundary).intersection(other_m.buffer(max(tolerance_m, 100.0), quad_segs=16)))
+        apart_km = facing.difference(other_m.buffer(SHARED_EDGE_M, quad_segs=16)).length / 1000.0
+        if apart_km > (4 * max(tolerance_m, 100.0) + 1000.0) / 1000.0:
+            raise LayerError(
+                f"{Path(str(area)).name}: the held polygons ({side}) and the other side's lie apart along {apart_km:,.1f} "
+                f"km of their facing edges (more than {SHARED_EDGE_M:g} m, less than {max(tolerance_m, 100.0):g} m): "
+                "there the front is not a shared edge; snap the two sides together (e.g. QGIS 'Snap geometries "
+                "to layer') and derive again"
+            )
         if shared is not None:
             if out is not None:
                 out = _check_output(Path(out), [area])
@@ -251,7 +264,18 @@ def derive_line(
     remove = []
     border_m = None
     if border_id is not None:
-        lines = [g for g in _geometries(border_id) if g.intersects(box)]
+        every = _geometries(border_id)
+        lines = [g for g in every if g.intersects(box)]
+        b_min_lon, b_min_lat, b_max_lon, b_max_lat = shapely.union_all(every).bounds
+        if not lines and not (b_min_lon <= min_lon and b_min_lat <= min_lat and b_max_lon >= max_lon
+                              and b_max_lat >= max_lat):
+            # border lines of another region (as 'auto' refuses): every border of the area would be kept as front
+            raise LayerError(
+                f"the border lines {Path(str(border_id)).name} (lon {b_min_lon:.3f}..{b_max_lon:.3f}, lat "
+                f"{b_min_lat:.3f}..{b_max_lat:.3f}) do not reach the area (lon {min_lon:.3f}..{max_lon:.3f}, lat "
+                f"{min_lat:.3f}..{max_lat:.3f}), so no border would be removed: give border lines of this region, "
+                "or --border none to keep every boundary part"
+            )
         lines = [shapely.intersection(g, box) for g in lines]
         lines = [g for g in lines if not g.is_empty]
         if lines:

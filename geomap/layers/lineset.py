@@ -305,14 +305,23 @@ def read_lines(
         layer_meta = registry.get_layer(source)
         path = Path(layer_meta.path)
         label = layer_meta.id
-        if layer_meta.kind == "area":
-            rings = True
     else:
         path = Path(source)
         label = Path(str(source)).name
     notes: list = []
     with tidy.collect_notes(notes):
         geoms, attrs, crs_in = read_vector(path, assume_crs=assume_crs, layer_name=layer_name)
+    if "source_layer" in attrs:  # several layers (KML folders, GeoPackage tables) measured as one line: say so
+        import shapely
+
+        measured = [1, 5, 7] + ([3, 6] if rings else [])  # shapely type ids: lines, collections, (polygons)
+        lined = np.isin(shapely.get_type_id(geoms), measured)
+        names = list(dict.fromkeys(str(n) for n in np.asarray(attrs["source_layer"], dtype=object)[lined]))
+        if len(names) > 1:
+            shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+            notes.append(("layers", None, f"{len(names)} layers read as one line, each in its own CRS: {shown}; if "
+                                          f"they are different maps or dates, extract one: ogr2ogr one.gpkg {label} "
+                                          "LAYER"))
     if section_field is not None and section_field not in attrs:
         fields = ", ".join(map(str, attrs)) or "none"
         raise LayerError(f"{label} has no field {section_field!r} for --section-field: choose one of {fields}")
@@ -323,9 +332,13 @@ def read_lines(
     if parts.shape[0] == 0 or not (_num_coords(parts) >= 2).any():
         kinds = set(_geom_types(geoms))
         if kinds & {"Polygon", "MultiPolygon"} and not rings:
+            # an area's boundary runs along coasts and borders too: never measured as the front unasked
+            fronts = [ln.id for ln in registry.list_layers(kind="line")
+                      if layer_meta is not None and ln.area_layer == layer_meta.id]
+            held = f"{label} is a held area, not a line: measure to {' or '.join(fronts)}, " if fronts else ""
             raise LayerError(
-                f"{label} has polygons but no lines: pass --rings to measure to polygon boundaries, "
-                "or derive a front with 'geomap layers derive-line'"
+                f"{held or label + ' has polygons but no lines: '}pass --rings to measure to polygon boundaries "
+                "(coasts and borders included), or derive a front with 'geomap layers derive-line'"
             )
         found = ", ".join(sorted(kinds)) or "no geometries"
         raise LayerError(f"{label} has no line to measure to ({found}): give a layer with LineString or "

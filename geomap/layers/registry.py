@@ -256,7 +256,12 @@ def _all_layers() -> tuple[Layer, ...]:
 @lru_cache(maxsize=2)
 def _layers_of(user_root: str, _stamp: int) -> tuple[Layer, ...]:
     found = [Layer.from_folder(folder) for folder in layer_folders(layers_dir())]
-    found += [Layer.from_folder(folder) for folder in layer_folders(user_root)]
+    for folder in layer_folders(user_root):
+        try:
+            found.append(Layer.from_folder(folder))
+        except LayerError as exc:  # the user's own folder: say how to get out ('layers remove' cannot read it)
+            raise LayerError(f"{str(exc).rsplit(': rebuild the layer', 1)[0]}: it is one of your own layers: restore "
+                             f"its layer.json, or delete the folder {folder} and add the file again") from None
     return tuple(sorted(found, key=lambda layer: layer.id))
 
 

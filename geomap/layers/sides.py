@@ -168,6 +168,38 @@ def inside_area(lon, lat, area: str | Path, *, max_edge_m: float = MAX_EDGE_M):
     return np.asarray(shapely.intersects_xy(geom, lon_arr, lat_arr), dtype=bool)
 
 
+def on_the_map(lon, lat, area: str | Path, *, max_edge_m: float = MAX_EDGE_M):
+    """Which points lie on a two-sided control map's extent (either side's polygons); None if unknown.
+
+    A user area derived from a map of both sides (``geomap layers add --derive-line --side F=V``)
+    keeps the other side's polygons (``other_side_file`` in its ``layer.json``).  A point on neither
+    side is beyond the map: the map says nothing of who holds it, so its side is uncertain, not
+    "outside".  For other areas (shipped, one-sided) the extent is not known: None.
+
+    Returns
+    -------
+    numpy.ndarray of bool, or None
+    """
+    import numpy as np
+    import shapely
+
+    from geomap.layers.registry import get_layer
+
+    try:
+        layer = get_layer(str(area), verify=False)
+    except Exception:  # a file path, not a registered area: no extent recorded
+        return None
+    other = layer.meta.get("other_side_file")
+    if not other:
+        return None
+    other_path = layer.path.parent / str(other)
+    stat = other_path.stat()
+    other_geom = _prepared_area(str(other_path.resolve()), stat.st_size, stat.st_mtime_ns, float(max_edge_m))
+    lon_arr, lat_arr = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    held = inside_area(lon_arr, lat_arr, area, max_edge_m=max_edge_m)
+    return held | np.asarray(shapely.intersects_xy(other_geom, lon_arr, lat_arr), dtype=bool)
+
+
 def signed_distance(distance_m, inside):
     """Return the distance with a side: negative inside the held area, positive outside.
 
@@ -276,6 +308,10 @@ def held_by(area: str | Path | None) -> str:
     return text or "the layer's area"
 
 
+#: the side text of a point beyond a two-sided map (see :func:`on_the_map`)
+OFF_THE_MAP = "side unknown: on neither side's area of the control map (beyond its extent)"
+
+
 def side_text(side: str, holder: str, accuracy_m: float | None) -> str:
     """One phrase for a side: "inside the area held by X", "outside ...", or "side uncertain within the map's ±N km"."""
     if side == UNCERTAIN:
@@ -305,6 +341,9 @@ def describe_sides(lines, lon, lat, distance_m, radius_m=0.0):
     signed = signed_distance(distance_m, inside)
     radius = np.broadcast_to(np.asarray(radius_m, dtype=float), signed.shape)
     side = side_of(signed, accuracy_m, radius)
+    mapped = on_the_map(lon, lat, area_id)
+    off = np.zeros(signed.shape, dtype=bool) if mapped is None else ~mapped & (side != "")
+    side[off] = UNCERTAIN
     low, high = side_interval(signed, accuracy_m, radius)
     holder = held_by(area_id)
     out = []
@@ -317,6 +356,6 @@ def describe_sides(lines, lon, lat, distance_m, radius_m=0.0):
             "signed_distance_interval_m": [round(float(low[i]), 3), round(float(high[i]), 3)] if finite else None,
             "side": side[i] or None,
             "held_by": holder,
-            "side_text": side_text(side[i], holder, accuracy_m),
+            "side_text": OFF_THE_MAP if off[i] else side_text(side[i], holder, accuracy_m),
         })
     return out

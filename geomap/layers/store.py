@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from geomap.errors import InputError, LayerError
+from geomap.errors import InputError, LayerError, LayerNotFound, OutputError
 from geomap.layers import dated
 from geomap.layers.registry import file_sha256, get_layer, list_layers, parse_date
 from geomap.layers.roots import user_layers_dir
@@ -107,6 +107,16 @@ def add_layers(
         versions on one date, an id or start date that already exists.
     """
     _check_options(theatre, kind, accuracy_m, layer_id, derive, held_by, side)
+    if not derive:  # control-map options on a plain line or area would be ignored without a word
+        given = [name for name, value, default in (("--side", side, None), ("--border", border, "auto"),
+                                                   ("--land", land, "ne-countries-50m"),
+                                                   ("--tolerance-m", tolerance_m, 500.0)) if value != default]
+        if given:
+            raise InputError(f"{', '.join(given)} {'goes' if len(given) == 1 else 'go'} with --derive-line "
+                             "(control maps to lines): add --derive-line, or drop " + ", ".join(given))
+        if held_by and kind == "line":
+            raise InputError("--held-by names who holds an area: it goes with --kind area or --derive-line; "
+                             "drop it for a line")
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path} does not exist: give a vector file or a folder of dated vector files")
@@ -137,14 +147,17 @@ def add_layers(
             raise InputError(f"a {theatre} {meta['kind']} layer starting {meta['valid_from']} exists already: "
                              "remove it first (geomap layers list --theatre " + theatre + ")")
     root = user_layers_dir()
-    root.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     try:
+        root.mkdir(parents=True, exist_ok=True)
         for meta, payload in planned:
             written.append(_write(root, meta, payload))
-    except BaseException:
+    except BaseException as exc:
         for folder in written:
             shutil.rmtree(folder, ignore_errors=True)
+        if isinstance(exc, OSError):  # the store is a file, read-only, full...: one line, not a traceback
+            raise OutputError(f"cannot write the layer store {root}: {exc.strerror or exc}: set GEOMAP_LAYERS_DIR "
+                              "to a folder you can write") from None
         raise
     return [get_layer(meta["id"]) for meta, _payload in planned]
 
@@ -159,9 +172,19 @@ def remove_layer(layer_id: str) -> list[str]:
     LayerError
         The layer is shipped, not the user's.
     """
-    layer = get_layer(layer_id, verify=False)
+    try:
+        layer = get_layer(layer_id, verify=False)
+    except LayerNotFound:
+        yours = [other.id for other in list_layers() if other.user]
+        raise LayerNotFound(f"you have no layer called {layer_id!r}: "
+                            + (f"choose one of {', '.join(yours)}" if yours else "your layer store is empty")
+                            + " (see 'geomap layers list')") from None
     if not layer.user:
         raise LayerError(f"{layer_id} is a shipped layer: only layers added with 'geomap layers add' can be removed")
+    lines = [other.id for other in list_layers(kind="line") if other.area_layer == layer.id]
+    if lines:  # a derived line's held area: removing it alone would leave the line naming nothing
+        raise LayerError(f"{layer_id} is the held area of {', '.join(lines)}: remove the line instead "
+                         f"(geomap layers remove {lines[0]}), which removes its area too")
     removed = [layer]
     if layer.area_layer:
         area = get_layer(layer.area_layer, verify=False)
@@ -172,7 +195,11 @@ def remove_layer(layer_id: str) -> list[str]:
         folder = item.path.parent.resolve()
         if folder.parent != root:
             raise LayerError(f"{item.id} is not in the user layer store {root}: remove it by hand")
-        shutil.rmtree(folder)
+        try:
+            shutil.rmtree(folder)
+        except OSError as exc:
+            raise OutputError(f"cannot remove {folder}: {exc.strerror or exc}: check the permissions of the layer "
+                              "store (GEOMAP_LAYERS_DIR)") from None
     return [item.id for item in removed]
 
 
@@ -249,6 +276,14 @@ def _column_versions(path: Path, date_col, from_col, to_col, end) -> list[_Versi
         ends = dated.column_dates(attrs[to_col], to_col, path.name)
         ends_arr = np.array([d.toordinal() if d else -1 for d in ends])
         keys = sorted(set(zip(starts_arr.tolist(), ends_arr.tolist())))
+        for (a, b), (a2, b2) in zip(keys, keys[1:]):  # sorted by start: each may only begin after the last ends
+            if b == -1 or a2 <= b:
+                until = "open" if b == -1 else _dt.date.fromordinal(b).isoformat()
+                raise InputError(
+                    f"{path.name}: the features valid {_dt.date.fromordinal(a)}..{until} and those from "
+                    f"{_dt.date.fromordinal(a2)} overlap, so two versions would be valid on one day and only one "
+                    f"measured: give the features of one version the same {column}/{to_col}, and end each version "
+                    "before the next begins")
         out = []
         for a, b in keys:
             if b != -1 and b < a:
@@ -356,7 +391,16 @@ def _derived(version: _Version, lid, common, title, holder, side, border, land, 
                      held_by=holder, line_layer=lid)
     if shapely.is_empty(result.geometry):
         raise InputError(f"{version.original.name}: the derived line is empty: check --side and --border/--land")
-    return [(area_meta, (area_geoms, {})), (line_meta, (line_geoms, {}))]
+    area_payload = (area_geoms, {})
+    if result.summary().get("mode") == "shared-edge":
+        # both sides mapped: keep the other side's polygons, so that a point on neither side (beyond the map)
+        # is not called "outside" the held area as if it were across the front
+        from geomap.layers.derive import pick_side
+
+        others = pick_side(version.original, side)[1]
+        area_meta["other_side_file"] = "other_side.geojson"
+        area_payload = (area_geoms, {}, {"other_side.geojson": np.array([shapely.union_all(others)], dtype=object)})
+    return [(area_meta, area_payload), (line_meta, (line_geoms, {}))]
 
 
 def _counts(geoms, kind) -> dict:
@@ -416,8 +460,11 @@ def _write(root: Path, meta: dict, payload) -> Path:
         if isinstance(payload, Path):
             shutil.copyfile(payload, target)
         else:
-            target.write_text(_geojson(*payload), encoding="utf-8")
+            target.write_text(_geojson(*payload[:2]), encoding="utf-8")
             meta["sha256"] = file_sha256(target)
+            for name, geoms in (payload[2] if len(payload) > 2 else {}).items():  # e.g. a map's other side
+                (work / name).write_text(_geojson(geoms, {}), encoding="utf-8")
+                meta[f"{Path(name).stem}_sha256"] = file_sha256(work / name)
         (work / "layer.json").write_text(json.dumps(meta, ensure_ascii=False, sort_keys=True, indent=2) + "\n",
                                          encoding="utf-8")
         final = root / meta["id"]

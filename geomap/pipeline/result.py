@@ -438,16 +438,20 @@ class Result:
             )
             side = None
             if col["area_layer"][i]:
-                from geomap.layers.sides import side_text
+                from geomap.layers.sides import OFF_THE_MAP, UNCERTAIN, side_text
 
                 inside = col["inside_area"][i]
                 low, high = _num(col["signed_distance_low_m"][i]), _num(col["signed_distance_high_m"][i])
                 which = col["side"][i] or None
                 holder = str(col["held_by"][i] or "")
+                # uncertain although the interval keeps off the line: beyond a two-sided map (measure.py's off_map),
+                # unless the incident's area crosses the line
+                off_map = (which == UNCERTAIN and low is not None and high is not None and (low > 0 or high < 0)
+                           and not (area is not None and area.intersects_line))
                 side = Side(inside_area=None if inside is None else bool(inside), area_layer=str(col["area_layer"][i]),
                             signed_distance_m=_num(col["signed_distance_m"][i]), side=which, held_by=holder,
                             signed_interval_m=None if low is None or high is None else (low, high),
-                            text=side_text(which or "", holder, accuracy))
+                            text=OFF_THE_MAP if off_map else side_text(which or "", holder, accuracy))
             interval = (float(col["distance_low_m"][i]), float(col["distance_high_m"][i]))
             verdict = point_verdict = None
             if self.claim is not None:

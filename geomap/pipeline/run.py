@@ -165,19 +165,29 @@ def measure(incidents=None, *, at=(), places=(), path=None, layer=None, theatre=
     resolved by the offline gazetteer), ``path`` (a points file) or
     ``incidents`` (:class:`~geomap.pipeline.incidents.Incident` objects);
     the line as ``layer`` (a shipped id, a path, or a LineSet) or ``theatre``
-    and ``date``; optionally a ``claim`` (text or Claim).  ``options`` go to
-    :class:`~geomap.pipeline.request.IncidentSource` (columns, ``assume_crs``,
-    ``place_options``).
+    and ``date``; optionally a ``claim`` (text or Claim).  ``options`` named
+    like a :class:`~geomap.pipeline.request.LineChoice` field (``accuracy_m``,
+    ``source``, ``rings``, ``section_field``: the CLI's --layer-accuracy-m,
+    --source, --rings, --section-field) choose the line; ``assume_crs`` goes to
+    both, as on the CLI; the others go to
+    :class:`~geomap.pipeline.request.IncidentSource` (columns, ``place_options``).
 
     >>> r = measure(at=[(47.0318, 39.52)], theatre="nagorno-karabakh", date="2020-12-27", claim="dozens of km")
     >>> r.rows()[0].verdict.verdict
     'inconclusive'
     """
+    from dataclasses import fields
+
     from geomap.layers.lineset import LineSet
 
+    line_options = {f.name: options.pop(f.name) for f in fields(LineChoice)
+                    if f.name in options and f.name not in ("layer", "theatre", "date", "assume_crs")}
+    if "assume_crs" in options:  # the CLI's --assume-crs applies to the points file and the layer alike
+        line_options["assume_crs"] = options["assume_crs"]
     if incidents is not None:
         incidents = list(incidents)
-        lines = layer if isinstance(layer, LineSet) else LineChoice(layer=layer, theatre=theatre, date=date).load()
+        lines = layer if isinstance(layer, LineSet) else LineChoice(layer=layer, theatre=theatre, date=date,
+                                                                    **line_options).load()
         if isinstance(claim, str):
             from geomap.claims import parse_claim
 
@@ -188,4 +198,4 @@ def measure(incidents=None, *, at=(), places=(), path=None, layer=None, theatre=
     if isinstance(layer, LineSet):
         raise InputError("a LineSet layer goes with incidents=[Incident(...)]: pass a layer id or path otherwise")
     source = IncidentSource(path=path, at=tuple(at), places=tuple(places), radius_m=radius_m, **options)
-    return run(Request(source, LineChoice(layer=layer, theatre=theatre, date=date), claim=claim))
+    return run(Request(source, LineChoice(layer=layer, theatre=theatre, date=date, **line_options), claim=claim))

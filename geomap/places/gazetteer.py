@@ -347,7 +347,7 @@ def ambiguity_message(result: GeocodeResult, shown: int = 6) -> str:
     listed = "; ".join(
         f"{c.display_name} [{c.country or '?'}{', ' + c.region if c.region else ''}"
         f"{', pop. ' + format(c.population, ',') if c.population else ''}, {c.kind}, {c.lon:.3f},{c.lat:.3f}"
-        f"{', ' + format(c.distance_to_context_m / 1000, ',.0f') + ' km from the line' if c.distance_to_context_m is not None else ''}]"
+        f"{', ' + format(c.distance_to_context_m / 1000, ',.0f') + ' km from the context' if c.distance_to_context_m is not None else ''}]"
         for c in result.candidates[:shown]
     )
     more = f" and {result.total - shown} more" if result.total > shown else ""
