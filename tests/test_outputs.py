@@ -472,3 +472,21 @@ def test_every_command_refuses_an_output_suffix_it_does_not_write(work, args, na
     line = one_error_line(r.stderr)
     assert name in line and fix in line, line
     assert not (work / name).exists()
+
+
+@pytest.mark.parametrize("args, fmt, name", [
+    (["distance", "--at", AT], "geojson", "out.csv"),   # GeoJSON text was written into out.csv
+    (["distance", "--at", AT], "csv", "out.json"),
+    (["distance", "p.csv"], "json", "out.csv"),          # a FILE's rows: the suffix silently won
+    (["distance", "p.csv"], "csv", "out.geojson"),
+    (["check", "p.csv", "--claim", "about 10 km"], "table", "out.parquet"),
+])
+def test_a_format_that_contradicts_the_output_suffix_is_refused(work, args, fmt, name):
+    """--format X -o NAME.Y: one of the two was ignored without a word (a different one for --at and FILE)."""
+    r = geomap(*args, "--layer", "line.geojson", "--format", fmt, "-o", name, cwd=work)
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    line = one_error_line(r.stderr)
+    assert "--format" in line and name in line, line
+    assert not (work / name).exists()
+    same = geomap("distance", "--at", AT, "--layer", "line.geojson", "--format", "json", "-o", "agrees.json", cwd=work)
+    assert same.returncode == 0 and json.loads((work / "agrees.json").read_text())["distance_m"] > 0, same.stderr

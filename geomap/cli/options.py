@@ -380,8 +380,22 @@ SUFFIX_FORMATS = _text_formats()
 
 
 def resolve_format(fmt, output, formats=("table", "json", "csv", "geojson")):
-    """The --format given, else the one the -o suffix implies, else the first (table)."""
+    """The --format given, else the one the -o suffix implies, else the first (table).
+
+    A --format that contradicts the -o suffix (``--format json -o out.csv``, or any --format with a
+    ``.gpkg``/``.parquet`` file of rows) is refused: one of the two would be ignored without a word.
+    """
     if fmt:
+        if output and str(output) != "-":
+            from pathlib import Path
+
+            from geomap.io import formats
+
+            kind = formats.format_of(output)
+            implied = SUFFIX_FORMATS.get(Path(output).suffix.lower())
+            if (implied is not None and implied != fmt) or kind in formats.RESULT_FILES and implied is None:
+                raise click.UsageError(f"--format {fmt} contradicts -o {Path(str(output)).name} (written as "
+                                       f"{implied or kind}): drop --format, or give -o a matching suffix")
         return fmt
     if output and str(output) != "-":
         from pathlib import Path
