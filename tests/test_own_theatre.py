@@ -197,6 +197,23 @@ def test_list_and_remove(runner, snapshots):
     assert no_crash(shipped) and shipped.exit_code == 2 and "shipped" in shipped.output
 
 
+def test_layer_listings_show_no_local_folders(runner, snapshots, user_layer_store):
+    """layers list/show (table and JSON) name a layer's file inside the store or the package, never the folders."""
+    _add(runner, snapshots)
+    user_id = f"{THEATRE}-line-2024-02-01"
+    outputs = [runner.invoke(main, args) for args in (
+        ["layers", "list", "--format", "json"], ["layers", "show", user_id, "--format", "json"],
+        ["layers", "show", user_id], ["layers", "show", "nk-line-2020"], ["layers", "show", "nk-line-2020", "--format",
+                                                                          "json"])]
+    for out in outputs:
+        assert no_crash(out) and out.exit_code == 0, out.output
+        assert str(user_layer_store) not in out.output and str(snapshots) not in out.output
+        assert "/layers/nk-line-2020/" not in out.output.replace("geomap layers/nk-line-2020/", "")
+    shown = json.loads(outputs[1].output)
+    assert shown["path"] == f"user store/{user_id}/{shown['geometry_file']}"
+    assert json.loads(outputs[4].output)["path"] == "geomap layers/nk-line-2020/data.geojson"
+
+
 @pytest.mark.parametrize("args, message", [
     (["--theatre", "nagorno-karabakh"], "shipped theatre"),
     (["--theatre", "Bad Name"], "lower-case"),

@@ -59,7 +59,7 @@ def list_command(fmt, theatre, kind):
         raise LayerNotFound(f"unknown theatre {theatre!r}: choose one of {', '.join(theatres())}")
     found = list_layers(theatre=theatre, kind=kind)
     if fmt == "json":
-        click.echo(_json([dict(layer.meta, path=str(layer.path), origin="user" if layer.user else "shipped")
+        click.echo(_json([dict(layer.meta, path=layer.shown_path, origin="user" if layer.user else "shipped")
                           for layer in found]))
         return
     click.echo(_grouped_table(found))
@@ -114,7 +114,7 @@ def show_command(layer_id, fmt):
     from geomap.layers.registry import get_layer
 
     layer = get_layer(layer_id)
-    meta = dict(layer.meta, path=str(layer.path))
+    meta = dict(layer.meta, path=layer.shown_path)
     if fmt == "json":
         click.echo(_json(meta))
         return

@@ -150,6 +150,17 @@ class Layer:
         return self.meta.get("origin") == "user"
 
     @property
+    def shown_path(self) -> str:
+        """Where the layer's file is, as outputs show it: ``user store/ID/FILE`` or ``geomap layers/ID/FILE``.
+
+        Never the absolute path, which names the user's folders (``geomap layers list`` output gets pasted
+        into reports); the user store's location is documented (``$GEOMAP_LAYERS_DIR``, else the per-user
+        data folder).
+        """
+        root = "user store" if self.user else "geomap layers"
+        return f"{root}/{self.path.parent.name}/{self.path.name}"
+
+    @property
     def experimental(self) -> bool:
         """True for layers shipped as an experimental bound, not as a published line or area."""
         return bool(self.meta.get("experimental"))
