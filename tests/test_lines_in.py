@@ -712,3 +712,14 @@ def test_assume_crs_that_no_map_is_drawn_in_is_refused(tmp_path, crs):
     assert result.returncode == 2 and result.stdout == "", (result.returncode, result.stdout)
     assert len(result.stderr.strip().splitlines()) == 1 and crs in result.stderr, result.stderr
     assert read_lines(tmp_path / "noprj.shp", assume_crs="EPSG:32637").crs_in  # a projected CRS still works
+
+
+def test_gdal_in_memory_names_never_reach_the_message(tmp_path):
+    """A device or pipe read through GDAL's /vsimem/ must not show that internal name (or anything like a path)."""
+    import subprocess
+    import sys
+
+    res = subprocess.run([sys.executable, "-m", "geomap", "distance", "--at", "37.7,48.2", "--layer", "/dev/null"],
+                         capture_output=True, text=True)
+    assert res.returncode == 2 and res.stderr.count("\n") == 1, res.stderr
+    assert "/vsimem/" not in res.stderr and "pyogrio_" not in res.stderr and "/dev/null" in res.stderr

@@ -23,6 +23,7 @@ import contextlib
 import io
 import json
 import logging
+import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,9 +109,16 @@ def notes_from_warnings(label: str):
             log.info("note: reading %s: %s", label, text)
 
 
+#: GDAL's in-memory file names (pyogrio reads bytes and unseekable files through them): meaningless to a user
+_VSIMEM = re.compile(r"'?/vsimem/[^\s']*'?")
+
+
 def one_line(exc: BaseException, limit: int = 200) -> str:
-    """An exception's message on one line, at most ``limit`` characters (cut at a word)."""
-    text = " ".join(str(exc).split())
+    """An exception's message on one line, at most ``limit`` characters (cut at a word).
+
+    GDAL's internal ``/vsimem/...`` names become "the input" (the caller's message names the file).
+    """
+    text = _VSIMEM.sub("the input", " ".join(str(exc).split()))
     if len(text) > limit:
         text = text[:limit].rsplit(" ", 1)[0] + " ..."
     return text
