@@ -687,3 +687,21 @@ def test_numbers_whose_separator_the_language_does_not_settle_are_refused(text):
 def test_the_language_settles_the_separator(text, lang, metres):
     claim = parse_claim(text, lang=lang)
     assert claim.strict.lower_m <= metres <= claim.strict.upper_m
+
+
+@pytest.mark.parametrize("plain, oblique", [
+    ("несколько десятков километров", "в нескольких десятках километров"),
+    ("несколько сотен метров", "в нескольких сотнях метров"),
+    ("несколько тысяч метров", "в нескольких тысячах метров"),
+    ("несколько десятков километров", "с несколькими десятками километров"),
+    ("кілька десятків кілометрів", "у кількох десятках кілометрів"),
+    ("кілька сотень метрів", "за кількома сотнями метрів"),
+    ("кілька тисяч метрів", "у кількох тисячах метрів"),
+])
+def test_a_vague_count_reads_alike_in_every_grammatical_case(plain, oblique):
+    """'several tens' said in the prepositional or instrumental case was read as bare 'tens' (24-96 km, not
+    30-70 km), so the same claim got another verdict depending on the preposition before it."""
+    a, b = parse_claim(plain), parse_claim(oblique)
+    assert (a.strict.lower_m, a.strict.upper_m) == (b.strict.lower_m, b.strict.upper_m)
+    assert (a.lenient.lower_m, a.lenient.upper_m) == (b.lenient.lower_m, b.lenient.upper_m)
+    assert a.rule == b.rule
