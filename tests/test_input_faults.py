@@ -444,3 +444,26 @@ def test_a_bare_number_naming_a_zone_or_radius_is_refused(text, lang):
 def test_zones_with_a_bound_still_read(text, lang):
     claim = parse_claim(text, lang=lang)
     assert claim.strict.min_m == 0
+
+
+def test_reader_notes_name_the_cli_flags(tmp_path):
+    """A note logged by a reader speaks the CLI's flags (--source-layer), not the library's keyword (layer_name=)."""
+    import sqlite3
+    import subprocess
+    import sys
+
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    path = tmp_path / "two.gpkg"
+    gpd.GeoDataFrame({"name": ["a"]}, geometry=[Point(47.0, 39.6)], crs="EPSG:4326").to_file(path, layer="pts")
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE attrs (id INTEGER PRIMARY KEY, note TEXT)")
+    con.execute("INSERT INTO attrs VALUES (1, 'x')")
+    con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier) VALUES ('attrs', 'attributes', 'attrs')")
+    con.commit()
+    con.close()
+    res = subprocess.run([sys.executable, "-m", "geomap", "distance", str(path), "--layer", "nk-line-2020"],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert "has no geometries" in res.stderr and "--source-layer" in res.stderr and "layer_name" not in res.stderr

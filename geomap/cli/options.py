@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import click
 
 from geomap.types import LonLat
@@ -272,7 +274,6 @@ def _verbosity_callback(ctx, param, value):
 
 def configure_logging(verbose: int, quiet: bool) -> None:
     """Set geomap's log level from -v/-q (diagnostics go to stderr)."""
-    import logging
     import sys
 
     level = logging.WARNING
@@ -284,10 +285,19 @@ def configure_logging(verbose: int, quiet: bool) -> None:
         level = logging.INFO
     logging.basicConfig(level=level, format="geomap: %(message)s", stream=sys.stderr)
     logging.getLogger("geomap").setLevel(level)
+    for handler in logging.getLogger().handlers:  # notes speak the CLI's flags, as its errors do
+        handler.setFormatter(_FlagFormatter("geomap: %(message)s"))
     import warnings
 
     # a Python warning (geomap's InputNote, or pyogrio's, pandas', shapely's ...) is a geomap note, never raw
     warnings.showwarning = _warning_as_note
+
+
+class _FlagFormatter(logging.Formatter):
+    """Log lines with library parameter names (``layer_name=``) written as the CLI's flags (:func:`flag_language`)."""
+
+    def format(self, record) -> str:
+        return flag_language(super().format(record))
 
 
 def _warning_as_note(message, category, filename, lineno, file=None, line=None) -> None:
@@ -298,8 +308,6 @@ def _warning_as_note(message, category, filename, lineno, file=None, line=None) 
     shown with -v.  Never a raw warning with a file name and source line.
     """
     from geomap.errors import InputNote
-
-    import logging
 
     text = " ".join(str(message).split())
     log = logging.getLogger("geomap")
