@@ -296,17 +296,21 @@ def test_date_column_gives_one_version_per_date(tmp_path, runner):
         point_line_distance(30.9, 48.6, VERSIONS[days[0]]), abs=0.01)
 
 
+def _add_validity_columns(runner, path, features, theatre):
+    """Write ``features`` ((properties with from/to, line coordinates), ...) as GeoJSON and add it by its columns."""
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": p, "geometry": {"type": "LineString", "coordinates": c}}
+        for p, c in features]}), encoding="utf-8")
+    return runner.invoke(main, ["layers", "add", str(path), "--theatre", theatre, "--valid-from-col", "from",
+                                "--valid-to-col", "to"])
+
+
 def test_validity_columns(tmp_path, runner):
     features = [
         ({"from": "2024-01-01", "to": "2024-01-09"}, VERSIONS["2024-01-01"]),
         ({"from": "2024-02-01", "to": None}, VERSIONS["2024-02-01"]),
     ]
-    path = tmp_path / "valid.geojson"
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": p, "geometry": {"type": "LineString", "coordinates": c}}
-        for p, c in features]}), encoding="utf-8")
-    added = runner.invoke(main, ["layers", "add", str(path), "--theatre", "vc", "--valid-from-col", "from",
-                                 "--valid-to-col", "to"])
+    added = _add_validity_columns(runner, tmp_path / "valid.geojson", features, "vc")
     assert no_crash(added) and added.exit_code == 0, added.output
     gap = runner.invoke(main, ["distance", "--at", "31,48.5", "--theatre", "vc", "--date", "2024-01-20"])
     assert no_crash(gap) and gap.exit_code == 2 and "vc-line-2024-01-01 covers 2024-01-01..2024-01-09" in gap.output
@@ -320,12 +324,7 @@ def test_validity_columns_that_overlap_are_refused(tmp_path, runner, user_layer_
     by the file's own dates, was ignored: a point next to it got the distance to the other line.
     """
     features = [({"from": "2024-01-01", "to": "2024-01-31"}, VERSIONS["2024-01-01"]), (second, VERSIONS["2024-03-01"])]
-    path = tmp_path / "overlap.geojson"
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": p, "geometry": {"type": "LineString", "coordinates": c}}
-        for p, c in features]}), encoding="utf-8")
-    added = runner.invoke(main, ["layers", "add", str(path), "--theatre", "ov", "--valid-from-col", "from",
-                                 "--valid-to-col", "to"])
+    added = _add_validity_columns(runner, tmp_path / "overlap.geojson", features, "ov")
     assert no_crash(added) and added.exit_code == 2, added.output
     assert "overlap" in added.output and second["from"] in added.output, added.output
     assert not [p for p in user_layer_store.iterdir() if not p.name.startswith(".")]
