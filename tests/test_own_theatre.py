@@ -408,6 +408,21 @@ def test_a_point_on_neither_side_of_a_two_sided_control_map_has_no_side(tmp_path
             assert record["inside_area"] is None and "neither side" in record["side_text"], record["side_text"]
 
 
+def test_a_two_sided_map_missing_its_other_side_is_one_line(tmp_path, runner, user_layer_store):
+    """The other side's polygons deleted from the store by hand: one line naming the way out, never a traceback."""
+    folder = tmp_path / "control"
+    folder.mkdir()
+    _control(folder / "control_2024-01-01.geojson", VERSIONS["2024-01-01"])
+    added = runner.invoke(main, ["layers", "add", str(folder), "--theatre", "ctl", "--derive-line",
+                                 "--side", "side=UA", "--border", "none", "--land", "none"])
+    assert no_crash(added) and added.exit_code == 0, added.output
+    (gone,) = list(user_layer_store.glob("*/other_side*"))
+    gone.unlink()
+    one = runner.invoke(main, ["distance", "--at", "30.5,48.5", "--theatre", "ctl", "--date", "2024-01-05"])
+    assert no_crash(one) and one.exit_code == 2, one.output
+    assert "other side" in one.output and "layers remove" in one.output and len(one.output.strip().splitlines()) == 1
+
+
 def test_the_held_area_of_a_derived_line_is_removed_only_with_its_line(tmp_path, runner):
     """'layers remove AREA' of a derived line's held area is refused: it left the line pointing at nothing,
     and every later --theatre run failed (exit 2, every row of every date) naming a layer that was gone."""

@@ -183,17 +183,22 @@ def on_the_map(lon, lat, area: str | Path, *, max_edge_m: float = MAX_EDGE_M):
     import numpy as np
     import shapely
 
+    from geomap.errors import LayerError
     from geomap.layers.registry import get_layer
 
     try:
         layer = get_layer(str(area), verify=False)
-    except Exception:  # a file path, not a registered area: no extent recorded
+    except LayerError:  # a file path, not a registered area: no extent recorded
         return None
     other = layer.meta.get("other_side_file")
     if not other:
         return None
     other_path = layer.path.parent / str(other)
-    stat = other_path.stat()
+    try:
+        stat = other_path.stat()
+    except OSError:
+        raise LayerError(f"{layer.id}: the other side's polygons ({other}) are missing from its folder: remove the "
+                         f"layer (geomap layers remove) and add the control map again") from None
     other_geom = _prepared_area(str(other_path.resolve()), stat.st_size, stat.st_mtime_ns, float(max_edge_m))
     lon_arr, lat_arr = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     held = inside_area(lon_arr, lat_arr, area, max_edge_m=max_edge_m)
