@@ -245,6 +245,18 @@ def test_at_with_a_flipped_sign_is_refused(runner, at):
     assert result.exit_code == 2 and "sign" in result.stderr and "47.0318,39.52" in result.stderr, result.output
 
 
+def test_a_refused_sign_names_the_way_to_measure_the_point_as_written(runner):
+    """The refusal says how to measure the far point if it is meant (--latlon is taken as written), and that works."""
+    import re
+
+    result = run(runner, "distance", "--at", "-47.0318,39.52", "--layer", "nk-line-2020")
+    assert result.exit_code == 2
+    way_out = re.search(r"--latlon (\S+) \(taken as written\)", result.stderr)
+    assert way_out and way_out.group(1) == "39.52,-47.0318", result.stderr
+    as_written = run(runner, "distance", "--latlon", way_out.group(1), "--layer", "nk-line-2020", "--format", "json")
+    assert as_written.exit_code == 0 and json.loads(as_written.stdout)["distance_m"] > 7_000_000
+
+
 def test_points_far_from_the_line_and_from_its_mirror_images_are_still_measured(tmp_path, runner):
     path = tmp_path / "f.csv"
     path.write_text("id,lon,lat\n1,2.35,48.85\n2,-74.0,40.7\n3,0,39.5\n")  # Paris, New York, a point on the meridian

@@ -403,7 +403,8 @@ def check_not_swapped(lon: float, lat: float, context: PlaceContext, *, option: 
             raise CoordinateError(
                 f"{option} {lon:g},{lat:g} lies about {here / 1000:,.0f} km from the {context.label}, but with "
                 f"{which} it lies about {flipped / 1000:,.0f} km from it: a minus sign (or a hemisphere "
-                f"letter) is probably wrong; write --at {x:g},{y:g} (LON,LAT; west and south negative)"
+                f"letter) is probably wrong; write --at {x:g},{y:g} (LON,LAT; west and south negative), or, if "
+                f"you do mean {lon:g},{lat:g}, give it as --latlon {lat:g},{lon:g} (taken as written)"
             )
 
 
