@@ -392,7 +392,8 @@ def check_not_swapped(lon: float, lat: float, context: PlaceContext, *, option: 
         raise CoordinateError(
             f"{option} {lon:g},{lat:g} lies about {here / 1000:,.0f} km from the {context.label}, but read as "
             f"latitude,longitude it lies about {swapped / 1000:,.0f} km from it: you probably pasted LAT,LON "
-            f"(as Google Maps copies it); write --at {lat:g},{lon:g} (LON,LAT) or --latlon {lon:g},{lat:g} (LAT,LON)"
+            f"(as Google Maps copies it); write --at {lat:g},{lon:g} (LON,LAT) or --latlon {lon:g},{lat:g} (LAT,LON), "
+            f"or, if you do mean {lon:g},{lat:g}, give it as --latlon {lat:g},{lon:g} (taken as written)"
         )
     for sx, sy, swap in _FLIPS:
         x, y = _flipped(lon, lat, sx, sy, swap)
