@@ -33,3 +33,28 @@ def test_report_never_overwrites_an_input(runner, tmp_path):
                                   "--report", str(src)])
     assert result.exit_code == 2 and "refusing" in result.stderr
     assert src.read_bytes() == before
+
+
+def test_code_spans_show_their_text_as_typed_and_stay_inert():
+    """Layer ids, rules, file names and checksums go in code spans: shown literally (no '\\*' or '&lt;' as typed
+    there), and no text can close the span early and reach the renderer as HTML or a link."""
+    from markdown_it import MarkdownIt
+
+    from geomap.report.evidence import code
+
+    render = MarkdownIt("commonmark").renderInline
+    for text in ("neskolko*desyatkov", "front_2024-01-01 <b>.kml", "a`b", "``x``", "`<img src=x onerror=alert(1)>`",
+                 "[x](javascript:alert(1))", "back\\slash"):
+        html = render(code(text))
+        assert html.startswith("<code>") and html.endswith("</code>"), (text, html)
+        inner = html[len("<code>"):-len("</code>")]
+        assert inner == text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def test_report_shows_the_rule_and_file_names_as_typed(runner, tmp_path):
+    report = tmp_path / "r.md"
+    result = runner.invoke(main, ["check", "--at", "46.9,39.6", "--layer", "nk-line-2020", "--claim",
+                                  "в нескольких десятках километров", "--report", str(report)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    text = report.read_text(encoding="utf-8")
+    assert "rule `neskolko*desyatkov`" in text and "\\*" not in text.split("rule ", 1)[1].split("\n", 1)[0]

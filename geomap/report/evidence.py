@@ -17,6 +17,18 @@ def md(text: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", s)
 
 
+def code(text: Any) -> str:
+    """Untrusted text as one inline code span: shown literally (a renderer escapes HTML inside it).
+
+    :func:`md`'s escapes would show as typed inside backticks (``\_``, ``&lt;``); a code span needs
+    none, only a fence longer than any run of backticks in the text (CommonMark 6.1).
+    """
+    s = " ".join(str(text).split())
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", s)), default=0) + 1)
+    pad = " " if s.startswith("`") or s.endswith("`") else ""
+    return f"{fence}{pad}{s}{pad}{fence}"
+
+
 def _km(value_m) -> str:
     return "n/a" if value_m is None else f"{value_m / 1000:.2f} km"
 
@@ -49,7 +61,7 @@ def evidence_markdown(result, *, command: str | None = None, map_file: str | Non
         lines += ["Command:", "", "```", command.replace("```", "'''"), "```", ""]
     lines += [
         f"- Claim: “{md(claim.text)}”",
-        f"- Matched words: “{md(getattr(claim, 'matched_text', '') or '')}”; rule `{md(claim.rule)}`",
+        f"- Matched words: “{md(getattr(claim, 'matched_text', '') or '')}”; rule {code(claim.rule)}",
         f"- Readings: {md(claim.describe_readings())}",
         f"- Rationale: {md(getattr(claim, 'rationale', '') or '')}",
     ]
@@ -89,17 +101,17 @@ def evidence_markdown(result, *, command: str | None = None, map_file: str | Non
     lines += ["", "## Line of contact", ""]
     src = ev.get("layer_source") or {}
     lines += [
-        f"- Layer: `{md(ev.get('layer'))}` {md(ev.get('layer_title') or '')}",
+        f"- Layer: {code(ev.get('layer'))} {md(ev.get('layer_title') or '')}",
         f"- Valid: {md(ev.get('layer_valid_from') or 'n/a')} to {md(ev.get('layer_valid_to') or 'open')}",
         (f"- Stated accuracy: ±{ev['layer_accuracy_m']:.0f} m ({md(ev.get('layer_accuracy_source') or '')})"
          if ev.get("layer_accuracy_m") is not None else
          "- Stated accuracy: none: the layer states no accuracy, so the interval leaves map error out"),
-        f"- sha256: `{md(ev.get('layer_sha256'))}`",
+        f"- sha256: {code(ev.get('layer_sha256'))}",
     ]
     if ev.get("layer_origin") == "user":
         lines += [
             f"- The user's own layer (not shipped with geomap), added {md(ev.get('added') or 'n/a')} from the file "
-            f"`{md(ev.get('original_file') or 'n/a')}` (sha256 `{md(ev.get('original_sha256') or 'n/a')}`)",
+            f"{code(ev.get('original_file') or 'n/a')} (sha256 {code(ev.get('original_sha256') or 'n/a')})",
             f"- Source, as the user gave it: {md(src.get('name') or 'not stated')}",
             f"- Licence, as the user gave it: {md(ev.get('layer_licence') or 'not stated')}",
         ]
@@ -119,7 +131,7 @@ def evidence_markdown(result, *, command: str | None = None, map_file: str | Non
     for name, version in software_versions().items():
         lines.append(f"- {name} {md(version)}")
     if map_file:
-        lines += ["", "## Map", "", f"Offline HTML map: `{md(Path(map_file).name)}`"]
+        lines += ["", "## Map", "", f"Offline HTML map: {code(Path(map_file).name)}"]
     return "\n".join(lines) + "\n"
 
 
