@@ -159,7 +159,7 @@ def test_evidence_names_the_users_layer(tmp_path, runner, snapshots):
                                    "--claim", "about 10 km from the front", "--report", str(report)])
     assert no_crash(checked), checked.output
     text = report.read_text(encoding="utf-8")
-    assert "The user's own layer" in text and "front\\_2024-01-01.kml" in text
+    assert "The user's own layer" in text and "`front_2024-01-01.kml`" in text  # a code span: shown as typed
     assert "Source, as the user gave it: newsroom desk" in text
     assert "Licence, as the user gave it: CC BY 4.0" in text
 
