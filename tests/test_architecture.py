@@ -100,3 +100,14 @@ def test_modules_stay_small():
         if lines > MAX_LINES and path.name not in LARGE_OK:
             big.append(f"{path.relative_to(ROOT)}: {lines} lines")
     assert not big, "split by concern (no module over %d lines):\n%s" % (MAX_LINES, "\n".join(big))
+
+
+def test_every_module_compiles_without_warnings():
+    """No source gives a compile-time warning (an invalid escape sequence in a docstring is a DeprecationWarning
+    that a user running with -W sees, and a SyntaxError in a future Python)."""
+    import warnings
+
+    for path in sorted(PACKAGE.rglob("*.py")):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            compile(path.read_text(encoding="utf-8"), str(path), "exec")

@@ -18,7 +18,7 @@ def md(text: Any) -> str:
 
 
 def code(text: Any) -> str:
-    """Untrusted text as one inline code span: shown literally (a renderer escapes HTML inside it).
+    r"""Untrusted text as one inline code span: shown literally (a renderer escapes HTML inside it).
 
     :func:`md`'s escapes would show as typed inside backticks (``\_``, ``&lt;``); a code span needs
     none, only a fence longer than any run of backticks in the text (CommonMark 6.1).
