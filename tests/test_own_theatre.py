@@ -375,19 +375,24 @@ def test_add_derive_line_from_two_sided_control_maps(tmp_path, runner):
     assert "removed ctl-area-2024-01-01" in gone.output
 
 
+def _add_control_maps(runner, tmp_path, versions: dict, *extra):
+    """Write one two-sided control map per day of ``versions`` and add them as theatre 'ctl' with --derive-line."""
+    folder = tmp_path / "control"
+    folder.mkdir()
+    for day, edge in versions.items():
+        _control(folder / f"control_{day}.geojson", edge)
+    added = runner.invoke(main, ["layers", "add", str(folder), "--theatre", "ctl", "--derive-line",
+                                 "--side", "side=UA", "--border", "none", "--land", "none", *extra])
+    assert no_crash(added) and added.exit_code == 0, added.output
+
+
 def test_a_point_on_neither_side_of_a_two_sided_control_map_has_no_side(tmp_path, runner):
     """A two-sided control map says who holds what inside its extent, nothing beyond it.
 
     Before, a point 45 km north of both sides' polygons, or east of the other side's, came out
     "outside the area held by UA" (side outside), as confidently as a point inside the other side's polygon.
     """
-    folder = tmp_path / "control"
-    folder.mkdir()
-    for day, edge in VERSIONS.items():
-        _control(folder / f"control_{day}.geojson", edge)
-    added = runner.invoke(main, ["layers", "add", str(folder), "--theatre", "ctl", "--derive-line",
-                                 "--side", "side=UA", "--border", "none", "--land", "none", "--accuracy-m", "100"])
-    assert no_crash(added) and added.exit_code == 0, added.output
+    _add_control_maps(runner, tmp_path, VERSIONS, "--accuracy-m", "100")
     points = {"held": (30.5, 48.5, "inside"), "other side": (31.8, 48.5, "outside"),
               "north of the map": (30.5, 49.4, "uncertain"), "east of the map": (32.5, 48.5, "uncertain")}
     events = tmp_path / "ev.csv"
@@ -410,12 +415,7 @@ def test_a_point_on_neither_side_of_a_two_sided_control_map_has_no_side(tmp_path
 
 def test_a_two_sided_map_missing_its_other_side_is_one_line(tmp_path, runner, user_layer_store):
     """The other side's polygons deleted from the store by hand: one line naming the way out, never a traceback."""
-    folder = tmp_path / "control"
-    folder.mkdir()
-    _control(folder / "control_2024-01-01.geojson", VERSIONS["2024-01-01"])
-    added = runner.invoke(main, ["layers", "add", str(folder), "--theatre", "ctl", "--derive-line",
-                                 "--side", "side=UA", "--border", "none", "--land", "none"])
-    assert no_crash(added) and added.exit_code == 0, added.output
+    _add_control_maps(runner, tmp_path, {"2024-01-01": VERSIONS["2024-01-01"]})
     (gone,) = list(user_layer_store.glob("*/other_side*"))
     gone.unlink()
     one = runner.invoke(main, ["distance", "--at", "30.5,48.5", "--theatre", "ctl", "--date", "2024-01-05"])
@@ -426,13 +426,7 @@ def test_a_two_sided_map_missing_its_other_side_is_one_line(tmp_path, runner, us
 def test_the_held_area_of_a_derived_line_is_removed_only_with_its_line(tmp_path, runner):
     """'layers remove AREA' of a derived line's held area is refused: it left the line pointing at nothing,
     and every later --theatre run failed (exit 2, every row of every date) naming a layer that was gone."""
-    folder = tmp_path / "control"
-    folder.mkdir()
-    for day, edge in VERSIONS.items():
-        _control(folder / f"control_{day}.geojson", edge)
-    added = runner.invoke(main, ["layers", "add", str(folder), "--theatre", "ctl", "--derive-line",
-                                 "--side", "side=UA", "--border", "none", "--land", "none", "--accuracy-m", "100"])
-    assert no_crash(added) and added.exit_code == 0, added.output
+    _add_control_maps(runner, tmp_path, VERSIONS, "--accuracy-m", "100")
     refused = runner.invoke(main, ["layers", "remove", "ctl-area-2024-02-01"])
     assert no_crash(refused) and refused.exit_code == 2
     assert "ctl-line-2024-02-01" in refused.output and "layers remove" in refused.output, refused.output
