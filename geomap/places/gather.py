@@ -173,7 +173,7 @@ def lookup_index(key: str, query: str) -> list[Place]:
 def user_places(path: str | Path) -> list[tuple[str, Place]]:
     p = Path(path)
     if not p.is_file():
-        raise FileFormatError(f"gazetteer file {str(p)!r} does not exist: give a CSV or GeoJSON file")
+        raise FileFormatError(f"gazetteer file {str(p)!r} does not exist: give a CSV or a vector file of places")
     stat = p.stat()
     return user_places_cached(str(p.resolve()), stat.st_mtime_ns, stat.st_size)
 
@@ -184,8 +184,8 @@ def check_lonlat(lon, lat, where: str) -> tuple[float, float]:
     except (TypeError, ValueError):
         raise CoordinateError(f"{where}: lon/lat {lon!r},{lat!r} are not numbers: fix the file") from None
     if not (math.isfinite(lon) and math.isfinite(lat)) or not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        hint = " (did you swap lon and lat?)" if -90 <= lon <= 90 and -180 <= lat <= 180 else ""
-        raise CoordinateError(f"{where}: lon/lat {lon},{lat} outside -180..180/-90..90{hint}: fix the file")
+        raise CoordinateError(f"{where}: lon/lat {lon},{lat} outside -180..180/-90..90{_swap_hint(lon, lat)}: "
+                              "fix the file")
     return lon, lat
 
 
@@ -277,8 +277,7 @@ def user_places_cached(path: str, mtime_ns: int, size: int) -> list[tuple[str, P
         if status in _BAD_COORDINATES:
             hint = ""
             if status == "coordinates_out_of_range" and not vector:
-                lon, lat = text("lon", i), text("lat", i)
-                hint = " (did you swap lon and lat?)" if _swapped(lon, lat) else ""
+                hint = _swap_hint(text("lon", i), text("lat", i))
             raise CoordinateError(f"{where}: {_BAD_COORDINATES[status]}{hint}: fix the file")
         if status != "ok":
             kind = str(frame["input_geometry_type"].iloc[i]) if "input_geometry_type" in frame.columns else status
@@ -293,11 +292,13 @@ def user_places_cached(path: str, mtime_ns: int, size: int) -> list[tuple[str, P
     return out
 
 
-def _swapped(lon: str, lat: str) -> bool:
+def _swap_hint(lon, lat) -> str:
+    """' (did you swap lon and lat?)' where lon and lat (numbers or their text) would be in range exchanged, else ''."""
     try:
-        return -90 <= float(lon) <= 90 and -180 <= float(lat) <= 180
-    except ValueError:
-        return False
+        swapped = -90 <= float(lon) <= 90 and -180 <= float(lat) <= 180
+    except (TypeError, ValueError):
+        return ""
+    return " (did you swap lon and lat?)" if swapped else ""
 
 
 
