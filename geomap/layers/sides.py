@@ -168,17 +168,23 @@ def inside_area(lon, lat, area: str | Path, *, max_edge_m: float = MAX_EDGE_M):
     return np.asarray(shapely.intersects_xy(geom, lon_arr, lat_arr), dtype=bool)
 
 
-def on_the_map(lon, lat, area: str | Path, *, max_edge_m: float = MAX_EDGE_M):
-    """Which points lie on a two-sided control map's extent (either side's polygons); None if unknown.
+def other_side(lon, lat, area: str | Path, *, max_edge_m: float = MAX_EDGE_M):
+    """Which points lie in the other side's polygons of a two-sided control map; None if the map has none.
 
     A user area derived from a map of both sides (``geomap layers add --derive-line --side F=V``)
-    keeps the other side's polygons (``other_side_file`` in its ``layer.json``).  A point on neither
-    side is beyond the map: the map says nothing of who holds it, so its side is uncertain, not
-    "outside".  For other areas (shipped, one-sided) the extent is not known: None.
+    keeps the other side's polygons (``other_side_file`` in its ``layer.json``).  A point in neither
+    the held area nor these is beyond the map: the map says nothing of who holds it, so its side is
+    uncertain, not "outside".  For other areas (shipped, one-sided) the map's extent is not known: None.
+    The caller has the held-area test (:func:`inside_area`) already; beyond the map is ``~(inside | other)``.
 
     Returns
     -------
     numpy.ndarray of bool, or None
+
+    Raises
+    ------
+    LayerError
+        The layer records the other side's file but it is gone from its folder.
     """
     import numpy as np
     import shapely
@@ -201,8 +207,7 @@ def on_the_map(lon, lat, area: str | Path, *, max_edge_m: float = MAX_EDGE_M):
                          f"layer (geomap layers remove) and add the control map again") from None
     other_geom = _prepared_area(str(other_path.resolve()), stat.st_size, stat.st_mtime_ns, float(max_edge_m))
     lon_arr, lat_arr = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
-    held = inside_area(lon_arr, lat_arr, area, max_edge_m=max_edge_m)
-    return held | np.asarray(shapely.intersects_xy(other_geom, lon_arr, lat_arr), dtype=bool)
+    return np.asarray(shapely.intersects_xy(other_geom, lon_arr, lat_arr), dtype=bool)
 
 
 def signed_distance(distance_m, inside):
@@ -313,7 +318,7 @@ def held_by(area: str | Path | None) -> str:
     return text or "the layer's area"
 
 
-#: the side text of a point beyond a two-sided map (see :func:`on_the_map`)
+#: the side text of a point beyond a two-sided map (see :func:`other_side`)
 OFF_THE_MAP = "side unknown: on neither side's area of the control map (beyond its extent)"
 
 
@@ -346,8 +351,8 @@ def describe_sides(lines, lon, lat, distance_m, radius_m=0.0):
     signed = signed_distance(distance_m, inside)
     radius = np.broadcast_to(np.asarray(radius_m, dtype=float), signed.shape)
     side = side_of(signed, accuracy_m, radius)
-    mapped = on_the_map(lon, lat, area_id)
-    off = np.zeros(signed.shape, dtype=bool) if mapped is None else ~mapped & (side != "")
+    other = other_side(lon, lat, area_id)
+    off = np.zeros(signed.shape, dtype=bool) if other is None else ~(inside | other) & (side != "")
     side[off] = UNCERTAIN
     low, high = side_interval(signed, accuracy_m, radius)
     holder = held_by(area_id)

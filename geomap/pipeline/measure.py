@@ -236,7 +236,7 @@ def measure_table(
     valid_to = TextColumn(n)
     inside = np.zeros(n, dtype=bool)
     has_side = np.zeros(n, dtype=bool)
-    off_map = np.zeros(n, dtype=bool)  # beyond a two-sided control map (geomap.layers.sides.on_the_map)
+    off_map = np.zeros(n, dtype=bool)  # beyond a two-sided control map (geomap.layers.sides.other_side)
     suspect = np.zeros(n, dtype=bool)  # swap and sign suspects, see check_swaps
     sign = np.zeros(n, dtype=bool)  # sign suspects (a lost or added minus sign)
     area_col = TextColumn(n)
@@ -273,13 +273,13 @@ def measure_table(
             valid_from.fill(idx, meta.valid_from)
             valid_to.fill(idx, meta.valid_to)
             if getattr(meta, "area_layer", None):
-                from geomap.layers.sides import held_by, inside_area, on_the_map
+                from geomap.layers.sides import held_by, inside_area, other_side
 
                 inside[idx] = inside_area(table.lon[idx], table.lat[idx], meta.area_layer)
                 has_side[idx] = True
-                mapped = on_the_map(table.lon[idx], table.lat[idx], meta.area_layer)
-                if mapped is not None:
-                    off_map[idx] = ~mapped
+                other = other_side(table.lon[idx], table.lat[idx], meta.area_layer)
+                if other is not None:
+                    off_map[idx] = ~(inside[idx] | other)
                 area_col.fill(idx, meta.area_layer)
                 held_col.fill(idx, held_by(meta.area_layer))
     if progress is not None:
@@ -329,7 +329,7 @@ def measure_table(
     for i, rng in areas.items():  # an area the line crosses lies on both sides: its point says nothing
         if rng.intersects_line and has_side[i]:
             side[i] = SIDES.index(UNCERTAIN)
-    side[off_map & has_side] = SIDES.index(UNCERTAIN)  # beyond a two-sided map: neither side's (sides.on_the_map)
+    side[off_map & has_side] = SIDES.index(UNCERTAIN)  # beyond a two-sided map: neither side's (sides.other_side)
     side_col = TextColumn(n, side, list(SIDES))
 
     string_dtype = text_dtype()
