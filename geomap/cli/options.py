@@ -286,7 +286,8 @@ def configure_logging(verbose: int, quiet: bool) -> None:
     logging.basicConfig(level=level, format="geomap: %(message)s", stream=sys.stderr)
     logging.getLogger("geomap").setLevel(level)
     for handler in logging.getLogger().handlers:  # notes speak the CLI's flags, as its errors do
-        handler.setFormatter(_FlagFormatter("geomap: %(message)s"))
+        if type(handler) is logging.StreamHandler:  # basicConfig's; not a host's own (pytest's capture, a notebook)
+            handler.setFormatter(_FlagFormatter("geomap: %(message)s"))
     import warnings
 
     # a Python warning (geomap's InputNote, or pyogrio's, pandas', shapely's ...) is a geomap note, never raw
