@@ -1,6 +1,6 @@
 """``python -m geomap`` and the ``geomap`` command.
 
-SIGTERM and SIGHUP are caught before anything else is imported: a stop that
+SIGINT (Ctrl-C), SIGTERM and SIGHUP are caught before anything else is imported: a stop that
 arrives while Python and geomap start (before the CLI installs its own
 handlers, which remove temporary files) exits as the CLI would, with one line
 and status 128 + the signal number.  Nothing has been opened or written then.
@@ -16,7 +16,7 @@ def _stopped_while_starting(signum, frame):  # pragma: no cover - depends on tim
 
 
 def _catch_early() -> None:
-    for name in ("SIGTERM", "SIGHUP"):
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _stopped_while_starting)
 

@@ -90,7 +90,7 @@ class LazyGroup(click.Group):
             _fail(OutputError(f"cannot write {exc.filename or 'standard output'}: {exc.strerror or exc}"))
         except Terminated as exc:
             _stopped(exc.signum)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # raised by a library (``_thread.interrupt_main``), not by a signal
             _stopped(signal.SIGINT)
         finally:
             _restore_signals(previous)
@@ -100,12 +100,17 @@ class LazyGroup(click.Group):
 #: geomap writes itself go through geomap.io.write, which names the file; this catches click.echo's writes
 _WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
-#: signals that stop geomap the way Ctrl-C does: temporary files removed, exit 128 + the signal number
-STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+#: signals that stop geomap: temporary files removed, one line, exit 128 + the signal number.  Ctrl-C
+#: (SIGINT) is among them, raised as :class:`Terminated` rather than KeyboardInterrupt: CPython 3.11 marks
+#: the process "died of an unhandled ^C" when a KeyboardInterrupt passes through code run by eval/exec of
+#: a string (``collections.namedtuple`` and ``dataclasses`` do that while a library is imported), even
+#: though geomap catches it, and then kills itself with SIGINT at exit instead of returning 130
+#: (CPython gh-128130; seen here as status -2 after "stopped by SIGINT", about 1 run in 20 under load)
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 class Terminated(BaseException):
-    """SIGTERM or SIGHUP arrived: unwinds like KeyboardInterrupt (every ``finally`` and cleanup runs)."""
+    """SIGINT, SIGTERM or SIGHUP arrived: unwinds like KeyboardInterrupt (every ``finally`` and cleanup runs)."""
 
     def __init__(self, signum: int):
         super().__init__(signum)
@@ -127,7 +132,7 @@ def _raise_terminated(signum, frame):
 
 
 def _catch_signals() -> dict:
-    """Turn SIGTERM and SIGHUP into :class:`Terminated`; return the handlers they had."""
+    """Turn SIGINT, SIGTERM and SIGHUP into :class:`Terminated`; return the handlers they had."""
     _RECEIVED.clear()
     previous = {}
     for sig in STOP_SIGNALS:
