@@ -190,7 +190,8 @@ def test_every_status_counted_exit_1_output_written(acled_csv, tmp_path, runner)
     assert first.startswith("11 rows: ")
     counts = {k: int(v) for k, v in (part.rsplit(" ", 1) for part in first.split(": ", 1)[1].split(", "))}
     assert sum(counts.values()) == 11 and counts["ok"] == 3 and counts["no_layer_for_date"] == 2
-    assert set(counts) | {"not_a_point", "empty_geometry", "invalid_geometry", "imprecise_location"} == set(STATUSES)
+    assert set(counts) | {"not_a_point", "empty_geometry", "invalid_geometry", "imprecise_location",
+                           "date_spans_layers"} == set(STATUSES)
 
 
 def test_output_over_the_input_is_refused(acled_csv, runner):

@@ -77,6 +77,7 @@ STATUSES = (
     "missing_date",
     "invalid_date",
     "no_layer_for_date",
+    "date_spans_layers",
 )
 
 
@@ -93,6 +94,8 @@ class Schema:
     date_col: str | None = None
     id_col: str | None = None
     precision_col: str | None = None
+    #: the last day of an event dated by a range (UCDP ``date_end``); None: each row's date is one day
+    date_end_col: str | None = None
 
     @property
     def precision_radii_m(self) -> dict[str, float | None] | None:
@@ -130,6 +133,9 @@ class PointTable:
     notes: list = field(default_factory=list)
     #: the order of day and month the slashed dates settled ("day first", "month first"), if any
     date_order: str | None = None
+    #: ``datetime64[D]``: the last day of each row's date range (``date`` where the schema has no end
+    #: column or the row leaves it blank); None without dates
+    date_end: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.lon.shape[0])
@@ -187,7 +193,9 @@ def detect_schema(columns, *, lon_col=None, lat_col=None, date_col=None, id_col=
         pick["lon"] = pick["lat"] = None
     # without its precision column the rows are measured as points (radius_m given, else 0): see schema_notes
     prec = lower.get(dflt["prec"])
-    return Schema(name, pick["lon"], pick["lat"], pick["date"], pick["id"], prec)
+    # UCDP dates an event whose day is unknown by its first and last possible day (date_start..date_end)
+    end = lower.get("date_end") if name == "ucdp" and pick["date"] == lower.get(dflt["date"]) else None
+    return Schema(name, pick["lon"], pick["lat"], pick["date"], pick["id"], prec, end)
 
 
 def schema_notes(schema: Schema, source: str) -> list[str]:
@@ -410,11 +418,15 @@ def table_from_frame(frame, source: str, *, lon_col=None, lat_col=None, date_col
         radius, prec_status = precision_radii(column_values(frame, schema.precision_col), schema)
         take = ok & (prec_status != "ok")
         status[take] = prec_status[take]
-    dates = date_status = None
+    dates = date_status = ends = None
     orders: list = []
     if schema.date_col is not None:
         dates, date_status = parse_dates(column_values(frame, schema.date_col), date_format, source, orders)
         frame[_free_name(frame, "parsed_date")] = iso_dates(dates)
+        ends = dates
+        if schema.date_end_col is not None:
+            ends, date_status = _date_ranges(dates, date_status, column_values(frame, schema.date_end_col),
+                                             date_format, source, orders)
     if layer is not None:
         frame[_free_name(frame, "source_layer")] = layer
     # lon/lat stay where the coordinates themselves are usable (the output keeps the point):
@@ -425,7 +437,22 @@ def table_from_frame(frame, source: str, *, lon_col=None, lat_col=None, date_col
     lon = np.where(usable, lon, np.nan)
     lat = np.where(usable, lat, np.nan)
     return PointTable(frame, lon, lat, status, source, schema.lon_col, schema.lat_col, schema, dates, date_status,
-                      radius, area=area, layer=layer, date_order=orders[0] if orders else None)
+                      radius, area=area, layer=layer, date_order=orders[0] if orders else None, date_end=ends)
+
+
+def _date_ranges(dates, date_status, end_values, date_format, source, orders):
+    """The last day of each row's range, and the date status of the range.
+
+    A blank end is the start's day; an end that is not a date, or before the
+    start, makes the row's date ``invalid_date`` (its day is not known).
+    """
+    ends, end_status = parse_dates(end_values, date_format, f"{source} (its end dates)", orders)
+    blank = end_status == "missing_date"
+    ends = np.where(blank, dates, ends)
+    status = np.asarray(date_status, dtype=object).copy()
+    bad = (status == "ok") & ~blank & ((end_status != "ok") | (ends < dates))
+    status[bad] = "invalid_date"
+    return ends, status
 
 
 def _free_name(frame, name: str) -> str:

@@ -125,6 +125,26 @@ def _layer_codes(theatre: str, dates: np.ndarray, kind: str = "line",
     return codes, layers
 
 
+def _spans_layers(theatre: str, first: np.ndarray, last: np.ndarray | None, source: str | None) -> np.ndarray:
+    """Rows dated by a range ``first..last`` over which the line of ``theatre`` changes (or stops).
+
+    Such a row's line depends on the day within the range it happened, which
+    the data do not say: it is not measured (status ``date_spans_layers``).
+    """
+    spans = np.zeros(first.shape, dtype=bool)
+    if last is None:
+        return spans
+    from geomap.layers.registry import selection_changes
+
+    changes = np.array([np.datetime64(d.isoformat(), "D") for d in selection_changes(theatre, source=source)],
+                       dtype="datetime64[D]")
+    known = ~(np.isnat(first) | np.isnat(last))
+    # a change on day d matters when first < d <= last
+    spans[known] = (np.searchsorted(changes, last[known], side="right")
+                    > np.searchsorted(changes, first[known], side="right"))
+    return spans
+
+
 # --------------------------------------------------------------------- measuring
 def measure_table(
     table,
@@ -152,7 +172,9 @@ def measure_table(
     theatre : str, optional
         Measure each row against the ``theatre`` line valid on the row's own
         date (``--theatre``); rows without a usable date get ``missing_date`` /
-        ``invalid_date``, rows whose date no layer covers ``no_layer_for_date``.
+        ``invalid_date``, rows whose date no layer covers ``no_layer_for_date``,
+        rows dated by a range (UCDP ``date_end``) over which the line changes
+        ``date_spans_layers``.
     date : str or date, optional
         With ``theatre``: the date of every row, for a file without a date column.
     radius_m : float
@@ -211,6 +233,10 @@ def measure_table(
         no_layer = ok & (layer_codes < 0)
         status[no_layer] = "no_layer_for_date"
         ok &= ~no_layer
+        spans = ok & _spans_layers(theatre, dates, getattr(table, "date_end", None), source)
+        status[spans] = "date_spans_layers"
+        ok &= ~spans
+        layer_codes[spans] = -1  # not measured against the line of its first day
         groups = {lid: np.flatnonzero(layer_codes == k) for k, lid in enumerate(layer_meta)}
         as_of = dates
     else:
