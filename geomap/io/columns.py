@@ -361,6 +361,54 @@ def _plain_numbers(values) -> tuple[np.ndarray, np.ndarray]:
     return out, bad
 
 
+#: an ISO date and time in UTC ('Z' or a zero offset): an instant, not a local day
+_UTC_INSTANT = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]00(?::?00)?)$"
+#: the local time of a UTC instant lies between these offsets from it (UTC-12 to UTC+14)
+_WEST, _EAST = np.timedelta64(-12, "h"), np.timedelta64(14, "h")
+
+
+def utc_day_ranges(values) -> tuple[np.ndarray, np.ndarray] | None:
+    """The first and last local day a UTC instant may fall on, per value (NaT for other values).
+
+    Event datasets date an event by its local day.  A time written in UTC
+    (``2020-09-26T21:00:00Z``, ``+00:00``, a datetime column whose zone is UTC)
+    falls locally on its UTC day, the day before or the day after: between
+    12 h before and 14 h after it.  A time of exactly midnight is a date
+    stored as a timestamp, and values with any other offset (or none) are
+    local times whose day is the one written: both get NaT.  None when no
+    value is a UTC instant.
+    """
+    import datetime as dt
+
+    import pandas as pd
+
+    series = pd.Series(values)
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        tz = getattr(series.dt, "tz", None)
+        if tz is None or tz.utcoffset(dt.datetime(2000, 1, 1)) != dt.timedelta(0) or str(tz) not in (
+                "UTC", "Etc/UTC", "GMT", "Etc/GMT", "UTC+00:00", "+00:00", "Z"):
+            return None
+        stamps = series.dt.tz_localize(None).to_numpy()
+    else:
+        text = text_column(series) if arrow_text(series) is None else pd.Series(
+            arrow_text(series).to_pandas(), dtype=object)
+        instant = text.str.match(_UTC_INSTANT).to_numpy(dtype=bool)
+        if not instant.any():
+            return None
+        stamps = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[ns]")
+        stamps[instant] = pd.to_datetime(text[instant], utc=True, format="ISO8601", errors="coerce"
+                                          ).dt.tz_localize(None).to_numpy()
+    stamps = stamps.astype("datetime64[ns]")
+    timed = ~np.isnat(stamps) & (stamps != stamps.astype("datetime64[D]"))
+    if not timed.any():
+        return None
+    first = np.full(stamps.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+    last = first.copy()
+    first[timed] = _days(stamps[timed] + _WEST)
+    last[timed] = _days(stamps[timed] + _EAST)
+    return first, last
+
+
 #: A plain decimal (no exponent); with at most 15 digits pandas and arrow parse it to the same float.
 _PLAIN_DECIMAL = r"^[+-]?(?:\d+\.?\d*|\.\d+)$"
 

@@ -39,6 +39,7 @@ from geomap.io.columns import (  # noqa: F401 - parse_dates and precision_radii:
     numbers,
     parse_dates,
     precision_radii,
+    utc_day_ranges,
 )
 from geomap.io.tabular import read_csv_frame, sniff_separator  # noqa: F401 - read_csv_frame: public here too
 
@@ -136,6 +137,9 @@ class PointTable:
     #: ``datetime64[D]``: the last day of each row's date range (``date`` where the schema has no end
     #: column or the row leaves it blank); None without dates
     date_end: np.ndarray | None = None
+    #: ``datetime64[D]``: the first local day of each row's range where it starts before ``date`` (a UTC
+    #: time, :func:`geomap.io.columns.utc_day_ranges`); None: ``date``
+    date_first: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.lon.shape[0])
@@ -418,7 +422,7 @@ def table_from_frame(frame, source: str, *, lon_col=None, lat_col=None, date_col
         radius, prec_status = precision_radii(column_values(frame, schema.precision_col), schema)
         take = ok & (prec_status != "ok")
         status[take] = prec_status[take]
-    dates = date_status = ends = None
+    dates = date_status = ends = firsts = None
     orders: list = []
     if schema.date_col is not None:
         dates, date_status = parse_dates(column_values(frame, schema.date_col), date_format, source, orders)
@@ -427,6 +431,11 @@ def table_from_frame(frame, source: str, *, lon_col=None, lat_col=None, date_col
         if schema.date_end_col is not None:
             ends, date_status = _date_ranges(dates, date_status, column_values(frame, schema.date_end_col),
                                              date_format, source, orders)
+        instants = utc_day_ranges(column_values(frame, schema.date_col))
+        if instants is not None:  # a UTC time: its local day is one of up to three
+            timed = ~np.isnat(instants[0]) & (date_status == "ok")
+            firsts = np.where(timed, np.minimum(dates, instants[0]), dates)
+            ends = np.where(timed, np.maximum(ends, instants[1]), ends)
     if layer is not None:
         frame[_free_name(frame, "source_layer")] = layer
     # lon/lat stay where the coordinates themselves are usable (the output keeps the point):
@@ -437,7 +446,8 @@ def table_from_frame(frame, source: str, *, lon_col=None, lat_col=None, date_col
     lon = np.where(usable, lon, np.nan)
     lat = np.where(usable, lat, np.nan)
     return PointTable(frame, lon, lat, status, source, schema.lon_col, schema.lat_col, schema, dates, date_status,
-                      radius, area=area, layer=layer, date_order=orders[0] if orders else None, date_end=ends)
+                      radius, area=area, layer=layer, date_order=orders[0] if orders else None, date_end=ends,
+                      date_first=firsts)
 
 
 def _date_ranges(dates, date_status, end_values, date_format, source, orders):

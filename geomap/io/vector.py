@@ -306,7 +306,8 @@ def _read_ogr(source, label: str, assume_crs, layer_name, lonlat: bool, strict: 
     for name in names:
         try:
             with notes_from_warnings(label), guards.quiet_gdal():  # GDAL's remarks (Z/M dropped...) as notes
-                meta, _fids, wkb, field_data = pyogrio.raw.read(opened(), layer=name)
+                meta, _fids, wkb, field_data = pyogrio.raw.read(opened(), layer=name, datetime_as_string=True)
+            field_data = _datetime_fields(meta, field_data)
         except (DataSourceError, OSError, RuntimeError, ValueError) as exc:
             raise FileFormatError(f"cannot read layer {name!r} of {label} ({one_line(exc, 160)}): "
                                   "check the file and its format") from None
@@ -349,6 +350,31 @@ def _read_ogr(source, label: str, assume_crs, layer_name, lonlat: bool, strict: 
         attrs[col] = chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
     return VectorData(geoms=np.concatenate(parts), attrs=attrs, crs_in=None if crs_in is None else str(crs_in),
                       layer=np.concatenate(layer_of), layers=[str(x[0]) for x in layer_of], tabular=all(table_only))
+
+
+#: the time zone at the end of an ISO date-time as GDAL writes it: Z or +hh:mm / -hh:mm
+_ZONED = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
+
+
+def _datetime_fields(meta, field_data) -> list:
+    """Date-time fields read as text (``datetime_as_string``) back as datetime64, unless they carry a time zone.
+
+    pyogrio's datetime64 drops a field's zone and keeps the wall time: a
+    GeoPackage's ``2020-09-26T21:00:00Z`` (its DATETIME is UTC) became a naive
+    21:00 on 26 Sep, whose local day may be 27 Sep.  Zoned fields stay ISO
+    text, which :func:`geomap.io.columns.parse_dates` reads (and
+    :func:`geomap.io.columns.utc_day_ranges` sees the UTC ones); fields
+    without a zone are the datetime64 values they always were.
+    """
+    out = list(field_data)
+    for k, dtype in enumerate(meta.get("dtypes", ())):
+        if not str(dtype).startswith("datetime64"):
+            continue
+        values = out[k]
+        if any(isinstance(v, str) and _ZONED.search(v) for v in values):
+            continue
+        out[k] = np.array(["NaT" if v is None or v == "" else v for v in values], dtype=dtype)
+    return out
 
 
 def _note_unread_kml(source, label: str) -> None:

@@ -173,8 +173,8 @@ def measure_table(
         Measure each row against the ``theatre`` line valid on the row's own
         date (``--theatre``); rows without a usable date get ``missing_date`` /
         ``invalid_date``, rows whose date no layer covers ``no_layer_for_date``,
-        rows dated by a range (UCDP ``date_end``) over which the line changes
-        ``date_spans_layers``.
+        rows dated by a range (UCDP ``date_end``, or a UTC time whose local day
+        is one of three) over which the line changes ``date_spans_layers``.
     date : str or date, optional
         With ``theatre``: the date of every row, for a file without a date column.
     radius_m : float
@@ -233,7 +233,9 @@ def measure_table(
         no_layer = ok & (layer_codes < 0)
         status[no_layer] = "no_layer_for_date"
         ok &= ~no_layer
-        spans = ok & _spans_layers(theatre, dates, getattr(table, "date_end", None), source)
+        first = getattr(table, "date_first", None)
+        spans = ok & _spans_layers(theatre, dates if first is None else first, getattr(table, "date_end", None),
+                                   source)
         status[spans] = "date_spans_layers"
         ok &= ~spans
         layer_codes[spans] = -1  # not measured against the line of its first day
