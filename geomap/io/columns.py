@@ -231,7 +231,7 @@ def precision_radii(values, schema) -> tuple[np.ndarray, np.ndarray]:
         text = arrow_text(series)
         if text is not None:
             return _arrow_precision_radii(text, table)
-        codes = text_column(series).str.replace(r"^(\d+)\.0$", r"\1", regex=True)
+        codes = text_column(series).str.replace(_WHOLE_CODE, r"\1", regex=True)
     n = len(codes)
     radius = np.full(n, np.nan)
     status = filled(n, "invalid_precision")
@@ -245,14 +245,20 @@ def precision_radii(values, schema) -> tuple[np.ndarray, np.ndarray]:
     return radius, status
 
 
+#: a precision code written as a whole number with decimals: ``2.0`` (pandas), ``2,0`` (a decimal-comma spreadsheet)
+_WHOLE_CODE = r"^(\d+)[.,]0+$"
+
+
 def _arrow_precision_radii(text, table: dict[str, float | None]) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`precision_radii` on stripped arrow text: a code (digits) or the code written as a float (``2.0``)."""
+    """:func:`precision_radii` on stripped arrow text: a code (digits) or the code written with decimals (``2.0``, ``2,0``)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    names = list(table) + [code + ".0" for code in table]
-    radii = [np.nan if r is None else r for r in table.values()] * 2 + [np.nan]
-    statuses = ["imprecise_location" if r is None else "ok" for r in table.values()] * 2 + ["invalid_precision"]
+    if pc.any(pc.match_substring_regex(text, _WHOLE_CODE)).as_py():
+        text = pc.replace_substring_regex(text, _WHOLE_CODE, r"\1")
+    names = list(table)
+    radii = [np.nan if r is None else r for r in table.values()] + [np.nan]
+    statuses = ["imprecise_location" if r is None else "ok" for r in table.values()] + ["invalid_precision"]
     which = pc.fill_null(pc.index_in(text, value_set=pa.array(names, type=text.type)), len(names))
     which = which.to_numpy(zero_copy_only=False)
     return np.array(radii)[which], np.array(statuses, dtype=object)[which]
