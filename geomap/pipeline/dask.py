@@ -97,6 +97,25 @@ def read_parquet_part(path: str, row_group: int, source: str, *, assume_crs=None
     return read_parquet_points(path, source, assume_crs=assume_crs, row_group=row_group, **cols)
 
 
+#: distributed's loggers, in geomap's process and its own workers
+_LIBRARY_LOGGERS = ("distributed", "distributed.scheduler", "distributed.nanny", "distributed.worker",
+                    "distributed.core", "distributed.http.proxy", "distributed.comm", "tornado")
+
+
+def _quiet_library_logs() -> None:
+    """Only critical records from distributed (not ``-v``).
+
+    A worker whose heartbeat meets the scheduler closing at the end of a run
+    logged "Failed to communicate with scheduler during heartbeat" with a
+    traceback onto the user's stderr (its process inherits it): the run had
+    succeeded, and the output was complete.
+    """
+    import logging
+
+    for name in _LIBRARY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
 def _run_part(part, number: int, kind: str, job: dict, lines_by_id: dict, workdir: str) -> dict:
     """Measure one partition and write it to ``workdir``; return its counts (runs on a worker)."""
     from geomap.io.tables import write_frame
@@ -192,10 +211,9 @@ def measure_dask(request, *, blocksize: int = BLOCKSIZE, n_workers: int = LOCAL_
 
     import dask
 
-    if not logging.getLogger("geomap").isEnabledFor(logging.DEBUG):
-        for name in ("distributed", "distributed.scheduler", "distributed.nanny", "distributed.worker",
-                     "distributed.core", "distributed.http.proxy"):
-            logging.getLogger(name).setLevel(logging.CRITICAL)
+    quiet = not logging.getLogger("geomap").isEnabledFor(logging.DEBUG)
+    if quiet:
+        _quiet_library_logs()
     from distributed import Client, LocalCluster, as_completed
 
     from geomap.io.tables import output_kind
@@ -236,6 +254,8 @@ def measure_dask(request, *, blocksize: int = BLOCKSIZE, n_workers: int = LOCAL_
             cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, host="127.0.0.1",
                                    dashboard_address=None, scheduler_kwargs={"dashboard": False})
             client = Client(cluster)
+            if quiet:  # geomap's own workers (never a --scheduler's): their logs too
+                client.run(_quiet_library_logs)
         try:
             (lines_future,) = client.scatter([lines_by_id], broadcast=True)
             futures = []
