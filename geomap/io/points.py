@@ -527,16 +527,22 @@ def geometry_status(geoms, frame):
         lon[is_point] = shapely.get_x(pts)
         lat[is_point] = shapely.get_y(pts)
     status = coordinate_status(lon, lat)
+    # an infinite position (a GeoJSON 1e400, or true: see io.vector._numbers_or_inf) is invalid; NaN
+    # (how Python's json writes a missing float) stays missing
+    status[is_point & (np.isinf(lon) | np.isinf(lat))] = "invalid_coordinates"
     polygon = np.isin(kinds, (3, 6)) & ~empty
     area = None
     if polygon.any():
-        xy_ok = np.array([bool(np.isfinite(c).all() and (np.abs(c[:, 0]) <= 180).all()
-                               and (np.abs(c[:, 1]) <= 90).all())
-                          for c in (shapely.get_coordinates(g) for g in geoms[polygon])])
-        valid = shapely.is_valid(geoms[polygon]) & xy_ok
+        coords = [shapely.get_coordinates(g) for g in geoms[polygon]]
+        finite = np.array([bool(np.isfinite(c).all()) for c in coords])
+        xy_ok = finite & np.array([bool((np.abs(c[:, 0]) <= 180).all() and (np.abs(c[:, 1]) <= 90).all())
+                                   for c in coords])
+        with np.errstate(invalid="ignore"):
+            valid = shapely.is_valid(geoms[polygon]) & xy_ok
         rows = np.flatnonzero(polygon)
         good = rows[valid]
         status[rows[~xy_ok]] = "coordinates_out_of_range"
+        status[rows[~finite]] = "invalid_coordinates"
         status[rows[xy_ok & ~valid]] = "invalid_geometry"
         if good.size:
             area = np.full(n, None, dtype=object)

@@ -225,6 +225,33 @@ def load_json(source):
         return None
 
 
+def _numbers_or_inf(geometry: dict) -> dict:
+    """A GeoJSON geometry whose coordinates that are not numbers (``true``, ``"north"``, an object) are infinite.
+
+    shapely reads ``true`` as 1 (Python's ``True``): ``[true, 39.8]`` became
+    lon 1.  An infinite position is ``invalid_coordinates`` (a value that is
+    there and no usable number, as ``1e400``); NaN stays NaN, which Python's
+    ``json`` writes for a missing float (``missing_coordinates``).  Numbers
+    written as text (``"46.75"``) stay numbers; ``null`` stays (an empty position).
+    """
+    def clean(value):
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+            return value
+        if isinstance(value, str):
+            try:
+                number = float(value)
+            except ValueError:
+                return float("inf")
+            return number if number == number else float("inf")  # the text "nan" is not a blank
+        return float("inf")
+
+    if not isinstance(geometry, dict) or "coordinates" not in geometry:
+        return geometry
+    return dict(geometry, coordinates=clean(geometry["coordinates"]))
+
+
 def geojson_features(data, label: str, *, assume_crs=None, lonlat=True, strict=True) -> VectorData | None:
     """A parsed GeoJSON object (FeatureCollection, Feature or geometry) as :class:`VectorData`.
 
@@ -259,7 +286,11 @@ def geojson_features(data, label: str, *, assume_crs=None, lonlat=True, strict=T
             continue
         try:
             # degenerate line parts (an empty or one-position member) are dropped with a note
-            geoms[i] = guards.geometry_from_geojson(g, feature=i) if strict else shape(g)
+            if strict:
+                geoms[i] = guards.geometry_from_geojson(g, feature=i)
+            else:
+                with np.errstate(invalid="ignore"):  # a NaN position: the row's status says so
+                    geoms[i] = shape(_numbers_or_inf(g))
         except (KeyError, TypeError, ValueError, AttributeError, IndexError):
             if strict:
                 return None
