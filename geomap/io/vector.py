@@ -614,7 +614,8 @@ def to_lonlat(geoms, crs, label, *, strict: bool = True, declared: bool = True):
     dst = CRS.from_epsg(4326)
     if src.is_projected:
         _refuse_degrees_as_metres(geoms, src, label)
-    if not src.equals(dst, ignore_axis_order=True) and src != CRS("OGC:CRS84"):
+    converted = not src.equals(dst, ignore_axis_order=True) and src != CRS("OGC:CRS84")
+    if converted:
         transformer = Transformer.from_crs(src, dst, always_xy=True)
 
         def fn(xy):
@@ -632,7 +633,9 @@ def to_lonlat(geoms, crs, label, *, strict: bool = True, declared: bool = True):
     inside = finite & (np.abs(xy[:, 0]) <= 180) & (np.abs(xy[:, 1]) <= 90)
     if inside.all():
         return geoms
-    projected = bool(np.abs(np.where(np.isfinite(xy), xy, 0.0)).max() > PROJECTED_MAGNITUDE) or not finite.any()
+    # no finite position at all: a failed conversion, or (lon/lat read as written) rows whose statuses say so
+    projected = bool(np.abs(np.where(np.isfinite(xy), xy, 0.0)).max() > PROJECTED_MAGNITUDE) or (
+        not finite.any() and converted)
     if not strict and (inside.any() or not projected):
         return geoms
     example = xy[~inside][0]
