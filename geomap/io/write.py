@@ -205,7 +205,17 @@ def guard_output(path: str | Path | None, inputs: Iterable[str | Path | None] = 
         return  # a device or FIFO is written through: reading and writing it are not a conflict
     target = Path(path).resolve()
     for item in inputs:
-        if item is None or str(item) == "-":
+        if item is None:
+            continue
+        if str(item) == "-":  # standard input redirected from a file (< in.csv) reads that file
+            try:
+                st = os.fstat(sys.stdin.fileno())
+            except (OSError, ValueError, AttributeError):
+                continue
+            if target_st is not None and stat.S_ISREG(st.st_mode) and (st.st_dev, st.st_ino) == (
+                    target_st.st_dev, target_st.st_ino):
+                raise InputError(f"refusing to write over the input {path} (standard input reads it): "
+                                 "choose another output path")
             continue
         same = False
         try:
