@@ -347,9 +347,10 @@ def _assemble(done: list[dict], final: Path, out_kind: str) -> None:
         import geopandas as gpd
 
         if out_kind == "gpkg":
+            from geomap.io.tables import write_gpkg
+
             for i, d in enumerate(done):
-                gdf = gpd.read_parquet(d["path"])
-                gdf.to_file(tmp, driver="GPKG", layer="geomap_distances", engine="pyogrio", append=i > 0)
+                write_gpkg(gpd.read_parquet(d["path"]), tmp, append=i > 0)
             return
         # GeoJSON: one FeatureCollection, streamed part by part
         with open(tmp, "w", encoding="utf-8") as out:
