@@ -27,3 +27,19 @@ def test_reserved_gpkg_columns_are_renamed(tmp_path, runner, header, renamed, en
     assert result.exit_code == 0, result.output
     got = pyogrio.read_dataframe(out)
     assert got[renamed].tolist() == ["abc", "7"] and got["status"].tolist() == ["ok", "ok"]
+
+
+@pytest.mark.parametrize(("header", "renamed"), [("Status", "input_Status"), ("Name,name", "input_Name"),
+                                                 ("DISTANCE_M", "input_DISTANCE_M")])
+def test_names_that_differ_only_in_case_are_renamed_in_gpkg(tmp_path, runner, header, renamed):
+    import pyogrio
+
+    values = ",".join(["v"] * (header.count(",") + 1))
+    src = tmp_path / "ev.csv"
+    src.write_text(f"{header},lon,lat\n{values},46.75,39.8\n")
+    out = tmp_path / "out.gpkg"
+    result = runner.invoke(main, ["distance", str(src), "--layer", "nk-line-2020", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    got = pyogrio.read_dataframe(out)
+    assert got[renamed].tolist() == ["v"] and got["status"].tolist() == ["ok"]
+    assert got["distance_m"].notna().all()

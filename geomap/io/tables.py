@@ -259,20 +259,31 @@ GPKG_RESERVED = ("fid", "geom")
 
 
 def _gpkg_columns(gdf):
-    """``gdf`` with input columns a GeoPackage reserves (``fid``, ``geom``, any case) renamed ``input_<name>``.
+    """``gdf`` with the columns a GeoPackage cannot hold as they are renamed ``input_<name>``.
 
-    A CSV exported from a GeoPackage keeps its ``fid``: GDAL refused to add
-    it as a field and the whole run ended in a traceback with no output.
+    A GeoPackage reserves ``fid`` and ``geom`` (any case), and its column names
+    are case-insensitive: an input's ``Status`` beside geomap's ``status``, or
+    ``Name`` beside ``name``.  GDAL refused such a field and the whole run
+    ended in a traceback with no output.  Of two names that differ only in
+    case the earlier is renamed: input columns come before geomap's, so
+    geomap's columns keep their names.
     """
-    taken = {str(c) for c in gdf.columns}
+    cols = [str(c) for c in gdf.columns]
+    geometry = gdf.geometry.name
+    lower_later: dict[str, int] = {}
+    for i, col in enumerate(cols):
+        lower_later[col.lower()] = i  # the last column of each lower-case name
+    taken = {c.lower() for c in cols}
     renames = {}
-    for col in gdf.columns:
-        if col != gdf.geometry.name and str(col).lower() in GPKG_RESERVED:
+    for i, col in enumerate(cols):
+        if col == geometry:
+            continue
+        if col.lower() in GPKG_RESERVED or lower_later[col.lower()] != i:
             new, k = f"input_{col}", 2
-            while new in taken:
+            while new.lower() in taken:
                 new, k = f"input{k}_{col}", k + 1
-            renames[col] = new
-            taken.add(new)
+            renames[gdf.columns[i]] = new
+            taken.add(new.lower())
     return gdf.rename(columns=renames) if renames else gdf
 
 
