@@ -43,3 +43,45 @@ def test_names_that_differ_only_in_case_are_renamed_in_gpkg(tmp_path, runner, he
     got = pyogrio.read_dataframe(out)
     assert got[renamed].tolist() == ["v"] and got["status"].tolist() == ["ok"]
     assert got["distance_m"].notna().all()
+
+
+NESTED = [({"tags": ["a", "b"], "meta": {"k": 1}, "mixed": 1, "flag": True},
+           {"tags": None, "meta": {"k": [1, "é"]}, "mixed": "x", "flag": 3})]
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".gpkg", ".geojson", ".csv"])
+@pytest.mark.parametrize("shape", ["geojson", "acled_api"])
+def test_nested_and_mixed_values_reach_every_output(tmp_path, runner, suffix, shape):
+    # lists/objects and a property that is 1 in one feature and "x" in another made -o .parquet end in an
+    # ArrowInvalid traceback with no output, and reached CSV/GPKG as Python reprs ({'k': 1})
+    import json
+
+    import pandas as pd
+    import pyogrio
+
+    first, second = NESTED[0]
+    if shape == "geojson":
+        data = {"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": dict(p, id=i),
+             "geometry": {"type": "Point", "coordinates": [46.75, 39.8]}} for i, p in enumerate((first, second))]}
+    else:
+        data = {"status": 200, "success": True, "data": [
+            dict(p, event_id_cnty=f"A{i}", event_date="2020-12-27", latitude="39.8", longitude="46.75",
+                 geo_precision="1") for i, p in enumerate((first, second))]}
+    src = tmp_path / "in.json"
+    src.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / f"out{suffix}"
+    result = runner.invoke(main, ["distance", str(src), "--layer", "nk-line-2020", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    if suffix == ".parquet":
+        got = pd.read_parquet(out)
+    elif suffix == ".csv":
+        got = pd.read_csv(out, dtype=str, keep_default_na=False)
+    else:
+        got = pyogrio.read_dataframe(out)
+    def value(v):  # GDAL's GeoJSON writer turns JSON text back into arrays and objects
+        return v if isinstance(v, dict) else v.tolist() if hasattr(v, "tolist") else json.loads(v)
+
+    assert value(got["meta"].iloc[0]) == {"k": 1} and value(got["meta"].iloc[1]) == {"k": [1, "é"]}
+    assert value(got["tags"].iloc[0]) == ["a", "b"]
+    assert [str(v) for v in got["mixed"]] == ["1", "x"] and list(got["status"]) == ["ok", "ok"]

@@ -322,7 +322,7 @@ def _read_json_points(source, label, assume_crs, layer_name, **cols) -> PointTab
                 if not records:
                     raise FileFormatError(f"{label} holds an API response with no records in {key!r}: "
                                           "query a period or place that has events")
-                return _finish(table_from_frame(pd.DataFrame.from_records(records), label, **cols))
+                return _finish(table_from_frame(_records_frame(records), label, **cols))
         if layer_name is None:
             found = geojson_features(parsed, label, assume_crs=assume_crs, strict=False)
             if found is not None:
@@ -331,8 +331,23 @@ def _read_json_points(source, label, assume_crs, layer_name, **cols) -> PointTab
         if parsed[0].get("type") not in ("Feature", "FeatureCollection"):
             import pandas as pd
 
-            return _finish(table_from_frame(pd.DataFrame.from_records(parsed), label, **cols))
+            return _finish(table_from_frame(_records_frame(parsed), label, **cols))
     return _from_vector(source, label, assume_crs, layer_name, **cols)
+
+
+def _records_frame(records: list):
+    """JSON records (an event API's response) as a frame; nested values as JSON text (see io.vector.json_text)."""
+    import pandas as pd
+
+    from geomap.io.vector import json_text, one_kind
+
+    frame = pd.DataFrame.from_records([{k: json_text(v) for k, v in r.items()} for r in records])
+    for col in frame.columns[frame.dtypes == object]:
+        values = [None if v is None or (isinstance(v, float) and v != v) else v for v in frame[col].tolist()]
+        fixed = one_kind(values)
+        if fixed is not values:
+            frame[col] = pd.Series(fixed, index=frame.index, dtype=object)
+    return frame
 
 
 def _from_vector(source, label, assume_crs, layer_name, **cols) -> PointTable:

@@ -225,6 +225,38 @@ def load_json(source):
         return None
 
 
+def json_text(value):
+    """A property value as a table cell: a JSON array or object as its JSON text, anything else as it is.
+
+    Every output format can hold the text; lists and dicts in a column made
+    pyarrow fail (``-o out.parquet``: a traceback, no output) and reached CSV
+    and GeoPackage as Python reprs (``{'k': 1}``).
+    """
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def one_kind(values: list) -> list:
+    """A column's values as they are when all are of one kind (numbers, booleans or text), else all as text.
+
+    A property that is ``1`` in one feature and ``"x"`` in another (GDAL makes
+    such a field a string) made pyarrow fail (``-o out.parquet``: a traceback,
+    no output).  Missing values stay missing; ``true``/``false`` are written as JSON writes them.
+    """
+    def kind(v):
+        if isinstance(v, bool):
+            return "bool"
+        if isinstance(v, (int, float)):
+            return "number"
+        return "text"
+
+    kinds = {kind(v) for v in values if v is not None}
+    if len(kinds) <= 1:
+        return values
+    return [None if v is None else json.dumps(v) if isinstance(v, bool) else str(v) for v in values]
+
+
 def _numbers_or_inf(geometry: dict) -> dict:
     """A GeoJSON geometry whose coordinates that are not numbers (``true``, ``"north"``, an object) are infinite.
 
@@ -300,7 +332,8 @@ def geojson_features(data, label: str, *, assume_crs=None, lonlat=True, strict=T
         for key in (f.get("properties") or {}):
             if key not in keys:
                 keys.append(key)
-    attrs = {k: np.array([(f.get("properties") or {}).get(k) for f in features] + [None], dtype=object)[:-1]
+    attrs = {k: np.array(one_kind([json_text((f.get("properties") or {}).get(k)) for f in features]) + [None],
+                         dtype=object)[:-1]
              for k in keys}
     crs = declared or assume_crs or "OGC:CRS84"
     if strict and lonlat:  # a line: a projected assume_crs meant for a points file is not applied to lon/lat
