@@ -370,7 +370,9 @@ def read_parquet_points(path, label: str, *, assume_crs=None, row_group: int | N
     table = pf.read() if row_group is None else pf.read_row_group(row_group)
     if table.num_rows == 0 and row_group is None:
         raise FileFormatError(f"{label} holds no rows: give a file with rows")
-    return table_from_frame(table.to_pandas(), label, **cols)
+    from geomap.io.vector import plain_table
+
+    return table_from_frame(plain_table(table).to_pandas(), label, **cols)
 
 
 def csv_separator(path: Path, encoding: str | None = None) -> str:

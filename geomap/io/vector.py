@@ -85,7 +85,7 @@ class VectorData:
         import pandas as pd
 
         if self.table is not None:
-            return self.table.to_pandas()
+            return plain_table(self.table).to_pandas()
         frame = pd.DataFrame(self.attrs)
         if not self.attrs:
             frame = pd.DataFrame(index=range(len(self)))
@@ -223,6 +223,40 @@ def load_json(source):
         return json.loads(raw.decode("utf-8-sig"))
     except (ValueError, UnicodeDecodeError):
         return None
+
+
+def plain_table(table):
+    """``table`` (pyarrow) with the columns no output format holds as they are written as text.
+
+    Lists, structs and maps (GeoParquet from Overture, DuckDB, BigQuery) as
+    JSON text; durations, decimals, times and binary values as text (binary as
+    hex).  A duration column made GeoPackage and GeoJSON output fail, a list
+    column CSV (a traceback after the whole run, no output).  Other columns
+    (numbers, text, dates, timestamps) are unchanged.
+    """
+    import pyarrow as pa
+    import pyarrow.types as pt
+
+    def as_text(column):
+        typ = column.type
+        if pt.is_dictionary(typ):
+            column = column.dictionary_decode() if hasattr(column, "dictionary_decode") else pa.chunked_array(
+                [c.dictionary_decode() for c in column.chunks], typ.value_type)
+            return as_text(column)
+        if pt.is_nested(typ):
+            return pa.array([None if v is None else json.dumps(v, ensure_ascii=False, default=str)
+                             for v in column.to_pylist()], pa.string())
+        if pt.is_binary(typ) or pt.is_large_binary(typ) or pt.is_fixed_size_binary(typ):
+            return pa.array([None if v is None else v.hex() for v in column.to_pylist()], pa.string())
+        if pt.is_duration(typ) or pt.is_time(typ) or pt.is_decimal(typ) or pt.is_interval(typ):
+            return pa.array([None if v is None else str(v) for v in column.to_pylist()], pa.string())
+        return None
+
+    for i, name in enumerate(table.column_names):
+        text = as_text(table.column(i))
+        if text is not None:
+            table = table.set_column(i, pa.field(name, pa.string()), text)
+    return table
 
 
 def json_text(value):
