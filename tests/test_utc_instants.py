@@ -68,3 +68,27 @@ def test_local_datetime_column_keeps_its_day(tmp_path):
     path = tmp_path / "ev.parquet"
     gpd.GeoDataFrame({"id": [1, 2], "date": stamps}, geometry=[Point(46.75, 39.8)] * 2, crs=4326).to_parquet(path)
     assert list(_measure(path).frame["status"]) == ["ok", "no_layer_for_date"]
+
+
+@pytest.mark.parametrize("date", ["2020-09-26T21:00:00Z", "2020-09-27T02:30Z", "2023-09-18T22:15:00+00:00"])
+def test_date_option_with_a_utc_time_across_a_change_of_line_is_refused(runner, tmp_path, date):
+    from geomap.cli import main
+
+    result = runner.invoke(main, ["distance", "--at", "46.75,39.8", "--theatre", "nagorno-karabakh", "--date", date,
+                                  "--format", "json"])
+    assert result.exit_code == 2, result.output
+    assert "local date" in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    src = tmp_path / "ev.csv"
+    src.write_text("id,lon,lat\n1,46.75,39.8\n")
+    result = runner.invoke(main, ["distance", str(src), "--theatre", "nagorno-karabakh", "--date", date,
+                                  "--format", "csv"])
+    assert result.exit_code == 2 and "local date" in result.stderr, result.output
+
+
+@pytest.mark.parametrize("date", ["2021-06-01T12:00:00Z", "2020-09-26T00:00:00Z", "2020-09-26T21:00:00+04:00"])
+def test_date_option_with_a_time_that_settles_the_line_is_read(runner, date):
+    from geomap.cli import main
+
+    result = runner.invoke(main, ["distance", "--at", "46.75,39.8", "--theatre", "nagorno-karabakh", "--date", date,
+                                  "--format", "json"])
+    assert result.exit_code == 0, result.output
