@@ -339,7 +339,7 @@ def _records_frame(records: list):
     """JSON records (an event API's response) as a frame; nested values as JSON text (see io.vector.json_text)."""
     import pandas as pd
 
-    from geomap.io.vector import json_text, one_kind
+    from geomap.io.values import json_text, one_kind
 
     frame = pd.DataFrame.from_records([{k: json_text(v) for k, v in r.items()} for r in records])
     for col in frame.columns[frame.dtypes == object]:
@@ -370,7 +370,7 @@ def read_parquet_points(path, label: str, *, assume_crs=None, row_group: int | N
     table = pf.read() if row_group is None else pf.read_row_group(row_group)
     if table.num_rows == 0 and row_group is None:
         raise FileFormatError(f"{label} holds no rows: give a file with rows")
-    from geomap.io.vector import plain_table
+    from geomap.io.values import plain_table
 
     return table_from_frame(plain_table(table).to_pandas(), label, **cols)
 

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from geomap.errors import CRSError, FileFormatError, InputNote
-from geomap.io import formats, guards
+from geomap.io import formats, guards, values
 
 log = logging.getLogger("geomap.io")
 
@@ -85,7 +85,7 @@ class VectorData:
         import pandas as pd
 
         if self.table is not None:
-            return plain_table(self.table).to_pandas()
+            return values.plain_table(self.table).to_pandas()
         frame = pd.DataFrame(self.attrs)
         if not self.attrs:
             frame = pd.DataFrame(index=range(len(self)))
@@ -225,99 +225,6 @@ def load_json(source):
         return None
 
 
-def plain_table(table):
-    """``table`` (pyarrow) with the columns no output format holds as they are written as text.
-
-    Lists, structs and maps (GeoParquet from Overture, DuckDB, BigQuery) as
-    JSON text; durations, decimals, times and binary values as text (binary as
-    hex).  A duration column made GeoPackage and GeoJSON output fail, a list
-    column CSV (a traceback after the whole run, no output).  Other columns
-    (numbers, text, dates, timestamps) are unchanged.
-    """
-    import pyarrow as pa
-    import pyarrow.types as pt
-
-    def as_text(column):
-        typ = column.type
-        if pt.is_dictionary(typ):
-            column = column.dictionary_decode() if hasattr(column, "dictionary_decode") else pa.chunked_array(
-                [c.dictionary_decode() for c in column.chunks], typ.value_type)
-            return as_text(column)
-        if pt.is_nested(typ):
-            return pa.array([None if v is None else json.dumps(v, ensure_ascii=False, default=str)
-                             for v in column.to_pylist()], pa.string())
-        if pt.is_binary(typ) or pt.is_large_binary(typ) or pt.is_fixed_size_binary(typ):
-            return pa.array([None if v is None else v.hex() for v in column.to_pylist()], pa.string())
-        if pt.is_duration(typ) or pt.is_time(typ) or pt.is_decimal(typ) or pt.is_interval(typ):
-            return pa.array([None if v is None else str(v) for v in column.to_pylist()], pa.string())
-        return None
-
-    for i, name in enumerate(table.column_names):
-        text = as_text(table.column(i))
-        if text is not None:
-            table = table.set_column(i, pa.field(name, pa.string()), text)
-    return table
-
-
-def json_text(value):
-    """A property value as a table cell: a JSON array or object as its JSON text, anything else as it is.
-
-    Every output format can hold the text; lists and dicts in a column made
-    pyarrow fail (``-o out.parquet``: a traceback, no output) and reached CSV
-    and GeoPackage as Python reprs (``{'k': 1}``).
-    """
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
-    return value
-
-
-def one_kind(values: list) -> list:
-    """A column's values as they are when all are of one kind (numbers, booleans or text), else all as text.
-
-    A property that is ``1`` in one feature and ``"x"`` in another (GDAL makes
-    such a field a string) made pyarrow fail (``-o out.parquet``: a traceback,
-    no output).  Missing values stay missing; ``true``/``false`` are written as JSON writes them.
-    """
-    def kind(v):
-        if isinstance(v, bool):
-            return "bool"
-        if isinstance(v, (int, float)):
-            return "number"
-        return "text"
-
-    kinds = {kind(v) for v in values if v is not None}
-    if len(kinds) <= 1:
-        return values
-    return [None if v is None else json.dumps(v) if isinstance(v, bool) else str(v) for v in values]
-
-
-def _numbers_or_inf(geometry: dict) -> dict:
-    """A GeoJSON geometry whose coordinates that are not numbers (``true``, ``"north"``, an object) are infinite.
-
-    shapely reads ``true`` as 1 (Python's ``True``): ``[true, 39.8]`` became
-    lon 1.  An infinite position is ``invalid_coordinates`` (a value that is
-    there and no usable number, as ``1e400``); NaN stays NaN, which Python's
-    ``json`` writes for a missing float (``missing_coordinates``).  Numbers
-    written as text (``"46.75"``) stay numbers; ``null`` stays (an empty position).
-    """
-    def clean(value):
-        if isinstance(value, list):
-            return [clean(v) for v in value]
-        if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):
-            return value
-        if isinstance(value, str):
-            try:
-                number = float(value)
-            except ValueError:
-                return float("inf")
-            return number if number == number else float("inf")  # the text "nan" is not a blank
-        return float("inf")
-
-    if not isinstance(geometry, dict) or "coordinates" not in geometry:
-        return geometry
-    return dict(geometry, coordinates=clean(geometry["coordinates"]))
-
-
 def geojson_features(data, label: str, *, assume_crs=None, lonlat=True, strict=True) -> VectorData | None:
     """A parsed GeoJSON object (FeatureCollection, Feature or geometry) as :class:`VectorData`.
 
@@ -356,7 +263,7 @@ def geojson_features(data, label: str, *, assume_crs=None, lonlat=True, strict=T
                 geoms[i] = guards.geometry_from_geojson(g, feature=i)
             else:
                 with np.errstate(invalid="ignore"):  # a NaN position: the row's status says so
-                    geoms[i] = shape(_numbers_or_inf(g))
+                    geoms[i] = shape(values.numbers_or_inf(g))
         except (KeyError, TypeError, ValueError, AttributeError, IndexError):
             if strict:
                 return None
@@ -366,7 +273,7 @@ def geojson_features(data, label: str, *, assume_crs=None, lonlat=True, strict=T
         for key in (f.get("properties") or {}):
             if key not in keys:
                 keys.append(key)
-    attrs = {k: np.array(one_kind([json_text((f.get("properties") or {}).get(k)) for f in features]) + [None],
+    attrs = {k: np.array(values.one_kind([values.json_text((f.get("properties") or {}).get(k)) for f in features]) + [None],
                          dtype=object)[:-1]
              for k in keys}
     crs = declared or assume_crs or "OGC:CRS84"
@@ -405,7 +312,7 @@ def _read_ogr(source, label: str, assume_crs, layer_name, lonlat: bool, strict: 
         try:
             with notes_from_warnings(label), guards.quiet_gdal():  # GDAL's remarks (Z/M dropped...) as notes
                 meta, _fids, wkb, field_data = pyogrio.raw.read(opened(), layer=name, datetime_as_string=True)
-            field_data = _datetime_fields(meta, field_data)
+            field_data = values.datetime_fields(meta, field_data)
         except (DataSourceError, OSError, RuntimeError, ValueError) as exc:
             raise FileFormatError(f"cannot read layer {name!r} of {label} ({one_line(exc, 160)}): "
                                   "check the file and its format") from None
@@ -448,31 +355,6 @@ def _read_ogr(source, label: str, assume_crs, layer_name, lonlat: bool, strict: 
         attrs[col] = chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
     return VectorData(geoms=np.concatenate(parts), attrs=attrs, crs_in=None if crs_in is None else str(crs_in),
                       layer=np.concatenate(layer_of), layers=[str(x[0]) for x in layer_of], tabular=all(table_only))
-
-
-#: the time zone at the end of an ISO date-time as GDAL writes it: Z or +hh:mm / -hh:mm
-_ZONED = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
-
-
-def _datetime_fields(meta, field_data) -> list:
-    """Date-time fields read as text (``datetime_as_string``) back as datetime64, unless they carry a time zone.
-
-    pyogrio's datetime64 drops a field's zone and keeps the wall time: a
-    GeoPackage's ``2020-09-26T21:00:00Z`` (its DATETIME is UTC) became a naive
-    21:00 on 26 Sep, whose local day may be 27 Sep.  Zoned fields stay ISO
-    text, which :func:`geomap.io.columns.parse_dates` reads (and
-    :func:`geomap.io.columns.utc_day_ranges` sees the UTC ones); fields
-    without a zone are the datetime64 values they always were.
-    """
-    out = list(field_data)
-    for k, dtype in enumerate(meta.get("dtypes", ())):
-        if not str(dtype).startswith("datetime64"):
-            continue
-        values = out[k]
-        if any(isinstance(v, str) and _ZONED.search(v) for v in values):
-            continue
-        out[k] = np.array(["NaT" if v is None or v == "" else v for v in values], dtype=dtype)
-    return out
 
 
 def _note_unread_kml(source, label: str) -> None:
@@ -623,29 +505,6 @@ def _geometries(column, encoding: str, label: str) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- CRS
-def _refuse_degrees_as_metres(geoms, src, label) -> None:
-    """Raise CRSError when every coordinate of geometries said to be in the projected ``src`` looks like lon/lat.
-
-    Projected coordinates are metres (or feet) from a false origin; all of them
-    within +-180/+-90 means a point within 180 m of that origin, which no real
-    set of incidents or line is: a lon/lat file under a wrong .prj or crs
-    member (or a projected assume_crs). Read as declared, every point lands
-    near the projection's origin, thousands of km away.
-    """
-    import shapely
-
-    xy = shapely.get_coordinates(geoms)
-    xy = xy[np.isfinite(xy).all(axis=1)] if xy.size else xy
-    if not xy.size or not (xy != 0).any():
-        return
-    if (np.abs(xy[:, 0]) <= 180).all() and (np.abs(xy[:, 1]) <= 90).all():
-        x, y = xy[(xy != 0).any(axis=1)][0]
-        name = src.to_string()
-        raise CRSError(f"{label} is in {name}, a projected CRS, but all its coordinates lie within +-180/+-90 as "
-                       f"lon/lat degrees do (e.g. {x:g}, {y:g}): the CRS is probably wrong: drop a projected assume_crs=, "
-                       f"or declare lon/lat (ogr2ogr -a_srs EPSG:4326 fixed.gpkg {Path(str(label)).name})")
-
-
 def to_lonlat(geoms, crs, label, *, strict: bool = True, declared: bool = True):
     """Geometries converted from ``crs`` to lon/lat WGS84 (EPSG:4326, lon first).
 
@@ -680,7 +539,7 @@ def to_lonlat(geoms, crs, label, *, strict: bool = True, declared: bool = True):
                        "pass assume_crs= the CRS it was written in") from None
     dst = CRS.from_epsg(4326)
     if src.is_projected:
-        _refuse_degrees_as_metres(geoms, src, label)
+        guards.refuse_degrees_as_metres(geoms, src, label)
     converted = not src.equals(dst, ignore_axis_order=True) and src != CRS("OGC:CRS84")
     if converted:
         transformer = Transformer.from_crs(src, dst, always_xy=True)

@@ -20,10 +20,11 @@ from typing import Any, Callable
 import numpy as np
 
 from geomap._version import __version__
-from geomap.errors import InputError, LayerNotFound
+from geomap.errors import InputError
 from geomap.io.write import COORD_DECIMALS
 from geomap.pipeline.columns import (KernelColumns, TextColumn, bool_col, date_column, int_col, set_columns,
                                      status_column, text_dtype)
+from geomap.pipeline.dates import layer_codes_by_date, rows_across_changes
 from geomap.pipeline.result import OK, AreaRange, Result
 
 RESULT_COLUMNS = (
@@ -88,61 +89,8 @@ def select_layers_by_date(theatre: str, dates: np.ndarray, kind: str = "line",
     (ids, layers)
         ``ids``: object array of layer ids; ``layers``: id -> :class:`geomap.layers.registry.Layer`.
     """
-    codes, layers = _layer_codes(theatre, dates, kind, source)
+    codes, layers = layer_codes_by_date(theatre, dates, kind, source)
     return np.array([*layers, None], dtype=object)[codes], layers
-
-
-def _layer_codes(theatre: str, dates: np.ndarray, kind: str = "line",
-                 source: str | None = None) -> tuple[np.ndarray, dict]:
-    """:func:`select_layers_by_date` as codes: the position in ``layers`` of each date's layer, -1 for none.
-
-    ``layers`` is in the order of the earliest date each layer is chosen for.  The
-    dates are factorised by hashing (1M dates: ~20 ms, sorting them took ~0.1 s).
-    """
-    import pandas as pd
-
-    from geomap.layers.registry import select_layer, theatres
-
-    known = theatres()
-    if theatre not in known:
-        raise LayerNotFound(f"unknown theatre {theatre!r}: choose one of {', '.join(known) or 'none'} "
-                            "(see 'geomap layers list')")
-    codes = np.full(dates.shape, -1, dtype=np.int64)
-    layers: dict[str, Any] = {}
-    valid = ~np.isnat(dates)
-    if not valid.any():
-        return codes, layers
-    inverse, uniq = pd.factorize(dates[valid].view(np.int64), sort=True)
-    chosen = np.full(uniq.shape, -1, dtype=np.int64)
-    for k, day in enumerate(np.asarray(uniq, dtype=np.int64).view(dates.dtype)):
-        try:
-            layer = select_layer(theatre, _dt.date.fromisoformat(str(day)), kind=kind, source=source)
-        except LayerNotFound:
-            continue
-        layers[layer.id] = layer
-        chosen[k] = list(layers).index(layer.id)
-    codes[valid] = chosen[inverse]
-    return codes, layers
-
-
-def _spans_layers(theatre: str, first: np.ndarray, last: np.ndarray | None, source: str | None) -> np.ndarray:
-    """Rows dated by a range ``first..last`` over which the line of ``theatre`` changes (or stops).
-
-    Such a row's line depends on the day within the range it happened, which
-    the data do not say: it is not measured (status ``date_spans_layers``).
-    """
-    spans = np.zeros(first.shape, dtype=bool)
-    if last is None:
-        return spans
-    from geomap.layers.registry import selection_changes
-
-    changes = np.array([np.datetime64(d.isoformat(), "D") for d in selection_changes(theatre, source=source)],
-                       dtype="datetime64[D]")
-    known = ~(np.isnat(first) | np.isnat(last))
-    # a change on day d matters when first < d <= last
-    spans[known] = (np.searchsorted(changes, last[known], side="right")
-                    > np.searchsorted(changes, first[known], side="right"))
-    return spans
 
 
 # --------------------------------------------------------------------- measuring
@@ -229,12 +177,12 @@ def measure_table(
         else:
             raise InputError(f"{table.source} has no date column: name it with --date-col, or pass --date "
                              "YYYY-MM-DD for every row, or --layer")
-        layer_codes, layer_meta = _layer_codes(theatre, np.where(ok, dates, np.datetime64("NaT")), source=source)
+        layer_codes, layer_meta = layer_codes_by_date(theatre, np.where(ok, dates, np.datetime64("NaT")), source=source)
         no_layer = ok & (layer_codes < 0)
         status[no_layer] = "no_layer_for_date"
         ok &= ~no_layer
         first = getattr(table, "date_first", None)
-        spans = ok & _spans_layers(theatre, dates if first is None else first, getattr(table, "date_end", None),
+        spans = ok & rows_across_changes(theatre, dates if first is None else first, getattr(table, "date_end", None),
                                    source)
         status[spans] = "date_spans_layers"
         ok &= ~spans
