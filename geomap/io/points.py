@@ -140,6 +140,8 @@ class PointTable:
     #: ``datetime64[D]``: the first local day of each row's range where it starts before ``date`` (a UTC
     #: time, :func:`geomap.io.columns.utc_day_ranges`); None: ``date``
     date_first: np.ndarray | None = None
+    #: why the date column found by name is not safe to use (another one disagrees); raised with --theatre
+    date_conflict: str | None = None
 
     def __len__(self) -> int:
         return int(self.lon.shape[0])
@@ -439,7 +441,7 @@ def table_from_frame(frame, source: str, *, lon_col=None, lat_col=None, date_col
         radius, prec_status = precision_radii(column_values(frame, schema.precision_col), schema)
         take = ok & (prec_status != "ok")
         status[take] = prec_status[take]
-    dates = date_status = ends = firsts = None
+    dates = date_status = ends = firsts = conflict = None
     orders: list = []
     if schema.date_col is not None:
         dates, date_status = parse_dates(column_values(frame, schema.date_col), date_format, source, orders)
@@ -448,6 +450,8 @@ def table_from_frame(frame, source: str, *, lon_col=None, lat_col=None, date_col
         if schema.date_end_col is not None:
             ends, date_status = _date_ranges(dates, date_status, column_values(frame, schema.date_end_col),
                                              date_format, source, orders)
+        if schema.name == "generic" and date_col is None:
+            conflict = _other_date_columns(frame, schema.date_col, dates, date_format, source)
         instants = utc_day_ranges(column_values(frame, schema.date_col))
         if instants is not None:  # a UTC time: its local day is one of up to three
             timed = ~np.isnat(instants[0]) & (date_status == "ok")
@@ -464,7 +468,28 @@ def table_from_frame(frame, source: str, *, lon_col=None, lat_col=None, date_col
     lat = np.where(usable, lat, np.nan)
     return PointTable(frame, lon, lat, status, source, schema.lon_col, schema.lat_col, schema, dates, date_status,
                       radius, area=area, layer=layer, date_order=orders[0] if orders else None, date_end=ends,
-                      date_first=firsts)
+                      date_first=firsts, date_conflict=conflict)
+
+
+def _other_date_columns(frame, chosen: str, dates, date_format, source: str) -> str | None:
+    """A message when another column named like a date (:data:`DATE_NAMES`) disagrees with ``chosen`` on a row.
+
+    A report date beside an incident date: measuring as of the first name
+    found would take the line of the wrong day.  Rows where either is blank
+    or unreadable are not compared; a column whose slashed dates cannot be
+    ordered counts as disagreeing (it cannot be compared).
+    """
+    lower = {str(c).lower(): str(c) for c in frame.columns}
+    for other in (lower[n] for n in DATE_NAMES if n in lower and lower[n] != chosen):
+        try:
+            theirs, _ = parse_dates(column_values(frame, other), date_format, source)
+        except InputError:
+            theirs = None
+        both = None if theirs is None else ~(np.isnat(dates) | np.isnat(theirs))
+        if theirs is None or (dates[both] != theirs[both]).any():
+            return (f"{source} has two date columns that disagree ({chosen}, {other}): name the one each row "
+                    "happened on with --date-col NAME")
+    return None
 
 
 def _date_ranges(dates, date_status, end_values, date_format, source, orders):

@@ -166,6 +166,8 @@ def measure_table(
             raise InputError(f"{table.source} has a date column ({table.schema.date_col}) and --date was given: "
                              "drop --date (each row is measured as of its own date) or pass --layer")
         if table.has_dates:
+            if getattr(table, "date_conflict", None):
+                raise InputError(table.date_conflict)
             dates = table.date
             bad = ok & (table.date_status != OK)
             status[bad] = table.date_status[bad]
