@@ -396,9 +396,17 @@ def utc_day_ranges(values) -> tuple[np.ndarray, np.ndarray] | None:
             return None
         stamps = series.dt.tz_localize(None).to_numpy()
     else:
-        text = text_column(series) if arrow_text(series) is None else pd.Series(
-            arrow_text(series).to_pandas(), dtype=object)
-        instant = text.str.match(_UTC_INSTANT).to_numpy(dtype=bool)
+        arrow = arrow_text(series)
+        if arrow is not None:  # ACLED/UCDP-sized columns: arrow's regex, and nothing more for plain dates
+            import pyarrow.compute as pc
+
+            instant = pc.match_substring_regex(arrow, _UTC_INSTANT).to_numpy(zero_copy_only=False)
+            if not instant.any():
+                return None
+            text = pd.Series(arrow.to_pandas(), dtype=object)
+        else:
+            text = text_column(series)
+            instant = text.str.match(_UTC_INSTANT).to_numpy(dtype=bool)
         if not instant.any():
             return None
         stamps = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[ns]")
