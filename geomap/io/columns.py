@@ -52,7 +52,7 @@ def parse_dates(values, date_format: str | None = None, source: str = "input",
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         stamps = series.dt.tz_localize(None) if getattr(series.dt, "tz", None) is not None else series
         stamps = stamps.to_numpy()
-        dates = _days(stamps)
+        dates = floor_days(stamps)
         status[np.isnat(dates)] = "invalid_date"
         status[np.isnat(stamps)] = "missing_date"
         return dates, status
@@ -88,7 +88,7 @@ def _text_days(text, date_format: str | None = None, source: str = "input", orde
     days = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[D]")
     if iso_like.any():
         parsed = pd.to_datetime(text[iso_like].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
-        days[iso_like] = _days(parsed.to_numpy())
+        days[iso_like] = floor_days(parsed.to_numpy())
     if rest.any():
         days[rest] = _other_days(text[rest], date_format, source, orders)
     return days
@@ -103,11 +103,11 @@ def _other_days(text, date_format: str | None, source: str, orders: list | None 
     import pandas as pd
 
     if date_format:
-        return _days(pd.to_datetime(text, format=date_format, errors="coerce").to_numpy())
-    days = _days(pd.to_datetime(text, format="%d %B %Y", errors="coerce").to_numpy())
+        return floor_days(pd.to_datetime(text, format=date_format, errors="coerce").to_numpy())
+    days = floor_days(pd.to_datetime(text, format="%d %B %Y", errors="coerce").to_numpy())
     left = np.isnat(days)
     if left.any():
-        days[left] = _days(pd.to_datetime(text[left], format="%d %b %Y", errors="coerce").to_numpy())
+        days[left] = floor_days(pd.to_datetime(text[left], format="%d %b %Y", errors="coerce").to_numpy())
     parts = text.str.extract(_SLASHED)
     slashed = parts[0].notna().to_numpy()
     if not slashed.any():
@@ -202,7 +202,7 @@ def _calendar_days(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.n
     return days
 
 
-def _days(stamps: np.ndarray) -> np.ndarray:
+def floor_days(stamps: np.ndarray) -> np.ndarray:
     """``datetime64`` values of any unit floored to ``datetime64[D]``; NaT outside ``_FIRST_DAY``..``_LAST_DAY``.
 
     Works on the integer ticks: numpy's own ``astype`` overflows near the
@@ -365,62 +365,6 @@ def _plain_numbers(values) -> tuple[np.ndarray, np.ndarray]:
     out = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
     bad = np.isnan(out) & (text != "").to_numpy()
     return out, bad
-
-
-#: an ISO date and time in UTC ('Z' or a zero offset): an instant, not a local day
-_UTC_INSTANT = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]00(?::?00)?)$"
-#: the local time of a UTC instant lies between these offsets from it (UTC-12 to UTC+14)
-_WEST, _EAST = np.timedelta64(-12, "h"), np.timedelta64(14, "h")
-
-
-def utc_day_ranges(values) -> tuple[np.ndarray, np.ndarray] | None:
-    """The first and last local day a UTC instant may fall on, per value (NaT for other values).
-
-    Event datasets date an event by its local day.  A time written in UTC
-    (``2020-09-26T21:00:00Z``, ``+00:00``, a datetime column whose zone is UTC)
-    falls locally on its UTC day, the day before or the day after: between
-    12 h before and 14 h after it.  A time of exactly midnight is a date
-    stored as a timestamp, and values with any other offset (or none) are
-    local times whose day is the one written: both get NaT.  None when no
-    value is a UTC instant.
-    """
-    import datetime as dt
-
-    import pandas as pd
-
-    series = pd.Series(values)
-    if pd.api.types.is_datetime64_any_dtype(series.dtype):
-        tz = getattr(series.dt, "tz", None)
-        if tz is None or tz.utcoffset(dt.datetime(2000, 1, 1)) != dt.timedelta(0) or str(tz) not in (
-                "UTC", "Etc/UTC", "GMT", "Etc/GMT", "UTC+00:00", "+00:00", "Z"):
-            return None
-        stamps = series.dt.tz_localize(None).to_numpy()
-    else:
-        arrow = arrow_text(series)
-        if arrow is not None:  # ACLED/UCDP-sized columns: arrow's regex, and nothing more for plain dates
-            import pyarrow.compute as pc
-
-            instant = pc.match_substring_regex(arrow, _UTC_INSTANT).to_numpy(zero_copy_only=False)
-            if not instant.any():
-                return None
-            text = pd.Series(arrow.to_pandas(), dtype=object)
-        else:
-            text = text_column(series)
-            instant = text.str.match(_UTC_INSTANT).to_numpy(dtype=bool)
-        if not instant.any():
-            return None
-        stamps = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[ns]")
-        stamps[instant] = pd.to_datetime(text[instant], utc=True, format="ISO8601", errors="coerce"
-                                          ).dt.tz_localize(None).to_numpy()
-    stamps = stamps.astype("datetime64[ns]")
-    timed = ~np.isnat(stamps) & (stamps != stamps.astype("datetime64[D]"))
-    if not timed.any():
-        return None
-    first = np.full(stamps.shape, np.datetime64("NaT"), dtype="datetime64[D]")
-    last = first.copy()
-    first[timed] = _days(stamps[timed] + _WEST)
-    last[timed] = _days(stamps[timed] + _EAST)
-    return first, last
 
 
 #: A plain decimal (no exponent); with at most 15 digits pandas and arrow parse it to the same float.

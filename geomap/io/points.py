@@ -39,8 +39,9 @@ from geomap.io.columns import (  # noqa: F401 - parse_dates and precision_radii:
     numbers,
     parse_dates,
     precision_radii,
-    utc_day_ranges,
 )
+from geomap.io.days import row_days
+from geomap.io.values import records_frame
 from geomap.io.tabular import read_csv_frame, sniff_separator  # noqa: F401 - read_csv_frame: public here too
 
 log = logging.getLogger("geomap.io")
@@ -79,6 +80,8 @@ STATUSES = (
     "invalid_date",
     "no_layer_for_date",
     "date_spans_layers",
+    "suspect_swapped",  # measured, then flagged (geomap.pipeline.suspects): distance given, no verdict
+    "suspect_sign",
 )
 
 
@@ -134,13 +137,10 @@ class PointTable:
     notes: list = field(default_factory=list)
     #: the order of day and month the slashed dates settled ("day first", "month first"), if any
     date_order: str | None = None
-    #: ``datetime64[D]``: the last day of each row's date range (``date`` where the schema has no end
-    #: column or the row leaves it blank); None without dates
+    #: the first and last day each row may have happened on, and why the date column found by name is not
+    #: safe (another disagrees; raised with --theatre): see :func:`geomap.io.days.row_days`
     date_end: np.ndarray | None = None
-    #: ``datetime64[D]``: the first local day of each row's range where it starts before ``date`` (a UTC
-    #: time, :func:`geomap.io.columns.utc_day_ranges`); None: ``date``
     date_first: np.ndarray | None = None
-    #: why the date column found by name is not safe to use (another one disagrees); raised with --theatre
     date_conflict: str | None = None
 
     def __len__(self) -> int:
@@ -324,7 +324,7 @@ def _read_json_points(source, label, assume_crs, layer_name, **cols) -> PointTab
                 if not records:
                     raise FileFormatError(f"{label} holds an API response with no records in {key!r}: "
                                           "query a period or place that has events")
-                return _finish(table_from_frame(_records_frame(records), label, **cols))
+                return _finish(table_from_frame(records_frame(records), label, **cols))
         if layer_name is None:
             found = geojson_features(parsed, label, assume_crs=assume_crs, strict=False)
             if found is not None:
@@ -333,23 +333,8 @@ def _read_json_points(source, label, assume_crs, layer_name, **cols) -> PointTab
         if parsed[0].get("type") not in ("Feature", "FeatureCollection"):
             import pandas as pd
 
-            return _finish(table_from_frame(_records_frame(parsed), label, **cols))
+            return _finish(table_from_frame(records_frame(parsed), label, **cols))
     return _from_vector(source, label, assume_crs, layer_name, **cols)
-
-
-def _records_frame(records: list):
-    """JSON records (an event API's response) as a frame; nested values as JSON text (see io.vector.json_text)."""
-    import pandas as pd
-
-    from geomap.io.values import json_text, one_kind
-
-    frame = pd.DataFrame.from_records([{k: json_text(v) for k, v in r.items()} for r in records])
-    for col in frame.columns[frame.dtypes == object]:
-        values = [None if v is None or (isinstance(v, float) and v != v) else v for v in frame[col].tolist()]
-        fixed = one_kind(values)
-        if fixed is not values:
-            frame[col] = pd.Series(fixed, index=frame.index, dtype=object)
-    return frame
 
 
 def _from_vector(source, label, assume_crs, layer_name, **cols) -> PointTable:
@@ -441,22 +426,11 @@ def table_from_frame(frame, source: str, *, lon_col=None, lat_col=None, date_col
         radius, prec_status = precision_radii(column_values(frame, schema.precision_col), schema)
         take = ok & (prec_status != "ok")
         status[take] = prec_status[take]
-    dates = date_status = ends = firsts = conflict = None
     orders: list = []
-    if schema.date_col is not None:
-        dates, date_status = parse_dates(column_values(frame, schema.date_col), date_format, source, orders)
+    dates, date_status, ends, firsts, conflict = row_days(frame, schema, DATE_NAMES, date_format, source, orders,
+                                                          checked=schema.name == "generic" and date_col is None)
+    if dates is not None:
         frame[_free_name(frame, "parsed_date")] = iso_dates(dates)
-        ends = dates
-        if schema.date_end_col is not None:
-            ends, date_status = _date_ranges(dates, date_status, column_values(frame, schema.date_end_col),
-                                             date_format, source, orders)
-        if schema.name == "generic" and date_col is None:
-            conflict = _other_date_columns(frame, schema.date_col, dates, date_format, source)
-        instants = utc_day_ranges(column_values(frame, schema.date_col))
-        if instants is not None:  # a UTC time: its local day is one of up to three
-            timed = ~np.isnat(instants[0]) & (date_status == "ok")
-            firsts = np.where(timed, np.minimum(dates, instants[0]), dates)
-            ends = np.where(timed, np.maximum(ends, instants[1]), ends)
     if layer is not None:
         frame[_free_name(frame, "source_layer")] = layer
     # lon/lat stay where the coordinates themselves are usable (the output keeps the point):
@@ -469,42 +443,6 @@ def table_from_frame(frame, source: str, *, lon_col=None, lat_col=None, date_col
     return PointTable(frame, lon, lat, status, source, schema.lon_col, schema.lat_col, schema, dates, date_status,
                       radius, area=area, layer=layer, date_order=orders[0] if orders else None, date_end=ends,
                       date_first=firsts, date_conflict=conflict)
-
-
-def _other_date_columns(frame, chosen: str, dates, date_format, source: str) -> str | None:
-    """A message when another column named like a date (:data:`DATE_NAMES`) disagrees with ``chosen`` on a row.
-
-    A report date beside an incident date: measuring as of the first name
-    found would take the line of the wrong day.  Rows where either is blank
-    or unreadable are not compared; a column whose slashed dates cannot be
-    ordered counts as disagreeing (it cannot be compared).
-    """
-    lower = {str(c).lower(): str(c) for c in frame.columns}
-    for other in (lower[n] for n in DATE_NAMES if n in lower and lower[n] != chosen):
-        try:
-            theirs, _ = parse_dates(column_values(frame, other), date_format, source)
-        except InputError:
-            theirs = None
-        both = None if theirs is None else ~(np.isnat(dates) | np.isnat(theirs))
-        if theirs is None or (dates[both] != theirs[both]).any():
-            return (f"{source} has two date columns that disagree ({chosen}, {other}): name the one each row "
-                    "happened on with --date-col NAME")
-    return None
-
-
-def _date_ranges(dates, date_status, end_values, date_format, source, orders):
-    """The last day of each row's range, and the date status of the range.
-
-    A blank end is the start's day; an end that is not a date, or before the
-    start, makes the row's date ``invalid_date`` (its day is not known).
-    """
-    ends, end_status = parse_dates(end_values, date_format, f"{source} (its end dates)", orders)
-    blank = end_status == "missing_date"
-    ends = np.where(blank, dates, ends)
-    status = np.asarray(date_status, dtype=object).copy()
-    bad = (status == "ok") & ~blank & ((end_status != "ok") | (ends < dates))
-    status[bad] = "invalid_date"
-    return ends, status
 
 
 def _free_name(frame, name: str) -> str:

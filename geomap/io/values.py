@@ -118,7 +118,7 @@ def datetime_fields(meta, field_data) -> list:
     GeoPackage's ``2020-09-26T21:00:00Z`` (its DATETIME is UTC) became a naive
     21:00 on 26 Sep, whose local day may be 27 Sep.  Zoned fields stay ISO
     text, which :func:`geomap.io.columns.parse_dates` reads (and
-    :func:`geomap.io.columns.utc_day_ranges` sees the UTC ones); fields
+    :func:`geomap.io.days.utc_day_ranges` sees the UTC ones); fields
     without a zone are the datetime64 values they always were.
     """
     out = list(field_data)
@@ -130,3 +130,16 @@ def datetime_fields(meta, field_data) -> list:
             continue
         out[k] = np.array(["NaT" if v is None or v == "" else v for v in values], dtype=dtype)
     return out
+
+
+def records_frame(records: list):
+    """JSON records (an event API's response) as a frame; nested values as JSON text (see :func:`json_text`)."""
+    import pandas as pd
+
+    frame = pd.DataFrame.from_records([{k: json_text(v) for k, v in r.items()} for r in records])
+    for col in frame.columns[frame.dtypes == object]:
+        values = [None if v is None or (isinstance(v, float) and v != v) else v for v in frame[col].tolist()]
+        fixed = one_kind(values)
+        if fixed is not values:
+            frame[col] = pd.Series(fixed, index=frame.index, dtype=object)
+    return frame

@@ -426,22 +426,6 @@ def _dated_layers(_store_key: tuple[str, int], theatre: str, kind: str,
     return tuple(out)
 
 
-def selection_changes(theatre: str, kind: str = "line", source: str | None = None) -> list[_dt.date]:
-    """The days on which :func:`select_layer`'s answer for ``theatre`` may change (sorted).
-
-    Each dated layer's first day and the day after its last: between two
-    consecutive such days the same layers are valid, so the same one is
-    chosen.  An event dated by a range ``first..last`` gets one line exactly
-    when no such day ``d`` has ``first < d <= last``.
-    """
-    days = set()
-    for _layer, first, last in _dated_layers(user_store_key(), theatre, kind, source):
-        for ordinal in (first, last + 1):
-            if 0 < ordinal <= _dt.date.max.toordinal():
-                days.add(_dt.date.fromordinal(ordinal))
-    return sorted(days)
-
-
 def _neg_date(value: str | None) -> int:
     return -(_dt.date.fromisoformat(value).toordinal() if value else 0)
 

@@ -59,8 +59,6 @@ def rows_across_changes(theatre: str, first: np.ndarray, last: np.ndarray | None
     spans = np.zeros(first.shape, dtype=bool)
     if last is None:
         return spans
-    from geomap.layers.registry import selection_changes
-
     changes = np.array([np.datetime64(d.isoformat(), "D") for d in selection_changes(theatre, source=source)],
                        dtype="datetime64[D]")
     known = ~(np.isnat(first) | np.isnat(last))
@@ -68,3 +66,24 @@ def rows_across_changes(theatre: str, first: np.ndarray, last: np.ndarray | None
     spans[known] = (np.searchsorted(changes, last[known], side="right")
                     > np.searchsorted(changes, first[known], side="right"))
     return spans
+
+
+def selection_changes(theatre: str, kind: str = "line", source: str | None = None) -> list[_dt.date]:
+    """The days on which :func:`geomap.layers.registry.select_layer`'s answer for ``theatre`` may change (sorted).
+
+    Each dated layer's first day and the day after its last: between two
+    consecutive such days the same layers are valid, so the same one is
+    chosen.  An event dated by a range ``first..last`` gets one line exactly
+    when no such day ``d`` has ``first < d <= last``.
+    """
+    from geomap.layers.registry import list_layers
+
+    days = set()
+    for layer in list_layers(theatre=theatre, kind=kind):
+        if not (layer.valid_from or layer.valid_to) or (source is not None and layer.provider != source):
+            continue
+        first, last = layer.day_range
+        for ordinal in (first, last + 1):
+            if 0 < ordinal <= _dt.date.max.toordinal():
+                days.add(_dt.date.fromordinal(ordinal))
+    return sorted(days)

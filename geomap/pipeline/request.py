@@ -179,13 +179,13 @@ class LineChoice:
         """A ``date`` that is a UTC time (``2020-09-26T21:00Z``) whose local day may have another line: InputError.
 
         The incident's local day is its UTC day, the day before or the day
-        after (:func:`geomap.io.columns.utc_day_ranges`); when the theatre's
+        after (:func:`geomap.io.days.utc_day_ranges`); when the theatre's
         line changes within them the line of the incident is not known.
         """
         import datetime as _dt
 
-        from geomap.io.columns import utc_day_ranges
-        from geomap.layers.registry import selection_changes
+        from geomap.io.days import utc_day_ranges
+        from geomap.pipeline.dates import selection_changes
 
         if not isinstance(self.date, str):
             return
