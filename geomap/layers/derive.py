@@ -58,6 +58,10 @@ DEFAULT_LAND = "ne-countries-50m"
 _R_M = 6_371_008.8
 #: two polygons whose boundaries run within this many metres of each other share an edge (metres)
 SHARED_EDGE_M = 1.0
+#: the other side's polygons within this many metres of the held side's boundary face it across a gap (metres)
+GAP_SEARCH_M = 25_000.0
+#: spacing of the points along a facing stretch at which the gap is judged (metres)
+_GAP_STEP_M = 50.0
 
 
 @dataclass
@@ -232,19 +236,8 @@ def derive_line(
         else:  # edges digitised apart: the held boundary within SHARED_EDGE_M of the other side
             near = _linear(to_m(boundary).intersection(to_m(other_geom).buffer(SHARED_EDGE_M, quad_segs=16)))
             shared = _snap_cut_points(to_deg(shapely.line_merge(near)), boundary) if near.length > 0 else None
-        # the held boundary facing the other side (within tolerance_m) but not on it: sides digitised apart there,
-        # so the shared edge misses that stretch of the front (or there is none, and the fallback below would
-        # take the whole boundary, the map's own edges included, as the front)
-        other_m = to_m(other_geom)
-        facing = _linear(to_m(boundary).intersection(other_m.buffer(max(tolerance_m, 100.0), quad_segs=16)))
-        apart_km = facing.difference(other_m.buffer(SHARED_EDGE_M, quad_segs=16)).length / 1000.0
-        if apart_km > (4 * max(tolerance_m, 100.0) + 1000.0) / 1000.0:
-            raise LayerError(
-                f"{Path(str(area)).name}: the held polygons ({side}) and the other side's lie apart along {apart_km:,.1f} "
-                f"km of their facing edges (more than {SHARED_EDGE_M:g} m, less than {max(tolerance_m, 100.0):g} m): "
-                "there the front is not a shared edge; snap the two sides together (e.g. QGIS 'Snap geometries "
-                "to layer') and derive again"
-            )
+        _refuse_grey_zone(area, side, to_m(boundary), to_m(other_geom),
+                          to_m(shared) if shared is not None else None, tolerance_m)
         if shared is not None:
             if out is not None:
                 out = _check_output(Path(out), [area])
@@ -336,6 +329,50 @@ def derive_line(
         removed_border_km=_length_km(to_deg(removed_border_m)) if removed_border_m is not None else 0.0,
         removed_coast_km=_length_km(to_deg(removed_coast_m)) if removed_coast_m is not None else 0.0,
     )
+
+
+def _refuse_grey_zone(area, side, boundary_m, other_m, shared_m, tolerance_m: float) -> None:
+    """Refuse a two-sided map whose sides face each other across a gap: there the map does not give the front.
+
+    A point of the held side's boundary is in a gap when the other side's polygons lie within
+    ``GAP_SEARCH_M`` of it, more than ``SHARED_EDGE_M`` away, and less than half as far as the nearest
+    shared edge (a map edge that runs off from a shared edge's end, past the other side's corner, is as
+    near the shared edge as the other side, so it is not a gap).  The stretches are judged every
+    ``_GAP_STEP_M`` metres; more than ``4 * max(tolerance_m, 100) + 1000`` metres of them in all (a few
+    digitising slivers pass) is refused.  Inputs are in the local azimuthal equidistant metres.
+
+    Raises
+    ------
+    LayerError
+        Naming the length of the gapped stretches and their nearest approach, and the fix (snap the sides).
+    """
+    import numpy as np
+    import shapely
+
+    near = _linear(boundary_m.intersection(other_m.buffer(GAP_SEARCH_M, quad_segs=8)))
+    facing = _linear(near.difference(other_m.buffer(SHARED_EDGE_M, quad_segs=16)))
+    if facing.length == 0:
+        return
+    parts = shapely.get_parts(facing)
+    points, weights = [], []
+    for part in parts:
+        n = max(1, int(np.ceil(part.length / _GAP_STEP_M)))
+        points.append(shapely.line_interpolate_point(part, (np.arange(n) + 0.5) / n, normalized=True))
+        weights.append(np.full(n, part.length / n))
+    points, weights = np.concatenate(points), np.concatenate(weights)
+    to_other = shapely.distance(points, other_m)
+    to_shared = shapely.distance(points, shared_m) if shared_m is not None and not shared_m.is_empty \
+        else np.full(points.size, np.inf)
+    gapped = (to_other > SHARED_EDGE_M) & (to_other <= GAP_SEARCH_M) & (to_other < 0.5 * to_shared)
+    apart_km = float(weights[gapped].sum()) / 1000.0
+    if apart_km > (4 * max(tolerance_m, 100.0) + 1000.0) / 1000.0:
+        nearest = float(to_other[gapped].min())
+        raise LayerError(
+            f"{Path(str(area)).name}: the held polygons ({side}) and the other side's lie apart along "
+            f"{apart_km:,.1f} km of their facing edges ({nearest:,.0f} m apart at the nearest): the map does not say "
+            "where the front runs there; snap the two sides together (e.g. QGIS 'Snap geometries to layer') "
+            "or close the gap, and derive again"
+        )
 
 
 def _shared_edge_result(area, area_layer, area_path, side, boundary, area_geom, line, aeqd, out):
