@@ -243,6 +243,7 @@ def measure_table(
     held_col = TextColumn(n)
     evidence: dict[str, dict[str, Any]] = {}
     used_lines: dict[str, Any] = {}
+    user_lines: list = []
     for lid, idx, lineset, measured in _group_distances(groups, table, lines_by_id, chunk_rows, workers):
         # the section codes by feature index, the last (index -1: no feature) for no section
         labels = np.append(section.add([lineset.label(f) for f in range(len(lineset))]), -1)
@@ -256,6 +257,8 @@ def measure_table(
             if progress is not None:
                 progress(int(rows.size))
         if check_swaps:
+            if getattr(lineset, "layer", None) is None:  # the user's own line file: it may be the swapped one
+                user_lines.append(lineset.source)
             swapped, signed = _swap_suspects(table, idx, kernel.column("distance_m"), lineset)
             suspect[idx] = swapped | signed
             sign[idx] = signed & ~swapped
@@ -334,7 +337,7 @@ def measure_table(
 
     string_dtype = text_dtype()
     if suspect.any():
-        _refuse_suspect_file(table, suspect & ~sign, sign, ok)
+        _refuse_suspect_file(table, suspect & ~sign, sign, ok, user_lines)
         status[suspect] = "suspect_swapped"
         status[sign] = "suspect_sign"
     status_col = status_column(status, ok & ~suspect)
@@ -546,15 +549,21 @@ def _swap_suspects(table, idx, distance_m, lineset) -> tuple[np.ndarray, np.ndar
     return out, signed
 
 
-def _refuse_suspect_file(table, swapped: np.ndarray, sign: np.ndarray, ok: np.ndarray) -> None:
-    """Raise InputError when most measured rows are swap (or sign) suspects: the columns, not the rows, are wrong."""
+def _refuse_suspect_file(table, swapped: np.ndarray, sign: np.ndarray, ok: np.ndarray, user_lines=()) -> None:
+    """Raise InputError when most measured rows are swap (or sign) suspects: the columns, not the rows, are wrong.
+
+    ``user_lines``: sources of the user's own line files measured against; when the rows fit them only
+    swapped, the message also names the line file, whose coordinates may be the swapped ones.
+    """
     from pathlib import Path
 
     n_ok = int(np.count_nonzero(ok))
     cols = f" ({table.lon_col} as longitude, {table.lat_col} as latitude)" if table.lon_col else ""
+    line_too = (f"; if the columns are right, the line file {', '.join(sorted({Path(str(u)).name for u in user_lines}))}"
+                " may list its coordinates as lat,lon: check it") if len(user_lines) else ""
     for mask, how, fix in (
         (swapped, "longitude and latitude exchanged", f"the coordinate columns look swapped{cols}; name them with "
-                                                      "--lon-col NAME --lat-col NAME"),
+                                                      f"--lon-col NAME --lat-col NAME{line_too}"),
         (sign, "the sign of their longitude or latitude changed", "a coordinate column looks like it has the wrong "
          "sign (west and south are negative); fix the column, or pass the --layer/--theatre of the points' region"),
     ):

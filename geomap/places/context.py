@@ -128,6 +128,9 @@ class PlaceContext:
         :data:`geomap.places.model.NEAR_RADIUS_M` for a point).
     flag : str
         The option that set the context, for messages (``--theatre``, ``--layer``, ``--near``).
+    user_file : bool
+        The context is the user's own line file (not a shipped or stored layer): a point that fits it
+        only when swapped may as well mean that the file's coordinates are the swapped ones.
     """
 
     label: str
@@ -135,6 +138,7 @@ class PlaceContext:
     lat: tuple
     radius_m: float = CONTEXT_RADIUS_M
     flag: str = "--layer"
+    user_file: bool = False
 
     # ----------------------------------------------------------------- constructors
     @classmethod
@@ -152,8 +156,14 @@ class PlaceContext:
     @classmethod
     def from_lines(cls, lineset, *, radius_m: float = CONTEXT_RADIUS_M) -> "PlaceContext":
         """From a loaded :class:`geomap.layers.lineset.LineSet` (its lon/lat geometries)."""
+        import dataclasses
+
+        user_file = getattr(lineset, "layer", None) is None
+        # a user's file is named by its file name only: the label reaches messages and result notes
+        name = Path(str(lineset.source)).name if user_file else lineset.source
         lines = [line for g in lineset.geoms if g is not None for line in _lines_of_shapely(g)]
-        return cls.from_polylines(lines, f"layer {lineset.source}", radius_m=radius_m, flag="--layer")
+        context = cls.from_polylines(lines, f"layer {name}", radius_m=radius_m, flag="--layer")
+        return dataclasses.replace(context, user_file=user_file)
 
     @classmethod
     def from_layer(cls, layer: str | Path, *, radius_m: float = CONTEXT_RADIUS_M,
@@ -394,6 +404,8 @@ def check_not_swapped(lon: float, lat: float, context: PlaceContext, *, option: 
             f"latitude,longitude it lies about {swapped / 1000:,.0f} km from it: you probably pasted LAT,LON "
             f"(as Google Maps copies it); write --at {lat:g},{lon:g} (LON,LAT) or --latlon {lon:g},{lat:g} (LAT,LON), "
             f"or, if you do mean {lon:g},{lat:g}, give it as --latlon {lat:g},{lon:g} (taken as written)"
+            + (f"; if the point is right, the {context.label} may list its coordinates as lat,lon: check the "
+               "file (GeoJSON, KML and most formats put longitude first)" if context.user_file else "")
         )
     for sx, sy, swap in _FLIPS:
         x, y = _flipped(lon, lat, sx, sy, swap)
