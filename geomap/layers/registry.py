@@ -355,7 +355,7 @@ def select_layer(theatre: str, date: str | _dt.date, kind: str = "line", source:
     Layer
         Picked by date first (valid_from <= date <= valid_to, null = open
         end), then by ``preference`` (lower wins: the more detailed layer, see
-        ``layers/README.md``), then the one that starts latest, then by id.
+        ``layers/README.md``), then the one that starts latest.
 
     Raises
     ------
@@ -363,6 +363,9 @@ def select_layer(theatre: str, date: str | _dt.date, kind: str = "line", source:
         Unknown theatre (the message lists the theatres), or no layer of that
         kind (and source) is valid on that date: the message says why when
         ``layers/theatres.json`` records the gap, and lists each layer and its dates.
+    LayerError
+        Two or more layers tie (same preference and start date), so only their
+        ids would choose.
     InputError
         ``date`` is not an ISO date, or ``source`` is not ne/osm.
 
@@ -402,7 +405,16 @@ def select_layer(theatre: str, date: str | _dt.date, kind: str = "line", source:
             f"no {theatre} {what} is valid on {day.isoformat()}: " + (f"{why}; " if why else "") + f"{covers}; "
             "pick a date inside one of these ranges or name a layer explicitly"
         )
-    chosen = min(valid, key=lambda layer: (layer.preference, _neg_date(layer.valid_from), layer.id))
+    ranked = sorted(valid, key=lambda layer: (layer.preference, _neg_date(layer.valid_from), layer.id))
+    chosen = ranked[0]
+    tied = [layer.id for layer in ranked
+            if (layer.preference, layer.valid_from) == (chosen.preference, chosen.valid_from)]
+    if len(tied) > 1:  # only the id would choose: a store edited by hand, or two runs that added at once
+        raise LayerError(
+            f"{len(tied)} {theatre} {kind} layers start on {chosen.valid_from or 'no date'} and are valid on "
+            f"{day.isoformat()} ({', '.join(tied)}): nothing says which is meant; remove all but one "
+            f"(geomap layers remove ID) or name one with --layer"
+        )
     return chosen.verify()
 
 
