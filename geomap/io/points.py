@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from geomap.errors import FileFormatError, InputError
+from geomap.errors import CRSError, FileFormatError, InputError
 from geomap.io import formats
 from geomap.io.columns import (  # noqa: F401 - parse_dates and precision_radii: public here too
     column_values,
@@ -230,8 +230,8 @@ def read_points(
 
     Parameters
     ----------
-    source : str or Path
-        An ACLED or UCDP GED export (CSV, or the JSON their APIs return), any
+    source : str, Path, pandas.DataFrame or geopandas.GeoDataFrame
+        A frame in memory (see :func:`read_frame`), or an ACLED or UCDP GED export (CSV, or the JSON their APIs return), any
         delimited text with longitude and latitude columns (found by common
         names such as lon/lng/longitude/x and lat/latitude/y, or named), a
         (Geo)Parquet file, or any vector format GDAL reads (GeoJSON,
@@ -262,6 +262,8 @@ def read_points(
         A vector source without a CRS whose coordinates are not lon/lat.
     """
     cols = dict(lon_col=lon_col, lat_col=lat_col, date_col=date_col, id_col=id_col, date_format=date_format)
+    if is_frame(source):
+        return read_frame(source, assume_crs=assume_crs, **cols)
     if str(source) == "-":
         data = sys.stdin.buffer.read()
         if not data.strip():
@@ -286,6 +288,67 @@ def read_points(
     if fmt in formats.PARQUET:
         return _finish(read_parquet_points(path, label, assume_crs=assume_crs, **cols))
     return _from_vector(path, label, assume_crs, layer_name, **cols)
+
+
+def is_frame(source) -> bool:
+    """Whether ``source`` is a pandas DataFrame (a GeoDataFrame is one), not a path."""
+    pandas = sys.modules.get("pandas")  # a frame exists only if pandas was imported
+    return pandas is not None and isinstance(source, pandas.DataFrame)
+
+
+def read_frame(frame, *, label: str | None = None, assume_crs: str | None = None, **cols) -> PointTable:
+    """Incidents from a pandas DataFrame or geopandas GeoDataFrame in memory, by a file's rules.
+
+    A DataFrame is read as a CSV's rows are (the ACLED/UCDP schema or common
+    column names, or ``lon_col``/``lat_col``; dates and precision codes per
+    row); a GeoDataFrame as a vector file's features, in its CRS (converted
+    to lon/lat; ``assume_crs`` when it has none, else its coordinates must be
+    lon/lat).  The caller's frame is not changed.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame or geopandas.GeoDataFrame
+    label : str, optional
+        How to name the input in messages and results (default: ``DataFrame`` or ``GeoDataFrame``).
+    assume_crs : str, optional
+        CRS of a GeoDataFrame whose ``crs`` is None.
+    **cols
+        ``lon_col``, ``lat_col``, ``date_col``, ``id_col``, ``date_format`` as for :func:`read_points`.
+
+    Raises
+    ------
+    FileFormatError
+        No rows.
+    InputError, CRSError
+        As for a file: no coordinate columns, ambiguous dates; a GeoDataFrame
+        without a CRS whose coordinates are not lon/lat.
+    """
+    geometry = getattr(frame, "geometry", None) if hasattr(frame, "crs") else None
+    label = label or ("GeoDataFrame" if geometry is not None else "DataFrame")
+    if len(frame) == 0:
+        raise FileFormatError(f"the {label} has no rows: give one with a row per incident")
+    if geometry is None:
+        return _finish(table_from_frame(frame.reset_index(drop=True), label, **cols))
+    import shapely
+
+    from geomap.io.guards import assumed_crs
+
+    crs = frame.crs
+    if crs is None and assume_crs is not None:
+        crs = assumed_crs(assume_crs)
+    geoms = np.asarray(geometry.values, dtype=object)
+    if crs is None:
+        xy = shapely.get_coordinates(geoms[~shapely.is_missing(geoms)])
+        if xy.size and not (np.abs(xy[:, 0]).max() <= 180 and np.abs(xy[:, 1]).max() <= 90):
+            raise CRSError(f"the {label} has no crs and its coordinates are not lon/lat: set it (gdf.set_crs(...)) "
+                           "or pass assume_crs='EPSG:NNNN'")
+    elif not crs.equals("EPSG:4326", ignore_axis_order=True):
+        geoms = np.asarray(geometry.set_crs(crs, allow_override=True).to_crs(4326).values, dtype=object)
+    rows = frame.drop(columns=[geometry.name]).reset_index(drop=True)
+    if all(g is None for g in geoms) and (cols.get("lon_col") or _has_coordinate_columns(rows)):
+        return _finish(table_from_frame(rows, label, **cols))
+    lon, lat, status, area = geometry_status(geoms, rows)
+    return _finish(table_from_frame(rows, label, lon=lon, lat=lat, status=status, area=area, **cols))
 
 
 def _finish(table: PointTable) -> PointTable:

@@ -56,7 +56,8 @@ class IncidentSource:
     path : str, optional
         A points file (CSV/TSV, ACLED/UCDP export, GeoJSON, GeoPackage,
         GeoParquet, any GDAL vector format), a glob or folder for the Dask
-        engine, or ``-`` for standard input.
+        engine, or ``-`` for standard input; from Python also a pandas
+        DataFrame or geopandas GeoDataFrame (read as a file's rows are).
     at : tuple of (lon, lat)
         Coordinates in degrees, longitude first.  A point that lies far from
         the line but near it read the other way round is refused as a likely

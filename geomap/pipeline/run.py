@@ -50,10 +50,13 @@ def read_place_table(source: IncidentSource, context=None):
     import numpy as np
 
     from geomap.io import formats
-    from geomap.io.points import table_from_frame
+    from geomap.io.points import is_frame, table_from_frame
     from geomap.io.tabular import read_csv_frame
     from geomap.places.column import geocode_column
 
+    if is_frame(source.path):
+        raise InputError("place_col looks names up in a CSV/TSV file: for a DataFrame, save it as CSV "
+                         "(df.to_csv(...)) or look the names up with geomap.geocode")
     path = Path(str(source.path))
     if not formats.is_tabular(path) or not path.is_file():
         raise InputError(f"--place-col reads a CSV/TSV file; {path.name} is not one: save the table as CSV")
@@ -102,6 +105,11 @@ def run(request: Request) -> Result:
     context = place_context(choice, lines) if (source.places or source.at or source.place_col) else None
     if source.kind == "file":
         if execution.engine == "dask":
+            from geomap.io.points import is_frame
+
+            if is_frame(source.path):
+                raise InputError("the Dask engine reads files in blocks: measure a DataFrame with the local engine, "
+                                 "or save it (df.to_parquet(...)) and pass the file")
             from geomap.pipeline.dask import measure_dask
 
             return measure_dask(request)
@@ -127,7 +135,7 @@ def run(request: Request) -> Result:
         _incident_notes(result)
     elif source.label_col is not None:
         if result.frame is not None and source.label_col not in result.frame.columns:
-            raise InputError(f"{source.path} has no column {source.label_col!r} for the labels: choose one of "
+            raise InputError(f"{result.source} has no column {source.label_col!r} for the labels: choose one of "
                              f"{', '.join(map(str, list(result.frame.columns)[:20]))}")
         result.label_col = source.label_col
     return result
@@ -163,7 +171,10 @@ def measure(incidents=None, *, at=(), places=(), path=None, layer=None, theatre=
 
     Give the incidents as ``at`` ((lon, lat) pairs), ``places`` (names,
     resolved by the offline gazetteer), ``path`` (a points file) or
-    ``incidents`` (:class:`~geomap.pipeline.incidents.Incident` objects);
+    ``incidents``: a pandas DataFrame or geopandas GeoDataFrame (read by a
+    file's rules, :func:`geomap.io.points.read_frame`: each row measured as
+    of its own date with ``theatre``) or
+    :class:`~geomap.pipeline.incidents.Incident` objects;
     the line as ``layer`` (a shipped id, a path, or a LineSet) or ``theatre``
     and ``date``; optionally a ``claim`` (text or Claim).  ``options`` named
     like a :class:`~geomap.pipeline.request.LineChoice` field (``accuracy_m``,
@@ -184,8 +195,19 @@ def measure(incidents=None, *, at=(), places=(), path=None, layer=None, theatre=
                     if f.name in options and f.name not in ("layer", "theatre", "date", "assume_crs")}
     if "assume_crs" in options:  # the CLI's --assume-crs applies to the points file and the layer alike
         line_options["assume_crs"] = options["assume_crs"]
+    from geomap.io.points import is_frame
+    from geomap.pipeline.incidents import Incident
+
+    if is_frame(incidents):  # a table in memory goes the way a file's rows go
+        if path is not None:
+            raise InputError("give the incidents once: a DataFrame or path=, not both")
+        incidents, path = None, incidents
     if incidents is not None:
         incidents = list(incidents)
+        odd = next((i for i in incidents if not isinstance(i, Incident)), None)
+        if odd is not None:
+            raise InputError(f"incidents= takes Incident objects or a (Geo)DataFrame, not {type(odd).__name__}: "
+                             "give (lon, lat) pairs as at=[(lon, lat), ...]")
         lines = layer if isinstance(layer, LineSet) else LineChoice(layer=layer, theatre=theatre, date=date,
                                                                     **line_options).load()
         if isinstance(claim, str):
