@@ -236,8 +236,16 @@ def derive_line(
         else:  # edges digitised apart: the held boundary within SHARED_EDGE_M of the other side
             near = _linear(to_m(boundary).intersection(to_m(other_geom).buffer(SHARED_EDGE_M, quad_segs=16)))
             shared = _snap_cut_points(to_deg(shapely.line_merge(near)), boundary) if near.length > 0 else None
+        def land_near():  # the land within reach of the gaps (metres), read only when a gap is found
+            reach = GAP_SEARCH_M / 111_000.0 / max(math.cos(math.radians(max(abs(min_lat), abs(max_lat)))), 0.05)
+            box = shapely.box(min_lon - reach, min_lat - reach, max_lon + reach, max_lat + reach)
+            countries = [g for g in _geometries(land) if g.intersects(box)]
+            return shapely.union_all([to_m(shapely.intersection(g, box)) for g in countries]) if countries \
+                else shapely.Polygon()
+
         _refuse_grey_zone(area, side, to_m(boundary), to_m(other_geom),
-                          to_m(shared) if shared is not None else None, tolerance_m)
+                          to_m(shared) if shared is not None else None, tolerance_m,
+                          land_near if land is not None else None)
         if shared is not None:
             if out is not None:
                 out = _check_output(Path(out), [area])
@@ -331,7 +339,7 @@ def derive_line(
     )
 
 
-def _refuse_grey_zone(area, side, boundary_m, other_m, shared_m, tolerance_m: float) -> None:
+def _refuse_grey_zone(area, side, boundary_m, other_m, shared_m, tolerance_m: float, land_near=None) -> None:
     """Refuse a two-sided map whose sides face each other across a gap: there the map does not give the front.
 
     A point of the held side's boundary is in a gap when the other side's polygons lie within
@@ -339,7 +347,9 @@ def _refuse_grey_zone(area, side, boundary_m, other_m, shared_m, tolerance_m: fl
     shared edge (a map edge that runs off from a shared edge's end, past the other side's corner, is as
     near the shared edge as the other side, so it is not a gap).  The stretches are judged every
     ``_GAP_STEP_M`` metres; more than ``4 * max(tolerance_m, 100) + 1000`` metres of them in all (a few
-    digitising slivers pass) is refused.  Inputs are in the local azimuthal equidistant metres.
+    digitising slivers pass) is refused.  A gap whose middle is at sea (``land_near()``, the land mask
+    in the same metres, when given) is a coast facing a coast, not a grey zone, and does not count.
+    Inputs are in the local azimuthal equidistant metres.
 
     Raises
     ------
@@ -364,8 +374,15 @@ def _refuse_grey_zone(area, side, boundary_m, other_m, shared_m, tolerance_m: fl
     to_shared = shapely.distance(points, shared_m) if shared_m is not None and not shared_m.is_empty \
         else np.full(points.size, np.inf)
     gapped = (to_other > SHARED_EDGE_M) & (to_other <= GAP_SEARCH_M) & (to_other < 0.5 * to_shared)
+    limit_km = (4 * max(tolerance_m, 100.0) + 1000.0) / 1000.0
+    if float(weights[gapped].sum()) / 1000.0 > limit_km and land_near is not None:
+        land_m = land_near()
+        rows = np.flatnonzero(gapped)
+        across = shapely.shortest_line(points[rows], other_m)  # from the held edge to the other side
+        middle = shapely.line_interpolate_point(across, 0.5, normalized=True)
+        gapped[rows] = shapely.contains_xy(land_m, shapely.get_x(middle), shapely.get_y(middle))
     apart_km = float(weights[gapped].sum()) / 1000.0
-    if apart_km > (4 * max(tolerance_m, 100.0) + 1000.0) / 1000.0:
+    if apart_km > limit_km:
         nearest = float(to_other[gapped].min())
         raise LayerError(
             f"{Path(str(area)).name}: the held polygons ({side}) and the other side's lie apart along "
