@@ -39,7 +39,48 @@ _EN_ARTICLES = ("the", "a", "an")
 
 
 class Refusal(ValueError):
-    """The text holds something that must not be read as a distance (message says what)."""
+    """The text holds something that must not be read as a distance (message says what).
+
+    ``fix`` (optional) is what the user should write instead; without it the
+    caller names the general fix (a positive number in plain digits or words
+    with a unit).
+    """
+
+    def __init__(self, message: str, fix: str | None = None):
+        super().__init__(message)
+        self.fix = fix
+
+
+#: largest denominator of a digit fraction read as one number ('7/16 mile'); '10/15 km' is not a fraction
+_MAX_DENOMINATOR = 16
+
+
+def _refuse_unreadable(tokens: list[Token], match: Match, lex: Lexicon, text: str) -> None:
+    """Refuse a match whose own tokens say something else than the reading ('5 M', '10/15 km').
+
+    * A unit written as one upper-case letter ('5 M', '500 М'): lexicons match
+      in lower case, so 'M' was read as metres, but an upper-case M is also
+      written for miles, nautical miles (aviation) and a million ('$5M').
+    * A digit fraction that is not a proper fraction in lowest terms with a
+      small denominator ('10/15 km', '5/10 km', '3/2 km'): people write
+      '10/15 km' for 10 to 15 km, which was read as 0.67 km.
+    """
+    for tok in tokens[match.start:match.end]:
+        raw = text[tok.start:tok.end]
+        if tok.kind == "word" and len(raw) == 1 and raw.isupper() and tok.norm in lex.unit_words:
+            raise Refusal(
+                f"an upper-case {raw!r} as a unit ({snippet(text, tokens, match.start, match.end)!r})",
+                fix=f"an upper-case {raw!r} may mean metres, miles, nautical miles or a million: write the unit "
+                    f"in full, or {raw.lower()!r} for metres",
+            )
+        if tok.kind == "num" and "/" in tok.norm:
+            numerator, denominator = (int(part) for part in tok.norm.split("/"))
+            if not (0 < numerator < denominator <= _MAX_DENOMINATOR and math.gcd(numerator, denominator) == 1):
+                raise Refusal(
+                    f"{raw!r} is not a plain fraction ({snippet(text, tokens, match.start, match.end)!r})",
+                    fix=f"write a range as '{numerator}-{denominator} km' or 'between {numerator} and "
+                        f"{denominator} km', and a fraction in lowest terms ('3/4 mile') or as a decimal",
+                )
 
 
 @dataclass(frozen=True)
@@ -492,15 +533,38 @@ def misread_context(tokens: list[Token], match: Match, lex: Lexicon, text: str) 
             num = _parse_number(tokens, k, lex, text)
             if num is not None and num.end == start:  # Russian 'в 5 тысячах км': 5 thousand, not 'thousands'
                 return f"follows a number ({snippet(text, tokens, k, start)!r}) that it would multiply"
-    joiner = word_at(tokens, start - 1)
-    if start >= 2 and joiner is not None and (joiner in lex.conjunctions or (joiner,) in lex.range_joiners):
-        for k in range(max(0, start - 4), start - 1):
-            num = _parse_number(tokens, k, lex, text)
-            if num is not None and num.end == start - 1:
-                return f"follows a number with no unit ({snippet(text, tokens, k, start)!r})"
+    dropped = _dropped_number(tokens, match, lex, text)
+    if dropped is not None:
+        return f"follows a number with no unit ({dropped!r})"
     if lex.language == "en" and word_at(tokens, start) in ("a", "an") and word_at(tokens, start - 1) == "of" \
             and start >= 2 and (is_fraction_word(word_at(tokens, start - 2)) or tokens[start - 2].kind == "num"):
         return f"follows a fraction geomap does not read ({snippet(text, tokens, max(0, start - 3), start)!r})"
+    return None
+
+
+def _dropped_number(tokens: list[Token], match: Match, lex: Lexicon, text: str) -> str | None:
+    """The words of a number right before ``match`` that the match leaves out, else None.
+
+    A number joined to the expression by a dash, a range word or a
+    conjunction ('10-to-15 km', '5 through to 10 km', 'more than 5 and less
+    than 10 km'), or with only white space between them ('two ½ km', 'five 10
+    km'), belongs to what is claimed; reading the expression without it gave
+    a confident wrong range.  A number set apart by punctuation ('in 2021, 5
+    km') is not joined.
+    """
+    start = match.start
+    joiners = {p[0] for p in (*lex.range_separators, *lex.range_joiners) if len(p) == 1} | set(lex.conjunctions)
+    k = start
+    while k > 0 and start - k < 3 and tokens[k - 1].norm in joiners and tokens[k - 1].kind in ("sym", "word"):
+        k -= 1
+    if k == 0 or (k == start and tokens[start].kind != "num"):
+        return None  # a word right before a word ('un demi-kilomètre') is an article or part of the number
+    if any(text[tokens[m - 1].end:tokens[m].start].strip() for m in range(k, start + 1)):
+        return None  # punctuation between: 'On 12 May 2021, 5 km from the front'
+    for m in range(max(0, k - 4), k):
+        num = _parse_number(tokens, m, lex, text)
+        if num is not None and num.end == k:
+            return snippet(text, tokens, m, start)
     return None
 
 
@@ -526,6 +590,7 @@ def scan(tokens: list[Token], lex: Lexicon, text: str) -> list[Match]:
                 raise
             found = None
         if found is not None:
+            _refuse_unreadable(tokens, found, lex, text)
             matches.append(found)
             i = found.end
         else:

@@ -224,10 +224,8 @@ def parse_claim(text: str, *, lexicon: str | Path | None = None, lang: str | Non
     try:
         matches = scan(tokens, lex, norm)
     except Refusal as refusal:
-        raise ClaimError(
-            f"{refusal} in {_quote(text)} is not a distance geomap reads: "
-            f"write the distance as a positive number in plain digits or words with a unit, e.g. {_EXAMPLES}"
-        ) from None
+        fix = refusal.fix or f"write the distance as a positive number in plain digits or words with a unit, e.g. {_EXAMPLES}"
+        raise ClaimError(f"{refusal} in {_quote(text)} is not a distance geomap reads: {fix}") from None
 
     def show(match: Match) -> str:
         return snippet(norm, tokens, match.start, match.end)

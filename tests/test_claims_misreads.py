@@ -1,0 +1,97 @@
+"""Claims whose wording geomap used to read into a wrong range with confidence: each must be read
+right, or refused in one line naming the problem and the fix (never read as another range).
+
+Expected values are worked out by hand from docs/claims.md's rules, not printed by the code.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from geomap.claims import parse_claim
+from geomap.errors import ClaimError
+
+MI = 1609.344
+
+
+# --- a one-letter unit in upper case: 'M' is metre, mile, nautical mile or million --------------
+
+@pytest.mark.parametrize("text, lang", [
+    ("5 M", None),
+    ("5M from the line", None),
+    ("the strike was about 500 M from the front", None),
+    ("between 5 and 10 M", None),
+    ("5-10 M", None),
+    ("около 500 М от линии", "ru"),
+    ("близько 500 М від лінії", "uk"),
+    ("5 M uzaqlıqda", "az"),
+    ("à 500 M de la ligne", "fr"),
+])
+def test_an_upper_case_one_letter_unit_is_refused(text, lang):
+    with pytest.raises(ClaimError, match=r"upper-case '[MМ]'.*miles.*million.*write"):
+        parse_claim(text, lang=lang)
+
+
+@pytest.mark.parametrize("text, metres", [
+    ("5 m", 5.0),
+    ("500 m from the front", 500.0),
+    ("5 MI", 5 * MI),
+    ("5 KM", 5000.0),
+    ("5 Km", 5000.0),
+    ("5 NM", 5 * 1852.0),
+])
+def test_lower_case_and_longer_abbreviations_keep_their_unit(text, metres):
+    claim = parse_claim(text)
+    assert claim.strict.min_m < metres < claim.strict.max_m
+
+
+# --- a whole number before a fraction it belongs to: '2 ½ miles' is 2.5 miles, not ½ mile ---------
+
+@pytest.mark.parametrize("text, value_m", [
+    ("2 ½ miles", 2.5 * MI),
+    ("1 ½ km", 1500.0),
+    ("3\u00a0¾ km from the line", 3750.0),
+])
+def test_a_whole_number_and_a_fraction_sign_are_one_number(text, value_m):
+    claim = parse_claim(text)
+    assert claim.strict.min_m < value_m < claim.strict.max_m
+    assert claim.strict.min_m > 0.9 * value_m
+
+
+# --- a number the expression drops: refused, never read without it ----------------------------------
+
+@pytest.mark.parametrize("text", [
+    "10-to-15 km",
+    "two ½ km",
+    "5 through to 10 km",
+    "five 10 km",
+])
+def test_a_number_dropped_before_the_expression_is_refused(text):
+    with pytest.raises(ClaimError, match="follows a number"):
+        parse_claim(text)
+
+
+@pytest.mark.parametrize("text, lo, hi", [
+    ("On 12 May 2021, 5 km from the front", 4_625, 5_375),
+    ("in 2020 the village, 5 km from the line", 4_625, 5_375),
+    ("10 to 15 km", 10_000, 15_000),
+    ("10 - to 15 km", 10_000, 15_000),
+])
+def test_a_number_set_apart_from_the_expression_is_not_refused(text, lo, hi):
+    claim = parse_claim(text)
+    assert (claim.strict.min_m, claim.strict.max_m) == pytest.approx((lo, hi))
+
+
+# --- digit fractions: only a proper fraction in lowest terms is one number ------------------------
+
+@pytest.mark.parametrize("text", ["10/15 km", "5/10 km", "20/30 miles", "3/2 km", "1/50 mile"])
+def test_a_slash_between_numbers_that_is_not_a_plain_fraction_is_refused(text):
+    with pytest.raises(ClaimError, match="fraction"):
+        parse_claim(text)
+
+
+@pytest.mark.parametrize("text, value_m", [("3/4 km", 750.0), ("1/2 mile", 0.5 * MI), ("1 1/2 miles", 1.5 * MI),
+                                           ("on 5/10 the strike hit 5 km away", 5000.0)])
+def test_plain_fractions_are_still_read(text, value_m):
+    claim = parse_claim(text)
+    assert claim.strict.min_m < value_m < claim.strict.max_m
