@@ -95,3 +95,40 @@ def test_a_slash_between_numbers_that_is_not_a_plain_fraction_is_refused(text):
 def test_plain_fractions_are_still_read(text, value_m):
     claim = parse_claim(text)
     assert claim.strict.min_m < value_m < claim.strict.max_m
+
+
+# --- 'N or M km' in every language: a range, never the second number alone ----------------------
+
+@pytest.mark.parametrize("text, lang", [
+    ("в 2 или 3 км", "ru"),
+    ("у 2 або 3 км", "uk"),
+    ("2 veya 3 km", "tr"),
+    ("2 ya da 3 km", "tr"),
+    ("2 və ya 3 km", "az"),
+    ("2 yaxud 3 km", "az"),
+    ("2 կամ 3 կմ", "hy"),
+    ("2 أو 3 كم", "ar"),
+    ('2 או 3 ק"מ', "he"),
+    ("۲ یا ۳ کیلومتر", "fa"),
+    ("2 o 3 km", "es"),
+    ("2 ou 3 km", "fr"),
+    ("2 oder 3 km", "de"),
+    ("2 or 3 km", "en"),
+])
+def test_two_numbers_joined_by_or_are_a_range(text, lang):
+    claim = parse_claim(text, lang=lang)
+    assert (claim.strict.min_m, claim.strict.max_m) == pytest.approx((2000, 3000))
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("в двух или трёх километрах", "ru"),
+    ("пять или шесть км", "ru"),
+    ("2 или 3 километра, как сообщается", "ru"),
+])
+def test_an_or_range_is_never_read_as_its_last_number(text, lang):
+    try:
+        claim = parse_claim(text, lang=lang)
+    except ClaimError as exc:
+        assert "follows a number" in str(exc) or "no distance" in str(exc)
+        return
+    assert claim.rule == "range", (text, claim.rule, claim.strict)

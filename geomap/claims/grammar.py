@@ -553,7 +553,9 @@ def _dropped_number(tokens: list[Token], match: Match, lex: Lexicon, text: str) 
     km') is not joined.
     """
     start = match.start
-    joiners = {p[0] for p in (*lex.range_separators, *lex.range_joiners) if len(p) == 1} | set(lex.conjunctions)
+    joiners = {w for p in (*lex.range_separators, *lex.range_joiners) for w in p}
+    joiners |= {w for phrase in lex.restatement_joiners for w in phrase.split()}  # 'или', 'və ya'
+    joiners |= set(lex.conjunctions)
     k = start
     while k > 0 and start - k < 3 and tokens[k - 1].norm in joiners and tokens[k - 1].kind in ("sym", "word"):
         k -= 1
