@@ -132,3 +132,23 @@ def test_an_or_range_is_never_read_as_its_last_number(text, lang):
         assert "follows a number" in str(exc) or "no distance" in str(exc)
         return
     assert claim.rule == "range", (text, claim.rule, claim.strict)
+
+
+# --- a language guessed from a short unit abbreviation alone ------------------------------------
+
+@pytest.mark.parametrize("text", ["3 sm", "10 SM", "5 mil", "within 5 mil"])
+def test_a_language_detected_only_from_a_short_unit_is_refused(text):
+    with pytest.raises(ClaimError, match="--lang"):
+        parse_claim(text)
+
+
+@pytest.mark.parametrize("text, lang, metres", [
+    ("3 sm", "de", 3 * 1852.0),
+    ("5 Seemeilen entfernt", None, 5 * 1852.0),
+    ("5 mil uzaklıkta", None, 5 * MI),
+    ("10 kilometr", None, 10_000.0),
+    ("5 km uzaklıkta", None, 5000.0),
+])
+def test_a_unit_with_the_language_settled_is_read(text, lang, metres):
+    claim = parse_claim(text, lang=lang)
+    assert claim.strict.min_m < metres < claim.strict.max_m

@@ -87,6 +87,12 @@ def script_of(char: str) -> str | None:
         return None
 
 
+def script_candidates(script: str | None, available: Iterable[str] = tuple(LANGUAGE_NAMES)) -> tuple[str, ...]:
+    """The shipped languages written in ``script`` (e.g. 'Cyrillic' -> ('ru', 'uk'))."""
+    shipped = set(available)
+    return tuple(c for c in _CANDIDATES.get(script, ()) if c in shipped)
+
+
 def detect_language(
     text: str,
     words: Iterable[str],

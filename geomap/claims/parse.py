@@ -18,7 +18,7 @@ import unicodedata
 from pathlib import Path
 
 from geomap.claims.grammar import Match, Refusal, misread_context, not_distance_marker, prepare, scan, snippet
-from geomap.claims.languages import LANGUAGE_NAMES, detect_language, understood
+from geomap.claims.languages import LANGUAGE_NAMES, detect_language, script_candidates, understood
 from geomap.claims.lexicon import Lexicon, available_languages, load_lexicon
 from geomap.claims.numbers import tokenize
 from geomap.claims.readings import Claim, Range
@@ -64,6 +64,8 @@ def _choose_lexicon(text: str, lexicon: str | Path | None, lang: str | None) -> 
             "pass --lang CODE if the text is in one of them"
         )
     lex = load_lexicon(language=found.language)
+    if found.margin is not None and found.hits > 0:
+        _refuse_language_from_unit_alone(text, lex, script_candidates(found.script, available_languages()))
     if found.margin is not None and (found.hits == 0 or found.margin == 0):
         _refuse_ambiguous_digits(text, _AMBIGUOUS_DIGITS)
     elif "." not in lex.number_format.thousands:
@@ -72,6 +74,46 @@ def _choose_lexicon(text: str, lexicon: str | Path | None, lang: str | None) -> 
         # no word of any shipped language was recognised: the letters alone picked it
         return lex, f"no {LANGUAGE_NAMES[lex.language]} word recognised"
     return lex, "detected"
+
+
+#: longest unit abbreviation that may stand for different units, or none, in different languages
+_SHORT_UNIT = 3
+
+
+def _unit_metres(lex: Lexicon, word: str) -> float | None:
+    """Metres of the one-word unit ``word`` in ``lex``, or None if it is not one of its units."""
+    for unit in lex.units:
+        if (word,) in unit.phrases:
+            return float(unit.data["metres"])
+    return None
+
+
+def _refuse_language_from_unit_alone(text: str, lex: Lexicon, candidates: tuple[str, ...]) -> None:
+    """Refuse a claim whose language was detected only from a short unit abbreviation others read differently.
+
+    ``3 sm`` was read as German (``sm`` = Seemeile, a nautical mile), though
+    English aviation writes ``10 SM`` for statute miles; ``5 mil`` as Turkish
+    (a mile), though ``mil`` is a Scandinavian 10 km and a Spanish thousand.
+    When every word recognised is such an abbreviation and another language of
+    the same script reads it as another unit or not at all, the language (and
+    so the unit) is a guess.  ``км`` (Russian and Ukrainian alike) is not.
+    """
+    if lex.language == "en":
+        return  # the documented default of Latin script: 'mi', 'nm', 'yd' are English
+    words = [tok.norm for tok in tokenize(text) if tok.kind == "word"]
+    known = [w for w in words if w in lex.vocabulary or w in lex.unit_words]
+    if not known or any(w not in lex.unit_words or len(w) > _SHORT_UNIT for w in known):
+        return
+    for word in dict.fromkeys(known):
+        metres = _unit_metres(lex, word)
+        others = [code for code in candidates if code != lex.language
+                  and _unit_metres(load_lexicon(language=code), word) != metres]
+        if others:
+            raise ClaimError(
+                f"the only word that makes {_quote(text)} {_name(lex)} is the unit {word!r}, which "
+                f"{LANGUAGE_NAMES[others[0]]} reads as another unit or not at all (e.g. 'sm' is a German nautical "
+                f"mile and an English statute mile): pass --lang CODE, or write the unit in full"
+            )
 
 
 #: a number whose separator is a decimal mark in some languages and a thousands separator in others
