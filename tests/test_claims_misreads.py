@@ -152,3 +152,54 @@ def test_a_language_detected_only_from_a_short_unit_is_refused(text):
 def test_a_unit_with_the_language_settled_is_read(text, lang, metres):
     claim = parse_claim(text, lang=lang)
     assert claim.strict.min_m < metres < claim.strict.max_m
+
+
+# --- a comparator written after the distance with a word inside it ('den biraz fazla') ----------
+
+@pytest.mark.parametrize("text, lang", [
+    ("10 km'den biraz fazla", "tr"),
+    ("10 km-dən bir az çox", "az"),
+    ("10 կմ-ից մի փոքր ավելի", "hy"),
+    ("5 km or even more", "en"),
+    ("5 km away, or maybe less", "en"),
+])
+def test_a_postfix_comparator_with_words_inside_is_refused(text, lang):
+    with pytest.raises(ClaimError, match="comparator with other words inside"):
+        parse_claim(text, lang=lang)
+
+
+@pytest.mark.parametrize("text, lang, lo, hi", [
+    ("10 km'den fazla", "tr", 10_000, None),
+    ("5 km or more", "en", 5_000, None),
+    ("5 km away, over the hill", "en", 4_625, 5_375),
+])
+def test_a_postfix_comparator_in_one_piece_is_read(text, lang, lo, hi):
+    claim = parse_claim(text, lang=lang)
+    assert claim.strict.min_m == pytest.approx(lo)
+    assert claim.strict.max_m == (None if hi is None else pytest.approx(hi))
+
+
+# --- 'a bit more than 10 km' is just over 10 km, not any distance over 10 km ----------------------
+
+@pytest.mark.parametrize("text, lang", [
+    ("a bit more than 10 km", "en"),
+    ("a tad over 10 km", "en"),
+    ("marginally more than 10 km", "en"),
+    ("слегка более 10 км", "ru"),
+    ("немного больше 10 км", "ru"),
+])
+def test_a_little_more_than_is_bounded_above(text, lang):
+    claim = parse_claim(text, lang=lang)
+    assert claim.strict.min_m == pytest.approx(10_000)
+    assert claim.lenient.max_m is not None and claim.lenient.max_m <= 12_500
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("a bit less than 10 km", "en"),
+    ("a tad under 10 km", "en"),
+    ("слегка менее 10 км", "ru"),
+])
+def test_a_little_less_than_is_bounded_below(text, lang):
+    claim = parse_claim(text, lang=lang)
+    assert claim.strict.max_m == pytest.approx(10_000)
+    assert claim.lenient.min_m >= 7_500

@@ -525,6 +525,9 @@ def misread_context(tokens: list[Token], match: Match, lex: Lexicon, text: str) 
         if word_at(tokens, k) in lex.zone_words:  # 'in a 5 km radius': an upper bound, not 5 km
             return (f"names a zone or radius ('{tokens[k].norm}'), which bounds a distance rather than giving it: "
                     "write 'within 5 km' if that is meant")
+    trailing = _trailing_comparative(tokens, match, lex, text)
+    if trailing is not None:
+        return (f"is followed by {trailing!r}, a comparator with other words inside it that geomap does not read")
     for phrase in lex.negations_after:
         if _phrase_at(tokens, match.end, phrase) or _phrase_at(tokens, match.end + 1, phrase):
             return f"is negated ('{' '.join(phrase)}' after it)"
@@ -540,6 +543,40 @@ def misread_context(tokens: list[Token], match: Match, lex: Lexicon, text: str) 
             and start >= 2 and (is_fraction_word(word_at(tokens, start - 2)) or tokens[start - 2].kind == "num"):
         return f"follows a fraction geomap does not read ({snippet(text, tokens, max(0, start - 3), start)!r})"
     return None
+
+
+#: how many tokens after an expression a stray comparative word ('fazla', 'more') is looked for
+_TRAILING_WINDOW = 3
+
+
+def _trailing_comparative(tokens: list[Token], match: Match, lex: Lexicon, text: str) -> str | None:
+    """A postfix bound comparator right after ``match`` with words inside it, which the match did not take in.
+
+    '10 km'den biraz fazla' (a bit more than 10 km: 'den … fazla'),
+    '10 km-dən bir az çox', '10 կմ-ից մի փոքր ավելի', '5 km or even more'
+    were read as a bare 10 km / 5 km: a word stood between the comparator's
+    first word (right after the unit) and its last.  Returns those words as
+    written, else None.
+    """
+    if any(entry.data.get("position") == "postfix" for entry in match.entries):
+        return None
+    k = match.end
+    if word_at(tokens, k) in lex.fillers:
+        k += 1  # '5 km away, or even more'
+    last = None
+    for entry in lex.postfix:
+        if entry.data.get("kind") not in ("upper", "lower"):
+            continue
+        for phrase in entry.phrases:
+            if len(phrase) < 2 or word_at(tokens, k) != phrase[0]:
+                continue
+            window = tokens[k + 1 : k + 1 + _TRAILING_WINDOW]
+            for at, tok in enumerate(window):
+                if tok.kind == "num":
+                    break
+                if tok.norm == phrase[-1] and at > 0:
+                    last = max(last or 0, k + 2 + at)
+    return None if last is None else snippet(text, tokens, k, last)
 
 
 def _dropped_number(tokens: list[Token], match: Match, lex: Lexicon, text: str) -> str | None:
