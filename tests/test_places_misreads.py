@@ -60,3 +60,34 @@ def test_cli_refuses_a_far_own_name_in_one_line():
                          env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert res.returncode == 2
     assert res.stderr.count("\n") == 1 and "Talin" in res.stderr and "Traceback" not in res.stderr
+
+
+# --- a name found only outside the theatre's region: the place meant may be missing --------------
+
+@pytest.mark.parametrize("name, country", [
+    ("Getashen", "AM"),   # the Getashen of Nagorno-Karabakh (Çaykənd, Goranboy) is not in the gazetteer
+    ("Gyumri", "AM"),
+    ("Геташен", "AM"),
+])
+def test_a_place_outside_the_theatres_region_needs_confirming(nk, name, country):
+    assert geocode(name).best is not None  # without the line it resolves
+    with pytest.raises(PlaceNotFound) as exc:
+        geocode(name, context=nk)
+    msg = str(exc.value)
+    assert f"--country {country}" in msg and "--gazetteer" in msg and "\n" not in msg
+    confirmed = geocode(name, context=nk, country=country).best
+    assert confirmed is not None and confirmed.country == country
+
+
+@pytest.mark.parametrize("name", ["Yerevan", "Ganja", "Goris", "Hadrut"])
+def test_places_in_the_theatres_region_resolve_by_name(nk, name):
+    assert geocode(name, context=nk).best is not None
+
+
+def test_cli_getashen_with_the_theatre_is_refused_and_country_confirms():
+    base = [sys.executable, "-m", "geomap", "distance", "--place", "Getashen", "--theatre", NK, "--date", "2021-01-01"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    res = subprocess.run(base, capture_output=True, text=True, cwd=ROOT, env=env)
+    assert res.returncode == 2 and res.stderr.count("\n") == 1 and "Armavir" in res.stderr
+    res = subprocess.run(base + ["--country", "AM"], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert res.returncode == 0 and "Getashen" in res.stdout
