@@ -107,8 +107,8 @@ def _refuse_lone_transliteration(kept: list[Place], far: list[Place], context: P
     if not far or any(always(c) for c in kept):
         return
     near_tier = min(TIERS.get(c.match, 0) for c in kept)
-    far_best = [c for c in far if TIERS.get(c.match, 0) < near_tier]
-    if near_tier < TIERS["transliteration"] or not far_best:
+    far_best = [c for c in far if TIERS.get(c.match, 0) == TIERS["exact"]]  # a far place's own name
+    if near_tier < TIERS["transliteration"] or not far_best:  # 'Tog' (Togiak's code TOG) still finds Togh
         return
     near = ", ".join(f"{c.display_name} ({c.country or '?'}) {c.distance_to_context_m / 1000:,.0f} km"
                      for c in sorted(kept, key=lambda c: c.distance_to_context_m)[:3])
