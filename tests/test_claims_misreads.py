@@ -203,3 +203,44 @@ def test_a_little_less_than_is_bounded_below(text, lang):
     claim = parse_claim(text, lang=lang)
     assert claim.strict.max_m == pytest.approx(10_000)
     assert claim.lenient.min_m >= 7_500
+
+
+# --- a distance from something other than the line: refused, never judged against the line ------
+
+@pytest.mark.parametrize("text, lang", [
+    ("5 km from Stepanakert", "en"),
+    ("about 10 km from the border", "en"),
+    ("10 km north of Hadrut", "en"),
+    ("5 km from the village on the front line", "en"),
+    ("5 km (3 miles) from the town", "en"),
+    ("в 5 км от Степанакерта", "ru"),
+    ("в 5 км от границы", "ru"),
+    ("за 5 км від кордону", "uk"),
+    ("5 km von der Grenze entfernt", "de"),
+    ("à 5 km de la frontière", "fr"),
+    ("a 5 km de la frontera", "es"),
+    ("على بعد 5 كم من الحدود", "ar"),
+    ("در فاصله ۵ کیلومتری از مرز", "fa"),
+])
+def test_a_distance_from_another_object_is_refused(text, lang):
+    with pytest.raises(ClaimError, match="not from a line of contact or front"):
+        parse_claim(text, lang=lang)
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("is located dozens of kilometers from the nearest section of the Armenian-Azerbaijani line of contact", "en"),
+    ("within 10 km of the front", "en"),
+    ("5 km away from the Azerbaijani positions", "en"),
+    ("10 km north of the line", "en"),
+    ("5 km from the front, near the village", "en"),
+    ("5 km", "en"),
+    ("в 5 км от линии соприкосновения", "ru"),
+    ("в 30 км от линии фронта, в Донецке", "ru"),
+    ("за 5 км від лінії фронту", "uk"),
+    ("5 km von der Front entfernt", "de"),
+    ("à 5 km du front", "fr"),
+    ("a 5 km de la línea del frente", "es"),
+    ("على بعد 5 كم من خط التماس", "ar"),
+])
+def test_a_distance_from_the_line_or_from_nothing_named_is_read(text, lang):
+    assert parse_claim(text, lang=lang).strict.max_m is not None

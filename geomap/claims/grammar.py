@@ -33,7 +33,8 @@ from geomap.claims.numbers import (
 )
 from geomap.claims.readings import Range
 
-__all__ = ["Match", "Refusal", "prepare", "scan", "not_distance_marker", "misread_context", "snippet"]
+__all__ = ["Match", "Refusal", "prepare", "scan", "not_distance_marker", "misread_context", "snippet",
+           "other_reference"]
 
 _EN_ARTICLES = ("the", "a", "an")
 
@@ -605,6 +606,49 @@ def _dropped_number(tokens: list[Token], match: Match, lex: Lexicon, text: str) 
         if num is not None and num.end == k:
             return snippet(text, tokens, m, start)
     return None
+
+
+#: most words read after 'from' for the object a distance is measured from
+_REFERENCE_WINDOW = 10
+_CLAUSE_END = set(",;:.!?()[]{}،؛")
+
+
+def other_reference(tokens: list[Token], match: Match, lex: Lexicon, text: str) -> str | None:
+    """The object ``match`` is measured from, as written, when it is not a line of contact or front; else None.
+
+    '5 km from Stepanakert', '10 km from the border', 'в 5 км от села' give a
+    distance from something geomap does not measure to; judging them against
+    the line gave a confident verdict on another claim.  Read after the
+    lexicon's ``reference.prepositions`` (with ``skip`` words such as 'north'
+    or 'away' between), up to the end of the clause: a ``line`` word before any
+    ``other`` word ('from the nearest section of the line of contact') is the
+    line.  Languages without a ``reference`` entry are not checked.
+    """
+    ref = lex.reference
+    if ref is None:
+        return None
+    k = match.end
+    while k < len(tokens) and tokens[k].kind in ("word", "sym") and tokens[k].norm not in ref.prepositions and (
+            tokens[k].norm in ref.skip or tokens[k].norm in lex.fillers or tokens[k].norm == "-"):
+        k += 1
+    if word_at(tokens, k) not in ref.prepositions:
+        return None
+    start = k + 1
+    end = start
+    while end < len(tokens) and end - start < _REFERENCE_WINDOW:
+        if set(text[tokens[end - 1].end:tokens[end].start]) & _CLAUSE_END:
+            break
+        end += 1
+    if end == start:
+        return None  # nothing after 'from' in this clause
+    for tok in tokens[start:end]:
+        if tok.kind != "word":
+            continue
+        if ref.is_line(tok.norm):
+            return None
+        if ref.is_other(tok.norm):
+            break
+    return snippet(text, tokens, k, end)
 
 
 def scan(tokens: list[Token], lex: Lexicon, text: str) -> list[Match]:

@@ -17,7 +17,16 @@ import math
 import unicodedata
 from pathlib import Path
 
-from geomap.claims.grammar import Match, Refusal, misread_context, not_distance_marker, prepare, scan, snippet
+from geomap.claims.grammar import (
+    Match,
+    Refusal,
+    misread_context,
+    not_distance_marker,
+    other_reference,
+    prepare,
+    scan,
+    snippet,
+)
 from geomap.claims.languages import LANGUAGE_NAMES, detect_language, script_candidates, understood
 from geomap.claims.lexicon import Lexicon, available_languages, load_lexicon
 from geomap.claims.numbers import tokenize
@@ -337,6 +346,14 @@ def parse_claim(text: str, *, lexicon: str | Path | None = None, lang: str | Non
             raise ClaimError(
                 f"{len(others) + 1} different distances found in {_quote(text)} ({listed}): "
                 f"pass only the expression to check, e.g. {show(chosen)!r}"
+            )
+    for match in (chosen, *first_group[1:]):
+        reference = other_reference(tokens, match, lex, norm)
+        if reference is not None:
+            raise ClaimError(
+                f"{show(chosen)!r} in {_quote(text)} is a distance {reference!r}, not from a line of contact or "
+                f"front, which is what geomap measures to: if it is measured from the line (a border that is the "
+                f"line), pass only {show(chosen)!r}; otherwise the claim cannot be checked against the line"
             )
     if chosen.reversed:
         notes.append(f"{show(chosen)!r} gives the larger end first: read as "
