@@ -244,3 +244,17 @@ def test_a_distance_from_another_object_is_refused(text, lang):
 ])
 def test_a_distance_from_the_line_or_from_nothing_named_is_read(text, lang):
     assert parse_claim(text, lang=lang).strict.max_m is not None
+
+
+@pytest.mark.parametrize("text, metres", [("٥ كم", 5000.0), ("5٫5 كم", 5500.0), ("على بعد 5 كم", 5000.0)])
+def test_letters_that_settle_the_language_keep_a_short_unit_read(text, metres):
+    claim = parse_claim(text)
+    assert claim.language == "ar" and claim.strict.min_m < metres < claim.strict.max_m
+
+
+# --- digit groups split by a separator the language does not use: never read as the last group ----
+
+@pytest.mark.parametrize("text", ["1٬500 m", "12٬500 m from the line", "1·500 m"])
+def test_foreign_digit_group_separators_are_refused(text):
+    with pytest.raises(ClaimError, match="digit groups"):
+        parse_claim(text)

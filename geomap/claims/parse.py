@@ -27,7 +27,7 @@ from geomap.claims.grammar import (
     scan,
     snippet,
 )
-from geomap.claims.languages import LANGUAGE_NAMES, detect_language, script_candidates, understood
+from geomap.claims.languages import LANGUAGE_NAMES, detect_language, marker_score, script_candidates, understood
 from geomap.claims.lexicon import Lexicon, available_languages, load_lexicon
 from geomap.claims.numbers import tokenize
 from geomap.claims.readings import Claim, Range
@@ -73,7 +73,7 @@ def _choose_lexicon(text: str, lexicon: str | Path | None, lang: str | None) -> 
             "pass --lang CODE if the text is in one of them"
         )
     lex = load_lexicon(language=found.language)
-    if found.margin is not None and found.hits > 0:
+    if found.margin is not None and found.hits > 0 and not marker_score(text, lex.language):  # words alone decided
         _refuse_language_from_unit_alone(text, lex, script_candidates(found.script, available_languages()))
     if found.margin is not None and (found.hits == 0 or found.margin == 0):
         _refuse_ambiguous_digits(text, _AMBIGUOUS_DIGITS)
@@ -184,7 +184,7 @@ _PLUS_MINUS = re.compile(r"[±∓]|\+\s*/?\s*[-−–]")
 _DIMENSIONS = re.compile(r"\d\s*[x×*хХ]\s*\d|\d\s+by\s+\d", re.IGNORECASE)
 
 #: characters some writers put between groups of three digits (spaces, apostrophes, underscore)
-_GROUP_SEPARATORS = " \u00a0\u2007\u2009\u202f'’_"
+_GROUP_SEPARATORS = " \u00a0\u2007\u2009\u202f'’_\u066c\u00b7"
 
 
 def _restates(text: str, tokens, first: Match, second: Match, lex: Lexicon) -> bool:
