@@ -258,3 +258,29 @@ def test_letters_that_settle_the_language_keep_a_short_unit_read(text, metres):
 def test_foreign_digit_group_separators_are_refused(text):
     with pytest.raises(ClaimError, match="digit groups"):
         parse_claim(text)
+
+
+# --- a vague quantity of vague quantities: 'tens of thousands of metres' is 20-90 km, not 2-9 km ----
+
+@pytest.mark.parametrize("text, strict", [
+    ("tens of thousands of meters", (20_000, 90_000)),
+    ("hundreds of thousands of meters", (200_000, 900_000)),
+    ("a few tens of km", (30_000, 50_000)),
+    ("several hundreds of metres", (300, 700)),
+])
+def test_vague_quantities_multiply(text, strict):
+    claim = parse_claim(text)
+    assert (claim.strict.min_m, claim.strict.max_m) == pytest.approx(strict)
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("dozens of scores of km", None),   # 'scores' is a multiplier: read; this one has no such entry below
+    ("несколько десятки километров", "ru"),
+])
+def test_a_vague_quantity_is_never_dropped_before_another(text, lang):
+    try:
+        claim = parse_claim(text, lang=lang)
+    except ClaimError as exc:
+        assert "vague quantity" in str(exc) or "no distance" in str(exc)
+        return
+    assert "*" in claim.rule, (text, claim.rule)  # read as a product, not as the second quantity alone

@@ -533,6 +533,11 @@ def misread_context(tokens: list[Token], match: Match, lex: Lexicon, text: str) 
         if _phrase_at(tokens, match.end, phrase) or _phrase_at(tokens, match.end + 1, phrase):
             return f"is negated ('{' '.join(phrase)}' after it)"
     if any(entry in lex.vague for entry in match.entries):
+        before = start - 1 if word_at(tokens, start - 1) in lex.partitives else start
+        for entry in lex.vague:  # 'tens of thousands of metres' read as 'thousands of metres'
+            for phrase in entry.phrases:
+                if _phrase_at(tokens, before - len(phrase), phrase) or _phrase_at(tokens, start - len(phrase), phrase):
+                    return f"follows another vague quantity ('{' '.join(phrase)}') that it would multiply"
         for k in range(max(0, start - 3), start):
             num = _parse_number(tokens, k, lex, text)
             if num is not None and num.end == start:  # Russian 'в 5 тысячах км': 5 thousand, not 'thousands'
