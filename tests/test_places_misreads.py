@@ -85,6 +85,13 @@ def test_places_in_the_theatres_region_resolve_by_name(nk, name):
     assert geocode(name, context=nk).best is not None
 
 
+def test_a_front_line_village_missing_from_the_gazetteer_is_not_replaced_by_a_far_namesake():
+    # Vodiane on the Donbas line (by Avdiivka, by Mariupol) is not in the gazetteer; the only Vodiane found is
+    # 227 km from the line, and was measured as if it were the one meant
+    with pytest.raises(PlaceNotFound, match="--country UA"):
+        geocode("Vodiane", context=PlaceContext.from_theatre("donbas"))
+
+
 def test_cli_getashen_with_the_theatre_is_refused_and_country_confirms():
     base = [sys.executable, "-m", "geomap", "distance", "--place", "Getashen", "--theatre", NK, "--date", "2021-01-01"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
