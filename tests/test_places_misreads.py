@@ -99,3 +99,21 @@ def test_cli_getashen_with_the_theatre_is_refused_and_country_confirms():
     assert res.returncode == 2 and res.stderr.count("\n") == 1 and "Armavir" in res.stderr
     res = subprocess.run(base + ["--country", "AM"], capture_output=True, text=True, cwd=ROOT, env=env)
     assert res.returncode == 0 and "Getashen" in res.stdout
+
+
+# --- 'near X' is not X: the place's own radius would understate how far the scene may be ----------
+
+@pytest.mark.parametrize("query", ["near Hadrut", "outskirts of Hadrut", "под Гадрутом", "Hadrut yaxınlığında",
+                                   "біля Гадрута"])
+def test_a_place_near_a_named_place_is_refused(nk, query):
+    from geomap.errors import InputError
+
+    with pytest.raises(InputError, match="--at LON,LAT"):
+        geocode(query, context=nk)
+
+
+def test_radius_with_a_place_is_refused_not_ignored():
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    res = subprocess.run([sys.executable, "-m", "geomap", "distance", "--place", "Hadrut", "--radius-m", "10000",
+                          "--theatre", NK, "--date", "2021-01-01"], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert res.returncode == 2 and res.stderr.count("\n") == 1 and "--radius-m" in res.stderr

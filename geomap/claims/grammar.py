@@ -609,8 +609,15 @@ def _dropped_number(tokens: list[Token], match: Match, lex: Lexicon, text: str) 
     for m in range(max(0, k - 4), k):
         num = _parse_number(tokens, m, lex, text)
         if num is not None and num.end == k:
+            if k == start and m == k - 1 and _is_year(tokens[m]):
+                return None  # 'in 2020 500 m from the line': a year, not part of the distance
             return snippet(text, tokens, m, start)
     return None
+
+
+def _is_year(tok: Token) -> bool:
+    """A year written in digits (1900-2099), which often stands right before a distance without a comma."""
+    return tok.kind == "num" and tok.norm.isdigit() and len(tok.norm) == 4 and 1900 <= int(tok.norm) <= 2099
 
 
 #: most words read after 'from' for the object a distance is measured from

@@ -84,7 +84,7 @@ from geomap.places.model import (
     haversine_m,
     uncertainty_radius_m,
 )
-from geomap.places.names import name_key, strip_feature_words
+from geomap.places.names import name_key, strip_feature_words, vicinity_word
 from geomap.places.narrow import by_context, by_country, by_near, by_within
 from geomap.places.rank import RULE, dominant, keep_best_tier, keys, merge_duplicates, sort_candidates
 
@@ -189,6 +189,14 @@ def geocode(
     near = validate_near(near)
     context = as_context(context)
     query = " ".join(name.split())
+    near_word = vicinity_word(query)
+    if near_word is not None and len(query.split()) > 1:
+        rest = strip_feature_words(" ".join(w for w in query.split() if w != near_word))[0]
+        raise InputError(
+            f"{query!r} puts the scene near a place ({near_word!r}), not at it, and the place's own radius would "
+            f"understate how far from it the scene may be: query {rest!r} if the scene is in it, or give the "
+            f"point with --at LON,LAT and how far it may be with --radius-m"
+        )
     bare, hint = strip_feature_words(query)
     key = name_key(bare)
     if not key:
