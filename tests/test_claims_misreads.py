@@ -286,3 +286,19 @@ def test_a_vague_quantity_is_never_dropped_before_another(text, lang):
         assert "vague quantity" in str(exc) or "no distance" in str(exc)
         return
     assert "*" in claim.rule, (text, claim.rule)  # read as a product, not as the second quantity alone
+
+
+# --- a decimal comma where the language writes a decimal point: never read as the digits after it ----
+
+@pytest.mark.parametrize("text, lang", [('1,5 ק"מ', "he"), ("1,5 كم", "ar"), ("۱,۵ کیلومتر", "fa"),
+                                        ('במרחק 2,5 ק"מ', "he")])
+def test_a_separator_the_language_does_not_write_is_refused(text, lang):
+    with pytest.raises(ClaimError, match="does not write"):
+        parse_claim(text, lang=lang)
+
+
+@pytest.mark.parametrize("text, lang, metres", [('1.5 ק"מ', "he", 1500.0), ("1,5 км", "ru", 1500.0),
+                                                ("On 12.05.2021 shelling 5 km from the line", "en", 5000.0)])
+def test_the_languages_own_separators_still_read(text, lang, metres):
+    claim = parse_claim(text, lang=lang)
+    assert claim.strict.min_m < metres < claim.strict.max_m

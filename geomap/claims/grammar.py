@@ -542,6 +542,11 @@ def misread_context(tokens: list[Token], match: Match, lex: Lexicon, text: str) 
             num = _parse_number(tokens, k, lex, text)
             if num is not None and num.end == start:  # Russian 'в 5 тысячах км': 5 thousand, not 'thousands'
                 return f"follows a number ({snippet(text, tokens, k, start)!r}) that it would multiply"
+    if start >= 1 and tokens[start].kind == "num" and tokens[start - 1].kind == "num" \
+            and tokens[start].start == tokens[start - 1].end + 1 and text[tokens[start - 1].end] in _DIGIT_SEPARATORS:
+        written = text[tokens[start - 1].start:tokens[start].end]
+        return (f"is the end of {written!r}, whose {text[tokens[start - 1].end]!r} this language does not write "
+                f"between digits (its decimal mark: {' or '.join(repr(c) for c in lex.number_format.decimal)})")
     dropped = _dropped_number(tokens, match, lex, text)
     if dropped is not None:
         return f"follows a number with no unit ({dropped!r})"
@@ -550,6 +555,9 @@ def misread_context(tokens: list[Token], match: Match, lex: Lexicon, text: str) 
         return f"follows a fraction geomap does not read ({snippet(text, tokens, max(0, start - 3), start)!r})"
     return None
 
+
+#: characters written between digits as a decimal mark or digit group separator in some language
+_DIGIT_SEPARATORS = ",.\u066b\u066c\u00b7"
 
 #: how many tokens after an expression a stray comparative word ('fazla', 'more') is looked for
 _TRAILING_WINDOW = 3
