@@ -302,3 +302,20 @@ def test_a_separator_the_language_does_not_write_is_refused(text, lang):
 def test_the_languages_own_separators_still_read(text, lang, metres):
     claim = parse_claim(text, lang=lang)
     assert claim.strict.min_m < metres < claim.strict.max_m
+
+
+# --- a weapon's range or a change of distance is not the distance from the line -------------------
+
+@pytest.mark.parametrize("text, lang", [
+    ("artillery with a range of 20 km", "en"),
+    ("drones with a 30 km range", "en"),
+    ("a 20 km-range rocket", "en"),
+    ("5 km closer to the front", "en"),
+    ("10 km further from the front", "en"),
+    ("ракета с дальностью 20 км", "ru"),
+    ("на 5 км ближе к фронту", "ru"),
+    ("на 5 км ближче до фронту", "uk"),
+])
+def test_a_range_or_a_change_of_distance_is_refused(text, lang):
+    with pytest.raises(ClaimError, match="not a distance between places"):
+        parse_claim(text, lang=lang)

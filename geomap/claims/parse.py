@@ -305,7 +305,7 @@ def parse_claim(text: str, *, lexicon: str | Path | None = None, lang: str | Non
         if sizes:
             group, marker = sizes[0]
             raise ClaimError(
-                f"{show(group[0])!r} in {_quote(text)} is a height, depth, size or speed ('{marker}'), "
+                f"{show(group[0])!r} in {_quote(text)} is a height, depth, size, speed, weapon's range or change of distance ('{marker}'), "
                 f"not a distance between places: pass a distance claim, e.g. {_EXAMPLES}"
             )
         speed = _SPEED.search(norm)
