@@ -17,16 +17,8 @@ import math
 import unicodedata
 from pathlib import Path
 
-from geomap.claims.grammar import (
-    Match,
-    Refusal,
-    misread_context,
-    not_distance_marker,
-    other_reference,
-    prepare,
-    scan,
-    snippet,
-)
+from geomap.claims.context import misread_context, not_distance_marker, other_reference
+from geomap.claims.grammar import Match, Refusal, prepare, scan, snippet
 from geomap.claims.languages import LANGUAGE_NAMES, detect_language, marker_score, script_candidates, understood
 from geomap.claims.lexicon import Lexicon, available_languages, load_lexicon
 from geomap.claims.numbers import tokenize
