@@ -319,3 +319,28 @@ def test_the_languages_own_separators_still_read(text, lang, metres):
 def test_a_range_or_a_change_of_distance_is_refused(text, lang):
     with pytest.raises(ClaimError, match="not a distance between places"):
         parse_claim(text, lang=lang)
+
+
+# --- a length of something is not a distance from it ----------------------------------------------
+
+@pytest.mark.parametrize("text, lang", [
+    ("captured 20 km of the front line", "en"),
+    ("they dug 5 km of trenches", "en"),
+    ("some 5 km of road", "en"),
+    ("захватили 20 км линии фронта", "ru"),
+    ("звільнили 10 км лінії фронту", "uk"),
+])
+def test_a_length_of_something_is_refused(text, lang):
+    with pytest.raises(ClaimError, match="length of something"):
+        parse_claim(text, lang=lang)
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("within 5 km of the front", "en"),
+    ("5 km north of the line", "en"),
+    ("less than 5 km of the front", "en"),
+    ("в 5 км от линии фронта", "ru"),
+    ("5 km from the front", "en"),
+])
+def test_a_distance_with_of_or_from_is_still_read(text, lang):
+    assert parse_claim(text, lang=lang).strict.max_m is not None

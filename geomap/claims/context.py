@@ -17,7 +17,7 @@ from geomap.claims.grammar import Match, parse_number, phrase_at, snippet
 from geomap.claims.lexicon import Lexicon
 from geomap.claims.numbers import Token, is_fraction_word, word_at
 
-__all__ = ["not_distance_marker", "misread_context", "other_reference"]
+__all__ = ["not_distance_marker", "misread_context", "other_reference", "length_of"]
 
 
 def not_distance_marker(tokens: list[Token], match: Match, lex: Lexicon) -> str | None:
@@ -220,3 +220,31 @@ def other_reference(tokens: list[Token], match: Match, lex: Lexicon, text: str) 
         if ref.is_other(tok.norm):
             break
     return snippet(text, tokens, k, end)
+
+
+def length_of(tokens: list[Token], match: Match, lex: Lexicon, text: str) -> str | None:
+    """The words that make ``match`` a length of something rather than a distance from it, else None.
+
+    'captured 20 km of the front line', 'they dug 5 km of trenches', Russian
+    '20 км линии фронта' (a genitive object right after the unit) give how
+    long something is; they were read as 20 km from the line.  An English
+    'of' counts only after a bare or approximate number with no direction
+    word between ('within 5 km of the front', '5 km north of the line' are
+    distances); an object right after the unit only in lexicons that set
+    ``reference.object_after_unit``.
+    """
+    ref = lex.reference
+    if ref is None:
+        return None
+    if any(entry.data.get("kind") in ("upper", "lower", "range") for entry in match.entries):
+        return None
+    k = match.end
+    word = word_at(tokens, k)
+    if word is None or set(text[tokens[k - 1].end:tokens[k].start]) & _CLAUSE_END:
+        return None  # '20 km, of which ...'
+    if word in ref.length_words or (ref.object_after_unit and (ref.is_line(word) or ref.is_other(word))):
+        end = k + 1
+        while end < len(tokens) and end - k < 4 and not set(text[tokens[end - 1].end:tokens[end].start]) & _CLAUSE_END:
+            end += 1
+        return snippet(text, tokens, match.start, end)
+    return None

@@ -91,6 +91,10 @@ class Reference:
     line: tuple[str, ...]
     other: tuple[str, ...]
     skip: frozenset[str]
+    #: words that, right after a bare distance, make it a length of something ('20 km of the front line')
+    length_words: frozenset[str] = frozenset()
+    #: a line or other object word right after the unit is what the length is of ('20 км линии фронта')
+    object_after_unit: bool = False
 
     @staticmethod
     def _matches(word: str, patterns: tuple[str, ...]) -> bool:
@@ -391,7 +395,15 @@ def _reference(source: str, raw: Any) -> Reference | None:
         line=patterns["line"],
         other=patterns["other"],
         skip=_words(source, "reference.skip", raw.get("skip")),
+        length_words=_words(source, "reference.length_words", raw.get("length_words")),
+        object_after_unit=_flag(source, "reference.object_after_unit", raw.get("object_after_unit", False)),
     )
+
+
+def _flag(source: str, where: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _bad(source, f"'{where}' must be true or false, got {value!r}")
+    return value
 
 
 def _validate(source: str, data: Any) -> Lexicon:

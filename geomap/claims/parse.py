@@ -17,7 +17,7 @@ import math
 import unicodedata
 from pathlib import Path
 
-from geomap.claims.context import misread_context, not_distance_marker, other_reference
+from geomap.claims.context import length_of, misread_context, not_distance_marker, other_reference
 from geomap.claims.grammar import Match, Refusal, prepare, scan, snippet
 from geomap.claims.languages import LANGUAGE_NAMES, detect_language, marker_score, script_candidates, understood
 from geomap.claims.lexicon import Lexicon, available_languages, load_lexicon
@@ -340,6 +340,12 @@ def parse_claim(text: str, *, lexicon: str | Path | None = None, lang: str | Non
                 f"pass only the expression to check, e.g. {show(chosen)!r}"
             )
     for match in (chosen, *first_group[1:]):
+        length = length_of(tokens, match, lex, norm)
+        if length is not None:
+            raise ClaimError(
+                f"{show(chosen)!r} in {_quote(text)} is a length of something ({length!r}), not a distance from "
+                "the line: pass a claim about the distance to the line, e.g. 'within 5 km of the front'"
+            )
         reference = other_reference(tokens, match, lex, norm)
         if reference is not None:
             raise ClaimError(
