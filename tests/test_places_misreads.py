@@ -117,3 +117,22 @@ def test_radius_with_a_place_is_refused_not_ignored():
     res = subprocess.run([sys.executable, "-m", "geomap", "distance", "--place", "Hadrut", "--radius-m", "10000",
                           "--theatre", NK, "--date", "2021-01-01"], capture_output=True, text=True, cwd=ROOT, env=env)
     assert res.returncode == 2 and res.stderr.count("\n") == 1 and "--radius-m" in res.stderr
+
+
+# --- a former or alternate name of a place outside the line's immediate area ----------------------
+
+@pytest.mark.parametrize("name, found", [
+    ("Çaykənd", "Dprabak"),     # the Getashen of Nagorno-Karabakh in Azerbaijani; a former name of Dprabak (AM)
+    ("Yenikend", "Goravan"),    # a common Azerbaijani village name; a former name of Goravan (AM), 73 km away
+    ("Shirazlu", "Vosketap"),
+])
+def test_another_name_of_a_place_beyond_50_km_is_refused(nk, name, found):
+    assert geocode(name).best.name == found  # without the line it resolves
+    with pytest.raises(PlaceNotFound, match="not its own") as exc:
+        geocode(name, context=nk)
+    assert "--country AM" in str(exc.value)
+
+
+@pytest.mark.parametrize("name", ["Stepanakert", "Berdzor", "Karvachar", "Kubatly", "Yerevan"])
+def test_other_names_near_the_line_and_own_names_in_the_region_resolve(nk, name):
+    assert geocode(name, context=nk).best is not None

@@ -58,7 +58,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from geomap.errors import AmbiguousPlace, InputError, PlaceNotFound
-from geomap.places.context import REGION_RADIUS_M, PlaceContext, as_context, describe_far
+from geomap.places.context import OTHER_NAME_RADIUS_M, REGION_RADIUS_M, PlaceContext, as_context, describe_far
 from geomap.places.gather import (
     check_lonlat,
     clear_caches,
@@ -248,12 +248,15 @@ def geocode(
     else:
         best, is_dom = None, False
         notes.insert(0, f"{total} places match and none dominates ({RULE})")
+    own_name = best is not None and best.match in ("exact", "alias", "folded")
+    region_m = REGION_RADIUS_M if own_name else OTHER_NAME_RADIUS_M
     if (best is not None and context is not None and country is None and near is None and within is None
-            and not _is_user(best) and (best.distance_to_context_m or 0.0) > REGION_RADIUS_M):
+            and not _is_user(best) and (best.distance_to_context_m or 0.0) > region_m):
+        how = "" if own_name else " by a name that is not its own"
         raise PlaceNotFound(
-            f"{query!r} was found as {best.display_name} ({', '.join(x for x in (best.kind, best.region, best.country) if x)}), "
-            f"{best.distance_to_context_m / 1000:,.0f} km from the {context.label}, outside its region "
-            f"({REGION_RADIUS_M / 1000:,.0f} km); a place of that name nearer "
+            f"{query!r} was found as {best.display_name} ({', '.join(x for x in (best.kind, best.region, best.country) if x)})"
+            f"{how}, {best.distance_to_context_m / 1000:,.0f} km from the {context.label}, farther than "
+            f"{region_m / 1000:,.0f} km; a place of that name nearer "
             f"the line may be missing from the gazetteer: to measure this one, confirm it with --country "
             f"{best.country or 'CC'} (or --near LON,LAT); for another, add it with --gazetteer FILE or give --at LON,LAT"
         )
