@@ -344,3 +344,28 @@ def test_a_length_of_something_is_refused(text, lang):
 ])
 def test_a_distance_with_of_or_from_is_still_read(text, lang):
     assert parse_claim(text, lang=lang).strict.max_m is not None
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Ստեփանակերտից 5 կմ հեռավորության վրա", "hy"),
+    ("սահմանից 5 կմ", "hy"),
+    ("Xankəndidən 5 km məsafədə", "az"),
+    ("sərhəddən 5 km", "az"),
+    ("Hankendi'den 5 km uzaklıkta", "tr"),
+    ("köyden 5 km uzakta", "tr"),
+])
+def test_an_object_named_before_the_distance_by_its_case_ending_is_refused(text, lang):
+    with pytest.raises(ClaimError, match="not from a line of contact or front"):
+        parse_claim(text, lang=lang)
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("շփման գծից 5 կմ", "hy"),
+    ("առաջնագծից մոտ 5 կմ", "hy"),
+    ("təmas xəttindən 5 km", "az"),
+    ("cəbhə xəttindən təxminən 5 km", "az"),
+    ("cephe hattından yaklaşık 5 km", "tr"),
+    ("5 km uzaklıkta", "tr"),
+])
+def test_the_line_named_before_the_distance_is_read(text, lang):
+    assert parse_claim(text, lang=lang).strict.max_m is not None

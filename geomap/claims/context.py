@@ -198,6 +198,9 @@ def other_reference(tokens: list[Token], match: Match, lex: Lexicon, text: str) 
     ref = lex.reference
     if ref is None:
         return None
+    before = _object_before(tokens, match, ref, text)
+    if before is not None:
+        return before
     k = match.end
     while k < len(tokens) and tokens[k].kind in ("word", "sym") and tokens[k].norm not in ref.prepositions and (
             tokens[k].norm in ref.skip or tokens[k].norm in lex.fillers or tokens[k].norm == "-"):
@@ -248,3 +251,26 @@ def length_of(tokens: list[Token], match: Match, lex: Lexicon, text: str) -> str
             end += 1
         return snippet(text, tokens, match.start, end)
     return None
+
+
+def _object_before(tokens: list[Token], match: Match, ref, text: str) -> str | None:
+    """The object named before ``match`` by a case ending (``ref.before_suffixes``) when it is not the line."""
+    if not ref.before_suffixes or match.start == 0:
+        return None
+    k = match.start - 1
+    if tokens[k].kind != "word" or set(text[tokens[k].end:tokens[match.start].start]) & _CLAUSE_END:
+        return None
+    word = tokens[k].norm
+    if word in ref.before_suffixes and k >= 1 and tokens[k - 1].kind == "word":
+        first = k - 1  # Turkish "Hankendi'den": the ending split off after an apostrophe
+    elif any(word.endswith(sfx) and len(word) > len(sfx) + 1 for sfx in ref.before_suffixes):
+        first = k
+    else:
+        return None
+    lo = first
+    while lo > 0 and first - lo < 3 and tokens[lo - 1].kind == "word" \
+            and not set(text[tokens[lo - 1].end:tokens[lo].start]) & _CLAUSE_END:
+        lo -= 1
+    if any(ref.is_line(tok.norm) for tok in tokens[lo:k + 1]):
+        return None
+    return snippet(text, tokens, first, k + 1)

@@ -95,6 +95,9 @@ class Reference:
     length_words: frozenset[str] = frozenset()
     #: a line or other object word right after the unit is what the length is of ('20 км линии фронта')
     object_after_unit: bool = False
+    #: case endings of the word right before a distance that name what it is measured from (Armenian
+    #: 'Ստեփանակերտից 5 կմ', Azerbaijani 'Xankəndidən 5 km', Turkish "Hankendi'den 5 km")
+    before_suffixes: tuple[str, ...] = ()
 
     @staticmethod
     def _matches(word: str, patterns: tuple[str, ...]) -> bool:
@@ -397,6 +400,8 @@ def _reference(source: str, raw: Any) -> Reference | None:
         skip=_words(source, "reference.skip", raw.get("skip")),
         length_words=_words(source, "reference.length_words", raw.get("length_words")),
         object_after_unit=_flag(source, "reference.object_after_unit", raw.get("object_after_unit", False)),
+        before_suffixes=tuple(sorted(_words(source, "reference.before_suffixes", raw.get("before_suffixes")),
+                                     key=len, reverse=True)),
     )
 
 
