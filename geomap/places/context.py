@@ -48,6 +48,8 @@ from geomap.places.model import NEAR_RADIUS_M, haversine_m
 __all__ = [
     "PlaceContext",
     "CONTEXT_RADIUS_M",
+    "REGION_RADIUS_M",
+    "OTHER_NAME_RADIUS_M",
     "SAMPLE_SPACING_M",
     "SWAP_RATIO",
     "swap_suspects",
@@ -57,6 +59,14 @@ __all__ = [
 
 #: a candidate farther than this (m) from the context's lines is never chosen
 CONTEXT_RADIUS_M = 300_000.0
+#: a candidate farther than this (m) from the context's lines is chosen by its name alone only when the
+#: query narrowed the search (--country, --near, --within): the place of that name in the theatre may be
+#: missing from the gazetteer (Getashen of Nagorno-Karabakh; the gazetteer's Getashen is in Armavir)
+REGION_RADIUS_M = 100_000.0
+#: the same for a candidate found by another of its names (an alternate name or a transliteration), which in a
+#: conflict is often a former name shared with a place elsewhere: Çaykənd is the Azerbaijani name of the
+#: Getashen of Nagorno-Karabakh (missing) and a former name of Dprabak (AM), 86 km from the lines
+OTHER_NAME_RADIUS_M = 50_000.0
 #: the most arc length (m) between two sample points of a context's lines
 SAMPLE_SPACING_M = 5_000.0
 #: a swap suspect's swapped point is at least this many times closer to the context
