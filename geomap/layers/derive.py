@@ -8,12 +8,9 @@ the parts that run along an international border or a coast:
 2. *Border* parts: boundary within ``tolerance_m`` of the border lines
    (default: the finest shipped border layer whose bbox covers the area; for
    the South Caucasus ``ne-borders-caucasus-10m``).
-3. *Coast* parts: boundary within ``tolerance_m`` of the coastline, or at sea.
-   The land is the union of the countries of ``ne-countries-50m`` near the area
-   (gaps between countries closed by a 50 m buffer); the coastline is its
-   outline.  The test is "not inside land shrunk by ``tolerance_m``".  With a
-   1:50m land mask and a finer control polygon the coast can differ by more
-   than 500 m: pass a finer ``land`` or a larger tolerance for coastal areas.
+3. *Coast* parts: boundary within ``tolerance_m`` of the coastline, or at sea: not inside the land
+   (``ne-countries-50m`` near the area, gaps closed by a 50 m buffer) shrunk by ``tolerance_m``.  A 1:50m
+   land mask can be 500 m off a finer polygon's coast: pass a finer ``land`` or a larger tolerance.
 4. What is left, merged into lines, is the derived line of contact.
 
 Control maps often hold *both* sides' polygons in one file.  Merging them would
@@ -22,8 +19,8 @@ are refused unless ``side="FIELD=VALUE"`` picks one side's polygons (or
 ``side="all"`` says they are all one side).  When a side is picked and the
 other polygons touch it, the line is the **shared edge**: the picked side's
 boundary within :data:`SHARED_EDGE_M` of the other side's polygons; borders and
-coasts are not involved then.  The picked side's polygons are returned as
-``DerivedLine.area`` (the held area, which gives the side of the line).
+coasts are not involved then; sides that face each other across a gap, or overlap, wider than the
+tolerance are refused.  The picked side's polygons are ``DerivedLine.area`` (the held area: the side).
 
 Metric and error bound
 ----------------------
@@ -51,10 +48,8 @@ from typing import Any
 
 from geomap.errors import FileFormatError, InputError, LayerError, LayerNotFound
 
-#: default tolerance, metres
-DEFAULT_TOLERANCE_M = 500.0
-#: land-mask layer used for coastline detection
-DEFAULT_LAND = "ne-countries-50m"
+DEFAULT_TOLERANCE_M = 500.0  #: default tolerance, metres
+DEFAULT_LAND = "ne-countries-50m"  #: land-mask layer used for coastline detection
 _R_M = 6_371_008.8
 #: two polygons whose boundaries run within this many metres of each other share an edge (metres)
 SHARED_EDGE_M = 1.0
@@ -236,6 +231,7 @@ def derive_line(
         else:  # edges digitised apart: the held boundary within SHARED_EDGE_M of the other side
             near = _linear(to_m(boundary).intersection(to_m(other_geom).buffer(SHARED_EDGE_M, quad_segs=16)))
             shared = _snap_cut_points(to_deg(shapely.line_merge(near)), boundary) if near.length > 0 else None
+        _refuse_overlap(area, side, to_m(area_geom), to_m(other_geom), tolerance_m)
         _refuse_grey_zone(area, side, to_m(boundary), to_m(other_geom),
                           to_m(shared) if shared is not None else None, tolerance_m)
         if shared is not None:
@@ -329,6 +325,27 @@ def derive_line(
         removed_border_km=_length_km(to_deg(removed_border_m)) if removed_border_m is not None else 0.0,
         removed_coast_km=_length_km(to_deg(removed_coast_m)) if removed_coast_m is not None else 0.0,
     )
+
+
+def _refuse_overlap(area, side, area_m, other_m, tolerance_m: float) -> None:
+    """Refuse a two-sided map whose sides overlap wider than ``max(tolerance_m, 100)`` m (in the local metres).
+
+    There the map puts places on both sides, and the held side's edge inside the overlap would be a guess
+    at the front.  Thinner overlaps (digitising slivers) pass; points in them get no side when measured.
+    """
+    import shapely
+
+    overlap = shapely.union_all([g for g in shapely.get_parts(shapely.intersection(area_m, other_m))
+                                 if g.geom_type == "Polygon"])
+    width_m = max(float(tolerance_m), 100.0)
+    if overlap.is_empty or overlap.buffer(-width_m / 2).is_empty:
+        return
+    widest_m = 2 * shapely.maximum_inscribed_circle(overlap, 1.0).length
+    raise LayerError(f"{Path(str(area)).name}: the held polygons ({side}) and the other side's overlap over "
+                     f"{overlap.area / 1e6:,.1f} km2 (up to {widest_m:,.0f} m across, more than the {width_m:g} m "
+                     "tolerance): the map puts those places on both sides and does not say where the front runs there; "
+                     "remove the overlap (e.g. QGIS 'Snap geometries to layer', or cut one side by the other) and "
+                     "derive again")
 
 
 def _refuse_grey_zone(area, side, boundary_m, other_m, shared_m, tolerance_m: float) -> None:

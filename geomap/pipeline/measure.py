@@ -248,7 +248,7 @@ def measure_table(
     valid_to = TextColumn(n)
     inside = np.zeros(n, dtype=bool)
     has_side = np.zeros(n, dtype=bool)
-    off_map = np.zeros(n, dtype=bool)  # beyond a two-sided control map (geomap.layers.sides.other_side)
+    no_side = np.zeros(n, dtype=bool)  # on neither or both sides' polygons of a two-sided map (sides.other_side)
     suspect = np.zeros(n, dtype=bool)  # swap and sign suspects, see check_swaps
     sign = np.zeros(n, dtype=bool)  # sign suspects (a lost or added minus sign)
     area_col = TextColumn(n)
@@ -293,8 +293,8 @@ def measure_table(
                 inside[idx] = inside_area(table.lon[idx], table.lat[idx], meta.area_layer)
                 has_side[idx] = True
                 other = other_side(table.lon[idx], table.lat[idx], meta.area_layer)
-                if other is not None:
-                    off_map[idx] = ~(inside[idx] | other)
+                if other is not None:  # a side only where exactly one side's polygons hold the point
+                    no_side[idx] = ~(inside[idx] ^ other)
                 area_col.fill(idx, meta.area_layer)
                 held_col.fill(idx, held_by(meta.area_layer))
     if progress is not None:
@@ -346,7 +346,7 @@ def measure_table(
     for i, rng in areas.items():  # an area the line crosses lies on both sides: its point says nothing
         if rng.intersects_line and has_side[i]:
             side[i] = SIDES.index(UNCERTAIN)
-    side[off_map & has_side] = SIDES.index(UNCERTAIN)  # beyond a two-sided map: neither side's (sides.other_side)
+    side[no_side & has_side] = SIDES.index(UNCERTAIN)  # a two-sided map gives neither side, or both
     if known is not None:  # near a place the layer puts on the wrong side, the map supports no side
         side[known_side & has_side & (side >= 0)] = SIDES.index(UNCERTAIN)
     side_col = TextColumn(n, side, list(SIDES))

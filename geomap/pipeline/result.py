@@ -442,23 +442,26 @@ class Result:
             )
             side = None
             if col["area_layer"][i]:
-                from geomap.layers.sides import OFF_THE_MAP, UNCERTAIN, side_text
+                from geomap.layers.sides import BOTH_SIDES, OFF_THE_MAP, UNCERTAIN, side_text
 
                 inside = col["inside_area"][i]
                 low, high = _num(col["signed_distance_low_m"][i]), _num(col["signed_distance_high_m"][i])
                 which = col["side"][i] or None
                 holder = str(col["held_by"][i] or "")
-                # uncertain although the interval keeps off the line: beyond a two-sided map (measure.py's off_map),
-                # unless the incident's area crosses the line
-                off_map = (which == UNCERTAIN and low is not None and high is not None and (low > 0 or high < 0)
-                           and not (area is not None and area.intersects_line))
                 known = str(col["known_error"][i] or "")
-                beyond = low is not None and high is not None and (low > 0 or high < 0)  # the accuracy gives a side
-                if which == UNCERTAIN and known and beyond:  # the layer is known to be wrong here (_known_errors)
+                signed = _num(col["signed_distance_m"][i])
+                # uncertain although the interval keeps off the line (the accuracy alone gives a side), unless the
+                # incident's area crosses the line: the layer is known to be wrong there, or the point is on
+                # neither side's polygons of a two-sided map (beyond it) or on both (measure.py's no_side)
+                beyond = (which == UNCERTAIN and low is not None and high is not None and (low > 0 or high < 0)
+                          and not (area is not None and area.intersects_line))
+                if beyond and known:
                     text = "side unknown: " + "; ".join(k.split(": ", 1)[0] for k in known.split("; ")
                                                         if " is known to be wrong near " in k.split(": ", 1)[0])
+                elif beyond:
+                    text = BOTH_SIDES if signed is not None and signed < 0 else OFF_THE_MAP
                 else:
-                    text = OFF_THE_MAP if off_map else side_text(which or "", holder, accuracy)
+                    text = side_text(which or "", holder, accuracy)
                 side = Side(inside_area=None if inside is None else bool(inside), area_layer=str(col["area_layer"][i]),
                             signed_distance_m=_num(col["signed_distance_m"][i]), side=which, held_by=holder,
                             signed_interval_m=None if low is None or high is None else (low, high), text=text)
