@@ -185,9 +185,9 @@ def check_segments(geoms: np.ndarray, *, source: str, rings: bool, label: Callab
 def departure_note(departure_m: float, accuracy_m: float | None) -> str | None:
     """The note on a line whose segments' geodesics depart from the straight lon/lat line, if that matters.
 
-    It matters above 10 m, and above a tenth of the line's stated accuracy when it states one.
+    It matters above 100 m, and above a tenth of the line's stated accuracy when it states one.
     """
-    if departure_m <= max(10.0, 0.1 * (accuracy_m or 0.0)):
+    if departure_m <= max(100.0, 0.1 * (accuracy_m or 0.0)):
         return None
     return (f"long segments: geomap measures to the geodesic between vertices, which departs up to "
             f"{departure_m / 1000:,.2f} km from the straight line in lon/lat that GeoJSON (RFC 7946) and web maps "
