@@ -62,3 +62,32 @@ def test_a_point_in_a_thin_overlap_has_no_side(tmp_path, runner, accuracy):
         assert rec["side"] == want, (lon, rec["side_text"])
         if want == "uncertain":
             assert rec["inside_area"] is None and "both sides" in rec["side_text"], rec["side_text"]
+
+
+def test_beyond_a_two_sided_map_the_front_can_be_anywhere(tmp_path, runner):
+    """A two-sided map says where the front runs inside its extent only: beyond it (or in a hole neither side
+    fills, or where the sides overlap) the front may pass by the point, so the interval starts at 0.
+
+    Before, a point 0.5 degree east of the map (the front beyond it unknown: a Kursk-like incursion) got
+    112.5-113.5 km and 'about 110 km from the front' was contradicted.
+    """
+    hole = [[37.2, 47.4], [37.2, 47.6], [37.4, 47.6], [37.4, 47.4], [37.2, 47.4]]
+    path = tmp_path / "control_2024-01-01.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"side": "UA"}, "geometry": {"type": "Polygon", "coordinates": [UA, hole]}},
+        {"type": "Feature", "properties": {"side": "RU"}, "geometry": {"type": "Polygon", "coordinates": [
+            [[38.0, 47.0], [39.0, 47.0], [39.0, 48.0], [38.0, 48.0], [38.0, 47.0]]]}}]}), encoding="utf-8")
+    added = runner.invoke(main, ["layers", "add", str(path), "--theatre", "ovl", "--derive-line", "--side", "side=UA",
+                                 "--border", "none", "--land", "none", "--accuracy-m", "500"])
+    assert added.exit_code == 0, added.output
+    for lon, lat, beyond in ((39.5, 47.5, True), (37.3, 47.5, True), (38.5, 48.4, True),
+                             (37.6, 47.5, False), (38.5, 47.5, False)):
+        res = runner.invoke(main, ["check", "--at", f"{lon},{lat}", "--theatre", "ovl", "--date", "2024-02-01",
+                                   "--claim", "more than 20 km from the front", "--format", "json"])
+        rec = json.loads(res.stdout)
+        low, high = rec["distance_interval_m"]
+        assert rec["distance_m"] > 20_000 and high == pytest.approx(rec["distance_m"] + 500, abs=1e-3)
+        if beyond:
+            assert low == 0 and rec["verdict"] == "inconclusive" and res.exit_code == 11, (lon, lat, rec)
+        else:
+            assert low == pytest.approx(rec["distance_m"] - 500, abs=1e-3) and rec["verdict"] == "supported"

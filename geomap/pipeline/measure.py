@@ -340,6 +340,9 @@ def measure_table(
         low[rows], high[rows] = area_interval(area_min[rows], area_max[rows], max_tolerance_m=tol,
                                               accuracy_m=np.nan_to_num(acc[rows]))
         radius_out[rows] = np.nan  # the whole area is the location
+    # beyond a two-sided map (or in a hole neither side fills, or where the sides overlap) the map does not say
+    # where the front runs: it may pass by the point, so only the upper end of the interval holds
+    low[no_side & has_side] = 0.0
     from geomap.layers.sides import SIDES, UNCERTAIN, side_rule, signed_distance
 
     signed = np.where(has_side, signed_distance(d, inside), np.nan)
