@@ -101,3 +101,16 @@ def test_a_dated_error_outside_the_layers_validity_needs_a_date_in_it(runner):
     assert "Hin Tagher" not in json.loads(res.stdout)["incident"].get("note", "")
     res = runner.invoke(main, ["distance", "--at", hin_tagher, "--layer", "nk-line-2020", "--date", "2020-12-05"])
     assert res.exit_code == 2 and "Hin Tagher" in res.stderr and "18." in res.stderr, res.output
+
+
+def test_the_python_api_with_incident_objects_gets_the_same_notes_and_refusal():
+    import geomap
+    from geomap.errors import GeomapError
+    from geomap.pipeline.incidents import Incident
+
+    near_shusha = geomap.measure(incidents=[Incident(lon=46.70, lat=39.82)], layer="nk-line-2020")
+    row = near_shusha.rows()[0]
+    assert "Shusha" in row.incident.note and row.side.side == "uncertain"
+    with pytest.raises(GeomapError, match="Debaltseve"):
+        geomap.measure(incidents=[Incident(lon=38.40261, lat=48.33592, date="2015-02-16")], theatre="donbas",
+                       date="2015-02-16")

@@ -163,7 +163,7 @@ def _incident_notes(result: Result) -> None:
         if incident.place is not None and np.isfinite(dist) and dist > FAR_FROM_LINE_M:
             notes.append(f"{dist / 1000:,.0f} km from the line: check that this is the place meant "
                          "(narrow it with --country CC or --near LON,LAT)")
-        if error:
+        if error and str(error) not in (incident.note or ""):  # the caller's Incident measured again: once
             notes.append(str(error))
         incident.note = "; ".join(n for n in notes if n)
 
@@ -217,8 +217,9 @@ def measure(incidents=None, *, at=(), places=(), path=None, layer=None, theatre=
             from geomap.claims import parse_claim
 
             claim = parse_claim(claim)
-        result = measure_table(incident_table(incidents), lines=lines, claim=claim, check_swaps=False)
+        result = measure_table(incident_table(incidents), lines=lines, claim=claim, check_swaps=False, date=date)
         result.incidents = incidents
+        _incident_notes(result)  # as for --at/--place: the layer's known errors near each, or a refusal
         return result
     if isinstance(layer, LineSet):
         raise InputError("a LineSet layer goes with incidents=[Incident(...)]: pass a layer id or path otherwise")
