@@ -114,3 +114,26 @@ def test_the_python_api_with_incident_objects_gets_the_same_notes_and_refusal():
     with pytest.raises(GeomapError, match="Debaltseve"):
         geomap.measure(incidents=[Incident(lon=38.40261, lat=48.33592, date="2015-02-16")], theatre="donbas",
                        date="2015-02-16")
+
+
+def test_an_area_incident_that_reaches_a_known_error_gets_it(runner, tmp_path):
+    """An area (a district, a polygon row) is concerned by a known error its extent reaches, not only when its
+    representative point is within the error's circle: Shusha district holds Shusha (its point is 11 km away)."""
+    res = runner.invoke(main, ["distance", "--place", "Shusha district", "--theatre", "nagorno-karabakh",
+                               "--date", "2021-03-01", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    rec = json.loads(res.stdout)
+    rec = rec if isinstance(rec, dict) else rec[0]
+    assert "known to be wrong near Shusha" in rec["incident"]["note"]
+    # a polygon around Debaltseve whose centre lies 12 km east of the town, during the battle: refused
+    ring = [[38.33, 48.30], [38.80, 48.30], [38.80, 48.40], [38.33, 48.40], [38.33, 48.30]]
+    path = tmp_path / "areas.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"id": "pocket", "date": "2015-02-16"},
+         "geometry": {"type": "Polygon", "coordinates": [ring]}}]}), encoding="utf-8")
+    out = tmp_path / "out.csv"
+    res = runner.invoke(main, ["distance", str(path), "--theatre", "donbas", "-o", str(out)])
+    import pandas as pd
+
+    f = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert f.loc[0, "status"] == "layer_known_wrong" and "Debaltseve" in f.loc[0, "known_error"], res.output

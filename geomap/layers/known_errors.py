@@ -113,6 +113,23 @@ def recorded(theatre, lines) -> bool:
     return bool(layer is not None and layer.known_errors)
 
 
+def covering_radius_m(lon, lat, radius_m, areas=None):
+    """Each row's radius (m) for :func:`matches`: its location radius, or for an area row (``areas[i]`` a
+    geometry) the distance from its point to the area's farthest vertex, so the circle covers the area."""
+    import numpy as np
+    import shapely
+
+    out = np.array(np.nan_to_num(np.asarray(radius_m, dtype=float)), dtype=float, copy=True)
+    if areas is None:
+        return out
+    for i in np.flatnonzero([a is not None for a in areas]):
+        xy = shapely.get_coordinates(areas[i])
+        p1, p2 = np.radians(lat[i]), np.radians(xy[:, 1])
+        h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(xy[:, 0] - lon[i]) / 2) ** 2
+        out[i] = max(out[i], float(2 * 6_371_000.0 * np.arcsin(np.minimum(1.0, np.sqrt(h))).max(initial=0.0)))
+    return out
+
+
 def rows_near(groups: dict, layer_meta: dict, lines_by_id: dict, lon, lat, row_radius, dates):
     """The rows each group's layer is known to be wrong near: ``(codes, labels, near, refused)``.
 
