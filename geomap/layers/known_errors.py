@@ -130,13 +130,34 @@ def covering_radius_m(lon, lat, radius_m, areas=None):
     return out
 
 
-def rows_near(groups: dict, layer_meta: dict, lines_by_id: dict, lon, lat, row_radius, dates):
+def _area_reaches(area, entry: dict) -> bool:
+    """Whether ``area`` (lon/lat polygon) comes within the entry's radius of its place.
+
+    Measured in a local equirectangular plane about the place (within 1 % of the geodesic distance out to
+    a few tens of km), with 1 % to spare, so a near miss counts.
+    """
+    import math
+
+    import numpy as np
+    import shapely
+
+    elon, elat = float(entry["lon"]), float(entry["lat"])
+    scale = 6_371_000.0 * math.pi / 180.0
+    local = shapely.transform(area, lambda xy: np.column_stack((((xy[:, 0] - elon + 180.0) % 360.0 - 180.0)
+                                                                * scale * math.cos(math.radians(elat)),
+                                                                (xy[:, 1] - elat) * scale)))
+    return bool(shapely.distance(local, shapely.Point(0.0, 0.0)) <= 1.01 * float(entry.get("radius_m", 0.0)))
+
+
+def rows_near(groups: dict, layer_meta: dict, lines_by_id: dict, lon, lat, row_radius, dates, areas=None):
     """The rows each group's layer is known to be wrong near: ``(codes, labels, near, refused)``.
 
     ``groups``: layer key -> row numbers measured against it; ``layer_meta``: key -> :class:`Layer`
     (groups without one have no recorded errors); ``lines_by_id``: key -> LineSet already loaded.
     ``codes`` (int32, -1: none) index ``labels``, the ``known_error`` text of each row; ``near``: rows
-    within a known error (their side is uncertain); ``refused``: rows it refuses (below).
+    within a known error (their side is uncertain); ``refused``: rows it refuses (below).  ``areas``: the
+    area of each row (None for a point), whose ``row_radius`` is :func:`covering_radius_m`'s; an area
+    matches an error it reaches.
 
     A recorded known error names a place the layer puts on the wrong side (see
     :mod:`geomap.layers.known_errors`), so within its circle the map supports no
@@ -144,7 +165,7 @@ def rows_near(groups: dict, layer_meta: dict, lines_by_id: dict, lon, lat, row_r
     layer's error there: when it exceeds the layer's stated accuracy (or the layer
     states none), the interval ``d ± a`` is no bound either, and the rows within
     the circle are refused rather than given a distance, a side or a verdict.
-    A row without a date cannot rule out a dated error: it applies.
+    A row without a date cannot rule out a dated error whose dates overlap the layer's validity: it applies.
     """
     import numpy as np
 
@@ -162,6 +183,10 @@ def rows_near(groups: dict, layer_meta: dict, lines_by_id: dict, lon, lat, row_r
         bits = np.zeros(idx.size, dtype=np.int64)
         texts: list[str] = []
         for k, (entry, hit, _dist) in enumerate(matches(layer, lon[idx], lat[idx], row_radius[idx], row_dates)):
+            if areas is not None:  # the covering circle meets the error's: does the area itself?
+                for j in np.flatnonzero(hit):
+                    if areas[idx[j]] is not None and not _area_reaches(areas[idx[j]], entry):
+                        hit[j] = False
             text = undated_text = f"{layer.id} is known to be wrong near {entry['place']}: {entry['what']}"
             if hit.any():
                 bits[hit] |= 1 << (2 * k)

@@ -229,9 +229,10 @@ def measure_table(
 
     known = None  # the known_error column (geomap.layers.known_errors.KNOWN_ERROR_COLUMN), where one is recorded
     if known_errors.recorded(theatre, lines):
-        reach = known_errors.covering_radius_m(table.lon, table.lat, row_radius, getattr(table, "area", None))
-        codes, labels, known_side, refused = known_errors.rows_near(groups, layer_meta, lines_by_id, table.lon,
-                                                                    table.lat, reach, dates)
+        areas = getattr(table, "area", None)
+        codes, labels, known_side, refused = known_errors.rows_near(
+            groups, layer_meta, lines_by_id, table.lon, table.lat,
+            known_errors.covering_radius_m(table.lon, table.lat, row_radius, areas), dates, areas)
         known = TextColumn(n, codes, labels)
         status[refused] = known_errors.KNOWN_WRONG
         ok &= ~refused
