@@ -317,8 +317,8 @@ def derive_line(
             "or outside land; closeness measured in an azimuthal equidistant projection (WGS84) centred "
             "on the area centroid"
         ),
-        border_source=border_id,
-        land_source=land_id,
+        border_source=Path(border_id).name if border_id else None,  # names (a layer id is one), never folders
+        land_source=Path(land_id).name if land_id else None,
         tolerance_m=float(tolerance_m),
         tolerance_error_m=tolerance_error_m,
         boundary_km=boundary_km,
@@ -419,7 +419,7 @@ def _finish(line, *, area_layer, area_path, area_geom, aeqd, side, out, mode: st
 
     result = DerivedLine(
         geometry=line,
-        area_source=str(area_layer.id if area_layer else area_path),
+        area_source=str(area_layer.id if area_layer else Path(str(area_path)).name),
         line_km=_length_km(line),
         pieces=len(getattr(line, "geoms", [line])),
         evidence={
