@@ -418,7 +418,7 @@ def _derived(version: _Version, lid, common, title, holder, side, border, land, 
     if result.summary().get("mode") == "shared-edge":
         # both sides mapped: keep the other side's polygons, so that a point on neither side (beyond the map)
         # is not called "outside" the held area as if it were across the front
-        from geomap.layers.derive import pick_side
+        from geomap.layers.control import pick_side
 
         others = pick_side(version.original, side)[1]
         area_meta["other_side_file"] = "other_side.geojson"

@@ -22,6 +22,7 @@ import numpy as np
 from geomap._version import __version__
 from geomap.errors import InputError, LayerNotFound
 from geomap.io.write import COORD_DECIMALS
+from geomap.layers import known_errors
 from geomap.pipeline.columns import (KernelColumns, TextColumn, bool_col, date_column, int_col, set_columns,
                                      status_column, text_dtype)
 from geomap.pipeline.result import OK, AreaRange, Result
@@ -102,12 +103,13 @@ def _layer_codes(theatre: str, dates: np.ndarray, kind: str = "line",
     """
     import pandas as pd
 
-    from geomap.layers.registry import select_layer, theatres
+    from geomap.layers.registry import check_source, select_layer, theatres
 
     known = theatres()
     if theatre not in known:
         raise LayerNotFound(f"unknown theatre {theatre!r}: choose one of {', '.join(known) or 'none'} "
                             "(see 'geomap layers list')")
+    check_source(theatre, kind, source)  # no such line on any date: refused, not each row no_layer_for_date
     codes = np.full(dates.shape, -1, dtype=np.int64)
     layers: dict[str, Any] = {}
     valid = ~np.isnat(dates)
@@ -221,8 +223,20 @@ def measure_table(
         key = getattr(lines, "source", "line")
         lines_by_id[key] = lines
         groups = {key: np.flatnonzero(ok)}
-        layer_meta = {}
-        _note_rows_outside_validity(table, lines, ok, date)
+        layer_meta = {key: lines.layer} if getattr(lines, "layer", None) is not None else {}
+        dates = _row_dates(table, ok, date)
+        _note_rows_outside_validity(lines, dates)
+
+    known = None  # the known_error column (geomap.layers.known_errors.KNOWN_ERROR_COLUMN), where one is recorded
+    if known_errors.recorded(theatre, lines):
+        areas = getattr(table, "area", None)
+        codes, labels, known_side, refused = known_errors.rows_near(
+            groups, layer_meta, lines_by_id, table.lon, table.lat,
+            known_errors.covering_radius_m(table.lon, table.lat, row_radius, areas), dates, areas)
+        known = TextColumn(n, codes, labels)
+        status[refused] = known_errors.KNOWN_WRONG
+        ok &= ~refused
+        groups = {lid: idx[~refused[idx]] for lid, idx in groups.items()}
 
     from geomap.layers.distance import area_distance_range, area_interval, distance_interval
 
@@ -237,7 +251,7 @@ def measure_table(
     valid_to = TextColumn(n)
     inside = np.zeros(n, dtype=bool)
     has_side = np.zeros(n, dtype=bool)
-    off_map = np.zeros(n, dtype=bool)  # beyond a two-sided control map (geomap.layers.sides.other_side)
+    no_side = np.zeros(n, dtype=bool)  # on neither or both sides' polygons of a two-sided map (sides.other_side)
     suspect = np.zeros(n, dtype=bool)  # swap and sign suspects, see check_swaps
     sign = np.zeros(n, dtype=bool)  # sign suspects (a lost or added minus sign)
     area_col = TextColumn(n)
@@ -282,8 +296,8 @@ def measure_table(
                 inside[idx] = inside_area(table.lon[idx], table.lat[idx], meta.area_layer)
                 has_side[idx] = True
                 other = other_side(table.lon[idx], table.lat[idx], meta.area_layer)
-                if other is not None:
-                    off_map[idx] = ~(inside[idx] | other)
+                if other is not None:  # a side only where exactly one side's polygons hold the point
+                    no_side[idx] = ~(inside[idx] ^ other)
                 area_col.fill(idx, meta.area_layer)
                 held_col.fill(idx, held_by(meta.area_layer))
     if progress is not None:
@@ -298,6 +312,8 @@ def measure_table(
     added = list(RESULT_COLUMNS) + list(UNCERTAINTY_COLUMNS) + list(SIDE_COLUMNS)
     if areas:
         added += list(AREA_COLUMNS)
+    if known is not None:
+        added.append(known_errors.KNOWN_ERROR_COLUMN)
     if as_of is not None:
         added += list(AS_OF_COLUMNS)
     if claim is not None:
@@ -326,6 +342,9 @@ def measure_table(
         low[rows], high[rows] = area_interval(area_min[rows], area_max[rows], max_tolerance_m=tol,
                                               accuracy_m=np.nan_to_num(acc[rows]))
         radius_out[rows] = np.nan  # the whole area is the location
+    # beyond a two-sided map (or in a hole neither side fills, or where the sides overlap) the map does not say
+    # where the front runs: it may pass by the point, so only the upper end of the interval holds
+    low[no_side & has_side] = 0.0
     from geomap.layers.sides import SIDES, UNCERTAIN, side_rule, signed_distance
 
     signed = np.where(has_side, signed_distance(d, inside), np.nan)
@@ -333,7 +352,9 @@ def measure_table(
     for i, rng in areas.items():  # an area the line crosses lies on both sides: its point says nothing
         if rng.intersects_line and has_side[i]:
             side[i] = SIDES.index(UNCERTAIN)
-    side[off_map & has_side] = SIDES.index(UNCERTAIN)  # beyond a two-sided map: neither side's (sides.other_side)
+    side[no_side & has_side] = SIDES.index(UNCERTAIN)  # a two-sided map gives neither side, or both
+    if known is not None:  # near a place the layer puts on the wrong side, the map supports no side
+        side[known_side & has_side & (side >= 0)] = SIDES.index(UNCERTAIN)
     side_col = TextColumn(n, side, list(SIDES))
 
     string_dtype = text_dtype()
@@ -372,6 +393,8 @@ def measure_table(
         "side": side_col.array(string_dtype),
         "held_by": held_col.array(string_dtype),
     }
+    if known is not None:
+        out[known_errors.KNOWN_ERROR_COLUMN] = known.array(string_dtype)
     if areas:
         out["area_min_m"] = np.round(area_min, 3)
         out["area_max_m"] = np.round(area_max, 3)
@@ -530,7 +553,18 @@ def line_args(choice) -> dict[str, Any]:
     return {"lines": choice.load()}
 
 
-def _note_rows_outside_validity(table, lines, ok, date) -> None:
+def _row_dates(table, ok, date) -> np.ndarray | None:
+    """The date of each row (datetime64[D], NaT where unknown), from its date column or ``date``; None if neither."""
+    if table.has_dates:
+        return np.where(ok & (table.date_status == OK), table.date, np.datetime64("NaT"))
+    if date is not None:
+        from geomap.layers.registry import parse_date
+
+        return np.full(len(table), np.datetime64(parse_date(date).isoformat(), "D"))
+    return None
+
+
+def _note_rows_outside_validity(lines, dates) -> None:
     """One stderr note when a single dated layer (``--layer``) is used for rows dated outside its validity.
 
     They are measured against it all the same (the user chose the layer); the
@@ -540,15 +574,7 @@ def _note_rows_outside_validity(table, lines, ok, date) -> None:
 
     layer = getattr(lines, "layer", None)
     start, end = getattr(layer, "valid_from", None), getattr(layer, "valid_to", None)
-    if layer is None or not (start or end):
-        return
-    if table.has_dates:
-        dates = np.where(ok & (table.date_status == OK), table.date, np.datetime64("NaT"))
-    elif date is not None:
-        from geomap.layers.registry import parse_date
-
-        dates = np.full(len(table), np.datetime64(parse_date(date).isoformat(), "D"))
-    else:
+    if layer is None or not (start or end) or dates is None:
         return
     known = ~np.isnat(dates)
     outside = np.zeros(dates.shape, dtype=bool)

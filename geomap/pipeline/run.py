@@ -143,25 +143,28 @@ def run(request: Request) -> Result:
 
 def _incident_notes(result: Result) -> None:
     """Notes an incident's reader must see: a place resolved far from the line (likely the wrong place),
-    and a place where the layer is known to misplace the line (its ``known_errors``)."""
+    and a place where the layer is known to misplace the line (the engine's ``known_error`` column).
+
+    An incident the engine refused because the layer's known error there exceeds its accuracy
+    (status ``layer_known_wrong``) is refused here in one line, naming the error."""
     import numpy as np
 
-    from geomap.layers.known_errors import known_errors_near
+    from geomap.layers.known_errors import KNOWN_ERROR_COLUMN, KNOWN_WRONG
 
-    d = result.frame["distance_m"].to_numpy(dtype=float, na_value=np.nan)
-    layer = getattr(result.line(), "layer", None)
-    for incident, dist in zip(result.incidents, d):
+    frame = result.frame
+    d = frame["distance_m"].to_numpy(dtype=float, na_value=np.nan)
+    known = (frame[KNOWN_ERROR_COLUMN].to_numpy(dtype=object, na_value=None) if KNOWN_ERROR_COLUMN in frame.columns
+             else [None] * len(frame))
+    status = frame["status"].to_numpy(dtype=object)
+    for incident, dist, error, state in zip(result.incidents, d, known, status):
+        if state == KNOWN_WRONG:
+            raise InputError(f"{incident.label}: {error}; measure it against another line (--layer FILE)")
         notes = [incident.note]
         if incident.place is not None and np.isfinite(dist) and dist > FAR_FROM_LINE_M:
             notes.append(f"{dist / 1000:,.0f} km from the line: check that this is the place meant "
                          "(narrow it with --country CC or --near LON,LAT)")
-        if layer is not None and getattr(layer, "known_errors", None):
-            try:
-                day = parse_date(incident.date)
-            except InputError:
-                day = None  # an unreadable date: every recorded error applies
-            for e in known_errors_near(layer, incident.lon, incident.lat, incident.radius_m, date=day):
-                notes.append(f"{layer.id} is known to be wrong near {e['place']}: {e['what']}")
+        if error and str(error) not in (incident.note or ""):  # the caller's Incident measured again: once
+            notes.append(str(error))
         incident.note = "; ".join(n for n in notes if n)
 
 
@@ -214,8 +217,9 @@ def measure(incidents=None, *, at=(), places=(), path=None, layer=None, theatre=
             from geomap.claims import parse_claim
 
             claim = parse_claim(claim)
-        result = measure_table(incident_table(incidents), lines=lines, claim=claim, check_swaps=False)
+        result = measure_table(incident_table(incidents), lines=lines, claim=claim, check_swaps=False, date=date)
         result.incidents = incidents
+        _incident_notes(result)  # as for --at/--place: the layer's known errors near each, or a refusal
         return result
     if isinstance(layer, LineSet):
         raise InputError("a LineSet layer goes with incidents=[Incident(...)]: pass a layer id or path otherwise")
