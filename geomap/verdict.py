@@ -270,9 +270,12 @@ def judge(
     unit = claim.unit
     bounds = [b for r in (strict, lenient) for b in (r.min_m, r.max_m) if b is not None]
     distance = _distance_text(lo, hi, unit, bounds)
+    # the claim's ends with as many decimals as keep them apart from the interval's ('≥ 2.0001 km' beside
+    # '2–2.5 km', not '≥ 2 km' beside an interval said to straddle it)
+    shown = distinct_decimals((lo, hi), unit=unit, avoid_m=bounds)
     label = claim.matched_text or claim.text
     subject = f"The claim '{label}'" if label else "The claimed range"
-    readings = claim.describe_readings()
+    readings = claim.describe_readings(decimals=shown)
     margin_m: float | None
     ruled_margin = float(ruled["margin_m"][0])
     if ruled_verdict == "supported":
@@ -289,9 +292,9 @@ def judge(
         even = "even the lenient reading's" if claim.is_vague else "the claimed"
         margin_m = ruled_margin
         if hi < lenient.lower_m:
-            side = f"below {even} minimum of {format_length(lenient.lower_m, unit=unit)}"
+            side = f"below {even} minimum of {format_length(lenient.lower_m, unit=unit, decimals=shown)}"
         else:
-            side = f"above {even} maximum of {format_length(lenient.upper_m, unit=unit)}"
+            side = f"above {even} maximum of {format_length(lenient.upper_m, unit=unit, decimals=shown)}"
         reason = f"contradicted under {'even the lenient reading' if claim.is_vague else 'the claimed range'}"
         sentence = f"{subject} ({readings}) is contradicted: the distance is {distance}, {side}."
     else:

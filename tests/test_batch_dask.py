@@ -42,7 +42,8 @@ def scheduler():
     from distributed import LocalCluster
 
     cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                           dashboard_address=None, scheduler_kwargs={"dashboard": False})
+                           dashboard_address=None,
+                           scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})
     yield cluster.scheduler_address
     cluster.close()
 
@@ -180,6 +181,30 @@ def test_progress_bar_off_when_quiet_or_not_a_terminal():
 
     assert progress_factory(True) is None
     assert progress_factory(False) is None  # pytest's stderr is not a terminal
+
+
+def test_the_local_cluster_takes_no_fixed_port(tmp_path):
+    """geomap's own cluster listens on a free loopback port: with port 8787 taken (a notebook's dashboard, or
+    the cluster of the fixture) distributed warned 'Port 8787 is already in use' on every Dask run."""
+    import socket
+    import warnings
+
+    frame = events(50)
+    whole = tmp_path / "few.csv"
+    frame.to_csv(whole, index=False)
+    holder = socket.socket()
+    try:
+        try:
+            holder.bind(("127.0.0.1", 8787))
+            holder.listen()
+        except OSError:
+            pass  # already taken by another process: the same situation
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            local_out, dask_out, _res, _ = local_then_dask(tmp_path, whole, whole, theatre="nagorno-karabakh")
+    finally:
+        holder.close()
+    assert dask_out.read_bytes() == local_out.read_bytes()
 
 
 def test_quoted_line_breaks_split_like_local(tmp_path, scheduler):

@@ -57,7 +57,6 @@ CASES = [
     ("800 metres", "bare-number", (760, 840), (720, 880)),
     ("800 meters", "bare-number", (760, 840), (720, 880)),
     ("800m", "bare-number", (760, 840), (720, 880)),
-    ("800 M", "bare-number", (760, 840), (720, 880)),
     ("twenty-five kilometres", "bare-number", (23_750, 26_250), (22_500, 27_500)),
     ("twenty five km", "bare-number", (23_750, 26_250), (22_500, 27_500)),
     ("a dozen km", "bare-number", (11_400, 12_600), (10_800, 13_200)),
@@ -566,7 +565,9 @@ _VAGUE = [(v["id"], p) for v in _RAW["vague"] for p in v["phrases"]]
 @pytest.mark.parametrize(("unit_id", "name"), _UNIT_NAMES)
 def test_every_unit_name(unit_id, name):
     factor = next(u["metres"] for u in _RAW["units"] if u["id"] == unit_id)
-    for text in (f"within 10 {name}", f"within 10{name}", f"within 10-{name}", f"within 10 {name.upper()}"):
+    # one upper-case letter ('10 M') is refused as ambiguous: tests/test_claims_misreads.py
+    upper = () if len(name) == 1 else (f"within 10 {name.upper()}",)
+    for text in (f"within 10 {name}", f"within 10{name}", f"within 10-{name}", *upper):
         claim = parse_claim(text)
         assert claim.unit == unit_id, text
         assert math.isclose(claim.strict.max_m, 10 * factor), text

@@ -65,7 +65,7 @@ def test_digit_groups_the_language_does_not_join_are_refused(text, lang):
 
 @pytest.mark.parametrize(("text", "lang", "metres"), [
     ("1 000 м", "ru", 1000), ("1\u202f000 mètres", "fr", 1000), ("1 000 Meter", "de", 1000), ("1,000 m", "en", 1000),
-    ("in 2020 500 m from the line", "en", 500), ("5 10 km", "en", 10_000),
+    ("in 2020 500 m from the line", "en", 500),
 ])
 def test_digit_groups_the_language_joins_still_read(text, lang, metres):
     claim = parse_claim(text, lang=lang)

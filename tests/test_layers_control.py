@@ -138,3 +138,71 @@ def test_sides_digitised_apart_by_more_than_a_metre_are_refused(tmp_path, runner
     refused = runner.invoke(main, ["layers", "derive-line", str(path), "-o", str(out), "--border", "none",
                                    "--land", "none", "--side", "who=A"])
     assert no_crash(refused) and refused.exit_code == 2 and not out.exists(), refused.output
+
+
+@pytest.mark.parametrize("gap_km, gapped", [(2.5, "whole"), (2.5, "south half"), (8.0, "south half"),
+                                            (0.8, "whole"), (15.0, "whole")])
+def test_sides_with_a_grey_zone_between_them_are_refused(tmp_path, runner, gap_km, gapped):
+    """Both sides mapped with a no-man's-land between them wider than the tolerance: the map does not say
+    where the front runs there.
+
+    Before, a 2.5 km gap along the whole front gave the held side's whole boundary as the line (381 km, the
+    map's west, north and south edges included), exit 0; a gapped south half left the front as the north
+    half alone, so a point by the south half was measured to the north half's end.
+    """
+    from geomap.cli import main
+    from geomap.errors import LayerError
+
+    edge = [(31.0, 48.0), (31.2, 48.4), (31.1, 48.7), (31.0, 49.0)]
+    gap = gap_km / 74.0  # degrees of longitude at 48N (about 74 km each)
+    other = [(x + gap, y) for x, y in edge] if gapped == "whole" else [(x + gap, y) for x, y in edge[:2]] + [
+        (edge[1][0] + 1e-9, edge[1][1] + 1e-9)] + edge[2:]
+    a = shapely.Polygon([(30.0, 48.0), *edge, (30.0, 49.0)])
+    b = shapely.Polygon([*other, (32.5, 49.0), (32.5, 48.0)])
+    assert a.distance(b) > 0 if gapped == "whole" else a.intersection(b).length > 0
+    path = _write(tmp_path / "grey.geojson", [({"who": "A"}, a), ({"who": "B"}, b)])
+    for side in ("who=A", "who=B"):
+        with pytest.raises(LayerError, match="apart") as info:
+            derive_line(path, border=None, land=None, side=side)
+        assert "\n" not in str(info.value)
+    out = tmp_path / "front.geojson"
+    refused = runner.invoke(main, ["layers", "derive-line", str(path), "-o", str(out), "--border", "none",
+                                   "--land", "none", "--side", "who=A"])
+    assert no_crash(refused) and refused.exit_code == 2 and not out.exists(), refused.output
+
+
+@pytest.mark.parametrize("width_deg", [0.05, 0.5])
+def test_sides_touching_along_the_front_with_map_edges_beside_it_are_not_a_grey_zone(tmp_path, width_deg):
+    """The held side's map edges run off from the shared edge's ends, near the other side's corner: not a gap."""
+    edge = [(31.0, 48.0), (31.0, 49.0)]
+    a = shapely.Polygon([(31.0 - width_deg, 48.0), *edge, (31.0 - width_deg, 49.0)])
+    b = shapely.Polygon([*edge, (31.0 + width_deg, 49.0), (31.0 + width_deg, 48.0)])
+    path = _write(tmp_path / "strips.geojson", [({"who": "A"}, a), ({"who": "B"}, b)])
+    result = derive_line(path, border=None, land=None, side="who=A")
+    assert result.summary()["mode"] == "shared-edge"
+    assert shapely.get_coordinates(result.geometry).tolist() in ([list(p) for p in edge],
+                                                                  [list(p) for p in reversed(edge)])
+
+
+@pytest.mark.parametrize("where, refused", [("over the Karkinit Bay", False), ("over land near Zaporizhzhia", True)])
+def test_a_gap_at_sea_is_a_coast_not_a_grey_zone(tmp_path, where, refused):
+    """Two sides that touch along an isthmus and face each other across water elsewhere: the coasts are not a
+    front, so the shared edge is the line (with the land mask); the same shapes over land are refused."""
+    dx, dy = (0.0, 0.0) if where.startswith("over the") else (3.0, 1.6)  # lon 35-37.4, lat 47.1-48: all land
+    a = shapely.box(32.0 + dx, 45.5 + dy, 34.4 + dx, 45.95 + dy)  # south: its north edge faces the other side
+    b = shapely.union_all([shapely.box(33.7 + dx, 45.95 + dy, 34.4 + dx, 46.4 + dy),  # touching: the isthmus
+                           shapely.box(32.0 + dx, 46.1 + dy, 33.7 + dx, 46.4 + dy)])  # 17 km north, across the gap
+    path = _write(tmp_path / "two.geojson", [({"who": "A"}, a), ({"who": "B"}, b)])
+    if refused:
+        from geomap.errors import LayerError
+
+        with pytest.raises(LayerError, match="apart along"):
+            derive_line(path, border=None, side="who=A")
+        return
+    result = derive_line(path, border=None, side="who=A")
+    assert result.summary()["mode"] == "shared-edge"
+    xs = shapely.get_coordinates(result.geometry)
+    assert xs[:, 0].min() == pytest.approx(33.7) and xs[:, 0].max() == pytest.approx(34.4)
+    assert xs[:, 1] == pytest.approx(45.95)
+    with pytest.raises(Exception, match="apart along"):  # without the land mask the water is not known
+        derive_line(path, border=None, land=None, side="who=A")

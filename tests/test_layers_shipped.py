@@ -136,3 +136,23 @@ def test_line_side_at_a_vertex_and_beyond_the_end():
     two = lines_from_geometries([{"type": "MultiLineString", "coordinates": [[[0, 0], [1, 0]], [[1, 0], [1, 1]]]}])
     side2, _d, _f = line_side(two, [1.2, 0.5, 0.9], [-0.2, 0.1, 0.5])
     assert side2.tolist() == [1, -1, -1]
+
+
+def test_no_two_shipped_layers_tie_on_any_date_they_start_or_end():
+    """The as-of rule refuses a tie (same preference and start): no shipped theatre may hold one."""
+    from geomap.errors import LayerNotFound
+    from geomap.layers.registry import list_layers, select_layer, theatres
+
+    picked = 0
+    for theatre in theatres():
+        for kind in ("line", "area"):
+            days = {d for layer in list_layers(theatre=theatre, kind=kind)
+                    for d in (layer.valid_from, layer.valid_to) if d}
+            for day in sorted(days):
+                for source in (None, "ne", "osm"):
+                    try:
+                        select_layer(theatre, day, kind=kind, source=source)  # a tie raises LayerError
+                    except LayerNotFound:
+                        continue
+                    picked += 1
+    assert picked > 50

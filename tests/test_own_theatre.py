@@ -519,3 +519,71 @@ def test_a_broken_layer_json_in_the_store_names_the_way_out(tmp_path, runner, sn
     result = runner.invoke(main, ["layers", "list"])
     assert no_crash(result) and result.exit_code == 2
     assert str(folder) in result.output and "delete the folder" in result.output, result.output
+
+
+def test_two_runs_adding_at_once_cannot_both_land_a_version_on_one_date(tmp_path):
+    """A second add that starts while the first is writing waits for it, then sees its layer and is refused.
+
+    Before, two `geomap layers add` runs started together each passed the "exists already" checks before
+    either wrote: the theatre then had two versions starting on one date, and measuring picked one by id.
+    """
+    import threading
+
+    from geomap.errors import InputError
+    from geomap.layers import store
+    from geomap.layers.registry import list_layers
+
+    first, second = tmp_path / "a.geojson", tmp_path / "b.geojson"
+    _geojson(first, VERSIONS["2024-01-01"])
+    _geojson(second, VERSIONS["2024-02-01"])
+    outcome = {}
+
+    def add_second():
+        try:
+            store.add_layers(second, theatre=THEATRE, valid_from="2024-01-01", layer_id="second")
+            outcome["second"] = "added"
+        except InputError as exc:
+            outcome["second"] = str(exc)
+
+    real_write = store._write
+    thread = threading.Thread(target=add_second)
+
+    def write_slowly(root, meta, payload):  # the second run starts while the first is about to write
+        thread.start()
+        thread.join(1.0)
+        outcome["waited"] = thread.is_alive()
+        return real_write(root, meta, payload)
+
+    store._write = write_slowly
+    try:
+        store.add_layers(first, theatre=THEATRE, valid_from="2024-01-01", layer_id="first")
+    finally:
+        store._write = real_write
+    thread.join(30)
+    assert outcome["waited"] is True  # blocked on the store's lock, not writing beside the first
+    assert "starting 2024-01-01 exists already" in outcome["second"]
+    assert [layer.id for layer in list_layers(theatre=THEATRE)] == ["first"]
+
+
+def test_two_versions_starting_on_one_date_are_refused_not_picked_by_id(tmp_path, runner, user_layer_store):
+    """A store holding two versions with one start date (a folder copied in by hand): measuring refuses."""
+    import shutil
+
+    src = tmp_path / "a.geojson"
+    _geojson(src, VERSIONS["2024-01-01"])
+    added = runner.invoke(main, ["layers", "add", str(src), "--theatre", THEATRE, "--valid-from", "2024-01-01",
+                                 "--id", "front-a", "-q"])
+    assert no_crash(added) and added.exit_code == 0, added.output
+    copy = user_layer_store / "front-b"
+    shutil.copytree(user_layer_store / "front-a", copy)
+    meta = json.loads((copy / "layer.json").read_text(encoding="utf-8"))
+    meta["id"] = "front-b"
+    (copy / "layer.json").write_text(json.dumps(meta), encoding="utf-8")
+    at = runner.invoke(main, ["distance", "--at", "31.2,48.5", "--theatre", THEATRE, "--date", "2024-05-01"])
+    assert no_crash(at) and at.exit_code == 2, at.output
+    assert "front-a, front-b" in at.output and "remove all but one" in at.output
+    events = tmp_path / "ev.csv"
+    events.write_text("id,lon,lat,date\n1,31.2,48.5,2024-05-01\n2,31.1,48.2,2023-12-01\n", encoding="utf-8")
+    batch = runner.invoke(main, ["distance", str(events), "--theatre", THEATRE, "-o", str(tmp_path / "o.csv")])
+    assert no_crash(batch) and batch.exit_code == 2 and "front-a, front-b" in batch.output, batch.output
+    assert not (tmp_path / "o.csv").exists()

@@ -281,3 +281,54 @@ def test_measure_takes_every_line_option_the_cli_has_and_answers_the_same(runner
     assert row.evidence["layer"] == cli["evidence"]["layer"]
     assert row.evidence["layer_accuracy_m"] == cli["evidence"]["layer_accuracy_m"]
     assert row.nearest.section == cli["section"]
+
+
+def test_a_dataframe_in_a_notebook_is_read_as_its_csv_would_be(tmp_path):
+    """`geomap.measure(df, ...)` reads a DataFrame's rows by a file's rules (schema, precision codes, dates as
+    of each row), and a GeoDataFrame's features in their CRS. Before, a DataFrame was taken as a list of
+    incidents and failed with AttributeError ("'str' object has no attribute 'lon'")."""
+    import geopandas as gpd
+    import pandas as pd
+
+    import geomap
+    from geomap.errors import CRSError, InputError
+
+    frame = pd.DataFrame({
+        "event_id_cnty": ["X1", "X2", "X3", "X4"],
+        "event_date": ["10 January 2021", "01 February 2021", "01 February 2021", "15 October 2020"],
+        "latitude": [39.52, 39.55, None, 39.6],
+        "longitude": [47.03, 46.9, 46.95, 46.8],
+        "geo_precision": [1, 2, 1, 1],
+    })
+    before = frame.copy()
+    src = tmp_path / "acled.csv"
+    frame.to_csv(src, index=False)
+    from_file = geomap.measure(path=str(src), theatre="nagorno-karabakh")
+    in_memory = geomap.measure(frame, theatre="nagorno-karabakh")
+    pd.testing.assert_frame_equal(frame, before)  # the caller's frame is not changed
+    assert in_memory.source == "DataFrame" and in_memory.summary == from_file.summary
+    assert in_memory.summary == {"ok": 2, "missing_coordinates": 1, "no_layer_for_date": 1}
+    for column in ("status", "distance_m", "distance_low_m", "distance_high_m", "location_uncertainty_m",
+                   "as_of_date", "side"):
+        assert in_memory.frame[column].astype(str).tolist() == from_file.frame[column].astype(str).tolist(), column
+    typed = frame.assign(event_date=pd.to_datetime(frame["event_date"], format="%d %B %Y"))  # real dates work too
+    assert geomap.measure(typed, theatre="nagorno-karabakh").frame["as_of_date"].tolist() == \
+        in_memory.frame["as_of_date"].tolist()
+
+    points = gpd.GeoDataFrame({"name": ["a", "b"]}, geometry=gpd.points_from_xy([47.03, 46.9], [39.52, 39.55]),
+                              crs=4326)
+    lonlat = geomap.measure(points, layer="nk-line-2020")
+    utm = geomap.measure(points.to_crs(32638), layer="nk-line-2020")
+    assert lonlat.source == "GeoDataFrame"
+    assert utm.frame["distance_m"].tolist() == pytest.approx(lonlat.frame["distance_m"].tolist(), abs=1e-3)
+    assert lonlat.frame["distance_m"].tolist() == pytest.approx(in_memory.frame["distance_m"][:2].tolist(),
+                                                                abs=1e-6)
+    with pytest.raises(CRSError, match="no crs"):
+        geomap.measure(points.to_crs(32638).set_crs(None, allow_override=True), layer="nk-line-2020")
+    assert geomap.measure(points.to_crs(32638).set_crs(None, allow_override=True), layer="nk-line-2020",
+                          assume_crs="EPSG:32638").frame["distance_m"].tolist() == \
+        pytest.approx(lonlat.frame["distance_m"].tolist(), abs=1e-3)
+    with pytest.raises(InputError, match="at=\\[\\(lon, lat\\)"):
+        geomap.measure([(47.03, 39.52)], layer="nk-line-2020")
+    with pytest.raises(InputError, match="no rows"):
+        geomap.measure(frame.iloc[:0], layer="nk-line-2020")

@@ -172,6 +172,35 @@ def test_file_with_most_rows_swapped_is_refused(tmp_path):
     assert str(tmp_path) not in res.stderr  # no absolute local path
 
 
+def test_a_swap_against_the_users_own_line_file_names_the_file_too(tmp_path):
+    """A point that fits the user's line only when swapped: either may be the swapped one.
+
+    The refusal named only the point ("you probably pasted LAT,LON") when the user's own line file was
+    the one written lat,lon; a shipped layer is not suspected.
+    """
+    import shapely
+
+    from geomap.layers.lineset import read_lines
+
+    nk = read_lines("nk-line-2020")
+    longest = max(nk.geoms, key=shapely.get_num_coordinates)
+    coords = [[y, x] for x, y in shapely.get_coordinates(longest)]  # the shipped line, written lat,lon
+    line = tmp_path / "front_latlon.geojson"
+    line.write_text(json.dumps({"type": "Feature", "properties": {},
+                                "geometry": {"type": "LineString", "coordinates": coords}}))
+    lon, lat = coords[10][1] + 0.05, coords[10][0] + 0.03  # a right (lon, lat) point near the line
+    at = cli("distance", "--at", f"{lon},{lat}", "--layer", str(line))
+    assert at.returncode == 2 and at.stderr.count("\n") == 1, at.stderr
+    assert "front_latlon.geojson may list its coordinates as lat,lon" in at.stderr
+    rows = _csv(tmp_path / "p.csv", [[i, lon + 0.01 * i, lat] for i in range(3)])
+    batch = cli("distance", str(rows), "--layer", str(line))
+    assert batch.returncode == 2 and batch.stderr.count("\n") == 1, batch.stderr
+    assert "--lon-col" in batch.stderr and "front_latlon.geojson may list its coordinates as lat,lon" in batch.stderr
+    assert str(tmp_path) not in batch.stderr + at.stderr
+    shipped = cli("distance", "--at", f"{lat},{lon}", "--layer", "nk-line-2020")
+    assert shipped.returncode == 2 and "may list its coordinates" not in shipped.stderr
+
+
 # ----------------------------------------------------------------- 3. honest sides
 
 def test_side_rule_over_a_grid():

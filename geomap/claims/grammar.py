@@ -25,7 +25,6 @@ from geomap.claims.numbers import (
     Token,
     and_a_half,
     digits_and_scale,
-    is_fraction_word,
     parse_english_number,
     parse_library_words,
     parse_table_words,
@@ -33,13 +32,54 @@ from geomap.claims.numbers import (
 )
 from geomap.claims.readings import Range
 
-__all__ = ["Match", "Refusal", "prepare", "scan", "not_distance_marker", "misread_context", "snippet"]
+__all__ = ["Match", "Refusal", "prepare", "scan", "snippet", "phrase_at", "parse_number"]
 
 _EN_ARTICLES = ("the", "a", "an")
 
 
 class Refusal(ValueError):
-    """The text holds something that must not be read as a distance (message says what)."""
+    """The text holds something that must not be read as a distance (message says what).
+
+    ``fix`` (optional) is what the user should write instead; without it the
+    caller names the general fix (a positive number in plain digits or words
+    with a unit).
+    """
+
+    def __init__(self, message: str, fix: str | None = None):
+        super().__init__(message)
+        self.fix = fix
+
+
+#: largest denominator of a digit fraction read as one number ('7/16 mile'); '10/15 km' is not a fraction
+_MAX_DENOMINATOR = 16
+
+
+def _refuse_unreadable(tokens: list[Token], match: Match, lex: Lexicon, text: str) -> None:
+    """Refuse a match whose own tokens say something else than the reading ('5 M', '10/15 km').
+
+    * A unit written as one upper-case letter ('5 M', '500 М'): lexicons match
+      in lower case, so 'M' was read as metres, but an upper-case M is also
+      written for miles, nautical miles (aviation) and a million ('$5M').
+    * A digit fraction that is not a proper fraction in lowest terms with a
+      small denominator ('10/15 km', '5/10 km', '3/2 km'): people write
+      '10/15 km' for 10 to 15 km, which was read as 0.67 km.
+    """
+    for tok in tokens[match.start:match.end]:
+        raw = text[tok.start:tok.end]
+        if tok.kind == "word" and len(raw) == 1 and raw.isupper() and tok.norm in lex.unit_words:
+            raise Refusal(
+                f"an upper-case {raw!r} as a unit ({snippet(text, tokens, match.start, match.end)!r})",
+                fix=f"an upper-case {raw!r} may mean metres, miles, nautical miles or a million: write the unit "
+                    f"in full, or {raw.lower()!r} for metres",
+            )
+        if tok.kind == "num" and "/" in tok.norm:
+            numerator, denominator = (int(part) for part in tok.norm.split("/"))
+            if not (0 < numerator < denominator <= _MAX_DENOMINATOR and math.gcd(numerator, denominator) == 1):
+                raise Refusal(
+                    f"{raw!r} is not a plain fraction ({snippet(text, tokens, match.start, match.end)!r})",
+                    fix=f"write a range as '{numerator}-{denominator} km' or 'between {numerator} and "
+                        f"{denominator} km', and a fraction in lowest terms ('3/4 mile') or as a decimal",
+                )
 
 
 @dataclass(frozen=True)
@@ -110,7 +150,7 @@ def prepare(tokens: list[Token], lex: Lexicon) -> list[Token]:
     return out
 
 
-def _phrase_at(tokens: list[Token], i: int, phrase: tuple[str, ...]) -> bool:
+def phrase_at(tokens: list[Token], i: int, phrase: tuple[str, ...]) -> bool:
     if i < 0 or i + len(phrase) > len(tokens):
         return False
     return all(tokens[i + k].norm == phrase[k] for k in range(len(phrase)))
@@ -130,7 +170,7 @@ def _longest(tokens: list[Token], i: int, entries: tuple[Entry, ...]) -> tuple[E
     if i >= len(tokens) or not entries:
         return None
     for entry, phrase in _index(entries).get(tokens[i].norm, ()):
-        if _phrase_at(tokens, i, phrase):
+        if phrase_at(tokens, i, phrase):
             return entry, i + len(phrase)
     return None
 
@@ -138,7 +178,7 @@ def _longest(tokens: list[Token], i: int, entries: tuple[Entry, ...]) -> tuple[E
 def _longest_phrase(tokens: list[Token], i: int, phrases: tuple[tuple[str, ...], ...]) -> tuple[str, ...] | None:
     best = None
     for phrase in phrases:
-        if _phrase_at(tokens, i, phrase) and (best is None or len(phrase) > len(best)):
+        if phrase_at(tokens, i, phrase) and (best is None or len(phrase) > len(best)):
             best = phrase
     return best
 
@@ -159,7 +199,7 @@ def _unit_at(tokens: list[Token], i: int, lex: Lexicon) -> tuple[Entry, int] | N
     return entry, end
 
 
-def _parse_number(tokens: list[Token], i: int, lex: Lexicon, text: str) -> Num | None:
+def parse_number(tokens: list[Token], i: int, lex: Lexicon, text: str) -> Num | None:
     if i >= len(tokens):
         return None
     tok = tokens[i]
@@ -193,7 +233,7 @@ def _parse_quantity(tokens: list[Token], i: int, lex: Lexicon, text: str) -> _Qu
         strict = (s["min"] * scale, math.inf if s.get("max") is None else s["max"] * scale)
         lenient = (l_["min"] * scale, math.inf if l_.get("max") is None else l_["max"] * scale)
         return _Quantity(strict, lenient, 0.0, rule, entries, j)
-    num = _parse_number(tokens, i, lex, text)
+    num = parse_number(tokens, i, lex, text)
     if num is None or not math.isfinite(num.value):
         return None
     point = (num.value, num.value)
@@ -206,7 +246,7 @@ def _signed(tokens: list[Token], j: int, lex: Lexicon) -> str | None:
         if j == 1 or tokens[j - 2].end < tokens[j - 1].start or tokens[j - 2].kind == "sym":
             return "-"
     for phrase in lex.signs:
-        if _phrase_at(tokens, j - len(phrase), phrase):
+        if phrase_at(tokens, j - len(phrase), phrase):
             return " ".join(phrase)
     return None
 
@@ -430,80 +470,6 @@ class _NoPostfix:
         return getattr(self._lex, name)
 
 
-def not_distance_marker(tokens: list[Token], match: Match, lex: Lexicon) -> str | None:
-    """The word that makes ``match`` a height, depth, size or speed ('altitude', 'deep', 'in diameter'), else None."""
-    entry = lex.not_distance
-    if entry is None:
-        return None
-    for phrase in entry.data["before_tokens"]:
-        for at in range(max(0, match.start - 5), match.start - len(phrase) + 1):
-            if _phrase_at(tokens, at, phrase):
-                return " ".join(phrase)
-    k = match.end
-    if k < len(tokens) and tokens[k].norm == "-":
-        k += 1
-    for phrase in entry.data["after_tokens"]:
-        if _phrase_at(tokens, k, phrase):
-            return " ".join(phrase)
-    return None
-
-
-def misread_context(tokens: list[Token], match: Match, lex: Lexicon, text: str) -> str | None:
-    """Why the words right before or after ``match`` change what it says (so it must not be read alone), else None.
-
-    A negation ending at the expression or one word before it ('not within
-    10 km', 'not even 5 km'), or, in languages that negate after it
-    (``negations_after``), starting at its end or one word after it
-    (Azerbaijani '5 km-dən çox deyil', 'not more than 5 km'), a comparison the lexicon has no comparator for
-    ('closer than 10 km', 'ближе 10 км'), a number without a unit joined to
-    it ('more than 5 and less than 10 km'), another comparator ('within about
-    5 km': two comparators are not combined) or, in English, a fraction the
-    grammar does not read ('three sixteenths of a mile', '3/4 of a mile').  Comparators that
-    hold a negation ('not more than', 'не ближе') are part of the match and
-    never seen here.
-    """
-    start = match.start
-    for phrase in lex.comparisons:
-        if _phrase_at(tokens, start - len(phrase), phrase):
-            return f"follows a comparison geomap does not read ('{' '.join(phrase)}')"
-    for phrase in lex.negations:
-        if _phrase_at(tokens, start - len(phrase), phrase) or _phrase_at(tokens, start - 1 - len(phrase), phrase):
-            return f"is negated ('{' '.join(phrase)}')"
-    for entry in lex.prefix:
-        for phrase in entry.phrases:
-            if _phrase_at(tokens, start - len(phrase), phrase):
-                return f"follows another comparator ('{' '.join(phrase)}'), and geomap does not combine comparators"
-    negating = {phrase[0] for phrase in lex.negations if len(phrase) == 1}
-    for entry in lex.prefix:
-        for phrase in entry.phrases:
-            if phrase[0] in negating and (_phrase_at(tokens, match.end, phrase)
-                                          or _phrase_at(tokens, match.end + 1, phrase)):
-                return f"is followed by a comparator ('{' '.join(phrase)}') that geomap does not read after a distance"
-    if match.rule == "bare-number":
-        k = match.end + 1 if match.end < len(tokens) and tokens[match.end].norm == "-" else match.end
-        if word_at(tokens, k) in lex.zone_words:  # 'in a 5 km radius': an upper bound, not 5 km
-            return (f"names a zone or radius ('{tokens[k].norm}'), which bounds a distance rather than giving it: "
-                    "write 'within 5 km' if that is meant")
-    for phrase in lex.negations_after:
-        if _phrase_at(tokens, match.end, phrase) or _phrase_at(tokens, match.end + 1, phrase):
-            return f"is negated ('{' '.join(phrase)}' after it)"
-    if any(entry in lex.vague for entry in match.entries):
-        for k in range(max(0, start - 3), start):
-            num = _parse_number(tokens, k, lex, text)
-            if num is not None and num.end == start:  # Russian 'в 5 тысячах км': 5 thousand, not 'thousands'
-                return f"follows a number ({snippet(text, tokens, k, start)!r}) that it would multiply"
-    joiner = word_at(tokens, start - 1)
-    if start >= 2 and joiner is not None and (joiner in lex.conjunctions or (joiner,) in lex.range_joiners):
-        for k in range(max(0, start - 4), start - 1):
-            num = _parse_number(tokens, k, lex, text)
-            if num is not None and num.end == start - 1:
-                return f"follows a number with no unit ({snippet(text, tokens, k, start)!r})"
-    if lex.language == "en" and word_at(tokens, start) in ("a", "an") and word_at(tokens, start - 1) == "of" \
-            and start >= 2 and (is_fraction_word(word_at(tokens, start - 2)) or tokens[start - 2].kind == "num"):
-        return f"follows a fraction geomap does not read ({snippet(text, tokens, max(0, start - 3), start)!r})"
-    return None
-
-
 def scan(tokens: list[Token], lex: Lexicon, text: str) -> list[Match]:
     """Every distance expression in ``tokens``, left to right, non-overlapping.
 
@@ -526,6 +492,7 @@ def scan(tokens: list[Token], lex: Lexicon, text: str) -> list[Match]:
                 raise
             found = None
         if found is not None:
+            _refuse_unreadable(tokens, found, lex, text)
             matches.append(found)
             i = found.end
         else:

@@ -87,6 +87,17 @@ def script_of(char: str) -> str | None:
         return None
 
 
+def marker_score(text: str, code: str) -> int:
+    """How much the letters only ``code`` uses among its script's languages weigh in ``text`` (0: none)."""
+    return sum(_MARKERS.get(code, {}).get(ch, 0) for ch in text.lower())
+
+
+def script_candidates(script: str | None, available: Iterable[str] = tuple(LANGUAGE_NAMES)) -> tuple[str, ...]:
+    """The shipped languages written in ``script`` (e.g. 'Cyrillic' -> ('ru', 'uk'))."""
+    shipped = set(available)
+    return tuple(c for c in _CANDIDATES.get(script, ()) if c in shipped)
+
+
 def detect_language(
     text: str,
     words: Iterable[str],

@@ -76,6 +76,40 @@ class Entry:
     data: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class Reference:
+    """Words that say what a distance is measured from ('5 km from the front', '5 km from Stepanakert').
+
+    ``prepositions`` ('from', 'of', 'от') introduce the object; ``line`` and
+    ``other`` are word patterns (a trailing ``*`` matches any ending:
+    'позици*') for a line of contact or front, and for other objects (a
+    village, a border); ``skip`` are words allowed between the distance and
+    the preposition ('north', 'away').
+    """
+
+    prepositions: frozenset[str]
+    line: tuple[str, ...]
+    other: tuple[str, ...]
+    skip: frozenset[str]
+    #: words that, right after a bare distance, make it a length of something ('20 km of the front line')
+    length_words: frozenset[str] = frozenset()
+    #: a line or other object word right after the unit is what the length is of ('20 км линии фронта')
+    object_after_unit: bool = False
+    #: case endings of the word right before a distance that name what it is measured from (Armenian
+    #: 'Ստեփանակերտից 5 կմ', Azerbaijani 'Xankəndidən 5 km', Turkish "Hankendi'den 5 km")
+    before_suffixes: tuple[str, ...] = ()
+
+    @staticmethod
+    def _matches(word: str, patterns: tuple[str, ...]) -> bool:
+        return any(word.startswith(p[:-1]) if p.endswith("*") else word == p for p in patterns)
+
+    def is_line(self, word: str) -> bool:
+        return self._matches(word, self.line)
+
+    def is_other(self, word: str) -> bool:
+        return self._matches(word, self.other)
+
+
 @dataclass(frozen=True, eq=False)
 class Lexicon:
     """A validated claims lexicon for one language."""
@@ -107,6 +141,7 @@ class Lexicon:
     prepositions: frozenset[str] = frozenset()
     zone_words: frozenset[str] = frozenset()
     detect_words: frozenset[str] = frozenset()
+    reference: Reference | None = None
     rounding_cap: bool = True
 
     @cached_property
@@ -345,6 +380,37 @@ def _numbers(source: str, data: dict, language: str) -> tuple[NumberFormat, Numb
     return fmt, number_words
 
 
+def _reference(source: str, raw: Any) -> Reference | None:
+    """The optional ``reference`` object: what a distance is said to be measured from."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not isinstance(raw.get("rationale"), str):
+        raise _bad(source, "'reference' must be an object with 'prepositions', 'line', 'other', 'skip' and a 'rationale'")
+    patterns = {}
+    for key in ("line", "other"):
+        items = raw.get(key, [])
+        if not isinstance(items, list) or not all(isinstance(w, str) and w.strip("* ") for w in items):
+            raise _bad(source, f"'reference.{key}' must be a list of non-empty words (a trailing * matches any ending)")
+        patterns[key] = tuple(normalize_word(w.strip().rstrip("*")) + ("*" if w.strip().endswith("*") else "")
+                              for w in items)
+    return Reference(
+        prepositions=_words(source, "reference.prepositions", raw.get("prepositions")),
+        line=patterns["line"],
+        other=patterns["other"],
+        skip=_words(source, "reference.skip", raw.get("skip")),
+        length_words=_words(source, "reference.length_words", raw.get("length_words")),
+        object_after_unit=_flag(source, "reference.object_after_unit", raw.get("object_after_unit", False)),
+        before_suffixes=tuple(sorted(_words(source, "reference.before_suffixes", raw.get("before_suffixes")),
+                                     key=len, reverse=True)),
+    )
+
+
+def _flag(source: str, where: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _bad(source, f"'{where}' must be true or false, got {value!r}")
+    return value
+
+
 def _validate(source: str, data: Any) -> Lexicon:
     if not isinstance(data, dict):
         raise _bad(source, "the top level must be a JSON object")
@@ -405,6 +471,7 @@ def _validate(source: str, data: Any) -> Lexicon:
         prepositions=_words(source, "prepositions", data.get("prepositions")),
         zone_words=_words(source, "zone_words", data.get("zone_words")),
         detect_words=_words(source, "detect_words", data.get("detect_words")),
+        reference=_reference(source, data.get("reference")),
         rounding_cap=v2,
     )
 

@@ -316,8 +316,9 @@ def digits_and_scale(tokens: list[Token], i: int, fmt: NumberFormat, scales: dic
     tok = tokens[i]
     value, half_unit = digits_value(tok.norm, fmt)
     j = i + 1
-    if tok.norm.isdigit() and j < len(tokens) and tokens[j].kind == "num" and "/" in tokens[j].norm:
-        fraction, half_unit = digits_value(tokens[j].norm, fmt)  # "1 1/2 miles"
+    if (tok.norm.isdigit() and j < len(tokens) and tokens[j].kind == "num" and tokens[j].start - tok.end <= 2
+            and ("/" in tokens[j].norm or tokens[j].norm in _FRACTIONS)):
+        fraction, half_unit = digits_value(tokens[j].norm, fmt)  # "1 1/2 miles", "2 ½ miles"
         if fraction < 1:
             value += fraction
             j += 1

@@ -17,8 +17,9 @@ import math
 import unicodedata
 from pathlib import Path
 
-from geomap.claims.grammar import Match, Refusal, misread_context, not_distance_marker, prepare, scan, snippet
-from geomap.claims.languages import LANGUAGE_NAMES, detect_language, understood
+from geomap.claims.context import length_of, misread_context, not_distance_marker, other_reference
+from geomap.claims.grammar import Match, Refusal, prepare, scan, snippet
+from geomap.claims.languages import LANGUAGE_NAMES, detect_language, marker_score, script_candidates, understood
 from geomap.claims.lexicon import Lexicon, available_languages, load_lexicon
 from geomap.claims.numbers import tokenize
 from geomap.claims.readings import Claim, Range
@@ -64,6 +65,8 @@ def _choose_lexicon(text: str, lexicon: str | Path | None, lang: str | None) -> 
             "pass --lang CODE if the text is in one of them"
         )
     lex = load_lexicon(language=found.language)
+    if found.margin is not None and found.hits > 0 and not marker_score(text, lex.language):  # words alone decided
+        _refuse_language_from_unit_alone(text, lex, script_candidates(found.script, available_languages()))
     if found.margin is not None and (found.hits == 0 or found.margin == 0):
         _refuse_ambiguous_digits(text, _AMBIGUOUS_DIGITS)
     elif "." not in lex.number_format.thousands:
@@ -72,6 +75,46 @@ def _choose_lexicon(text: str, lexicon: str | Path | None, lang: str | None) -> 
         # no word of any shipped language was recognised: the letters alone picked it
         return lex, f"no {LANGUAGE_NAMES[lex.language]} word recognised"
     return lex, "detected"
+
+
+#: longest unit abbreviation that may stand for different units, or none, in different languages
+_SHORT_UNIT = 3
+
+
+def _unit_metres(lex: Lexicon, word: str) -> float | None:
+    """Metres of the one-word unit ``word`` in ``lex``, or None if it is not one of its units."""
+    for unit in lex.units:
+        if (word,) in unit.phrases:
+            return float(unit.data["metres"])
+    return None
+
+
+def _refuse_language_from_unit_alone(text: str, lex: Lexicon, candidates: tuple[str, ...]) -> None:
+    """Refuse a claim whose language was detected only from a short unit abbreviation others read differently.
+
+    ``3 sm`` was read as German (``sm`` = Seemeile, a nautical mile), though
+    English aviation writes ``10 SM`` for statute miles; ``5 mil`` as Turkish
+    (a mile), though ``mil`` is a Scandinavian 10 km and a Spanish thousand.
+    When every word recognised is such an abbreviation and another language of
+    the same script reads it as another unit or not at all, the language (and
+    so the unit) is a guess.  ``км`` (Russian and Ukrainian alike) is not.
+    """
+    if lex.language == "en":
+        return  # the documented default of Latin script: 'mi', 'nm', 'yd' are English
+    words = [tok.norm for tok in tokenize(text) if tok.kind == "word"]
+    known = [w for w in words if w in lex.vocabulary or w in lex.unit_words]
+    if not known or any(w not in lex.unit_words or len(w) > _SHORT_UNIT for w in known):
+        return
+    for word in dict.fromkeys(known):
+        metres = _unit_metres(lex, word)
+        others = [code for code in candidates if code != lex.language
+                  and _unit_metres(load_lexicon(language=code), word) != metres]
+        if others:
+            raise ClaimError(
+                f"the only word that makes {_quote(text)} {_name(lex)} is the unit {word!r}, which "
+                f"{LANGUAGE_NAMES[others[0]]} reads as another unit or not at all (e.g. 'sm' is a German nautical "
+                f"mile and an English statute mile): pass --lang CODE, or write the unit in full"
+            )
 
 
 #: a number whose separator is a decimal mark in some languages and a thousands separator in others
@@ -133,7 +176,7 @@ _PLUS_MINUS = re.compile(r"[±∓]|\+\s*/?\s*[-−–]")
 _DIMENSIONS = re.compile(r"\d\s*[x×*хХ]\s*\d|\d\s+by\s+\d", re.IGNORECASE)
 
 #: characters some writers put between groups of three digits (spaces, apostrophes, underscore)
-_GROUP_SEPARATORS = " \u00a0\u2007\u2009\u202f'’_"
+_GROUP_SEPARATORS = " \u00a0\u2007\u2009\u202f'’_\u066c\u00b7"
 
 
 def _restates(text: str, tokens, first: Match, second: Match, lex: Lexicon) -> bool:
@@ -224,10 +267,8 @@ def parse_claim(text: str, *, lexicon: str | Path | None = None, lang: str | Non
     try:
         matches = scan(tokens, lex, norm)
     except Refusal as refusal:
-        raise ClaimError(
-            f"{refusal} in {_quote(text)} is not a distance geomap reads: "
-            f"write the distance as a positive number in plain digits or words with a unit, e.g. {_EXAMPLES}"
-        ) from None
+        fix = refusal.fix or f"write the distance as a positive number in plain digits or words with a unit, e.g. {_EXAMPLES}"
+        raise ClaimError(f"{refusal} in {_quote(text)} is not a distance geomap reads: {fix}") from None
 
     def show(match: Match) -> str:
         return snippet(norm, tokens, match.start, match.end)
@@ -256,7 +297,7 @@ def parse_claim(text: str, *, lexicon: str | Path | None = None, lang: str | Non
         if sizes:
             group, marker = sizes[0]
             raise ClaimError(
-                f"{show(group[0])!r} in {_quote(text)} is a height, depth, size or speed ('{marker}'), "
+                f"{show(group[0])!r} in {_quote(text)} is a height, depth, size, speed, weapon's range or change of distance ('{marker}'), "
                 f"not a distance between places: pass a distance claim, e.g. {_EXAMPLES}"
             )
         speed = _SPEED.search(norm)
@@ -297,6 +338,20 @@ def parse_claim(text: str, *, lexicon: str | Path | None = None, lang: str | Non
             raise ClaimError(
                 f"{len(others) + 1} different distances found in {_quote(text)} ({listed}): "
                 f"pass only the expression to check, e.g. {show(chosen)!r}"
+            )
+    for match in (chosen, *first_group[1:]):
+        length = length_of(tokens, match, lex, norm)
+        if length is not None:
+            raise ClaimError(
+                f"{show(chosen)!r} in {_quote(text)} is a length of something ({length!r}), not a distance from "
+                "the line: pass a claim about the distance to the line, e.g. 'within 5 km of the front'"
+            )
+        reference = other_reference(tokens, match, lex, norm)
+        if reference is not None:
+            raise ClaimError(
+                f"{show(chosen)!r} in {_quote(text)} is a distance {reference!r}, not from a line of contact or "
+                f"front, which is what geomap measures to: if it is measured from the line (a border that is the "
+                f"line), pass only {show(chosen)!r}; otherwise the claim cannot be checked against the line"
             )
     if chosen.reversed:
         notes.append(f"{show(chosen)!r} gives the larger end first: read as "

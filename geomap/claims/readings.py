@@ -68,19 +68,23 @@ class Range:
         """True if this range lies inside ``other``."""
         return other.lower_m <= self.lower_m and self.upper_m <= other.upper_m
 
-    def describe(self, unit: str | None = None) -> str:
-        """Human text such as '24-96 km', '>= 20 km' or '<= 5 km' (unit chosen by size)."""
+    def describe(self, unit: str | None = None, decimals: int | None = None) -> str:
+        """Human text such as '24-96 km', '>= 20 km' or '<= 5 km' (unit chosen by size).
+
+        ``decimals`` (default 2, trailing zeros dropped) lets a sentence print
+        the range with as many decimals as the distances it is compared with.
+        """
         lo = self.min_m if self.min_m else None  # 0 reads as an open lower end
         hi = self.max_m
         if lo is None and hi is None:
             return "any distance"
         if lo is None:
-            return f"≤ {format_length(hi, unit=unit)}"
+            return f"≤ {format_length(hi, unit=unit, decimals=decimals)}"
         if hi is None:
-            return f"≥ {format_length(lo, unit=unit)}"
+            return f"≥ {format_length(lo, unit=unit, decimals=decimals)}"
         if lo == hi:
-            return format_length(lo, unit=unit)
-        return format_range(lo, hi, unit=unit)
+            return format_length(lo, unit=unit, decimals=decimals)
+        return format_range(lo, hi, unit=unit, decimals=decimals)
 
     def to_dict(self) -> dict[str, float | None]:
         """``{"min_m": ..., "max_m": ...}`` with ``None`` (JSON null) for an open end."""
@@ -157,12 +161,12 @@ class Claim:
         """True if the two readings differ."""
         return self.strict != self.lenient
 
-    def describe_readings(self) -> str:
+    def describe_readings(self, decimals: int | None = None) -> str:
         """'strictly 24-96 km, leniently 20-100 km' (or one range if the readings agree)."""
         unit = self.unit
         if not self.is_vague:
-            return self.strict.describe(unit)
-        return f"strictly {self.strict.describe(unit)}, leniently {self.lenient.describe(unit)}"
+            return self.strict.describe(unit, decimals)
+        return f"strictly {self.strict.describe(unit, decimals)}, leniently {self.lenient.describe(unit, decimals)}"
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (metres; null for open ends).

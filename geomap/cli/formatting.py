@@ -65,8 +65,9 @@ def batch_summary(result) -> str:
     for lid, ev in sorted(result.layers.items()):
         user = ev.get("layer_origin") == "user"
         acc = ev.get("layer_accuracy_m")
-        lines.append(f"layer {lid}: {ev.get('rows')} rows (valid {ev.get('layer_valid_from') or '-'}.."
-                     f"{ev.get('layer_valid_to') or ''}, "
+        start, end = ev.get("layer_valid_from"), ev.get("layer_valid_to")
+        validity = f"valid {start or '-'}..{end or ''}, " if (start or end) else "no stated validity, "
+        lines.append(f"layer {lid}: {ev.get('rows')} rows ({validity}"
                      + (f"accuracy {acc} m" if acc is not None else "no stated accuracy: intervals leave map error out")
                      + (f"; your own layer from {ev.get('original_file')}, sha256 {str(ev.get('layer_sha256'))[:12]}…"
                         if user else "") + ")")

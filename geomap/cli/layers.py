@@ -218,7 +218,7 @@ def derive_line_command(area, out, border, land, tolerance_m, side, fmt):
         area, border=_source_or_none(border), land=_source_or_none(land), tolerance_m=tolerance_m, out=out,
         side=side,
     )
-    summary = dict(result.summary(), output=str(out))
+    summary = dict(result.summary(), output=out.name)  # names, never folders: the summary gets pasted
     if fmt == "json":
         click.echo(_json(summary))
         return

@@ -30,8 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
-from geomap.errors import FileFormatError, InputError
-from geomap.io import formats
+from geomap.errors import CRSError, FileFormatError, InputError
+from geomap.io import formats, values
 from geomap.io.columns import (  # noqa: F401 - parse_dates and precision_radii: public here too
     column_values,
     filled,
@@ -41,7 +41,6 @@ from geomap.io.columns import (  # noqa: F401 - parse_dates and precision_radii:
     precision_radii,
 )
 from geomap.io.days import row_days
-from geomap.io.values import records_frame
 from geomap.io.tabular import read_csv_frame, sniff_separator  # noqa: F401 - read_csv_frame: public here too
 
 log = logging.getLogger("geomap.io")
@@ -80,8 +79,8 @@ STATUSES = (
     "invalid_date",
     "no_layer_for_date",
     "date_spans_layers",
-    "suspect_swapped",  # measured, then flagged (geomap.pipeline.suspects): distance given, no verdict
-    "suspect_sign",
+    "layer_known_wrong",  # geomap.layers.known_errors.KNOWN_WRONG
+    "suspect_swapped", "suspect_sign",  # measured, then flagged (pipeline.suspects): distance, no verdict
 )
 
 
@@ -199,8 +198,7 @@ def detect_schema(columns, *, lon_col=None, lat_col=None, date_col=None, id_col=
         pick["lon"] = pick["lat"] = None
     # without its precision column the rows are measured as points (radius_m given, else 0): see schema_notes
     prec = lower.get(dflt["prec"])
-    # UCDP dates an event whose day is unknown by its first and last possible day (date_start..date_end)
-    end = lower.get("date_end") if name == "ucdp" and pick["date"] == lower.get(dflt["date"]) else None
+    end = lower.get("date_end") if name == "ucdp" and pick["date"] == lower.get(dflt["date"]) else None  # a range
     return Schema(name, pick["lon"], pick["lat"], pick["date"], pick["id"], prec, end)
 
 
@@ -244,8 +242,8 @@ def read_points(
 
     Parameters
     ----------
-    source : str or Path
-        An ACLED or UCDP GED export (CSV, or the JSON their APIs return), any
+    source : str, Path, pandas.DataFrame or geopandas.GeoDataFrame
+        A frame in memory (see :func:`read_frame`), or an ACLED or UCDP GED export (CSV, or the JSON their APIs return), any
         delimited text with longitude and latitude columns (found by common
         names such as lon/lng/longitude/x and lat/latitude/y, or named), a
         (Geo)Parquet file, or any vector format GDAL reads (GeoJSON,
@@ -276,6 +274,8 @@ def read_points(
         A vector source without a CRS whose coordinates are not lon/lat.
     """
     cols = dict(lon_col=lon_col, lat_col=lat_col, date_col=date_col, id_col=id_col, date_format=date_format)
+    if is_frame(source):
+        return read_frame(source, assume_crs=assume_crs, **cols)
     if str(source) == "-":
         data = sys.stdin.buffer.read()
         if not data.strip():
@@ -302,6 +302,67 @@ def read_points(
     return _from_vector(path, label, assume_crs, layer_name, **cols)
 
 
+def is_frame(source) -> bool:
+    """Whether ``source`` is a pandas DataFrame (a GeoDataFrame is one), not a path."""
+    pandas = sys.modules.get("pandas")  # a frame exists only if pandas was imported
+    return pandas is not None and isinstance(source, pandas.DataFrame)
+
+
+def read_frame(frame, *, label: str | None = None, assume_crs: str | None = None, **cols) -> PointTable:
+    """Incidents from a pandas DataFrame or geopandas GeoDataFrame in memory, by a file's rules.
+
+    A DataFrame is read as a CSV's rows are (the ACLED/UCDP schema or common
+    column names, or ``lon_col``/``lat_col``; dates and precision codes per
+    row); a GeoDataFrame as a vector file's features, in its CRS (converted
+    to lon/lat; ``assume_crs`` when it has none, else its coordinates must be
+    lon/lat).  The caller's frame is not changed.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame or geopandas.GeoDataFrame
+    label : str, optional
+        How to name the input in messages and results (default: ``DataFrame`` or ``GeoDataFrame``).
+    assume_crs : str, optional
+        CRS of a GeoDataFrame whose ``crs`` is None.
+    **cols
+        ``lon_col``, ``lat_col``, ``date_col``, ``id_col``, ``date_format`` as for :func:`read_points`.
+
+    Raises
+    ------
+    FileFormatError
+        No rows.
+    InputError, CRSError
+        As for a file: no coordinate columns, ambiguous dates; a GeoDataFrame
+        without a CRS whose coordinates are not lon/lat.
+    """
+    geometry = getattr(frame, "geometry", None) if hasattr(frame, "crs") else None
+    label = label or ("GeoDataFrame" if geometry is not None else "DataFrame")
+    if len(frame) == 0:
+        raise FileFormatError(f"the {label} has no rows: give one with a row per incident")
+    if geometry is None:
+        return _finish(table_from_frame(frame.reset_index(drop=True), label, **cols))
+    import shapely
+
+    from geomap.io.guards import assumed_crs
+
+    crs = frame.crs
+    if crs is None and assume_crs is not None:
+        crs = assumed_crs(assume_crs)
+    geoms = np.asarray(geometry.values, dtype=object)
+    if crs is None:
+        xy = shapely.get_coordinates(geoms[~shapely.is_missing(geoms)])
+        if xy.size and not (np.abs(xy[:, 0]).max() <= 180 and np.abs(xy[:, 1]).max() <= 90):
+            raise CRSError(f"the {label} has no crs and its coordinates are not lon/lat: set it (gdf.set_crs(...)) "
+                           "or pass assume_crs='EPSG:NNNN'")
+    elif not crs.equals("EPSG:4326", ignore_axis_order=True):
+        geoms = np.asarray(geometry.set_crs(crs, allow_override=True).to_crs(4326).values, dtype=object)
+    rows = frame.drop(columns=[geometry.name]).reset_index(drop=True)
+    if all(g is None for g in geoms) and (cols.get("lon_col") or _has_coordinate_columns(rows)):
+        return _finish(table_from_frame(rows, label, **cols))
+    lon, lat, status, area = geometry_status(geoms, rows)
+    return _finish(table_from_frame(rows, label, lon=lon, lat=lat, status=status, area=area, **cols))
+
+
 def _finish(table: PointTable) -> PointTable:
     """Log the table's notes (once per read) and return it."""
     table.notes = list(table.notes) + schema_notes(table.schema, table.source)
@@ -324,7 +385,7 @@ def _read_json_points(source, label, assume_crs, layer_name, **cols) -> PointTab
                 if not records:
                     raise FileFormatError(f"{label} holds an API response with no records in {key!r}: "
                                           "query a period or place that has events")
-                return _finish(table_from_frame(records_frame(records), label, **cols))
+                return _finish(table_from_frame(values.records_frame(records), label, **cols))
         if layer_name is None:
             found = geojson_features(parsed, label, assume_crs=assume_crs, strict=False)
             if found is not None:
@@ -333,7 +394,7 @@ def _read_json_points(source, label, assume_crs, layer_name, **cols) -> PointTab
         if parsed[0].get("type") not in ("Feature", "FeatureCollection"):
             import pandas as pd
 
-            return _finish(table_from_frame(records_frame(parsed), label, **cols))
+            return _finish(table_from_frame(values.records_frame(parsed), label, **cols))
     return _from_vector(source, label, assume_crs, layer_name, **cols)
 
 

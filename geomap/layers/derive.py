@@ -8,12 +8,9 @@ the parts that run along an international border or a coast:
 2. *Border* parts: boundary within ``tolerance_m`` of the border lines
    (default: the finest shipped border layer whose bbox covers the area; for
    the South Caucasus ``ne-borders-caucasus-10m``).
-3. *Coast* parts: boundary within ``tolerance_m`` of the coastline, or at sea.
-   The land is the union of the countries of ``ne-countries-50m`` near the area
-   (gaps between countries closed by a 50 m buffer); the coastline is its
-   outline.  The test is "not inside land shrunk by ``tolerance_m``".  With a
-   1:50m land mask and a finer control polygon the coast can differ by more
-   than 500 m: pass a finer ``land`` or a larger tolerance for coastal areas.
+3. *Coast* parts: boundary within ``tolerance_m`` of the coastline, or at sea: not inside the land
+   (``ne-countries-50m`` near the area, gaps closed by a 50 m buffer) shrunk by ``tolerance_m``.  A 1:50m
+   land mask can be 500 m off a finer polygon's coast: pass a finer ``land`` or a larger tolerance.
 4. What is left, merged into lines, is the derived line of contact.
 
 Control maps often hold *both* sides' polygons in one file.  Merging them would
@@ -22,8 +19,8 @@ are refused unless ``side="FIELD=VALUE"`` picks one side's polygons (or
 ``side="all"`` says they are all one side).  When a side is picked and the
 other polygons touch it, the line is the **shared edge**: the picked side's
 boundary within :data:`SHARED_EDGE_M` of the other side's polygons; borders and
-coasts are not involved then.  The picked side's polygons are returned as
-``DerivedLine.area`` (the held area, which gives the side of the line).
+coasts are not involved then; sides that face each other across a gap, or overlap, wider than the
+tolerance are refused.  The picked side's polygons are ``DerivedLine.area`` (the held area: the side).
 
 Metric and error bound
 ----------------------
@@ -50,14 +47,12 @@ from pathlib import Path
 from typing import Any
 
 from geomap.errors import FileFormatError, InputError, LayerError, LayerNotFound
+from geomap.layers.control import (GAP_SEARCH_M, SHARED_EDGE_M, linear_parts, pick_side,  # noqa: F401 - public here too
+                                   refuse_grey_zone, refuse_overlap)
 
-#: default tolerance, metres
-DEFAULT_TOLERANCE_M = 500.0
-#: land-mask layer used for coastline detection
-DEFAULT_LAND = "ne-countries-50m"
+DEFAULT_TOLERANCE_M = 500.0  #: default tolerance, metres
+DEFAULT_LAND = "ne-countries-50m"  #: land-mask layer used for coastline detection
 _R_M = 6_371_008.8
-#: two polygons whose boundaries run within this many metres of each other share an edge (metres)
-SHARED_EDGE_M = 1.0
 
 
 @dataclass
@@ -226,25 +221,27 @@ def derive_line(
     if others:
         other_geom = shapely.union_all(others)
         # exact first (edges with the same vertices: the common part, end points included, exactly)
-        exact = _linear(shapely.intersection(boundary, other_geom))
+        exact = linear_parts(shapely.intersection(boundary, other_geom))
         if exact.length > 0:
             shared = shapely.line_merge(exact)
         else:  # edges digitised apart: the held boundary within SHARED_EDGE_M of the other side
-            near = _linear(to_m(boundary).intersection(to_m(other_geom).buffer(SHARED_EDGE_M, quad_segs=16)))
+            near = linear_parts(to_m(boundary).intersection(to_m(other_geom).buffer(SHARED_EDGE_M, quad_segs=16)))
             shared = _snap_cut_points(to_deg(shapely.line_merge(near)), boundary) if near.length > 0 else None
-        # the held boundary facing the other side (within tolerance_m) but not on it: sides digitised apart there,
-        # so the shared edge misses that stretch of the front (or there is none, and the fallback below would
-        # take the whole boundary, the map's own edges included, as the front)
-        other_m = to_m(other_geom)
-        facing = _linear(to_m(boundary).intersection(other_m.buffer(max(tolerance_m, 100.0), quad_segs=16)))
-        apart_km = facing.difference(other_m.buffer(SHARED_EDGE_M, quad_segs=16)).length / 1000.0
-        if apart_km > (4 * max(tolerance_m, 100.0) + 1000.0) / 1000.0:
-            raise LayerError(
-                f"{Path(str(area)).name}: the held polygons ({side}) and the other side's lie apart along {apart_km:,.1f} "
-                f"km of their facing edges (more than {SHARED_EDGE_M:g} m, less than {max(tolerance_m, 100.0):g} m): "
-                "there the front is not a shared edge; snap the two sides together (e.g. QGIS 'Snap geometries "
-                "to layer') and derive again"
-            )
+        def land_near():  # the land within reach of the gaps (metres), read only when a gap is found
+            reach = GAP_SEARCH_M / 111_000.0 / max(math.cos(math.radians(max(abs(min_lat), abs(max_lat)))), 0.05)
+            box = shapely.box(min_lon - reach, min_lat - reach, max_lon + reach, max_lat + reach)
+            countries = [g for g in _geometries(land) if g.intersects(box)]
+            return shapely.union_all([to_m(shapely.intersection(g, box)) for g in countries]) if countries \
+                else shapely.Polygon()
+
+        def dense_m(geom):  # edges as the map draws them (straight in lon/lat), every 0.01 degree, in metres:
+            # two sides sharing a long edge with different vertices would otherwise part or overlap by its sag
+            return to_m(shapely.segmentize(geom, 0.01))
+
+        other_m = dense_m(other_geom)
+        refuse_overlap(area, side, dense_m(area_geom), other_m, tolerance_m)
+        refuse_grey_zone(area, side, dense_m(boundary), other_m, dense_m(shared) if shared is not None else None,
+                         tolerance_m, land_near if land is not None else None)
         if shared is not None:
             if out is not None:
                 out = _check_output(Path(out), [area])
@@ -328,8 +325,8 @@ def derive_line(
             "or outside land; closeness measured in an azimuthal equidistant projection (WGS84) centred "
             "on the area centroid"
         ),
-        border_source=border_id,
-        land_source=land_id,
+        border_source=Path(border_id).name if border_id else None,  # names (a layer id is one), never folders
+        land_source=Path(land_id).name if land_id else None,
         tolerance_m=float(tolerance_m),
         tolerance_error_m=tolerance_error_m,
         boundary_km=boundary_km,
@@ -365,7 +362,7 @@ def _finish(line, *, area_layer, area_path, area_geom, aeqd, side, out, mode: st
 
     result = DerivedLine(
         geometry=line,
-        area_source=str(area_layer.id if area_layer else area_path),
+        area_source=str(area_layer.id if area_layer else Path(str(area_path)).name),
         line_km=_length_km(line),
         pieces=len(getattr(line, "geoms", [line])),
         evidence={
@@ -385,89 +382,6 @@ def _finish(line, *, area_layer, area_path, area_geom, aeqd, side, out, mode: st
 
         write_json(out, result.to_geojson())
     return result
-
-
-def pick_side(area, side: str | None) -> tuple[list, list]:
-    """The held polygons and the other side's polygons of ``area`` (see :func:`derive_line`'s ``side``).
-
-    Returns
-    -------
-    (held, others) : lists of shapely (Multi)Polygons, lon/lat
-
-    Raises
-    ------
-    LayerError
-        ``area`` has no polygons.
-    InputError
-        Polygons share an edge and ``side`` is None; ``side`` is malformed, names
-        no field, or no polygon has that value.
-    """
-    from geomap.layers.resolve import resolve
-    from geomap.layers.lineset import read_vector
-
-    path, layer = resolve(area)
-    if side is None and layer is not None and layer.kind == "area":
-        side = "all"  # a registered area layer is, by its metadata, the area one side (held_by) holds
-    geoms, attrs, _crs = read_vector(path)
-    keep = [i for i, g in enumerate(geoms)
-            if g is not None and not g.is_empty and g.geom_type in ("Polygon", "MultiPolygon")]
-    if not keep:
-        raise LayerError(f"{area} has no polygons: derive-line needs the held-area polygons, not lines")
-    polygons = [geoms[i] for i in keep]
-    fields = [name for name in attrs if name not in ("geometry",)]
-    if side is None or side == "all":
-        if side is None:
-            pair = _touching_pair(polygons)
-            if pair is not None:
-                raise InputError(
-                    f"{area}: polygons {keep[pair[0]] + 1} and {keep[pair[1]] + 1} share an edge (both sides of a "
-                    "front in one file?); merging them would erase the front: pass --side FIELD=VALUE to pick the "
-                    f"held side (fields: {', '.join(fields) or 'none'}), or --side all if they are all one side"
-                )
-        return polygons, []
-    name, eq, value = side.partition("=")
-    if not eq or not name:
-        raise InputError(f"--side {side!r} is not FIELD=VALUE: give e.g. --side side=UA, or --side all")
-    if name not in attrs:
-        raise InputError(f"{area} has no field {name!r} for --side: choose one of {', '.join(fields) or 'none'}")
-    values = [_text(attrs[name][i]) for i in keep]
-    held = [g for g, v in zip(polygons, values) if v == value]
-    if not held:
-        present = sorted(set(values))
-        raise InputError(f"in {area} no polygon has {name}={value}: its {name} values are "
-                         f"{', '.join(present[:10])}{' ...' if len(present) > 10 else ''}")
-    return held, [g for g, v in zip(polygons, values) if v != value]
-
-
-def _linear(geom):
-    """The line parts of a geometry (points of a mere corner contact dropped), as one geometry."""
-    import shapely
-
-    parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("LineString", "LinearRing") and p.length > 0]
-    return shapely.MultiLineString(parts) if parts else shapely.MultiLineString()
-
-
-def _text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return "" if value is None else str(value)
-
-
-def _touching_pair(polygons) -> tuple[int, int] | None:
-    """The first two polygons whose boundaries share a stretch (not just a point), or that overlap."""
-    import shapely
-
-    if len(polygons) < 2:
-        return None
-    tree = shapely.STRtree(polygons)
-    left, right = tree.query(polygons, predicate="intersects")
-    for i, j in zip(left.tolist(), right.tolist()):
-        if i >= j:
-            continue
-        common = shapely.intersection(polygons[i], polygons[j])
-        if shapely.area(common) > 0 or shapely.length(common) > 0:
-            return i, j
-    return None
 
 
 def _snap_cut_points(line, boundary):

@@ -352,7 +352,10 @@ def read_lines(
     lines.accuracy_m, lines.accuracy_source = tidy.layer_accuracy(
         given_m=accuracy_m, registry_layer=layer_meta, path=None if layer_meta is not None else path,
         attrs=attrs, notes=notes)
+    departure = tidy.check_segments(lines.geoms, source=label, rings=rings, label=lambda f: _feature_name(lines, f))
     lines.notes = tidy.summarise_notes(notes, label=lambda f: _feature_name(lines, f))
+    if (layer_meta is None or layer_meta.user) and tidy.departure_note(departure, lines.accuracy_m):
+        lines.notes.append(tidy.departure_note(departure, lines.accuracy_m))
     for line in lines.notes:
         log.warning("%s: %s", label, line)
     if lines.accuracy_m is None and layer_meta is None:
@@ -413,5 +416,8 @@ def lines_from_geometries(geoms, *, source: str = "<memory>", rings: bool = Fals
                     accuracy_source="given" if accuracy_m is not None else "none stated",
                     section_field=section_field)
     tidy.check_features(out, notes, source=source, rings=rings, label=lambda f: _feature_name(lines, f))
+    departure = tidy.check_segments(out, source=source, rings=rings, label=lambda f: _feature_name(lines, f))
     lines.notes = tidy.summarise_notes(notes, label=lambda f: _feature_name(lines, f))
+    if tidy.departure_note(departure, lines.accuracy_m):
+        lines.notes.append(tidy.departure_note(departure, lines.accuracy_m))
     return lines

@@ -135,8 +135,9 @@ class Layer:
 
     @property
     def provider(self) -> str:
-        """Source family: ``"ne"`` (Natural Earth, public domain) or ``"osm"`` (OpenStreetMap, ODbL)."""
-        return str(self.meta.get("provider") or "ne")
+        """Source family: ``"ne"`` (Natural Earth, public domain), ``"osm"`` (OpenStreetMap, ODbL), or ``"user"``
+        for the user's own layers, whatever their data (never counted as public-domain Natural Earth)."""
+        return "user" if self.user else str(self.meta.get("provider") or "ne")
 
     @property
     def preference(self) -> int:
@@ -278,11 +279,8 @@ def _layers_of(user_root: str, _stamp: int) -> tuple[Layer, ...]:
 
 def list_layers(*, theatre: str | None = None, kind: str | None = None) -> list[Layer]:
     """Return the shipped and user layers sorted by id, optionally only one theatre and/or kind."""
-    return [
-        layer
-        for layer in _all_layers()
-        if (theatre is None or layer.theatre == theatre) and (kind is None or layer.kind == kind)
-    ]
+    return [layer for layer in _all_layers()
+            if (theatre is None or layer.theatre == theatre) and (kind is None or layer.kind == kind)]
 
 
 def theatres() -> list[str]:
@@ -303,8 +301,7 @@ def get_layer(layer_id: str, *, verify: bool = True) -> Layer:
     raise LayerNotFound(f"no shipped layer is called {layer_id!r}: choose one of {known} (see 'geomap layers list')")
 
 
-#: source families ``--source`` accepts
-PROVIDERS = ("ne", "osm")
+PROVIDERS = ("ne", "osm")  #: source families ``--source`` accepts
 
 
 @lru_cache(maxsize=1)
@@ -347,22 +344,21 @@ def select_layer(theatre: str, date: str | _dt.date, kind: str = "line", source:
     kind : str
         ``"line"`` (default) or ``"area"``.
     source : str, optional
-        ``"ne"`` (Natural Earth) or ``"osm"`` (OpenStreetMap): only layers of
-        that source family.  Default: any.
+        ``"ne"`` (Natural Earth) or ``"osm"`` (OpenStreetMap): only layers of that family.  Default: any.
 
     Returns
     -------
     Layer
-        Picked by date first (valid_from <= date <= valid_to, null = open
-        end), then by ``preference`` (lower wins: the more detailed layer, see
-        ``layers/README.md``), then the one that starts latest, then by id.
+        Picked by date first (valid_from <= date <= valid_to, null = open end), then by ``preference``
+        (lower wins: the more detailed layer, see ``layers/README.md``), then the one that starts latest.
 
     Raises
     ------
     LayerNotFound
-        Unknown theatre (the message lists the theatres), or no layer of that
-        kind (and source) is valid on that date: the message says why when
-        ``layers/theatres.json`` records the gap, and lists each layer and its dates.
+        Unknown theatre, or no layer of that kind (and source) is valid on that date: the message says why
+        when ``layers/theatres.json`` records the gap, and lists each layer and its dates.
+    LayerError
+        Two or more layers tie (same preference and start date), so only their ids would choose.
     InputError
         ``date`` is not an ISO date, or ``source`` is not ne/osm.
 
@@ -382,12 +378,9 @@ def select_layer(theatre: str, date: str | _dt.date, kind: str = "line", source:
         raise LayerNotFound(
             f"unknown theatre {theatre!r}: choose one of {', '.join(known) or 'none'} (see 'geomap layers list')"
         )
+    check_source(theatre, kind, source)
     dated = _dated_layers(key, theatre, kind, source)
     candidates = [layer for layer, _, _ in dated]
-    if not candidates:
-        have = ", ".join(f"{layer.id} ({layer.kind}, {layer.provider})" for layer in list_layers(theatre=theatre))
-        which = f"{kind}" if source is None else f"{kind} from source {source}"
-        raise LayerNotFound(f"theatre {theatre} has no dated {which} layer: it has {have}")
     # Layer.is_valid_on's rule, on day numbers worked out once per store state (700 dates x 1,000 versions)
     ordinal = day.toordinal()
     valid = [layer for layer, first, last in dated if first <= ordinal <= last]
@@ -402,8 +395,31 @@ def select_layer(theatre: str, date: str | _dt.date, kind: str = "line", source:
             f"no {theatre} {what} is valid on {day.isoformat()}: " + (f"{why}; " if why else "") + f"{covers}; "
             "pick a date inside one of these ranges or name a layer explicitly"
         )
-    chosen = min(valid, key=lambda layer: (layer.preference, _neg_date(layer.valid_from), layer.id))
+    ranked = sorted(valid, key=lambda layer: (layer.preference, _neg_date(layer.valid_from), layer.id))
+    chosen = ranked[0]
+    tied = [layer.id for layer in ranked
+            if (layer.preference, layer.valid_from) == (chosen.preference, chosen.valid_from)]
+    if len(tied) > 1:  # only the id would choose: a store edited by hand, or two runs that added at once
+        raise LayerError(
+            f"{len(tied)} {theatre} {kind} layers start on {chosen.valid_from or 'no date'} and are valid on "
+            f"{day.isoformat()} ({', '.join(tied)}): nothing says which is meant; remove all but one "
+            f"(geomap layers remove ID) or name one with --layer"
+        )
     return chosen.verify()
+
+
+def check_source(theatre: str, kind: str = "line", source: str | None = None) -> None:
+    """Raise :class:`LayerNotFound` when ``theatre`` has no dated ``kind`` layer (of ``source``) on any date
+    (a batch asks once, so its rows are not each ``no_layer_for_date`` for a reason no date could change)."""
+    if _dated_layers(user_store_key(), theatre, kind, source):
+        return
+    layers = list_layers(theatre=theatre)
+    have = ", ".join(f"{layer.id} ({layer.kind}, {layer.provider})" for layer in layers)
+    if source is not None and layers and all(layer.user for layer in layers):
+        raise LayerNotFound(f"theatre {theatre} holds your own layers only ({have}): --source {source} picks "
+                            "Natural Earth (ne) or OpenStreetMap (osm) layers of the shipped theatres; drop --source")
+    which = f"{kind}" if source is None else f"{kind} from source {source}"
+    raise LayerNotFound(f"theatre {theatre} has no dated {which} layer: it has {have}")
 
 
 @lru_cache(maxsize=4)

@@ -174,8 +174,9 @@ def other_side(lon, lat, area: str | Path, *, max_edge_m: float = MAX_EDGE_M):
     A user area derived from a map of both sides (``geomap layers add --derive-line --side F=V``)
     keeps the other side's polygons (``other_side_file`` in its ``layer.json``).  A point in neither
     the held area nor these is beyond the map: the map says nothing of who holds it, so its side is
-    uncertain, not "outside".  For other areas (shipped, one-sided) the map's extent is not known: None.
-    The caller has the held-area test (:func:`inside_area`) already; beyond the map is ``~(inside | other)``.
+    uncertain, not "outside"; a point in both (the sides overlap) has no side either.  For other areas
+    (shipped, one-sided) the map's extent is not known: None.  The caller has the held-area test
+    (:func:`inside_area`) already; a side is given only where exactly one holds: ``inside ^ other``.
 
     Returns
     -------
@@ -320,6 +321,8 @@ def held_by(area: str | Path | None) -> str:
 
 #: the side text of a point beyond a two-sided map (see :func:`other_side`)
 OFF_THE_MAP = "side unknown: on neither side's area of the control map (beyond its extent)"
+#: the side text of a point a two-sided map puts on both sides (their polygons overlap there)
+BOTH_SIDES = "side unknown: on both sides' areas of the control map (they overlap here)"
 
 
 def side_text(side: str, holder: str, accuracy_m: float | None) -> str:
@@ -352,7 +355,7 @@ def describe_sides(lines, lon, lat, distance_m, radius_m=0.0):
     radius = np.broadcast_to(np.asarray(radius_m, dtype=float), signed.shape)
     side = side_of(signed, accuracy_m, radius)
     other = other_side(lon, lat, area_id)
-    off = np.zeros(signed.shape, dtype=bool) if other is None else ~(inside | other) & (side != "")
+    off = np.zeros(signed.shape, dtype=bool) if other is None else ~(inside ^ other) & (side != "")
     side[off] = UNCERTAIN
     low, high = side_interval(signed, accuracy_m, radius)
     holder = held_by(area_id)
@@ -366,6 +369,6 @@ def describe_sides(lines, lon, lat, distance_m, radius_m=0.0):
             "signed_distance_interval_m": [round(float(low[i]), 3), round(float(high[i]), 3)] if finite else None,
             "side": side[i] or None,
             "held_by": holder,
-            "side_text": OFF_THE_MAP if off[i] else side_text(side[i], holder, accuracy_m),
+            "side_text": (BOTH_SIDES if inside[i] else OFF_THE_MAP) if off[i] else side_text(side[i], holder, accuracy_m),
         })
     return out

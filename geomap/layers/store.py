@@ -139,19 +139,17 @@ def add_layers(
             planned.extend(_derived(version, lid, common, title, holder, side, border, land, tolerance_m))
         else:
             planned.append(_plain(version, lid, common, kind, title, holder))
-    for meta, _payload in planned:
-        if meta["id"] in existing:
-            raise InputError(f"a layer {meta['id']} exists already: remove it first (geomap layers remove "
-                             f"{meta['id']}) or give another --id")
-        if (theatre, meta["kind"], meta["valid_from"]) in taken:
-            raise InputError(f"a {theatre} {meta['kind']} layer starting {meta['valid_from']} exists already: "
-                             "remove it first (geomap layers list --theatre " + theatre + ")")
+    _refuse_taken(planned, existing, taken, theatre)  # at once, before waiting for another run's lock
     root = user_layers_dir()
     written: list[Path] = []
     try:
         root.mkdir(parents=True, exist_ok=True)
-        for meta, payload in planned:
-            written.append(_write(root, meta, payload))
+        with _store_lock(root):  # another geomap run adding or removing meanwhile: checked again, in turn
+            existing = {layer.id: layer for layer in list_layers()}
+            _refuse_taken(planned, existing, {(layer.theatre, layer.kind, layer.valid_from)
+                                              for layer in existing.values()}, theatre)
+            for meta, payload in planned:
+                written.append(_write(root, meta, payload))
     except BaseException as exc:
         for folder in written:
             shutil.rmtree(folder, ignore_errors=True)
@@ -160,6 +158,28 @@ def add_layers(
                               "to a folder you can write") from None
         raise
     return [get_layer(meta["id"]) for meta, _payload in planned]
+
+
+def _refuse_taken(planned, existing: dict, taken: set, theatre: str) -> None:
+    """InputError when a planned layer's id, or its theatre, kind and start date, is in the store already."""
+    for meta, _payload in planned:
+        if meta["id"] in existing:
+            raise InputError(f"a layer {meta['id']} exists already: remove it first (geomap layers remove "
+                             f"{meta['id']}) or give another --id")
+        if (theatre, meta["kind"], meta["valid_from"]) in taken:
+            raise InputError(f"a {theatre} {meta['kind']} layer starting {meta['valid_from']} exists already: "
+                             "remove it first (geomap layers list --theatre " + theatre + ")")
+
+
+def _store_lock(root: Path):
+    """An exclusive lock on the user store (``root/.lock``, py-filelock), held while layers are added or removed.
+
+    Two runs adding at once each passed the "exists already" checks before either wrote, and left two
+    versions with one start date, of which measuring then picked one by id without a word.
+    """
+    from filelock import FileLock
+
+    return FileLock(str(root / ".lock"))
 
 
 def remove_layer(layer_id: str) -> list[str]:
@@ -192,14 +212,17 @@ def remove_layer(layer_id: str) -> list[str]:
             removed.append(area)
     root = user_layers_dir().resolve()
     for item in removed:
-        folder = item.path.parent.resolve()
-        if folder.parent != root:
+        if item.path.parent.resolve().parent != root:
             raise LayerError(f"{item.id} is not in the user layer store {root}: remove it by hand")
-        try:
-            shutil.rmtree(folder)
-        except OSError as exc:
-            raise OutputError(f"cannot remove {folder}: {exc.strerror or exc}: check the permissions of the layer "
-                              "store (GEOMAP_LAYERS_DIR)") from None
+    try:
+        with _store_lock(root):
+            for item in removed:
+                folder = item.path.parent.resolve()
+                if folder.is_dir():  # another run may have removed it meanwhile
+                    shutil.rmtree(folder)
+    except OSError as exc:
+        raise OutputError(f"cannot remove {item.id} from the layer store: {exc.strerror or exc}: check the "
+                          "permissions of the layer store (GEOMAP_LAYERS_DIR)") from None
     return [item.id for item in removed]
 
 
@@ -395,7 +418,7 @@ def _derived(version: _Version, lid, common, title, holder, side, border, land, 
     if result.summary().get("mode") == "shared-edge":
         # both sides mapped: keep the other side's polygons, so that a point on neither side (beyond the map)
         # is not called "outside" the held area as if it were across the front
-        from geomap.layers.derive import pick_side
+        from geomap.layers.control import pick_side
 
         others = pick_side(version.original, side)[1]
         area_meta["other_side_file"] = "other_side.geojson"

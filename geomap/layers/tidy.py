@@ -9,6 +9,8 @@
 * :func:`check_features` - refuse a layer with a one-vertex line, an unreadable
   geometry or no usable segment (one line naming the feature); note empty
   parts, point features and polygons that are skipped.
+* :func:`check_segments` - refuse a segment past a quarter meridian; note long
+  segments whose geodesic departs from the straight line in lon/lat.
 * :func:`layer_accuracy` - a layer's accuracy and where it came from.
 """
 
@@ -25,6 +27,15 @@ from geomap.io.guards import collect_notes, summarise_notes  # noqa: F401  (re-e
 
 #: attribute fields read as a layer's stated accuracy (metres)
 ACCURACY_FIELDS = ("accuracy_m",)
+
+#: the longest segment measured to (m): a quarter meridian.  Past it the geodesic between two vertices moves
+#: farther than they do (on a sphere its middle moves 1/cos(L/2R) times as far as both ends: 1.41 at a quarter
+#: circle, without bound towards the antipode, where there are several geodesics), so no accuracy bounds it
+MAX_SEGMENT_M = 10_001_965.7
+
+#: segments spanning less than this in lon and lat (degrees) are not looked at for their departure (it is
+#: under a metre: about L² tan(lat) / 8R for L the segment's length)
+_SHORT_DEG = 0.05
 
 _LINE_IDS = (1, 2)  # LineString, LinearRing
 _POLY_IDS = (3,)
@@ -132,6 +143,55 @@ def check_features(geoms: np.ndarray, notes: list, *, source: str, rings: bool, 
     if not rings and np.isin(kinds, (3, 6)).any() and np.isin(kinds, (1, 2, 5, 7)).any():
         for f in np.flatnonzero(np.isin(kinds, (3, 6))):
             notes.append(("skipped", int(f), "polygon feature(s) skipped (pass --rings to measure to their boundaries)"))
+
+
+def check_segments(geoms: np.ndarray, *, source: str, rings: bool, label: Callable[[int], str]) -> float:
+    """Refuse a segment longer than :data:`MAX_SEGMENT_M`; return the largest departure (m) of a segment's
+    geodesic from the straight line in lon/lat between its vertices (0 for short segments).
+
+    GeoJSON (RFC 7946) and web maps draw a segment straight in lon/lat (or in Web Mercator); geomap
+    measures to the geodesic between the vertices.  The departure is taken at the middle of each long
+    segment (where it is largest for a segment along a parallel): an estimate for a note, not a bound.
+    """
+    from geomap.geodesy import GEOD
+
+    segs = segments_of(*line_parts(geoms, rings))
+    if len(segs) == 0:
+        return 0.0
+    dlon = (segs.lon1 - segs.lon0 + 180.0) % 360.0 - 180.0
+    long_ = np.flatnonzero((np.abs(dlon) > _SHORT_DEG) | (np.abs(segs.lat1 - segs.lat0) > _SHORT_DEG))
+    if not long_.size:
+        return 0.0
+    lon0, lat0, lat1 = segs.lon0[long_], segs.lat0[long_], segs.lat1[long_]
+    az, _back, length = GEOD.inv(lon0, lat0, segs.lon1[long_], lat1)
+    length = np.asarray(length, dtype=float)
+    too_long = np.flatnonzero(length > MAX_SEGMENT_M)
+    if too_long.size:
+        k = long_[too_long[np.argmax(length[too_long])]]
+        raise LayerError(
+            f"{source}: {label(int(segs.feature[k]))} has a segment {float(length.max()) / 1000:,.0f} km long "
+            f"(vertices {int(segs.segment[k])} and {int(segs.segment[k]) + 1}): past a quarter meridian "
+            f"({MAX_SEGMENT_M / 1000:,.0f} km) the geodesic between two vertices moves farther than they do, and "
+            "between antipodes there are several, so no accuracy bounds it: add vertices along the line you mean "
+            "(e.g. ogr2ogr -segmentize 0.1 out.gpkg FILE)")
+    mid_lon, mid_lat, _ = GEOD.fwd(lon0, lat0, az, length / 2)
+    straight_lon = lon0 + dlon[long_] / 2
+    straight_lon = (straight_lon + 180.0) % 360.0 - 180.0
+    _a, _b, departure = GEOD.inv(np.asarray(mid_lon, dtype=float), np.asarray(mid_lat, dtype=float),
+                                 straight_lon, (lat0 + lat1) / 2)
+    return float(np.max(departure))
+
+
+def departure_note(departure_m: float, accuracy_m: float | None) -> str | None:
+    """The note on a line whose segments' geodesics depart from the straight lon/lat line, if that matters.
+
+    It matters above 100 m, and above a tenth of the line's stated accuracy when it states one.
+    """
+    if departure_m <= max(100.0, 0.1 * (accuracy_m or 0.0)):
+        return None
+    return (f"long segments: geomap measures to the geodesic between vertices, which departs up to "
+            f"{departure_m / 1000:,.2f} km from the straight line in lon/lat that GeoJSON (RFC 7946) and web maps "
+            "draw; if the line was drawn on such a map, add vertices (e.g. ogr2ogr -segmentize 0.01) so the two agree")
 
 
 def layer_accuracy(*, given_m: float | None, registry_layer, path: Path | None, attrs: dict, notes: list):

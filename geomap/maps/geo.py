@@ -159,11 +159,54 @@ def area_data(lines, view, area_lines=None) -> dict | None:
             "held_by": None if held_by in (None, "") else str(held_by)}
 
 
+#: a segment whose geodesic departs from the straight lon/lat line by more than this at its middle (m) is drawn
+#: along its geodesic, in pieces of at most :data:`_DRAW_PIECE_M` (Leaflet draws straight in Web Mercator; over
+#: such a piece the two agree within a metre); segments spanning under _DRAW_DEG in lon and lat depart far less
+_DRAW_DEPARTURE_M = 10.0
+_DRAW_DEG = 0.05
+_DRAW_PIECE_M = 5_000.0
+_DRAW_MAX_PIECES = 512
+
+
+def _along_geodesics(positions: list) -> list:
+    """A list of [lon, lat] positions with long segments filled in along their geodesics (what is measured)."""
+    from pyproj import Geod
+
+    out = positions[:1]
+    geod = None
+    for (x0, y0), (x1, y1) in zip(positions[:-1], positions[1:]):
+        if abs((x1 - x0 + 180.0) % 360.0 - 180.0) > _DRAW_DEG or abs(y1 - y0) > _DRAW_DEG:
+            geod = geod or Geod(ellps="WGS84")
+            az, _back, length = geod.inv(x0, y0, x1, y1)
+            mid_lon, mid_lat, _ = geod.fwd(x0, y0, az, length / 2)
+            straight = ((x0 + ((x1 - x0 + 180.0) % 360.0 - 180.0) / 2 + 180.0) % 360.0 - 180.0, (y0 + y1) / 2)
+            k = min(_DRAW_MAX_PIECES, int(length // _DRAW_PIECE_M))
+            if k > 0 and geod.inv(mid_lon, mid_lat, *straight)[2] > _DRAW_DEPARTURE_M:
+                out.extend([round(lon, 6), round(lat, 6)] for lon, lat in geod.npts(x0, y0, x1, y1, k))
+        out.append([x1, y1])
+    return out
+
+
+def _geodesic_drawing(coords):
+    """GeoJSON ``coordinates`` (any nesting) with every run of positions drawn along its geodesics."""
+    if coords and isinstance(coords[0], (int, float)):
+        return coords
+    if coords and isinstance(coords[0], list) and coords[0] and isinstance(coords[0][0], (int, float)):
+        return _along_geodesics(coords)
+    return [_geodesic_drawing(c) for c in coords]
+
+
 def line_data(lines) -> dict[str, Any]:
-    """The line as a GeoJSON FeatureCollection, each feature with its ``section`` label."""
+    """The line as a GeoJSON FeatureCollection, each feature with its ``section`` label.
+
+    Each segment is drawn along the geodesic between its vertices (the line every distance is measured
+    to), not straight in lon/lat as a web map would draw two vertices: a long segment's geodesic departs
+    from that by kilometres (:func:`geomap.layers.tidy.departure_note`).
+    """
     feats = []
     for i, geom in enumerate(lines.geoms):
         g = geojson(geom, 6)
         if g is not None:
+            g["coordinates"] = _geodesic_drawing(g["coordinates"])
             feats.append({"type": "Feature", "geometry": g, "properties": {"section": lines.label(i)}})
     return {"type": "FeatureCollection", "features": feats}

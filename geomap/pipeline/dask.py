@@ -251,8 +251,12 @@ def measure_dask(request, *, blocksize: int = BLOCKSIZE, n_workers: int = LOCAL_
         if request.execution.scheduler:
             client = Client(request.execution.scheduler)
         else:
+            # no dashboard; the scheduler's HTTP server (health, metrics) still starts, so it is put on a free
+            # loopback port: with distributed's default it took port 8787 on every interface, and warned
+            # ("Port 8787 is already in use") when a notebook's cluster held it
             cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                   dashboard_address=None, scheduler_kwargs={"dashboard": False})
+                                   dashboard_address=None,
+                                   scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})
             client = Client(cluster)
             if quiet:  # geomap's own workers (never a --scheduler's): their logs too
                 client.run(_quiet_library_logs)

@@ -26,12 +26,13 @@ def layer_codes_by_date(theatre: str, dates: np.ndarray, kind: str = "line",
     """
     import pandas as pd
 
-    from geomap.layers.registry import select_layer, theatres
+    from geomap.layers.registry import check_source, select_layer, theatres
 
     known = theatres()
     if theatre not in known:
         raise LayerNotFound(f"unknown theatre {theatre!r}: choose one of {', '.join(known) or 'none'} "
                             "(see 'geomap layers list')")
+    check_source(theatre, kind, source)  # no such line on any date: refused, not each row no_layer_for_date
     codes = np.full(dates.shape, -1, dtype=np.int64)
     layers: dict[str, Any] = {}
     valid = ~np.isnat(dates)

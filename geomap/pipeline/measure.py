@@ -22,10 +22,12 @@ import numpy as np
 from geomap._version import __version__
 from geomap.errors import InputError
 from geomap.io.write import COORD_DECIMALS
+from geomap.layers import known_errors
 from geomap.pipeline.columns import (KernelColumns, TextColumn, bool_col, date_column, int_col, set_columns,
                                      status_column, text_dtype)
 from geomap.pipeline.dates import layer_codes_by_date, rows_across_changes
 from geomap.pipeline.result import OK, AreaRange, Result
+from geomap.pipeline.suspects import refuse_suspect_file, row_suspects
 
 RESULT_COLUMNS = (
     "status",
@@ -198,8 +200,20 @@ def measure_table(
         key = getattr(lines, "source", "line")
         lines_by_id[key] = lines
         groups = {key: np.flatnonzero(ok)}
-        layer_meta = {}
-        _note_rows_outside_validity(table, lines, ok, date)
+        layer_meta = {key: lines.layer} if getattr(lines, "layer", None) is not None else {}
+        dates = _row_dates(table, ok, date)
+        _note_rows_outside_validity(lines, dates)
+
+    known = None  # the known_error column (geomap.layers.known_errors.KNOWN_ERROR_COLUMN), where one is recorded
+    if known_errors.recorded(theatre, lines):
+        areas = getattr(table, "area", None)
+        codes, labels, known_side, refused = known_errors.rows_near(
+            groups, layer_meta, lines_by_id, table.lon, table.lat,
+            known_errors.covering_radius_m(table.lon, table.lat, row_radius, areas), dates, areas)
+        known = TextColumn(n, codes, labels)
+        status[refused] = known_errors.KNOWN_WRONG
+        ok &= ~refused
+        groups = {lid: idx[~refused[idx]] for lid, idx in groups.items()}
 
     from geomap.layers.distance import area_distance_range, area_interval, distance_interval
 
@@ -214,13 +228,14 @@ def measure_table(
     valid_to = TextColumn(n)
     inside = np.zeros(n, dtype=bool)
     has_side = np.zeros(n, dtype=bool)
-    off_map = np.zeros(n, dtype=bool)  # beyond a two-sided control map (geomap.layers.sides.other_side)
+    no_side = np.zeros(n, dtype=bool)  # on neither or both sides' polygons of a two-sided map (sides.other_side)
     suspect = np.zeros(n, dtype=bool)  # swap and sign suspects, see check_swaps
     sign = np.zeros(n, dtype=bool)  # sign suspects (a lost or added minus sign)
     area_col = TextColumn(n)
     held_col = TextColumn(n)
     evidence: dict[str, dict[str, Any]] = {}
     used_lines: dict[str, Any] = {}
+    user_lines: list = []
     for lid, idx, lineset, measured in _group_distances(groups, table, lines_by_id, chunk_rows, workers):
         # the section codes by feature index, the last (index -1: no feature) for no section
         labels = np.append(section.add([lineset.label(f) for f in range(len(lineset))]), -1)
@@ -234,7 +249,9 @@ def measure_table(
             if progress is not None:
                 progress(int(rows.size))
         if check_swaps:
-            swapped, signed = _swap_suspects(table, idx, kernel.column("distance_m"), lineset)
+            if getattr(lineset, "layer", None) is None:  # the user's own line file: it may be the swapped one
+                user_lines.append(lineset.source)
+            swapped, signed = row_suspects(table, idx, kernel.column("distance_m"), lineset)
             suspect[idx] = swapped | signed
             sign[idx] = signed & ~swapped
         if area_geoms is not None:
@@ -256,8 +273,8 @@ def measure_table(
                 inside[idx] = inside_area(table.lon[idx], table.lat[idx], meta.area_layer)
                 has_side[idx] = True
                 other = other_side(table.lon[idx], table.lat[idx], meta.area_layer)
-                if other is not None:
-                    off_map[idx] = ~(inside[idx] | other)
+                if other is not None:  # a side only where exactly one side's polygons hold the point
+                    no_side[idx] = ~(inside[idx] ^ other)
                 area_col.fill(idx, meta.area_layer)
                 held_col.fill(idx, held_by(meta.area_layer))
     if progress is not None:
@@ -272,6 +289,8 @@ def measure_table(
     added = list(RESULT_COLUMNS) + list(UNCERTAINTY_COLUMNS) + list(SIDE_COLUMNS)
     if areas:
         added += list(AREA_COLUMNS)
+    if known is not None:
+        added.append(known_errors.KNOWN_ERROR_COLUMN)
     if as_of is not None:
         added += list(AS_OF_COLUMNS)
     if claim is not None:
@@ -300,6 +319,9 @@ def measure_table(
         low[rows], high[rows] = area_interval(area_min[rows], area_max[rows], max_tolerance_m=tol,
                                               accuracy_m=np.nan_to_num(acc[rows]))
         radius_out[rows] = np.nan  # the whole area is the location
+    # beyond a two-sided map (or in a hole neither side fills, or where the sides overlap) the map does not say
+    # where the front runs: it may pass by the point, so only the upper end of the interval holds
+    low[no_side & has_side] = 0.0
     from geomap.layers.sides import SIDES, UNCERTAIN, side_rule, signed_distance
 
     signed = np.where(has_side, signed_distance(d, inside), np.nan)
@@ -307,12 +329,14 @@ def measure_table(
     for i, rng in areas.items():  # an area the line crosses lies on both sides: its point says nothing
         if rng.intersects_line and has_side[i]:
             side[i] = SIDES.index(UNCERTAIN)
-    side[off_map & has_side] = SIDES.index(UNCERTAIN)  # beyond a two-sided map: neither side's (sides.other_side)
+    side[no_side & has_side] = SIDES.index(UNCERTAIN)  # a two-sided map gives neither side, or both
+    if known is not None:  # near a place the layer puts on the wrong side, the map supports no side
+        side[known_side & has_side & (side >= 0)] = SIDES.index(UNCERTAIN)
     side_col = TextColumn(n, side, list(SIDES))
 
     string_dtype = text_dtype()
     if suspect.any():
-        _refuse_suspect_file(table, suspect & ~sign, sign, ok)
+        refuse_suspect_file(table, suspect & ~sign, sign, ok, user_lines)
         status[suspect] = "suspect_swapped"
         status[sign] = "suspect_sign"
     status_col = status_column(status, ok & ~suspect)
@@ -346,6 +370,8 @@ def measure_table(
         "side": side_col.array(string_dtype),
         "held_by": held_col.array(string_dtype),
     }
+    if known is not None:
+        out[known_errors.KNOWN_ERROR_COLUMN] = known.array(string_dtype)
     if areas:
         out["area_min_m"] = np.round(area_min, 3)
         out["area_max_m"] = np.round(area_max, 3)
@@ -504,45 +530,18 @@ def line_args(choice) -> dict[str, Any]:
     return {"lines": choice.load()}
 
 
-# --------------------------------------------------------------------- swapped coordinates
-def _swap_suspects(table, idx, distance_m, lineset) -> tuple[np.ndarray, np.ndarray]:
-    """Masks of the rows ``idx`` whose lon/lat look exchanged, and whose sign looks wrong, judged against ``lineset``.
+def _row_dates(table, ok, date) -> np.ndarray | None:
+    """The date of each row (datetime64[D], NaT where unknown), from its date column or ``date``; None if neither."""
+    if table.has_dates:
+        return np.where(ok & (table.date_status == OK), table.date, np.datetime64("NaT"))
+    if date is not None:
+        from geomap.layers.registry import parse_date
 
-    See the swap and sign rules of :mod:`geomap.places.context`.
-    """
-    from geomap.places.context import CONTEXT_RADIUS_M, PlaceContext, sign_suspects, swap_suspects
-
-    out = np.zeros(idx.shape, dtype=bool)
-    signed = np.zeros(idx.shape, dtype=bool)
-    # rows within the context radius of the line are never suspects: skip building the context for them
-    far = ~(distance_m[idx] <= CONTEXT_RADIUS_M)
-    if far.any():
-        context = PlaceContext.from_lines(lineset)
-        lon, lat, d = table.lon[idx[far]], table.lat[idx[far]], distance_m[idx[far]]
-        out[far] = swap_suspects(lon, lat, context, distance_m=d)
-        signed[far] = sign_suspects(lon, lat, context, distance_m=d)
-    return out, signed
+        return np.full(len(table), np.datetime64(parse_date(date).isoformat(), "D"))
+    return None
 
 
-def _refuse_suspect_file(table, swapped: np.ndarray, sign: np.ndarray, ok: np.ndarray) -> None:
-    """Raise InputError when most measured rows are swap (or sign) suspects: the columns, not the rows, are wrong."""
-    from pathlib import Path
-
-    n_ok = int(np.count_nonzero(ok))
-    cols = f" ({table.lon_col} as longitude, {table.lat_col} as latitude)" if table.lon_col else ""
-    for mask, how, fix in (
-        (swapped, "longitude and latitude exchanged", f"the coordinate columns look swapped{cols}; name them with "
-                                                      "--lon-col NAME --lat-col NAME"),
-        (sign, "the sign of their longitude or latitude changed", "a coordinate column looks like it has the wrong "
-         "sign (west and south are negative); fix the column, or pass the --layer/--theatre of the points' region"),
-    ):
-        n_sus = int(np.count_nonzero(mask))
-        if n_sus * 2 > n_ok:
-            raise InputError(f"{n_sus} of {n_ok} measured rows of {Path(str(table.source)).name} lie far from the "
-                             f"line but near it with {how}: {fix}")
-
-
-def _note_rows_outside_validity(table, lines, ok, date) -> None:
+def _note_rows_outside_validity(lines, dates) -> None:
     """One stderr note when a single dated layer (``--layer``) is used for rows dated outside its validity.
 
     They are measured against it all the same (the user chose the layer); the
@@ -552,15 +551,7 @@ def _note_rows_outside_validity(table, lines, ok, date) -> None:
 
     layer = getattr(lines, "layer", None)
     start, end = getattr(layer, "valid_from", None), getattr(layer, "valid_to", None)
-    if layer is None or not (start or end):
-        return
-    if table.has_dates:
-        dates = np.where(ok & (table.date_status == OK), table.date, np.datetime64("NaT"))
-    elif date is not None:
-        from geomap.layers.registry import parse_date
-
-        dates = np.full(len(table), np.datetime64(parse_date(date).isoformat(), "D"))
-    else:
+    if layer is None or not (start or end) or dates is None:
         return
     known = ~np.isnat(dates)
     outside = np.zeros(dates.shape, dtype=bool)

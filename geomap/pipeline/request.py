@@ -56,7 +56,8 @@ class IncidentSource:
     path : str, optional
         A points file (CSV/TSV, ACLED/UCDP export, GeoJSON, GeoPackage,
         GeoParquet, any GDAL vector format), a glob or folder for the Dask
-        engine, or ``-`` for standard input.
+        engine, or ``-`` for standard input; from Python also a pandas
+        DataFrame or geopandas GeoDataFrame (read as a file's rows are).
     at : tuple of (lon, lat)
         Coordinates in degrees, longitude first.  A point that lies far from
         the line but near it read the other way round is refused as a likely
@@ -103,7 +104,13 @@ class IncidentSource:
         radius = float(self.radius_m)
         if not (radius >= 0.0 and radius < float("inf")):
             raise InputError(f"radius_m must be a finite number of metres >= 0, got {self.radius_m!r}")
-        _ = self.kind
+        if self.kind == "places" and radius > 0:
+            raise InputError(
+                "--radius-m is the uncertainty of --at points and FILE rows and does not widen a --place (its "
+                "uncertainty comes from the gazetteer: a radius for a town or village, the polygon of a "
+                "district): give the point with --at LON,LAT --radius-m N, or add the place with --gazetteer FILE "
+                "and its uncertainty_m"
+            )
         if self.assume_crs is not None:  # refused when unknown, even where the file's own CRS makes it unused
             assumed_crs(self.assume_crs)
 

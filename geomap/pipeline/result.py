@@ -367,17 +367,21 @@ class Result:
         date_col = "as_of_date" if "as_of_date" in f.columns else pick_column(f.columns, DATE_COLUMNS)
         notes = f[note_col].to_numpy(dtype=object) if note_col else [None] * len(f)
         dates = f[date_col].to_numpy(dtype=object) if date_col else [None] * len(f)
+        known = f["known_error"].to_numpy(dtype=object, na_value=None) if "known_error" in f.columns else None
         radius = f["location_uncertainty_m"].to_numpy(dtype=float, na_value=np.nan)
         out = []
         for i in range(len(f)):
             note = notes[i]
+            note = "" if note is None or str(note) in ("nan", "None", "<NA>") else str(note)
+            if known is not None and known[i]:  # the layer is known to be wrong here: maps and records say so
+                note = "; ".join(n for n in (note, str(known[i])) if n)
             date = dates[i]
             out.append(Incident(
                 lon=float(self.lon[i]), lat=float(self.lat[i]),
                 radius_m=float(radius[i]) if np.isfinite(radius[i]) else 0.0,
                 area=self.area_geoms[i] if self.area_geoms is not None else None,
                 label=labels[i], kind="file row",
-                note="" if note is None or str(note) in ("nan", "None", "<NA>") else str(note),
+                note=note,
                 date=None if date is None or str(date) in ("", "nan", "None", "<NA>", "NaT") else str(date),
             ))
         return out
@@ -402,7 +406,7 @@ class Result:
                             "part_index", "segment_index", "azimuth_deg", "distance_low_m", "distance_high_m",
                             "layer", "location_uncertainty_m", "layer_accuracy_m", "inside_area", "area_layer",
                             "signed_distance_m", "signed_distance_low_m", "signed_distance_high_m", "side",
-                            "held_by")}
+                            "held_by", "known_error")}
         out = []
         incidents = self.incidents if self.incidents is not None else self._file_incidents()
         for i in range(n):
@@ -438,20 +442,29 @@ class Result:
             )
             side = None
             if col["area_layer"][i]:
-                from geomap.layers.sides import OFF_THE_MAP, UNCERTAIN, side_text
+                from geomap.layers.sides import BOTH_SIDES, OFF_THE_MAP, UNCERTAIN, side_text
 
                 inside = col["inside_area"][i]
                 low, high = _num(col["signed_distance_low_m"][i]), _num(col["signed_distance_high_m"][i])
                 which = col["side"][i] or None
                 holder = str(col["held_by"][i] or "")
-                # uncertain although the interval keeps off the line: beyond a two-sided map (measure.py's off_map),
-                # unless the incident's area crosses the line
-                off_map = (which == UNCERTAIN and low is not None and high is not None and (low > 0 or high < 0)
-                           and not (area is not None and area.intersects_line))
+                known = str(col["known_error"][i] or "")
+                signed = _num(col["signed_distance_m"][i])
+                # uncertain although the interval keeps off the line (the accuracy alone gives a side), unless the
+                # incident's area crosses the line: the layer is known to be wrong there, or the point is on
+                # neither side's polygons of a two-sided map (beyond it) or on both (measure.py's no_side)
+                beyond = (which == UNCERTAIN and low is not None and high is not None and (low > 0 or high < 0)
+                          and not (area is not None and area.intersects_line))
+                if beyond and known:
+                    text = "side unknown: " + "; ".join(k.split(": ", 1)[0] for k in known.split("; ")
+                                                        if " is known to be wrong near " in k.split(": ", 1)[0])
+                elif beyond:
+                    text = BOTH_SIDES if signed is not None and signed < 0 else OFF_THE_MAP
+                else:
+                    text = side_text(which or "", holder, accuracy)
                 side = Side(inside_area=None if inside is None else bool(inside), area_layer=str(col["area_layer"][i]),
                             signed_distance_m=_num(col["signed_distance_m"][i]), side=which, held_by=holder,
-                            signed_interval_m=None if low is None or high is None else (low, high),
-                            text=OFF_THE_MAP if off_map else side_text(which or "", holder, accuracy))
+                            signed_interval_m=None if low is None or high is None else (low, high), text=text)
             interval = (float(col["distance_low_m"][i]), float(col["distance_high_m"][i]))
             verdict = point_verdict = None
             if self.claim is not None:

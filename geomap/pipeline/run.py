@@ -50,10 +50,13 @@ def read_place_table(source: IncidentSource, context=None):
     import numpy as np
 
     from geomap.io import formats
-    from geomap.io.points import table_from_frame
+    from geomap.io.points import is_frame, table_from_frame
     from geomap.io.tabular import read_csv_frame
     from geomap.places.column import geocode_column
 
+    if is_frame(source.path):
+        raise InputError("place_col looks names up in a CSV/TSV file: for a DataFrame, save it as CSV "
+                         "(df.to_csv(...)) or look the names up with geomap.geocode")
     path = Path(str(source.path))
     if not formats.is_tabular(path) or not path.is_file():
         raise InputError(f"--place-col reads a CSV/TSV file; {path.name} is not one: save the table as CSV")
@@ -102,6 +105,11 @@ def run(request: Request) -> Result:
     context = place_context(choice, lines) if (source.places or source.at or source.place_col) else None
     if source.kind == "file":
         if execution.engine == "dask":
+            from geomap.io.points import is_frame
+
+            if is_frame(source.path):
+                raise InputError("the Dask engine reads files in blocks: measure a DataFrame with the local engine, "
+                                 "or save it (df.to_parquet(...)) and pass the file")
             from geomap.pipeline.dask import measure_dask
 
             return measure_dask(request)
@@ -127,7 +135,7 @@ def run(request: Request) -> Result:
         _incident_notes(result)
     elif source.label_col is not None:
         if result.frame is not None and source.label_col not in result.frame.columns:
-            raise InputError(f"{source.path} has no column {source.label_col!r} for the labels: choose one of "
+            raise InputError(f"{result.source} has no column {source.label_col!r} for the labels: choose one of "
                              f"{', '.join(map(str, list(result.frame.columns)[:20]))}")
         result.label_col = source.label_col
     return result
@@ -135,25 +143,28 @@ def run(request: Request) -> Result:
 
 def _incident_notes(result: Result) -> None:
     """Notes an incident's reader must see: a place resolved far from the line (likely the wrong place),
-    and a place where the layer is known to misplace the line (its ``known_errors``)."""
+    and a place where the layer is known to misplace the line (the engine's ``known_error`` column).
+
+    An incident the engine refused because the layer's known error there exceeds its accuracy
+    (status ``layer_known_wrong``) is refused here in one line, naming the error."""
     import numpy as np
 
-    from geomap.layers.known_errors import known_errors_near
+    from geomap.layers.known_errors import KNOWN_ERROR_COLUMN, KNOWN_WRONG
 
-    d = result.frame["distance_m"].to_numpy(dtype=float, na_value=np.nan)
-    layer = getattr(result.line(), "layer", None)
-    for incident, dist in zip(result.incidents, d):
+    frame = result.frame
+    d = frame["distance_m"].to_numpy(dtype=float, na_value=np.nan)
+    known = (frame[KNOWN_ERROR_COLUMN].to_numpy(dtype=object, na_value=None) if KNOWN_ERROR_COLUMN in frame.columns
+             else [None] * len(frame))
+    status = frame["status"].to_numpy(dtype=object)
+    for incident, dist, error, state in zip(result.incidents, d, known, status):
+        if state == KNOWN_WRONG:
+            raise InputError(f"{incident.label}: {error}; measure it against another line (--layer FILE)")
         notes = [incident.note]
         if incident.place is not None and np.isfinite(dist) and dist > FAR_FROM_LINE_M:
             notes.append(f"{dist / 1000:,.0f} km from the line: check that this is the place meant "
                          "(narrow it with --country CC or --near LON,LAT)")
-        if layer is not None and getattr(layer, "known_errors", None):
-            try:
-                day = parse_date(incident.date)
-            except InputError:
-                day = None  # an unreadable date: every recorded error applies
-            for e in known_errors_near(layer, incident.lon, incident.lat, incident.radius_m, date=day):
-                notes.append(f"{layer.id} is known to be wrong near {e['place']}: {e['what']}")
+        if error and str(error) not in (incident.note or ""):  # the caller's Incident measured again: once
+            notes.append(str(error))
         incident.note = "; ".join(n for n in notes if n)
 
 
@@ -163,7 +174,10 @@ def measure(incidents=None, *, at=(), places=(), path=None, layer=None, theatre=
 
     Give the incidents as ``at`` ((lon, lat) pairs), ``places`` (names,
     resolved by the offline gazetteer), ``path`` (a points file) or
-    ``incidents`` (:class:`~geomap.pipeline.incidents.Incident` objects);
+    ``incidents``: a pandas DataFrame or geopandas GeoDataFrame (read by a
+    file's rules, :func:`geomap.io.points.read_frame`: each row measured as
+    of its own date with ``theatre``) or
+    :class:`~geomap.pipeline.incidents.Incident` objects;
     the line as ``layer`` (a shipped id, a path, or a LineSet) or ``theatre``
     and ``date``; optionally a ``claim`` (text or Claim).  ``options`` named
     like a :class:`~geomap.pipeline.request.LineChoice` field (``accuracy_m``,
@@ -184,16 +198,28 @@ def measure(incidents=None, *, at=(), places=(), path=None, layer=None, theatre=
                     if f.name in options and f.name not in ("layer", "theatre", "date", "assume_crs")}
     if "assume_crs" in options:  # the CLI's --assume-crs applies to the points file and the layer alike
         line_options["assume_crs"] = options["assume_crs"]
+    from geomap.io.points import is_frame
+    from geomap.pipeline.incidents import Incident
+
+    if is_frame(incidents):  # a table in memory goes the way a file's rows go
+        if path is not None:
+            raise InputError("give the incidents once: a DataFrame or path=, not both")
+        incidents, path = None, incidents
     if incidents is not None:
         incidents = list(incidents)
+        odd = next((i for i in incidents if not isinstance(i, Incident)), None)
+        if odd is not None:
+            raise InputError(f"incidents= takes Incident objects or a (Geo)DataFrame, not {type(odd).__name__}: "
+                             "give (lon, lat) pairs as at=[(lon, lat), ...]")
         lines = layer if isinstance(layer, LineSet) else LineChoice(layer=layer, theatre=theatre, date=date,
                                                                     **line_options).load()
         if isinstance(claim, str):
             from geomap.claims import parse_claim
 
             claim = parse_claim(claim)
-        result = measure_table(incident_table(incidents), lines=lines, claim=claim, check_swaps=False)
+        result = measure_table(incident_table(incidents), lines=lines, claim=claim, check_swaps=False, date=date)
         result.incidents = incidents
+        _incident_notes(result)  # as for --at/--place: the layer's known errors near each, or a refusal
         return result
     if isinstance(layer, LineSet):
         raise InputError("a LineSet layer goes with incidents=[Incident(...)]: pass a layer id or path otherwise")

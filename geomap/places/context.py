@@ -48,6 +48,8 @@ from geomap.places.model import NEAR_RADIUS_M, haversine_m
 __all__ = [
     "PlaceContext",
     "CONTEXT_RADIUS_M",
+    "REGION_RADIUS_M",
+    "OTHER_NAME_RADIUS_M",
     "SAMPLE_SPACING_M",
     "SWAP_RATIO",
     "swap_suspects",
@@ -57,6 +59,14 @@ __all__ = [
 
 #: a candidate farther than this (m) from the context's lines is never chosen
 CONTEXT_RADIUS_M = 300_000.0
+#: a candidate farther than this (m) from the context's lines is chosen by its name alone only when the
+#: query narrowed the search (--country, --near, --within): the place of that name in the theatre may be
+#: missing from the gazetteer (Getashen of Nagorno-Karabakh; the gazetteer's Getashen is in Armavir)
+REGION_RADIUS_M = 100_000.0
+#: the same for a candidate found by another of its names (an alternate name or a transliteration), which in a
+#: conflict is often a former name shared with a place elsewhere: Çaykənd is the Azerbaijani name of the
+#: Getashen of Nagorno-Karabakh (missing) and a former name of Dprabak (AM), 86 km from the lines
+OTHER_NAME_RADIUS_M = 50_000.0
 #: the most arc length (m) between two sample points of a context's lines
 SAMPLE_SPACING_M = 5_000.0
 #: a swap suspect's swapped point is at least this many times closer to the context
@@ -128,6 +138,9 @@ class PlaceContext:
         :data:`geomap.places.model.NEAR_RADIUS_M` for a point).
     flag : str
         The option that set the context, for messages (``--theatre``, ``--layer``, ``--near``).
+    user_file : bool
+        The context is the user's own line file (not a shipped or stored layer): a point that fits it
+        only when swapped may as well mean that the file's coordinates are the swapped ones.
     """
 
     label: str
@@ -135,6 +148,7 @@ class PlaceContext:
     lat: tuple
     radius_m: float = CONTEXT_RADIUS_M
     flag: str = "--layer"
+    user_file: bool = False
 
     # ----------------------------------------------------------------- constructors
     @classmethod
@@ -152,8 +166,14 @@ class PlaceContext:
     @classmethod
     def from_lines(cls, lineset, *, radius_m: float = CONTEXT_RADIUS_M) -> "PlaceContext":
         """From a loaded :class:`geomap.layers.lineset.LineSet` (its lon/lat geometries)."""
+        import dataclasses
+
+        user_file = getattr(lineset, "layer", None) is None
+        # a user's file is named by its file name only: the label reaches messages and result notes
+        name = Path(str(lineset.source)).name if user_file else lineset.source
         lines = [line for g in lineset.geoms if g is not None for line in _lines_of_shapely(g)]
-        return cls.from_polylines(lines, f"layer {lineset.source}", radius_m=radius_m, flag="--layer")
+        context = cls.from_polylines(lines, f"layer {name}", radius_m=radius_m, flag="--layer")
+        return dataclasses.replace(context, user_file=user_file)
 
     @classmethod
     def from_layer(cls, layer: str | Path, *, radius_m: float = CONTEXT_RADIUS_M,
@@ -394,6 +414,8 @@ def check_not_swapped(lon: float, lat: float, context: PlaceContext, *, option: 
             f"latitude,longitude it lies about {swapped / 1000:,.0f} km from it: you probably pasted LAT,LON "
             f"(as Google Maps copies it); write --at {lat:g},{lon:g} (LON,LAT) or --latlon {lon:g},{lat:g} (LAT,LON), "
             f"or, if you do mean {lon:g},{lat:g}, give it as --latlon {lat:g},{lon:g} (taken as written)"
+            + (f"; if the point is right, the {context.label} may list its coordinates as lat,lon: check the "
+               "file (GeoJSON, KML and most formats put longitude first)" if context.user_file else "")
         )
     for sx, sy, swap in _FLIPS:
         x, y = _flipped(lon, lat, sx, sy, swap)

@@ -58,7 +58,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from geomap.errors import AmbiguousPlace, InputError, PlaceNotFound
-from geomap.places.context import PlaceContext, as_context, describe_far
+from geomap.places.context import OTHER_NAME_RADIUS_M, REGION_RADIUS_M, PlaceContext, as_context, describe_far
 from geomap.places.gather import (
     check_lonlat,
     clear_caches,
@@ -84,7 +84,7 @@ from geomap.places.model import (
     haversine_m,
     uncertainty_radius_m,
 )
-from geomap.places.names import name_key, strip_feature_words
+from geomap.places.names import name_key, strip_feature_words, vicinity_word
 from geomap.places.narrow import by_context, by_country, by_near, by_within
 from geomap.places.rank import RULE, dominant, keep_best_tier, keys, merge_duplicates, sort_candidates
 
@@ -189,6 +189,14 @@ def geocode(
     near = validate_near(near)
     context = as_context(context)
     query = " ".join(name.split())
+    near_word = vicinity_word(query)
+    if near_word is not None and len(query.split()) > 1:
+        rest = strip_feature_words(" ".join(w for w in query.split() if w != near_word))[0]
+        raise InputError(
+            f"{query!r} puts the scene near a place ({near_word!r}), not at it, and the place's own radius would "
+            f"understate how far from it the scene may be: query {rest!r} if the scene is in it, or give the "
+            f"point with --at LON,LAT and how far it may be with --radius-m"
+        )
     bare, hint = strip_feature_words(query)
     key = name_key(bare)
     if not key:
@@ -240,6 +248,18 @@ def geocode(
     else:
         best, is_dom = None, False
         notes.insert(0, f"{total} places match and none dominates ({RULE})")
+    own_name = best is not None and best.match in ("exact", "alias", "folded")
+    region_m = REGION_RADIUS_M if own_name else OTHER_NAME_RADIUS_M
+    if (best is not None and context is not None and country is None and near is None and within is None
+            and not _is_user(best) and (best.distance_to_context_m or 0.0) > region_m):
+        how = "" if own_name else " by a name that is not its own"
+        raise PlaceNotFound(
+            f"{query!r} was found as {best.display_name} ({', '.join(x for x in (best.kind, best.region, best.country) if x)})"
+            f"{how}, {best.distance_to_context_m / 1000:,.0f} km from the {context.label}, farther than "
+            f"{region_m / 1000:,.0f} km; a place of that name nearer "
+            f"the line may be missing from the gazetteer: to measure this one, confirm it with --country "
+            f"{best.country or 'CC'} (or --near LON,LAT); for another, add it with --gazetteer FILE or give --at LON,LAT"
+        )
     if best is not None and best.geometry_note and best.match == "alias":
         notes.append(best.geometry_note)
     if best is not None and best.population_note:

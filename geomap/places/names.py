@@ -143,7 +143,25 @@ FEATURE_WORDS: dict[str, str] = {
     "village": "village", "kendi": "village", "kend": "village", "село": "village",
     "деревня": "village", "գյուղ": "village", "hamlet": "hamlet", "settlement": "village",
 }
-_FILLER = {"the", "of", "in", "near", "a", "an"}
+_FILLER = {"the", "of", "in", "a", "an"}
+
+#: words that put the scene somewhere near a place, not at it ('near Hadrut', 'под Гадрутом', 'Hadrut
+#: yaxınlığında'): the place's own radius would understate how far the scene may be from it
+VICINITY_WORDS = frozenset(fold(w) for w in {
+    "near", "nearby", "outside", "around", "outskirts", "vicinity", "close", "environs", "surroundings",
+    "около", "возле", "близ", "рядом", "под", "окрестности", "окраина", "окраине", "окрестностях",
+    "біля", "поблизу", "під", "околиці", "околицях", "неподалік",
+    "մոտ", "մոտակայքում", "շրջակայքում", "yaxınlığında", "yaxınlığı", "ətrafında", "civarında", "yakınında",
+    "près", "proche", "environs", "cerca", "alrededores", "bei", "nahe", "nähe", "umgebung",
+})
+
+
+def vicinity_word(text: str) -> str | None:
+    """The word of ``text`` that puts a scene near a place rather than at it ('near', 'под'), else None."""
+    for word in unicodedata.normalize("NFC", str(text)).split():
+        if fold(word) in VICINITY_WORDS:
+            return word
+    return None
 
 
 def strip_feature_words(text: str) -> tuple[str, str | None]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from geomap.errors import FileFormatError, LayerError, LayerNotFound, PlaceNotFound
 from geomap.places.context import PlaceContext, describe_far
+from geomap.places.gather import TIERS
 from geomap.places.model import NEAR_RADIUS_M, Place
 
 #: how to get out when the context excludes every candidate
@@ -89,7 +90,33 @@ def by_context(cands: list[Place], context: PlaceContext, query: str,
             f"no place called {query!r} lies within {context.radius_m / 1000:,.0f} km of the {context.label}; "
             f"the nearest: {describe_far(far, context)}: {WAYS_OUT}"
         )
+    _refuse_lone_transliteration(kept, far, context, query, always)
     return kept, far
+
+
+def _refuse_lone_transliteration(kept: list[Place], far: list[Place], context: PlaceContext, query: str,
+                                 always) -> None:
+    """Refuse when the context left only transliteration-key matches of a name that is spelled so far away.
+
+    'Tallinn' is the own name of Tallinn (EE); near the Nagorno-Karabakh line
+    only Talin (AM) has the same loose key ('talin'), and it was taken, as
+    'Sos' became Shosh and 'Sousse' Shusha.  A key match is how 'Հադրութ'
+    finds Hadrut; it is not evidence when the name, as spelled, belongs to
+    another place.
+    """
+    if not far or any(always(c) for c in kept):
+        return
+    near_tier = min(TIERS.get(c.match, 0) for c in kept)
+    far_best = [c for c in far if TIERS.get(c.match, 0) == TIERS["exact"]]  # a far place's own name
+    if near_tier < TIERS["transliteration"] or not far_best:  # 'Tog' (Togiak's code TOG) still finds Togh
+        return
+    near = ", ".join(f"{c.display_name} ({c.country or '?'}) {c.distance_to_context_m / 1000:,.0f} km"
+                     for c in sorted(kept, key=lambda c: c.distance_to_context_m)[:3])
+    raise PlaceNotFound(
+        f"{query!r} names {describe_far(far_best, context)} from the {context.label}; near the line only "
+        f"{near} matches, by a loose transliteration, and is not taken for it: query that place by "
+        f"its own name if it is meant, or {WAYS_OUT}"
+    )
 
 
 def by_within(cands: list[Place], within: str, query: str) -> list[Place]:

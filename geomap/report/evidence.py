@@ -29,6 +29,17 @@ def code(text: Any) -> str:
     return f"{fence}{pad}{s}{pad}{fence}"
 
 
+def fenced(text: Any) -> list[str]:
+    """Untrusted text as a fenced code block, verbatim (line breaks kept): the block's lines.
+
+    The fence is longer than any run of backticks in the text (at least three), so no line of the
+    text can close the block early (CommonMark 4.5); a renderer escapes HTML inside it.
+    """
+    s = str(text)
+    fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", s)), default=0) + 1)
+    return [fence, s, fence]
+
+
 def _km(value_m) -> str:
     return "n/a" if value_m is None else f"{value_m / 1000:.2f} km"
 
@@ -58,7 +69,7 @@ def evidence_markdown(result, *, command: str | None = None, map_file: str | Non
             lines.append(f"- **{md(m.label)}: not measured ({md(m.status)}).**")
     lines += ["", "## Inputs", ""]
     if command:
-        lines += ["Command:", "", "```", command.replace("```", "'''"), "```", ""]
+        lines += ["Command:", "", *fenced(command), ""]
     lines += [
         f"- Claim: “{md(claim.text)}”",
         f"- Matched words: “{md(getattr(claim, 'matched_text', '') or '')}”; rule {code(claim.rule)}",

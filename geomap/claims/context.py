@@ -1,0 +1,276 @@
+"""The words around a distance expression that change what it says, or say it is not the distance to the line.
+
+:func:`misread_context` names words right before or after an expression that
+would change its range (a negation, a number it leaves out, a comparator with
+words inside it, a separator the language does not write between digits);
+:func:`not_distance_marker` a height, size, speed, weapon's range or change of
+distance; :func:`other_reference` the object a distance is measured from when
+it is not a line of contact or front.  Each finding is refused by
+:mod:`geomap.claims.parse`, never read.
+
+Standard library only.
+"""
+
+from __future__ import annotations
+
+from geomap.claims.grammar import Match, parse_number, phrase_at, snippet
+from geomap.claims.lexicon import Lexicon
+from geomap.claims.numbers import Token, is_fraction_word, word_at
+
+__all__ = ["not_distance_marker", "misread_context", "other_reference", "length_of"]
+
+
+def not_distance_marker(tokens: list[Token], match: Match, lex: Lexicon) -> str | None:
+    """The word that makes ``match`` a height, depth, size or speed ('altitude', 'deep', 'in diameter'), else None."""
+    entry = lex.not_distance
+    if entry is None:
+        return None
+    for phrase in entry.data["before_tokens"]:
+        for at in range(max(0, match.start - 5), match.start - len(phrase) + 1):
+            if phrase_at(tokens, at, phrase):
+                return " ".join(phrase)
+    k = match.end
+    if k < len(tokens) and tokens[k].norm == "-":
+        k += 1
+    for phrase in entry.data["after_tokens"]:
+        if phrase_at(tokens, k, phrase):
+            return " ".join(phrase)
+    return None
+
+
+def misread_context(tokens: list[Token], match: Match, lex: Lexicon, text: str) -> str | None:
+    """Why the words right before or after ``match`` change what it says (so it must not be read alone), else None.
+
+    A negation ending at the expression or one word before it ('not within
+    10 km', 'not even 5 km'), or, in languages that negate after it
+    (``negations_after``), starting at its end or one word after it
+    (Azerbaijani '5 km-dən çox deyil', 'not more than 5 km'), a comparison the lexicon has no comparator for
+    ('closer than 10 km', 'ближе 10 км'), a number without a unit joined to
+    it ('more than 5 and less than 10 km'), another comparator ('within about
+    5 km': two comparators are not combined) or, in English, a fraction the
+    grammar does not read ('three sixteenths of a mile', '3/4 of a mile').  Comparators that
+    hold a negation ('not more than', 'не ближе') are part of the match and
+    never seen here.
+    """
+    start = match.start
+    for phrase in lex.comparisons:
+        if phrase_at(tokens, start - len(phrase), phrase):
+            return f"follows a comparison geomap does not read ('{' '.join(phrase)}')"
+    for phrase in lex.negations:
+        if phrase_at(tokens, start - len(phrase), phrase) or phrase_at(tokens, start - 1 - len(phrase), phrase):
+            return f"is negated ('{' '.join(phrase)}')"
+    for entry in lex.prefix:
+        for phrase in entry.phrases:
+            if phrase_at(tokens, start - len(phrase), phrase):
+                return f"follows another comparator ('{' '.join(phrase)}'), and geomap does not combine comparators"
+    negating = {phrase[0] for phrase in lex.negations if len(phrase) == 1}
+    for entry in lex.prefix:
+        for phrase in entry.phrases:
+            if phrase[0] in negating and (phrase_at(tokens, match.end, phrase)
+                                          or phrase_at(tokens, match.end + 1, phrase)):
+                return f"is followed by a comparator ('{' '.join(phrase)}') that geomap does not read after a distance"
+    if match.rule == "bare-number":
+        k = match.end + 1 if match.end < len(tokens) and tokens[match.end].norm == "-" else match.end
+        if word_at(tokens, k) in lex.zone_words:  # 'in a 5 km radius': an upper bound, not 5 km
+            return (f"names a zone or radius ('{tokens[k].norm}'), which bounds a distance rather than giving it: "
+                    "write 'within 5 km' if that is meant")
+    trailing = _trailing_comparative(tokens, match, lex, text)
+    if trailing is not None:
+        return (f"is followed by {trailing!r}, a comparator with other words inside it that geomap does not read")
+    for phrase in lex.negations_after:
+        if phrase_at(tokens, match.end, phrase) or phrase_at(tokens, match.end + 1, phrase):
+            return f"is negated ('{' '.join(phrase)}' after it)"
+    if any(entry in lex.vague for entry in match.entries):
+        before = start - 1 if word_at(tokens, start - 1) in lex.partitives else start
+        for entry in lex.vague:  # 'tens of thousands of metres' read as 'thousands of metres'
+            for phrase in entry.phrases:
+                if phrase_at(tokens, before - len(phrase), phrase) or phrase_at(tokens, start - len(phrase), phrase):
+                    return f"follows another vague quantity ('{' '.join(phrase)}') that it would multiply"
+        for k in range(max(0, start - 3), start):
+            num = parse_number(tokens, k, lex, text)
+            if num is not None and num.end == start:  # Russian 'в 5 тысячах км': 5 thousand, not 'thousands'
+                return f"follows a number ({snippet(text, tokens, k, start)!r}) that it would multiply"
+    if start >= 1 and tokens[start].kind == "num" and tokens[start - 1].kind == "num" \
+            and tokens[start].start == tokens[start - 1].end + 1 and text[tokens[start - 1].end] in _DIGIT_SEPARATORS:
+        written = text[tokens[start - 1].start:tokens[start].end]
+        return (f"is the end of {written!r}, whose {text[tokens[start - 1].end]!r} this language does not write "
+                f"between digits (its decimal mark: {' or '.join(repr(c) for c in lex.number_format.decimal)})")
+    dropped = _dropped_number(tokens, match, lex, text)
+    if dropped is not None:
+        return f"follows a number with no unit ({dropped!r})"
+    if lex.language == "en" and word_at(tokens, start) in ("a", "an") and word_at(tokens, start - 1) == "of" \
+            and start >= 2 and (is_fraction_word(word_at(tokens, start - 2)) or tokens[start - 2].kind == "num"):
+        return f"follows a fraction geomap does not read ({snippet(text, tokens, max(0, start - 3), start)!r})"
+    return None
+
+
+#: characters written between digits as a decimal mark or digit group separator in some language
+_DIGIT_SEPARATORS = ",.\u066b\u066c\u00b7"
+
+
+#: how many tokens after an expression a stray comparative word ('fazla', 'more') is looked for
+_TRAILING_WINDOW = 3
+
+
+def _trailing_comparative(tokens: list[Token], match: Match, lex: Lexicon, text: str) -> str | None:
+    """A postfix bound comparator right after ``match`` with words inside it, which the match did not take in.
+
+    '10 km'den biraz fazla' (a bit more than 10 km: 'den … fazla'),
+    '10 km-dən bir az çox', '10 կմ-ից մի փոքր ավելի', '5 km or even more'
+    were read as a bare 10 km / 5 km: a word stood between the comparator's
+    first word (right after the unit) and its last.  Returns those words as
+    written, else None.
+    """
+    if any(entry.data.get("position") == "postfix" for entry in match.entries):
+        return None
+    k = match.end
+    if word_at(tokens, k) in lex.fillers:
+        k += 1  # '5 km away, or even more'
+    last = None
+    for entry in lex.postfix:
+        if entry.data.get("kind") not in ("upper", "lower"):
+            continue
+        for phrase in entry.phrases:
+            if len(phrase) < 2 or word_at(tokens, k) != phrase[0]:
+                continue
+            window = tokens[k + 1 : k + 1 + _TRAILING_WINDOW]
+            for at, tok in enumerate(window):
+                if tok.kind == "num":
+                    break
+                if tok.norm == phrase[-1] and at > 0:
+                    last = max(last or 0, k + 2 + at)
+    return None if last is None else snippet(text, tokens, k, last)
+
+
+def _dropped_number(tokens: list[Token], match: Match, lex: Lexicon, text: str) -> str | None:
+    """The words of a number right before ``match`` that the match leaves out, else None.
+
+    A number joined to the expression by a dash, a range word or a
+    conjunction ('10-to-15 km', '5 through to 10 km', 'more than 5 and less
+    than 10 km'), or with only white space between them ('two ½ km', 'five 10
+    km'), belongs to what is claimed; reading the expression without it gave
+    a confident wrong range.  A number set apart by punctuation ('in 2021, 5
+    km') is not joined.
+    """
+    start = match.start
+    joiners = {w for p in (*lex.range_separators, *lex.range_joiners) for w in p}
+    joiners |= {w for phrase in lex.restatement_joiners for w in phrase.split()}  # 'или', 'və ya'
+    joiners |= set(lex.conjunctions)
+    k = start
+    while k > 0 and start - k < 3 and tokens[k - 1].norm in joiners and tokens[k - 1].kind in ("sym", "word"):
+        k -= 1
+    if k == 0 or (k == start and tokens[start].kind != "num"):
+        return None  # a word right before a word ('un demi-kilomètre') is an article or part of the number
+    if any(text[tokens[m - 1].end:tokens[m].start].strip() for m in range(k, start + 1)):
+        return None  # punctuation between: 'On 12 May 2021, 5 km from the front'
+    for m in range(max(0, k - 4), k):
+        num = parse_number(tokens, m, lex, text)
+        if num is not None and num.end == k:
+            if k == start and m == k - 1 and _is_year(tokens[m]):
+                return None  # 'in 2020 500 m from the line': a year, not part of the distance
+            return snippet(text, tokens, m, start)
+    return None
+
+
+def _is_year(tok: Token) -> bool:
+    """A year written in digits (1900-2099), which often stands right before a distance without a comma."""
+    return tok.kind == "num" and tok.norm.isdigit() and len(tok.norm) == 4 and 1900 <= int(tok.norm) <= 2099
+
+
+#: most words read after 'from' for the object a distance is measured from
+_REFERENCE_WINDOW = 10
+
+
+_CLAUSE_END = set(",;:.!?()[]{}،؛")
+
+
+def other_reference(tokens: list[Token], match: Match, lex: Lexicon, text: str) -> str | None:
+    """The object ``match`` is measured from, as written, when it is not a line of contact or front; else None.
+
+    '5 km from Stepanakert', '10 km from the border', 'в 5 км от села' give a
+    distance from something geomap does not measure to; judging them against
+    the line gave a confident verdict on another claim.  Read after the
+    lexicon's ``reference.prepositions`` (with ``skip`` words such as 'north'
+    or 'away' between), up to the end of the clause: a ``line`` word before any
+    ``other`` word ('from the nearest section of the line of contact') is the
+    line.  Languages without a ``reference`` entry are not checked.
+    """
+    ref = lex.reference
+    if ref is None:
+        return None
+    before = _object_before(tokens, match, ref, text)
+    if before is not None:
+        return before
+    k = match.end
+    while k < len(tokens) and tokens[k].kind in ("word", "sym") and tokens[k].norm not in ref.prepositions and (
+            tokens[k].norm in ref.skip or tokens[k].norm in lex.fillers or tokens[k].norm == "-"):
+        k += 1
+    if word_at(tokens, k) not in ref.prepositions:
+        return None
+    start = k + 1
+    end = start
+    while end < len(tokens) and end - start < _REFERENCE_WINDOW:
+        if set(text[tokens[end - 1].end:tokens[end].start]) & _CLAUSE_END:
+            break
+        end += 1
+    if end == start:
+        return None  # nothing after 'from' in this clause
+    for tok in tokens[start:end]:
+        if tok.kind != "word":
+            continue
+        if ref.is_line(tok.norm):
+            return None
+        if ref.is_other(tok.norm):
+            break
+    return snippet(text, tokens, k, end)
+
+
+def length_of(tokens: list[Token], match: Match, lex: Lexicon, text: str) -> str | None:
+    """The words that make ``match`` a length of something rather than a distance from it, else None.
+
+    'captured 20 km of the front line', 'they dug 5 km of trenches', Russian
+    '20 км линии фронта' (a genitive object right after the unit) give how
+    long something is; they were read as 20 km from the line.  An English
+    'of' counts only after a bare or approximate number with no direction
+    word between ('within 5 km of the front', '5 km north of the line' are
+    distances); an object right after the unit only in lexicons that set
+    ``reference.object_after_unit``.
+    """
+    ref = lex.reference
+    if ref is None:
+        return None
+    if any(entry.data.get("kind") in ("upper", "lower", "range") for entry in match.entries):
+        return None
+    k = match.end
+    word = word_at(tokens, k)
+    if word is None or set(text[tokens[k - 1].end:tokens[k].start]) & _CLAUSE_END:
+        return None  # '20 km, of which ...'
+    if word in ref.length_words or (ref.object_after_unit and (ref.is_line(word) or ref.is_other(word))):
+        end = k + 1
+        while end < len(tokens) and end - k < 4 and not set(text[tokens[end - 1].end:tokens[end].start]) & _CLAUSE_END:
+            end += 1
+        return snippet(text, tokens, match.start, end)
+    return None
+
+
+def _object_before(tokens: list[Token], match: Match, ref, text: str) -> str | None:
+    """The object named before ``match`` by a case ending (``ref.before_suffixes``) when it is not the line."""
+    if not ref.before_suffixes or match.start == 0:
+        return None
+    k = match.start - 1
+    if tokens[k].kind != "word" or set(text[tokens[k].end:tokens[match.start].start]) & _CLAUSE_END:
+        return None
+    word = tokens[k].norm
+    if word in ref.before_suffixes and k >= 1 and tokens[k - 1].kind == "word":
+        first = k - 1  # Turkish "Hankendi'den": the ending split off after an apostrophe
+    elif any(word.endswith(sfx) and len(word) > len(sfx) + 1 for sfx in ref.before_suffixes):
+        first = k
+    else:
+        return None
+    lo = first
+    while lo > 0 and first - lo < 3 and tokens[lo - 1].kind == "word" \
+            and not set(text[tokens[lo - 1].end:tokens[lo].start]) & _CLAUSE_END:
+        lo -= 1
+    if any(ref.is_line(tok.norm) for tok in tokens[lo:k + 1]):
+        return None
+    return snippet(text, tokens, first, k + 1)
