@@ -172,9 +172,9 @@ def _unlettered_position(text: str, t: str, order: str) -> tuple[float, float]:
     if len(set(readings)) > 1:
         (a, b), (c, d) = readings[:2]
         shown = ((b, a), (d, c)) if order == "latlon" else ((a, b), (c, d))
-        raise AmbiguousCoordinate(f"{text!r} is ambiguous: {shown[0][0]:.6g},{shown[0][1]:.6g} or "
-                         f"{shown[1][0]:.6g},{shown[1][1]:.6g} (a comma between the numbers, or a decimal comma)? "
-                         "Write decimal points, or part the numbers with ';'")
+        raise AmbiguousCoordinate(f"{text!r} is ambiguous: {shown[0][0]:.6g} and {shown[0][1]:.6g}, or "
+                         f"{shown[1][0]:.6g} and {shown[1][1]:.6g} (a comma between the numbers, or a decimal "
+                         "comma)? Write decimal points, or part the numbers with ';'")
     return readings[0]
 
 
