@@ -1,12 +1,20 @@
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Test modules list layers when they are collected (module-level list_layers()), before any fixture runs: point
+# the user layer store at an empty folder for the whole session, so that no test ever sees the real per-user store
+# (a layer another run left in ~/.local/share/geomap/layers failed the shipped-layer tests)
+os.environ["GEOMAP_LAYERS_DIR"] = tempfile.mkdtemp(prefix="geomap-test-layers-")
+atexit.register(shutil.rmtree, os.environ["GEOMAP_LAYERS_DIR"], True)
 SHARED = ROOT.parent / "shared" / "data"
 
 

@@ -190,7 +190,9 @@ def test_every_status_counted_exit_1_output_written(acled_csv, tmp_path, runner)
     assert first.startswith("11 rows: ")
     counts = {k: int(v) for k, v in (part.rsplit(" ", 1) for part in first.split(": ", 1)[1].split(", "))}
     assert sum(counts.values()) == 11 and counts["ok"] == 3 and counts["no_layer_for_date"] == 2
-    assert set(counts) | {"not_a_point", "empty_geometry", "invalid_geometry", "imprecise_location"} == set(STATUSES)
+    assert set(counts) | {"not_a_point", "empty_geometry", "invalid_geometry", "imprecise_location",
+                           "date_spans_layers", "suspect_swapped", "suspect_sign",
+                           "layer_known_wrong"} == set(STATUSES)
 
 
 def test_output_over_the_input_is_refused(acled_csv, runner):
@@ -394,6 +396,7 @@ _prec = st.sampled_from(["", "1", "2", "3", "4", "x", "1.0"])
 @settings(max_examples=40, deadline=None)
 @given(rows=st.lists(st.tuples(_cell, _cell, _day, _prec), min_size=1, max_size=25))
 @example(rows=[("46.9", "40.1", "2019-05-01", "1")])  # found by hypothesis: one row that looks swapped
+@example(rows=[("40.1", "40.1", "2019-05-01", "1"), ("46.9", "40.1", "2019-05-01", "1")])  # a suspect among two
 def test_any_rows_are_all_accounted(tmp_path_factory, rows):
     path = tmp_path_factory.mktemp("h") / "acled.csv"
     frame = pd.DataFrame([[f"E{i}", d, lat, lon, p] for i, (lat, lon, d, p) in enumerate(rows)],
@@ -414,7 +417,9 @@ def test_any_rows_are_all_accounted(tmp_path_factory, rows):
     assert set(res.summary) <= set(STATUSES)
     assert list(res.frame["event_id_cnty"]) == [f"E{i}" for i in range(len(rows))]
     ok = res.frame["status"] == "ok"
-    assert res.frame.loc[ok, "distance_m"].notna().all() and res.frame.loc[~ok, "distance_m"].isna().all()
+    # suspects are measured (distance given, no verdict: docs/batch.md); every other status has no distance
+    measured = ok | res.frame["status"].isin(["suspect_swapped", "suspect_sign"])
+    assert res.frame.loc[measured, "distance_m"].notna().all() and res.frame.loc[~measured, "distance_m"].isna().all()
     assert (res.frame.loc[ok, "distance_low_m"] <= res.frame.loc[ok, "distance_m"]).all()
     assert res.exit_code == (0 if ok.all() else 1)
 

@@ -17,15 +17,14 @@ def run_command(source, line, claim, *, engine="local", scheduler=None, html=Non
     """
     from geomap.cli import formatting
     from geomap.cli.options import is_quiet
-    from geomap.io.write import guard_output
+    from geomap.io.write import guard_outputs
     from geomap.pipeline.request import Execution, Request
     from geomap.pipeline.run import run
 
     quiet = is_quiet()
     is_file = source.kind == "file"
     inputs = formatting.input_paths(source, line) + list(extra_inputs)
-    for target in (output, report, html, png):
-        guard_output(target, inputs)
+    guard_outputs({"-o": output, "--report": report, "--html": html, "--png": png}, inputs)
     if table_output:
         from geomap.io.formats import RESULT_FILES
 

@@ -52,7 +52,7 @@ def parse_dates(values, date_format: str | None = None, source: str = "input",
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         stamps = series.dt.tz_localize(None) if getattr(series.dt, "tz", None) is not None else series
         stamps = stamps.to_numpy()
-        dates = _days(stamps)
+        dates = floor_days(stamps)
         status[np.isnat(dates)] = "invalid_date"
         status[np.isnat(stamps)] = "missing_date"
         return dates, status
@@ -88,7 +88,7 @@ def _text_days(text, date_format: str | None = None, source: str = "input", orde
     days = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[D]")
     if iso_like.any():
         parsed = pd.to_datetime(text[iso_like].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
-        days[iso_like] = _days(parsed.to_numpy())
+        days[iso_like] = floor_days(parsed.to_numpy())
     if rest.any():
         days[rest] = _other_days(text[rest], date_format, source, orders)
     return days
@@ -103,11 +103,11 @@ def _other_days(text, date_format: str | None, source: str, orders: list | None 
     import pandas as pd
 
     if date_format:
-        return _days(pd.to_datetime(text, format=date_format, errors="coerce").to_numpy())
-    days = _days(pd.to_datetime(text, format="%d %B %Y", errors="coerce").to_numpy())
+        return floor_days(pd.to_datetime(text, format=date_format, errors="coerce").to_numpy())
+    days = floor_days(pd.to_datetime(text, format="%d %B %Y", errors="coerce").to_numpy())
     left = np.isnat(days)
     if left.any():
-        days[left] = _days(pd.to_datetime(text[left], format="%d %b %Y", errors="coerce").to_numpy())
+        days[left] = floor_days(pd.to_datetime(text[left], format="%d %b %Y", errors="coerce").to_numpy())
     parts = text.str.extract(_SLASHED)
     slashed = parts[0].notna().to_numpy()
     if not slashed.any():
@@ -202,7 +202,7 @@ def _calendar_days(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.n
     return days
 
 
-def _days(stamps: np.ndarray) -> np.ndarray:
+def floor_days(stamps: np.ndarray) -> np.ndarray:
     """``datetime64`` values of any unit floored to ``datetime64[D]``; NaT outside ``_FIRST_DAY``..``_LAST_DAY``.
 
     Works on the integer ticks: numpy's own ``astype`` overflows near the
@@ -231,7 +231,7 @@ def precision_radii(values, schema) -> tuple[np.ndarray, np.ndarray]:
         text = arrow_text(series)
         if text is not None:
             return _arrow_precision_radii(text, table)
-        codes = text_column(series).str.replace(r"^(\d+)\.0$", r"\1", regex=True)
+        codes = text_column(series).str.replace(_WHOLE_CODE, r"\1", regex=True)
     n = len(codes)
     radius = np.full(n, np.nan)
     status = filled(n, "invalid_precision")
@@ -245,14 +245,20 @@ def precision_radii(values, schema) -> tuple[np.ndarray, np.ndarray]:
     return radius, status
 
 
+#: a precision code written as a whole number with decimals: ``2.0`` (pandas), ``2,0`` (a decimal-comma spreadsheet)
+_WHOLE_CODE = r"^(\d+)[.,]0+$"
+
+
 def _arrow_precision_radii(text, table: dict[str, float | None]) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`precision_radii` on stripped arrow text: a code (digits) or the code written as a float (``2.0``)."""
+    """:func:`precision_radii` on stripped arrow text: a code (digits) or the code written with decimals (``2.0``, ``2,0``)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    names = list(table) + [code + ".0" for code in table]
-    radii = [np.nan if r is None else r for r in table.values()] * 2 + [np.nan]
-    statuses = ["imprecise_location" if r is None else "ok" for r in table.values()] * 2 + ["invalid_precision"]
+    if pc.any(pc.match_substring_regex(text, _WHOLE_CODE)).as_py():
+        text = pc.replace_substring_regex(text, _WHOLE_CODE, r"\1")
+    names = list(table)
+    radii = [np.nan if r is None else r for r in table.values()] + [np.nan]
+    statuses = ["imprecise_location" if r is None else "ok" for r in table.values()] + ["invalid_precision"]
     which = pc.fill_null(pc.index_in(text, value_set=pa.array(names, type=text.type)), len(names))
     which = which.to_numpy(zero_copy_only=False)
     return np.array(radii)[which], np.array(statuses, dtype=object)[which]

@@ -30,6 +30,16 @@ SUFFIX_FORMATS: dict[str, str] = {
     ".md": "markdown",
     ".html": "html",
     ".png": "png",
+    # formats geomap writes to no output: named so that -o refuses them rather than filling them with text
+    ".xlsx": "xlsx",
+    ".xls": "xls",
+    ".ods": "ods",
+    ".gz": "gzip",
+    ".zip": "zip",
+    ".bz2": "bzip2",
+    ".xz": "xz",
+    ".zst": "zstd",
+    ".7z": "7z",
 }
 
 #: formats read as delimited text (one table of rows)

@@ -524,3 +524,26 @@ def quiet_gdal():
                 note("M (measure) values dropped: only longitude and latitude are used", kind="gdal")
             else:
                 note(f"GDAL: {text[:300]}", kind="gdal")
+
+
+def refuse_degrees_as_metres(geoms, src, label) -> None:
+    """Raise CRSError when every coordinate of geometries said to be in the projected ``src`` looks like lon/lat.
+
+    Projected coordinates are metres (or feet) from a false origin; all of them
+    within +-180/+-90 means a point within 180 m of that origin, which no real
+    set of incidents or line is: a lon/lat file under a wrong .prj or crs
+    member (or a projected assume_crs). Read as declared, every point lands
+    near the projection's origin, thousands of km away.
+    """
+    import shapely
+
+    xy = shapely.get_coordinates(geoms)
+    xy = xy[np.isfinite(xy).all(axis=1)] if xy.size else xy
+    if not xy.size or not (xy != 0).any():
+        return
+    if (np.abs(xy[:, 0]) <= 180).all() and (np.abs(xy[:, 1]) <= 90).all():
+        x, y = xy[(xy != 0).any(axis=1)][0]
+        name = src.to_string()
+        raise CRSError(f"{label} is in {name}, a projected CRS, but all its coordinates lie within +-180/+-90 as "
+                       f"lon/lat degrees do (e.g. {x:g}, {y:g}): the CRS is probably wrong: drop a projected assume_crs=, "
+                       f"or declare lon/lat (ogr2ogr -a_srs EPSG:4326 fixed.gpkg {Path(str(label)).name})")

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from geomap.errors import CRSError, FileFormatError, InputError
-from geomap.io import formats
+from geomap.io import formats, values
 from geomap.io.columns import (  # noqa: F401 - parse_dates and precision_radii: public here too
     column_values,
     filled,
@@ -40,6 +40,7 @@ from geomap.io.columns import (  # noqa: F401 - parse_dates and precision_radii:
     parse_dates,
     precision_radii,
 )
+from geomap.io.days import row_days
 from geomap.io.tabular import read_csv_frame, sniff_separator  # noqa: F401 - read_csv_frame: public here too
 
 log = logging.getLogger("geomap.io")
@@ -77,6 +78,9 @@ STATUSES = (
     "missing_date",
     "invalid_date",
     "no_layer_for_date",
+    "date_spans_layers",
+    "layer_known_wrong",  # geomap.layers.known_errors.KNOWN_WRONG
+    "suspect_swapped", "suspect_sign",  # measured, then flagged (pipeline.suspects): distance, no verdict
 )
 
 
@@ -93,6 +97,8 @@ class Schema:
     date_col: str | None = None
     id_col: str | None = None
     precision_col: str | None = None
+    #: the last day of an event dated by a range (UCDP ``date_end``); None: each row's date is one day
+    date_end_col: str | None = None
 
     @property
     def precision_radii_m(self) -> dict[str, float | None] | None:
@@ -130,6 +136,11 @@ class PointTable:
     notes: list = field(default_factory=list)
     #: the order of day and month the slashed dates settled ("day first", "month first"), if any
     date_order: str | None = None
+    #: the first and last day each row may have happened on, and why the date column found by name is not
+    #: safe (another disagrees; raised with --theatre): see :func:`geomap.io.days.row_days`
+    date_end: np.ndarray | None = None
+    date_first: np.ndarray | None = None
+    date_conflict: str | None = None
 
     def __len__(self) -> int:
         return int(self.lon.shape[0])
@@ -187,7 +198,8 @@ def detect_schema(columns, *, lon_col=None, lat_col=None, date_col=None, id_col=
         pick["lon"] = pick["lat"] = None
     # without its precision column the rows are measured as points (radius_m given, else 0): see schema_notes
     prec = lower.get(dflt["prec"])
-    return Schema(name, pick["lon"], pick["lat"], pick["date"], pick["id"], prec)
+    end = lower.get("date_end") if name == "ucdp" and pick["date"] == lower.get(dflt["date"]) else None  # a range
+    return Schema(name, pick["lon"], pick["lat"], pick["date"], pick["id"], prec, end)
 
 
 def schema_notes(schema: Schema, source: str) -> list[str]:
@@ -373,7 +385,7 @@ def _read_json_points(source, label, assume_crs, layer_name, **cols) -> PointTab
                 if not records:
                     raise FileFormatError(f"{label} holds an API response with no records in {key!r}: "
                                           "query a period or place that has events")
-                return _finish(table_from_frame(pd.DataFrame.from_records(records), label, **cols))
+                return _finish(table_from_frame(values.records_frame(records), label, **cols))
         if layer_name is None:
             found = geojson_features(parsed, label, assume_crs=assume_crs, strict=False)
             if found is not None:
@@ -382,7 +394,7 @@ def _read_json_points(source, label, assume_crs, layer_name, **cols) -> PointTab
         if parsed[0].get("type") not in ("Feature", "FeatureCollection"):
             import pandas as pd
 
-            return _finish(table_from_frame(pd.DataFrame.from_records(parsed), label, **cols))
+            return _finish(table_from_frame(values.records_frame(parsed), label, **cols))
     return _from_vector(source, label, assume_crs, layer_name, **cols)
 
 
@@ -406,7 +418,9 @@ def read_parquet_points(path, label: str, *, assume_crs=None, row_group: int | N
     table = pf.read() if row_group is None else pf.read_row_group(row_group)
     if table.num_rows == 0 and row_group is None:
         raise FileFormatError(f"{label} holds no rows: give a file with rows")
-    return table_from_frame(table.to_pandas(), label, **cols)
+    from geomap.io.values import plain_table
+
+    return table_from_frame(plain_table(table).to_pandas(), label, **cols)
 
 
 def csv_separator(path: Path, encoding: str | None = None) -> str:
@@ -473,10 +487,10 @@ def table_from_frame(frame, source: str, *, lon_col=None, lat_col=None, date_col
         radius, prec_status = precision_radii(column_values(frame, schema.precision_col), schema)
         take = ok & (prec_status != "ok")
         status[take] = prec_status[take]
-    dates = date_status = None
     orders: list = []
-    if schema.date_col is not None:
-        dates, date_status = parse_dates(column_values(frame, schema.date_col), date_format, source, orders)
+    dates, date_status, ends, firsts, conflict = row_days(frame, schema, DATE_NAMES, date_format, source, orders,
+                                                          checked=schema.name == "generic" and date_col is None)
+    if dates is not None:
         frame[_free_name(frame, "parsed_date")] = iso_dates(dates)
     if layer is not None:
         frame[_free_name(frame, "source_layer")] = layer
@@ -488,7 +502,8 @@ def table_from_frame(frame, source: str, *, lon_col=None, lat_col=None, date_col
     lon = np.where(usable, lon, np.nan)
     lat = np.where(usable, lat, np.nan)
     return PointTable(frame, lon, lat, status, source, schema.lon_col, schema.lat_col, schema, dates, date_status,
-                      radius, area=area, layer=layer, date_order=orders[0] if orders else None)
+                      radius, area=area, layer=layer, date_order=orders[0] if orders else None, date_end=ends,
+                      date_first=firsts, date_conflict=conflict)
 
 
 def _free_name(frame, name: str) -> str:
@@ -553,16 +568,22 @@ def geometry_status(geoms, frame):
         lon[is_point] = shapely.get_x(pts)
         lat[is_point] = shapely.get_y(pts)
     status = coordinate_status(lon, lat)
+    # an infinite position (a GeoJSON 1e400, or true: see io.vector._numbers_or_inf) is invalid; NaN
+    # (how Python's json writes a missing float) stays missing
+    status[is_point & (np.isinf(lon) | np.isinf(lat))] = "invalid_coordinates"
     polygon = np.isin(kinds, (3, 6)) & ~empty
     area = None
     if polygon.any():
-        xy_ok = np.array([bool(np.isfinite(c).all() and (np.abs(c[:, 0]) <= 180).all()
-                               and (np.abs(c[:, 1]) <= 90).all())
-                          for c in (shapely.get_coordinates(g) for g in geoms[polygon])])
-        valid = shapely.is_valid(geoms[polygon]) & xy_ok
+        coords = [shapely.get_coordinates(g) for g in geoms[polygon]]
+        finite = np.array([bool(np.isfinite(c).all()) for c in coords])
+        xy_ok = finite & np.array([bool((np.abs(c[:, 0]) <= 180).all() and (np.abs(c[:, 1]) <= 90).all())
+                                   for c in coords])
+        with np.errstate(invalid="ignore"):
+            valid = shapely.is_valid(geoms[polygon]) & xy_ok
         rows = np.flatnonzero(polygon)
         good = rows[valid]
         status[rows[~xy_ok]] = "coordinates_out_of_range"
+        status[rows[~finite]] = "invalid_coordinates"
         status[rows[xy_ok & ~valid]] = "invalid_geometry"
         if good.size:
             area = np.full(n, None, dtype=object)

@@ -92,7 +92,10 @@ def write_frame(frame, lon, lat, target, kind: str, *, append: bool = False, hea
     elif kind in ("gpkg", "geojson"):
         # GDAL writes these by name: it writes into memory (/vsimem) and the bytes are copied out
         buf = io.BytesIO()
-        gdf.to_file(buf, driver="GPKG" if kind == "gpkg" else "GeoJSON", layer=LAYER_NAME, engine="pyogrio")
+        if kind == "gpkg":
+            write_gpkg(gdf, buf)
+        else:
+            gdf.to_file(buf, driver="GeoJSON", layer=LAYER_NAME, engine="pyogrio")
         target.write(buf.getbuffer())
     else:  # pragma: no cover - output_kind only returns the kinds above
         raise InputError(f"unknown output kind {kind!r}")
@@ -106,9 +109,10 @@ def _write_frame_path(frame, lon, lat, path, kind: str, *, append: bool, header:
     gdf = to_geoframe(frame, lon, lat)
     if kind == "parquet":
         gdf.to_parquet(path, index=False)
-    elif kind in ("gpkg", "geojson"):
-        gdf.to_file(path, driver="GPKG" if kind == "gpkg" else "GeoJSON", layer=LAYER_NAME, engine="pyogrio",
-                    append=append)
+    elif kind == "gpkg":
+        write_gpkg(gdf, path, append=append)
+    elif kind == "geojson":
+        gdf.to_file(path, driver="GeoJSON", layer=LAYER_NAME, engine="pyogrio", append=append)
     else:  # pragma: no cover - output_kind only returns the kinds above
         raise InputError(f"unknown output kind {kind!r}")
 
@@ -248,6 +252,44 @@ class _Parts(list):
         """Keep a copy of ``data`` (pyarrow reuses its buffer)."""
         self.append(bytes(data))
         return len(data)
+
+
+#: column names a GeoPackage layer reserves (GDAL: the FID column and the geometry column), any case
+GPKG_RESERVED = ("fid", "geom")
+
+
+def _gpkg_columns(gdf):
+    """``gdf`` with the columns a GeoPackage cannot hold as they are renamed ``input_<name>``.
+
+    A GeoPackage reserves ``fid`` and ``geom`` (any case), and its column names
+    are case-insensitive: an input's ``Status`` beside geomap's ``status``, or
+    ``Name`` beside ``name``.  GDAL refused such a field and the whole run
+    ended in a traceback with no output.  Of two names that differ only in
+    case the earlier is renamed: input columns come before geomap's, so
+    geomap's columns keep their names.
+    """
+    cols = [str(c) for c in gdf.columns]
+    geometry = gdf.geometry.name
+    lower_later: dict[str, int] = {}
+    for i, col in enumerate(cols):
+        lower_later[col.lower()] = i  # the last column of each lower-case name
+    taken = {c.lower() for c in cols}
+    renames = {}
+    for i, col in enumerate(cols):
+        if col == geometry:
+            continue
+        if col.lower() in GPKG_RESERVED or lower_later[col.lower()] != i:
+            new, k = f"input_{col}", 2
+            while new.lower() in taken:
+                new, k = f"input{k}_{col}", k + 1
+            renames[gdf.columns[i]] = new
+            taken.add(new.lower())
+    return gdf.rename(columns=renames) if renames else gdf
+
+
+def write_gpkg(gdf, path, *, append: bool = False) -> None:
+    """Write (or append) ``gdf`` to the GeoPackage ``path``, layer :data:`LAYER_NAME` (see :func:`_gpkg_columns`)."""
+    _gpkg_columns(gdf).to_file(path, driver="GPKG", layer=LAYER_NAME, engine="pyogrio", append=append)
 
 
 def to_geoframe(frame, lon, lat):

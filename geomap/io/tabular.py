@@ -183,7 +183,7 @@ def sniff_separator(text: str, fmt: str | None = None) -> str:
     every complete line after it into as many (quoted fields respected); among
     those, the one giving the most fields wins.
     """
-    hint = re.match(r"sep=(.)\r?\n", text)
+    hint = re.match(r"sep=(.)(?:\r\n|\r|\n)", text)
     if hint:  # Excel's "sep=;" first line
         return hint.group(1)
     if fmt == "tsv":
@@ -248,7 +248,7 @@ def read_csv_frame(source, *, encoding: str | None = None, label: str | None = N
     text = codecs.getincrementaldecoder(name)(errors="replace").decode(head[bom:], final=False)
     fmt = formats.format_of(src.path) if src.path is not None else None
     skip = 1
-    hint = re.match(r"sep=(.)\r?\n", text)
+    hint = re.match(r"sep=(.)(?:\r\n|\r|\n)", text)
     if hint:  # Excel's "sep=;" first line names the separator
         separator, text, skip = separator or hint.group(1), text[hint.end():], 2
     sep = separator or sniff_separator(text, fmt)
@@ -257,7 +257,7 @@ def read_csv_frame(source, *, encoding: str | None = None, label: str | None = N
     if not header_text.strip():
         raise FileFormatError(f"{src.label} has no header row: give CSV whose first line names the columns")
     try:
-        header = next(csv.reader(io.StringIO(text), delimiter=sep), [])
+        header = next(csv.reader(io.StringIO(text, newline=""), delimiter=sep), [])  # CR, LF or CRLF line ends
     except csv.Error as exc:
         raise FileFormatError(f"cannot read the header of {src.label} ({exc}): check the file") from None
     names = unique_names(header)
@@ -286,6 +286,8 @@ def read_csv_frame(source, *, encoding: str | None = None, label: str | None = N
         msg = " ".join(str(exc).split())[:160]
         if "UTF8" in msg or "utf8" in msg or "utf-8" in msg:
             raise FileFormatError(_invalid_text(src, name)) from None
+        if "file is too short" in msg or "Empty CSV file" in msg:
+            raise FileFormatError(f"{src.label} has a header row but no data rows: give a file with rows") from None
         found = re.search(r"Expected (\d+) columns, got (\d+): (.*)", str(exc), re.S)
         if found:
             raise FileFormatError(_bad_row(src, name, int(found.group(1)), int(found.group(2)),
@@ -386,6 +388,8 @@ def row_blocks(path, blocksize: int, *, chunk: int = 1 << 24, encoding: str | No
         name, _bom = detect_encoding(head, str(path), encoding)
     if '"\n'.encode(name) != b'"\n':
         return 0, [(0, size)]
+    # a row ends at LF (and CRLF); a file with CR and no LF (Excel's "CSV (Macintosh)") ends its rows at CR
+    newline = b"\r" if b"\r" in head and b"\n" not in head else b"\n"
     cuts: list[int] = []
     target = 0  # the next cut: the first row end at or after this offset (0: the header's end)
     parity = 0
@@ -397,7 +401,7 @@ def row_blocks(path, blocksize: int, *, chunk: int = 1 << 24, encoding: str | No
                 break
             pos = max(target - offset, 0)
             while pos < len(data):
-                nl = data.find(b"\n", pos)
+                nl = data.find(newline, pos)
                 if nl < 0:
                     break
                 if (parity + data.count(b'"', 0, nl)) % 2 == 0:
@@ -410,12 +414,13 @@ def row_blocks(path, blocksize: int, *, chunk: int = 1 << 24, encoding: str | No
             offset += len(data)
     header_end = cuts[0] if cuts else size
     ends = [c for c in cuts[1:] if c < size] + [size]
-    if re.match(rb"(\xef\xbb\xbf)?sep=.\r?\n", head) and b"\n" in head[header_end:]:
+    if re.match(rb"(\xef\xbb\xbf)?sep=.(\r\n|\r|\n)", head) and newline in head[header_end:]:
         # Excel's "sep=;" line: the header is the next line too (every block is read with both)
-        header_end = head.index(b"\n", header_end) + 1
+        header_end = head.index(newline, header_end) + 1
         ends = [e for e in ends if e > header_end] or [size]
     starts = [header_end] + ends[:-1]
-    return header_end, [(a, b) for a, b in zip(starts, ends) if b > a]
+    # no rows at all: one empty block, which the reader refuses as the local engine does (never "0 rows")
+    return header_end, [(a, b) for a, b in zip(starts, ends) if b > a] or [(header_end, size)]
 
 
 def read_csv_block(path, header_end: int, start: int, end: int, *, separator: str | None = None,

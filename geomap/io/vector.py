@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from geomap.errors import CRSError, FileFormatError, InputNote
-from geomap.io import formats, guards
+from geomap.io import formats, guards, values
 
 log = logging.getLogger("geomap.io")
 
@@ -85,7 +85,7 @@ class VectorData:
         import pandas as pd
 
         if self.table is not None:
-            return self.table.to_pandas()
+            return values.plain_table(self.table).to_pandas()
         frame = pd.DataFrame(self.attrs)
         if not self.attrs:
             frame = pd.DataFrame(index=range(len(self)))
@@ -259,7 +259,11 @@ def geojson_features(data, label: str, *, assume_crs=None, lonlat=True, strict=T
             continue
         try:
             # degenerate line parts (an empty or one-position member) are dropped with a note
-            geoms[i] = guards.geometry_from_geojson(g, feature=i) if strict else shape(g)
+            if strict:
+                geoms[i] = guards.geometry_from_geojson(g, feature=i)
+            else:
+                with np.errstate(invalid="ignore"):  # a NaN position: the row's status says so
+                    geoms[i] = shape(values.numbers_or_inf(g))
         except (KeyError, TypeError, ValueError, AttributeError, IndexError):
             if strict:
                 return None
@@ -269,7 +273,8 @@ def geojson_features(data, label: str, *, assume_crs=None, lonlat=True, strict=T
         for key in (f.get("properties") or {}):
             if key not in keys:
                 keys.append(key)
-    attrs = {k: np.array([(f.get("properties") or {}).get(k) for f in features] + [None], dtype=object)[:-1]
+    attrs = {k: np.array(values.one_kind([values.json_text((f.get("properties") or {}).get(k)) for f in features]) + [None],
+                         dtype=object)[:-1]
              for k in keys}
     crs = declared or assume_crs or "OGC:CRS84"
     if strict and lonlat:  # a line: a projected assume_crs meant for a points file is not applied to lon/lat
@@ -306,7 +311,8 @@ def _read_ogr(source, label: str, assume_crs, layer_name, lonlat: bool, strict: 
     for name in names:
         try:
             with notes_from_warnings(label), guards.quiet_gdal():  # GDAL's remarks (Z/M dropped...) as notes
-                meta, _fids, wkb, field_data = pyogrio.raw.read(opened(), layer=name)
+                meta, _fids, wkb, field_data = pyogrio.raw.read(opened(), layer=name, datetime_as_string=True)
+            field_data = values.datetime_fields(meta, field_data)
         except (DataSourceError, OSError, RuntimeError, ValueError) as exc:
             raise FileFormatError(f"cannot read layer {name!r} of {label} ({one_line(exc, 160)}): "
                                   "check the file and its format") from None
@@ -532,7 +538,10 @@ def to_lonlat(geoms, crs, label, *, strict: bool = True, declared: bool = True):
         raise CRSError(f"{label} has a CRS PROJ cannot read ({one_line(exc)}): "
                        "pass assume_crs= the CRS it was written in") from None
     dst = CRS.from_epsg(4326)
-    if not src.equals(dst, ignore_axis_order=True) and src != CRS("OGC:CRS84"):
+    if src.is_projected:
+        guards.refuse_degrees_as_metres(geoms, src, label)
+    converted = not src.equals(dst, ignore_axis_order=True) and src != CRS("OGC:CRS84")
+    if converted:
         transformer = Transformer.from_crs(src, dst, always_xy=True)
 
         def fn(xy):
@@ -550,7 +559,9 @@ def to_lonlat(geoms, crs, label, *, strict: bool = True, declared: bool = True):
     inside = finite & (np.abs(xy[:, 0]) <= 180) & (np.abs(xy[:, 1]) <= 90)
     if inside.all():
         return geoms
-    projected = bool(np.abs(np.where(np.isfinite(xy), xy, 0.0)).max() > PROJECTED_MAGNITUDE) or not finite.any()
+    # no finite position at all: a failed conversion, or (lon/lat read as written) rows whose statuses say so
+    projected = bool(np.abs(np.where(np.isfinite(xy), xy, 0.0)).max() > PROJECTED_MAGNITUDE) or (
+        not finite.any() and converted)
     if not strict and (inside.any() or not projected):
         return geoms
     example = xy[~inside][0]

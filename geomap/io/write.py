@@ -205,7 +205,17 @@ def guard_output(path: str | Path | None, inputs: Iterable[str | Path | None] = 
         return  # a device or FIFO is written through: reading and writing it are not a conflict
     target = Path(path).resolve()
     for item in inputs:
-        if item is None or str(item) == "-":
+        if item is None:
+            continue
+        if str(item) == "-":  # standard input redirected from a file (< in.csv) reads that file
+            try:
+                st = os.fstat(sys.stdin.fileno())
+            except (OSError, ValueError, AttributeError):
+                continue
+            if target_st is not None and stat.S_ISREG(st.st_mode) and (st.st_dev, st.st_ino) == (
+                    target_st.st_dev, target_st.st_ino):
+                raise InputError(f"refusing to write over the input {path} (standard input reads it): "
+                                 "choose another output path")
             continue
         same = False
         try:
@@ -217,6 +227,42 @@ def guard_output(path: str | Path | None, inputs: Iterable[str | Path | None] = 
             pass
         if same:
             raise InputError(f"refusing to write over the input {item}: choose another output path")
+
+
+def guard_outputs(targets: dict, inputs: Iterable[str | Path | None] = ()) -> None:
+    """:func:`guard_output` for each of a command's outputs, and refuse two that name the same file.
+
+    ``targets`` maps each output's name as the user gave it (``-o``,
+    ``--report``) to its path (None: not asked for).  Two outputs are the same
+    file when their paths resolve alike or they are one file (device and
+    inode: a symlink or hard link).  Devices, FIFOs and standard output may
+    take several outputs (they are written through).
+
+    Raises
+    ------
+    InputError
+        Two outputs are one file, or an output is an input.
+    OutputError
+        An output cannot be written.
+    """
+    seen: list[tuple[str, str | Path, Path, tuple | None]] = []
+    for name, path in targets.items():
+        if path is None or str(path) == "-":
+            continue
+        guard_output(path, inputs)
+        if target_kind(path) != "file":
+            continue
+        try:
+            st = os.stat(path)
+            ident = (st.st_dev, st.st_ino)
+        except OSError:
+            ident = None
+        where = Path(path).resolve()
+        for other, other_path, other_where, other_ident in seen:
+            if where == other_where or (ident is not None and ident == other_ident):
+                raise InputError(f"{other} {other_path} and {name} {path} are the same file: one would be written "
+                                 f"over the other; give each output its own file")
+        seen.append((name, path, where, ident))
 
 
 # --------------------------------------------------------------------- writing

@@ -16,10 +16,24 @@ ENV_VAR = "GEOMAP_LAYERS_DIR"
 
 
 def user_layers_dir() -> Path:
-    """The user layer store: ``$GEOMAP_LAYERS_DIR``, else the per-user data folder (may not exist yet)."""
+    """The user layer store: ``$GEOMAP_LAYERS_DIR``, else the per-user data folder (may not exist yet).
+
+    Raises
+    ------
+    InputError
+        ``$GEOMAP_LAYERS_DIR`` is a relative path (after ``~`` is expanded):
+        the store, and with it which layers ``--theatre``/``--layer ID`` find,
+        would change with the working folder.
+    """
     value = os.environ.get(ENV_VAR, "").strip()
     if value:
-        return Path(value).expanduser()
+        path = Path(value).expanduser()
+        if not path.is_absolute():
+            from geomap.errors import InputError
+
+            raise InputError(f"{ENV_VAR}={value!r} is a relative path: the layer store would move with the working "
+                             f"folder; set it to an absolute path (e.g. {ENV_VAR}=\"$HOME/geomap-layers\")")
+        return path
     import platformdirs
 
     return platformdirs.user_data_path("geomap", appauthor=False) / "layers"

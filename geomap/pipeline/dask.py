@@ -97,6 +97,25 @@ def read_parquet_part(path: str, row_group: int, source: str, *, assume_crs=None
     return read_parquet_points(path, source, assume_crs=assume_crs, row_group=row_group, **cols)
 
 
+#: distributed's loggers, in geomap's process and its own workers
+_LIBRARY_LOGGERS = ("distributed", "distributed.scheduler", "distributed.nanny", "distributed.worker",
+                    "distributed.core", "distributed.http.proxy", "distributed.comm", "tornado")
+
+
+def _quiet_library_logs() -> None:
+    """Only critical records from distributed (not ``-v``).
+
+    A worker whose heartbeat meets the scheduler closing at the end of a run
+    logged "Failed to communicate with scheduler during heartbeat" with a
+    traceback onto the user's stderr (its process inherits it): the run had
+    succeeded, and the output was complete.
+    """
+    import logging
+
+    for name in _LIBRARY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
 def _run_part(part, number: int, kind: str, job: dict, lines_by_id: dict, workdir: str) -> dict:
     """Measure one partition and write it to ``workdir``; return its counts (runs on a worker)."""
     from geomap.io.tables import write_frame
@@ -192,10 +211,9 @@ def measure_dask(request, *, blocksize: int = BLOCKSIZE, n_workers: int = LOCAL_
 
     import dask
 
-    if not logging.getLogger("geomap").isEnabledFor(logging.DEBUG):
-        for name in ("distributed", "distributed.scheduler", "distributed.nanny", "distributed.worker",
-                     "distributed.core", "distributed.http.proxy"):
-            logging.getLogger(name).setLevel(logging.CRITICAL)
+    quiet = not logging.getLogger("geomap").isEnabledFor(logging.DEBUG)
+    if quiet:
+        _quiet_library_logs()
     from distributed import Client, LocalCluster, as_completed
 
     from geomap.io.tables import output_kind
@@ -240,6 +258,8 @@ def measure_dask(request, *, blocksize: int = BLOCKSIZE, n_workers: int = LOCAL_
                                    dashboard_address=None,
                                    scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})
             client = Client(cluster)
+            if quiet:  # geomap's own workers (never a --scheduler's): their logs too
+                client.run(_quiet_library_logs)
         try:
             (lines_future,) = client.scatter([lines_by_id], broadcast=True)
             futures = []
@@ -331,9 +351,10 @@ def _assemble(done: list[dict], final: Path, out_kind: str) -> None:
         import geopandas as gpd
 
         if out_kind == "gpkg":
+            from geomap.io.tables import write_gpkg
+
             for i, d in enumerate(done):
-                gdf = gpd.read_parquet(d["path"])
-                gdf.to_file(tmp, driver="GPKG", layer="geomap_distances", engine="pyogrio", append=i > 0)
+                write_gpkg(gpd.read_parquet(d["path"]), tmp, append=i > 0)
             return
         # GeoJSON: one FeatureCollection, streamed part by part
         with open(tmp, "w", encoding="utf-8") as out:

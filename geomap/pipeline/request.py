@@ -179,6 +179,32 @@ class LineChoice:
 
                 raise LayerNotFound(f"unknown theatre {self.theatre!r}: choose one of {', '.join(known) or 'none'} "
                                     "(see 'geomap layers list')")
+            if self.date is not None:
+                self._refuse_utc_time_across_lines()
+
+    def _refuse_utc_time_across_lines(self) -> None:
+        """A ``date`` that is a UTC time (``2020-09-26T21:00Z``) whose local day may have another line: InputError.
+
+        The incident's local day is its UTC day, the day before or the day
+        after (:func:`geomap.io.days.utc_day_ranges`); when the theatre's
+        line changes within them the line of the incident is not known.
+        """
+        import datetime as _dt
+
+        from geomap.io.days import utc_day_ranges
+        from geomap.pipeline.dates import selection_changes
+
+        if not isinstance(self.date, str):
+            return
+        ranges = utc_day_ranges([self.date.strip()])
+        if ranges is None:
+            return
+        first, last = (_dt.date.fromisoformat(str(d[0])) for d in ranges)
+        changes = [d for d in selection_changes(self.theatre, source=self.source) if first < d <= last]
+        if changes:
+            raise InputError(f"--date {self.date.strip()} is a time in UTC: the incident's local day is one of "
+                             f"{first.isoformat()}..{last.isoformat()}, and the {self.theatre} line changes on "
+                             f"{changes[0].isoformat()}: give the local date as YYYY-MM-DD")
 
     def load(self):
         """The one :class:`~geomap.layers.lineset.LineSet` this choice names (a layer, or the theatre's line on ``date``)."""
