@@ -130,6 +130,9 @@ class PointTable:
     notes: list = field(default_factory=list)
     #: the order of day and month the slashed dates settled ("day first", "month first"), if any
     date_order: str | None = None
+    #: the index of a frame read in memory (:func:`read_frame`): the result's rows keep it, so that its
+    #: columns assigned back to the caller's frame align with their rows (None for files: 0..n-1)
+    index: object = None
 
     def __len__(self) -> int:
         return int(self.lon.shape[0])
@@ -328,7 +331,7 @@ def read_frame(frame, *, label: str | None = None, assume_crs: str | None = None
     if len(frame) == 0:
         raise FileFormatError(f"the {label} has no rows: give one with a row per incident")
     if geometry is None:
-        return _finish(table_from_frame(frame.reset_index(drop=True), label, **cols))
+        return _indexed(_finish(table_from_frame(frame.reset_index(drop=True), label, **cols)), frame)
     import shapely
 
     from geomap.io.guards import assumed_crs
@@ -346,9 +349,16 @@ def read_frame(frame, *, label: str | None = None, assume_crs: str | None = None
         geoms = np.asarray(geometry.set_crs(crs, allow_override=True).to_crs(4326).values, dtype=object)
     rows = frame.drop(columns=[geometry.name]).reset_index(drop=True)
     if all(g is None for g in geoms) and (cols.get("lon_col") or _has_coordinate_columns(rows)):
-        return _finish(table_from_frame(rows, label, **cols))
+        return _indexed(_finish(table_from_frame(rows, label, **cols)), frame)
     lon, lat, status, area = geometry_status(geoms, rows)
-    return _finish(table_from_frame(rows, label, lon=lon, lat=lat, status=status, area=area, **cols))
+    return _indexed(_finish(table_from_frame(rows, label, lon=lon, lat=lat, status=status, area=area, **cols)),
+                    frame)
+
+
+def _indexed(table: PointTable, frame) -> PointTable:
+    """``table`` with the index of the caller's ``frame`` (see :attr:`PointTable.index`)."""
+    table.index = frame.index.copy()
+    return table
 
 
 def _finish(table: PointTable) -> PointTable:

@@ -1,0 +1,41 @@
+"""A notebook's DataFrame through ``geomap.measure``: the result lines up with the caller's rows and every
+column is read as the same rows written to a CSV file and measured with ``geomap distance FILE``."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import geomap
+
+DATES = ["2021-01-06", "2020-12-27", "2021-01-05", "2021-02-01"]
+LATS = [39.30, 39.52, 39.90, 39.60]
+LONS = [46.70, 47.0318, 46.50, 46.90]
+
+
+def _from_csv(frame, tmp_path, **kw):
+    src = tmp_path / "rows.csv"
+    frame.to_csv(src, index=False)
+    return geomap.measure(path=str(src), **kw).frame
+
+
+@pytest.mark.parametrize("index", [
+    pd.Index([2, 0, 1, 3]),                                              # a frame sorted by a column
+    pd.Index(["e7", "e1", "e1", "e3"], name="event"),                    # duplicate labels
+    pd.MultiIndex.from_tuples([("a", 1), ("a", 2), ("b", 1), ("b", 2)]),  # a MultiIndex
+])
+def test_the_result_keeps_the_callers_index_so_columns_assigned_back_land_on_their_rows(index):
+    """`df["distance_m"] = geomap.measure(df, ...).frame["distance_m"]` aligns on the index: the result's
+    frame had a fresh 0..n-1 index, so a sorted frame got other rows' distances (a 288 m row was given
+    30 km) and a frame indexed by event id got NaN or a reindexing error."""
+    frame = pd.DataFrame({"date": DATES, "lat": LATS, "lon": LONS}, index=index)
+    result = geomap.measure(frame, theatre="nagorno-karabakh")
+    assert result.frame.index.equals(frame.index)
+    assert frame.index.equals(index)  # the caller's frame is not changed
+    expected = [geomap.distance_to_line(lon, lat, "nk-line-2020").distance_m[0] for lon, lat in zip(LONS, LATS)]
+    if index.is_unique:
+        assigned = frame.assign(distance_m=result.frame["distance_m"])["distance_m"].tolist()
+        assert assigned == pytest.approx(expected, abs=1e-3)
+    assert result.frame["distance_m"].tolist() == pytest.approx(expected, abs=1e-3)
+    assert [r.nearest.distance_m for r in result.rows()] == pytest.approx(expected, abs=1e-3)
