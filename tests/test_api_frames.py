@@ -39,3 +39,21 @@ def test_the_result_keeps_the_callers_index_so_columns_assigned_back_land_on_the
         assert assigned == pytest.approx(expected, abs=1e-3)
     assert result.frame["distance_m"].tolist() == pytest.approx(expected, abs=1e-3)
     assert [r.nearest.distance_m for r in result.rows()] == pytest.approx(expected, abs=1e-3)
+
+
+@pytest.mark.parametrize("lat, lon, statuses", [
+    # True/False are not degrees: read as 1.0/0.0 they were measured 4,268 km from the line
+    (pd.array([True, False, None, True], dtype="boolean"), LONS, ["invalid_coordinates", "invalid_coordinates",
+                                                                   "missing_coordinates", "invalid_coordinates"]),
+    (LATS, np.array([True, False, True, True]), ["invalid_coordinates"] * 4),
+    # float32 holds 39.52 as 39.5200004577...: measured 0.05-0.1 m off the same row of a CSV ('39.52')
+    (np.array(LATS, dtype="float32"), np.array(LONS, dtype="float32"), ["ok"] * 4),
+    (pd.array(LATS, dtype="Float32"), LONS, ["ok"] * 4),
+])
+def test_typed_coordinate_columns_are_read_as_their_csv_is(tmp_path, lat, lon, statuses):
+    frame = pd.DataFrame({"date": DATES, "lat": lat, "lon": lon})
+    in_memory = geomap.measure(frame, theatre="nagorno-karabakh").frame
+    from_file = _from_csv(frame, tmp_path, theatre="nagorno-karabakh")
+    assert in_memory["status"].tolist() == from_file["status"].tolist() == statuses
+    for column in ("distance_m", "nearest_lon", "nearest_lat", "distance_low_m", "distance_high_m"):
+        assert in_memory[column].astype(str).tolist() == from_file[column].astype(str).tolist(), column
