@@ -57,3 +57,23 @@ def test_typed_coordinate_columns_are_read_as_their_csv_is(tmp_path, lat, lon, s
     assert in_memory["status"].tolist() == from_file["status"].tolist() == statuses
     for column in ("distance_m", "nearest_lon", "nearest_lat", "distance_low_m", "distance_high_m"):
         assert in_memory[column].astype(str).tolist() == from_file[column].astype(str).tolist(), column
+
+
+@pytest.mark.parametrize("columns, values", [
+    (["lat", "lon", "lat", "date"], [39.52, 47.0318, 39.0, "2020-12-27"]),      # a second lat joined in
+    (["latitude", "longitude", "longitude", "date"], [39.52, 47.0318, 46.2, "2020-12-27"]),
+])
+def test_two_columns_of_one_name_that_disagree_are_refused_in_a_frame_and_a_csv(tmp_path, columns, values):
+    """A frame with two 'lat' columns failed with a raw ValueError ('Cannot construct a Series from a
+    DataFrame'); its CSV ('lat', 'lat.1') was measured at the first one without a word."""
+    from geomap.errors import InputError
+
+    frame = pd.DataFrame([values, values], columns=columns)
+    with pytest.raises(InputError, match="disagree"):
+        geomap.measure(frame, theatre="nagorno-karabakh")
+    with pytest.raises(InputError, match="disagree"):
+        _from_csv(frame, tmp_path, theatre="nagorno-karabakh")
+    agree = pd.DataFrame([[39.52, 47.0318, 39.52, "2020-12-27", "x"]], columns=["lat", "lon", "lat", "date", "x"])
+    in_memory = geomap.measure(agree, theatre="nagorno-karabakh").frame
+    assert in_memory["status"].tolist() == ["ok"] and list(in_memory.columns[:4]) == ["lat", "lon", "lat.1", "date"]
+    assert list(agree.columns) == ["lat", "lon", "lat", "date", "x"]  # the caller's frame is not changed

@@ -330,6 +330,10 @@ def read_frame(frame, *, label: str | None = None, assume_crs: str | None = None
     label = label or ("GeoDataFrame" if geometry is not None else "DataFrame")
     if len(frame) == 0:
         raise FileFormatError(f"the {label} has no rows: give one with a row per incident")
+    if not frame.columns.is_unique:  # repeated names as a CSV's header gets them: lat, lat.1 (then compared)
+        from geomap.io.tabular import unique_names
+
+        frame = frame.set_axis(unique_names([str(c) for c in frame.columns]), axis=1)
     if geometry is None:
         return _indexed(_finish(table_from_frame(frame.reset_index(drop=True), label, **cols)), frame)
     import shapely
@@ -443,7 +447,9 @@ def _refuse_other_coordinate_columns(frame, chosen: str | None, values: np.ndarr
         return
     names = LON_NAMES if axis == "lon" else LAT_NAMES
     lower = {str(c).lower(): str(c) for c in frame.columns}
-    for other in (lower[n] for n in names if n in lower and lower[n] != chosen):
+    # the other common names, and the chosen name repeated (a header's second 'lat' is read as 'lat.1')
+    repeats = [str(c) for c in frame.columns if str(c).startswith(f"{chosen}.") and str(c)[len(chosen) + 1:].isdigit()]
+    for other in [lower[n] for n in names if n in lower and lower[n] != chosen] + repeats:
         theirs, _ = numbers(frame[other], axis)
         both = np.isfinite(values) & np.isfinite(theirs)
         if (np.abs(values[both] - theirs[both]) > 1e-6).any():
