@@ -225,10 +225,10 @@ class Request:
     execution: Execution = field(default_factory=Execution)
 
     def __post_init__(self):
-        if isinstance(self.claim, str):
-            from geomap.claims import parse_claim
+        if self.claim is not None:
+            from geomap.verdict import claim_of
 
-            object.__setattr__(self, "claim", parse_claim(self.claim))
+            object.__setattr__(self, "claim", claim_of(self.claim))
         kind = self.incidents.kind
         if self.execution.engine == "dask" and kind != "file":
             raise InputError("--engine dask is for FILE inputs: give a CSV glob or a GeoParquet folder")

@@ -210,10 +210,10 @@ def measure(incidents=None, *, at=(), places=(), path=None, layer=None, theatre=
                              "give (lon, lat) pairs as at=[(lon, lat), ...]")
         lines = layer if isinstance(layer, LineSet) else LineChoice(layer=layer, theatre=theatre, date=date,
                                                                     **line_options).load()
-        if isinstance(claim, str):
-            from geomap.claims import parse_claim
+        if claim is not None:
+            from geomap.verdict import claim_of
 
-            claim = parse_claim(claim)
+            claim = claim_of(claim)
         result = measure_table(incident_table(incidents), lines=lines, claim=claim, check_swaps=False)
         result.incidents = incidents
         return result
