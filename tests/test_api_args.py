@@ -36,3 +36,33 @@ def test_judge_takes_a_claims_text_or_refuses_what_is_not_one(claim):
     if claim is not None:  # None: measure only
         with pytest.raises(GeomapError, match="claim"):
             geomap.measure(at=[(47.0318, 39.52)], layer="nk-line-2020", claim=claim)
+
+
+@pytest.mark.parametrize("at", [
+    (47.0318, 39.52),          # one pair, not a list of pairs: raw TypeError
+    "47.0318,39.52",           # the CLI's text: raw IndexError
+    [(47.0318,)],              # half a pair: raw IndexError
+    [(47.0318, 39.52, 5000)],  # a third number (a radius? a height?) was dropped without a word
+])
+def test_at_takes_a_list_of_lon_lat_pairs_and_refuses_anything_else(at):
+    with pytest.raises(InputError, match=r"at=\[\(lon, lat\)"):
+        geomap.measure(at=at, layer="nk-line-2020")
+    with pytest.raises(InputError, match=r"latlon=\[\(lon, lat\)"):
+        geomap.IncidentSource(latlon=at)
+
+
+def test_places_given_as_one_name_is_one_place_not_its_letters():
+    """places='Hadrut' was taken letter by letter and refused with "no place called 'H'"."""
+    one = geomap.measure(places="Hadrut", theatre="nagorno-karabakh", date="2020-12-27")
+    listed = geomap.measure(places=["Hadrut"], theatre="nagorno-karabakh", date="2020-12-27")
+    assert len(one) == 1
+    assert one.frame["distance_m"].tolist() == listed.frame["distance_m"].tolist()
+
+
+@pytest.mark.parametrize("layer", [5, 3.5, ["nk-line-2020"]])
+def test_a_layer_that_is_not_a_name_or_path_is_refused(layer):
+    """measure(layer=5), read_lines(None), distance_to_line(..., 5) failed with a raw TypeError."""
+    with pytest.raises(InputError, match="layer"):
+        geomap.measure(at=[(47.0318, 39.52)], layer=layer)
+    with pytest.raises(InputError, match="layer"):
+        geomap.distance_to_line(47.0318, 39.52, layer)

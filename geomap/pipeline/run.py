@@ -219,5 +219,5 @@ def measure(incidents=None, *, at=(), places=(), path=None, layer=None, theatre=
         return result
     if isinstance(layer, LineSet):
         raise InputError("a LineSet layer goes with incidents=[Incident(...)]: pass a layer id or path otherwise")
-    source = IncidentSource(path=path, at=tuple(at), places=tuple(places), radius_m=radius_m, **options)
+    source = IncidentSource(path=path, at=at, places=places, radius_m=radius_m, **options)
     return run(Request(source, LineChoice(layer=layer, theatre=theatre, date=date, **line_options), claim=claim))
