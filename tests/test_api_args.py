@@ -66,3 +66,20 @@ def test_a_layer_that_is_not_a_name_or_path_is_refused(layer):
         geomap.measure(at=[(47.0318, 39.52)], layer=layer)
     with pytest.raises(InputError, match="layer"):
         geomap.distance_to_line(47.0318, 39.52, layer)
+
+
+@pytest.mark.parametrize("lon, lat, spec", [
+    (39.52, 47.0318, dict(layer="nk-line-2020")),                         # Incident(lat, lon) by position
+    (39.6, 46.9, dict(theatre="nagorno-karabakh", date="2021-01-05")),
+])
+def test_an_incident_given_lat_first_is_refused_as_at_is(lon, lat, spec):
+    """measure([Incident(39.52, 47.0318)], ...) was measured 931 km from the line and 'over 100 km' came out
+    supported (exit 0), where at=[(39.52, 47.0318)] is refused as a likely LAT,LON paste."""
+    from geomap.errors import CoordinateError
+
+    with pytest.raises(CoordinateError, match="latitude,longitude"):
+        geomap.measure(at=[(lon, lat)], **spec)
+    with pytest.raises(CoordinateError, match="latitude,longitude"):
+        geomap.measure([geomap.Incident(lon, lat)], claim="over 100 km", **spec)
+    right = geomap.measure([geomap.Incident(lat, lon)], claim="over 100 km", **spec)
+    assert right.rows()[0].nearest.distance_m < 50_000

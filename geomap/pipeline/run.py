@@ -210,6 +210,13 @@ def measure(incidents=None, *, at=(), places=(), path=None, layer=None, theatre=
                              "give (lon, lat) pairs as at=[(lon, lat), ...]")
         lines = layer if isinstance(layer, LineSet) else LineChoice(layer=layer, theatre=theatre, date=date,
                                                                     **line_options).load()
+        given = [i for i in incidents if i.place is None and i.area is None]  # a gazetteer's are never swapped
+        if given:  # the check at=[(lon, lat)] gets: Incident(lat, lon) by position is the same slip
+            from geomap.places.context import PlaceContext, check_not_swapped
+
+            context = PlaceContext.from_lines(lines)
+            for i in given:
+                check_not_swapped(i.lon, i.lat, context, option="Incident")
         if claim is not None:
             from geomap.verdict import claim_of
 
