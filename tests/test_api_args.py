@@ -83,3 +83,16 @@ def test_an_incident_given_lat_first_is_refused_as_at_is(lon, lat, spec):
         geomap.measure([geomap.Incident(lon, lat)], claim="over 100 km", **spec)
     right = geomap.measure([geomap.Incident(lat, lon)], claim="over 100 km", **spec)
     assert right.rows()[0].nearest.distance_m < 50_000
+
+
+@pytest.mark.parametrize("lon, lat", [
+    ([[47.0318, 46.5]], [[39.52, 39.9]]),   # a 1x2 table of points: raw IndexError
+    ([[47.0318], [46.5]], [[39.52], [39.9]]),
+])
+def test_distance_to_line_takes_one_lon_and_one_lat_per_point_in_1d(lon, lat):
+    from geomap.errors import CoordinateError
+
+    with pytest.raises(CoordinateError, match="1-D"):
+        geomap.distance_to_line(lon, lat, "nk-line-2020")
+    flat = geomap.distance_to_line(np.ravel(lon), np.ravel(lat), "nk-line-2020")
+    assert flat.distance_m.shape == (2,)
