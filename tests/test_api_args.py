@@ -96,3 +96,15 @@ def test_distance_to_line_takes_one_lon_and_one_lat_per_point_in_1d(lon, lat):
         geomap.distance_to_line(lon, lat, "nk-line-2020")
     flat = geomap.distance_to_line(np.ravel(lon), np.ravel(lat), "nk-line-2020")
     assert flat.distance_m.shape == (2,)
+
+
+def test_a_file_given_as_the_incidents_is_read_as_path_is(tmp_path):
+    """measure(Path('events.csv')) failed with a raw TypeError ('PosixPath' object is not iterable), and
+    measure('events.csv') was refused as if it were a list of (lon, lat) pairs."""
+    src = tmp_path / "events.csv"
+    src.write_text("lon,lat\n47.0318,39.52\n46.5,39.9\n", encoding="utf-8")
+    want = geomap.measure(path=str(src), layer="nk-line-2020").frame["distance_m"].tolist()
+    for given in (src, str(src)):
+        assert geomap.measure(given, layer="nk-line-2020").frame["distance_m"].tolist() == want
+    with pytest.raises(InputError, match="once"):
+        geomap.measure(src, path=str(src), layer="nk-line-2020")

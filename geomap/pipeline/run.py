@@ -171,7 +171,7 @@ def measure(incidents=None, *, at=(), places=(), path=None, layer=None, theatre=
 
     Give the incidents as ``at`` ((lon, lat) pairs), ``places`` (names,
     resolved by the offline gazetteer), ``path`` (a points file) or
-    ``incidents``: a pandas DataFrame or geopandas GeoDataFrame (read by a
+    ``incidents``: a points file's path (as ``path``), a pandas DataFrame or geopandas GeoDataFrame (read by a
     file's rules, :func:`geomap.io.points.read_frame`: each row measured as
     of its own date with ``theatre``) or
     :class:`~geomap.pipeline.incidents.Incident` objects;
@@ -198,10 +198,12 @@ def measure(incidents=None, *, at=(), places=(), path=None, layer=None, theatre=
     from geomap.io.points import is_frame
     from geomap.pipeline.incidents import Incident
 
-    if is_frame(incidents):  # a table in memory goes the way a file's rows go
+    from os import PathLike
+
+    if is_frame(incidents) or isinstance(incidents, (str, PathLike)):  # a table in memory or a file: a file's rows
         if path is not None:
-            raise InputError("give the incidents once: a DataFrame or path=, not both")
-        incidents, path = None, incidents
+            raise InputError("give the incidents once: a DataFrame, a file or path=, not two of them")
+        incidents, path = None, incidents if is_frame(incidents) else str(incidents)
     if incidents is not None:
         incidents = list(incidents)
         odd = next((i for i in incidents if not isinstance(i, Incident)), None)
