@@ -108,3 +108,11 @@ def test_a_file_given_as_the_incidents_is_read_as_path_is(tmp_path):
         assert geomap.measure(given, layer="nk-line-2020").frame["distance_m"].tolist() == want
     with pytest.raises(InputError, match="once"):
         geomap.measure(src, path=str(src), layer="nk-line-2020")
+
+
+@pytest.mark.parametrize("name", [["Hadrut"], ("Hadrut", "Shusha"), 5])
+def test_geocode_names_what_it_was_given_when_it_is_not_one_name(name):
+    """geocode(['Hadrut']) said 'the place name is empty'."""
+    with pytest.raises(InputError, match="one name") as info:
+        geomap.geocode(name)
+    assert "empty" not in str(info.value)
