@@ -116,3 +116,9 @@ def test_geocode_names_what_it_was_given_when_it_is_not_one_name(name):
     with pytest.raises(InputError, match="one name") as info:
         geomap.geocode(name)
     assert "empty" not in str(info.value)
+
+
+@pytest.mark.parametrize("radius", ["5km", None, [5000]])
+def test_a_radius_that_is_not_a_number_of_metres_is_refused(radius):
+    with pytest.raises(InputError, match="radius_m must be a finite number of metres"):
+        geomap.measure(at=[(47.0318, 39.52)], layer="nk-line-2020", radius_m=radius)

@@ -118,7 +118,10 @@ class IncidentSource:
         object.__setattr__(self, "latlon", _lonlat_pairs(self.latlon, "latlon"))
         # one name is one place, not its letters
         object.__setattr__(self, "places", (self.places,) if isinstance(self.places, str) else tuple(self.places))
-        radius = float(self.radius_m)
+        try:
+            radius = float(self.radius_m)
+        except (TypeError, ValueError):  # '5km': a raw ValueError before
+            radius = float("nan")
         if not (radius >= 0.0 and radius < float("inf")):
             raise InputError(f"radius_m must be a finite number of metres >= 0, got {self.radius_m!r}")
         if self.kind == "places" and radius > 0:
