@@ -77,3 +77,24 @@ def test_two_columns_of_one_name_that_disagree_are_refused_in_a_frame_and_a_csv(
     in_memory = geomap.measure(agree, theatre="nagorno-karabakh").frame
     assert in_memory["status"].tolist() == ["ok"] and list(in_memory.columns[:4]) == ["lat", "lon", "lat.1", "date"]
     assert list(agree.columns) == ["lat", "lon", "lat", "date", "x"]  # the caller's frame is not changed
+
+
+@pytest.mark.parametrize("geometry", ["point", "polygon"])
+def test_named_coordinate_columns_are_measured_even_beside_geometries(tmp_path, geometry):
+    """lon_col='ex', lat_col='ey' (--lon-col/--lat-col) on features that have geometries were ignored without
+    a word: the geometry (19.5 km from the line) was measured, not the named columns (0.29 km)."""
+    import geopandas as gpd
+    import shapely
+
+    shape = shapely.Point(47.0318, 39.52) if geometry == "point" else shapely.box(47.0, 39.5, 47.05, 39.55)
+    features = gpd.GeoDataFrame({"ex": [46.5, 46.7], "ey": [39.9, 39.3], "date": DATES[:2]},
+                                geometry=[shape, shape], crs=4326)
+    want = [geomap.distance_to_line(lon, lat, "nk-line-2020").distance_m[0] for lon, lat in ((46.5, 39.9), (46.7, 39.3))]
+    in_memory = geomap.measure(features, layer="nk-line-2020", lon_col="ex", lat_col="ey").frame
+    assert in_memory["distance_m"].tolist() == pytest.approx(want, abs=1e-3)
+    src = tmp_path / "events.geojson"
+    features.to_file(src)
+    from_file = geomap.measure(path=str(src), layer="nk-line-2020", lon_col="ex", lat_col="ey").frame
+    assert from_file["distance_m"].tolist() == pytest.approx(want, abs=1e-3)
+    unnamed = geomap.measure(features, layer="nk-line-2020").frame  # without names the geometry is measured
+    assert unnamed["distance_m"].tolist()[0] != pytest.approx(want[0], abs=1e-3)

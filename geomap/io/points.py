@@ -352,7 +352,7 @@ def read_frame(frame, *, label: str | None = None, assume_crs: str | None = None
     elif not crs.equals("EPSG:4326", ignore_axis_order=True):
         geoms = np.asarray(geometry.set_crs(crs, allow_override=True).to_crs(4326).values, dtype=object)
     rows = frame.drop(columns=[geometry.name]).reset_index(drop=True)
-    if all(g is None for g in geoms) and (cols.get("lon_col") or _has_coordinate_columns(rows)):
+    if _named_columns(cols) or (all(g is None for g in geoms) and _has_coordinate_columns(rows)):
         return _indexed(_finish(table_from_frame(rows, label, **cols)), frame)
     lon, lat, status, area = geometry_status(geoms, rows)
     return _indexed(_finish(table_from_frame(rows, label, lon=lon, lat=lat, status=status, area=area, **cols)),
@@ -528,14 +528,20 @@ def table_from_vector(found, source: str, **cols) -> PointTable:
     frame = found.to_frame().reset_index(drop=True)
     if len(frame) == 0:
         raise FileFormatError(f"{source} holds no features: give a file with point or area features")
-    if found.tabular or (all(g is None for g in found.geoms)
-                         and (cols.get("lon_col") or _has_coordinate_columns(frame))):
-        # a spreadsheet (XLSX, ODS; its sheet named only when there are several), or features whose
-        # geometry is null but whose properties hold lon/lat: coordinate columns, as for CSV
+    if found.tabular or _named_columns(cols) or (all(g is None for g in found.geoms)
+                                                 and _has_coordinate_columns(frame)):
+        # a spreadsheet (XLSX, ODS; its sheet named only when there are several), features whose
+        # geometry is null but whose properties hold lon/lat, or columns the user named (they were
+        # ignored beside geometries, which were measured instead): coordinate columns, as for CSV
         layer = None if found.tabular and len(found.layers) == 1 else found.layer
         return table_from_frame(frame, source, layer=layer, **cols)
     lon, lat, status, area = geometry_status(found.geoms, frame)
     return table_from_frame(frame, source, lon=lon, lat=lat, status=status, area=area, layer=found.layer, **cols)
+
+
+def _named_columns(cols: dict) -> bool:
+    """Whether the caller named a coordinate column (``lon_col``/``lat_col``): those are measured, not geometries."""
+    return cols.get("lon_col") is not None or cols.get("lat_col") is not None
 
 
 def _has_coordinate_columns(frame) -> bool:
