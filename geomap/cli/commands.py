@@ -17,7 +17,7 @@ def run_command(source, line, claim, *, engine="local", scheduler=None, html=Non
     """
     from geomap.cli import formatting
     from geomap.cli.options import is_quiet
-    from geomap.io.write import guard_output
+    from geomap.io.write import guard_distinct_outputs, guard_output
     from geomap.pipeline.request import Execution, Request
     from geomap.pipeline.run import run
 
@@ -26,6 +26,9 @@ def run_command(source, line, claim, *, engine="local", scheduler=None, html=Non
     inputs = formatting.input_paths(source, line) + list(extra_inputs)
     for target in (output, report, html, png):
         guard_output(target, inputs)
+    guard_distinct_outputs([(option, path) for option, path, given in (
+        ("-o", output, table_output or output is not None), ("--report", report, report is not None),
+        ("--html", html, html is not None), ("--png", png, png is not None)) if given])
     if table_output:
         from geomap.io.formats import RESULT_FILES
 

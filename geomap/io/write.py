@@ -219,6 +219,35 @@ def guard_output(path: str | Path | None, inputs: Iterable[str | Path | None] = 
             raise InputError(f"refusing to write over the input {item}: choose another output path")
 
 
+def guard_distinct_outputs(named: Iterable[tuple[str, str | Path | None]]) -> None:
+    """Refuse two outputs of one command that name one target (a file by any path, or standard output).
+
+    ``named`` pairs an option with its path (None or ``-``: standard output).
+    The second output would overwrite the first (``-o r.md --report r.md``) or
+    follow it into one stream (``--format json --report -``: no longer JSON).
+
+    Raises
+    ------
+    InputError
+        Naming both options and the target.
+    """
+    seen: dict[Any, str] = {}
+    for option, path in named:
+        kind = target_kind(path)
+        if kind in ("stdout", "stderr"):
+            key: Any = kind
+        else:
+            try:
+                st = os.stat(path)
+                key = (st.st_dev, st.st_ino)
+            except OSError:
+                key = str(Path(path).resolve())
+        if key in seen:
+            where = "standard output" if kind == "stdout" else "standard error" if kind == "stderr" else str(path)
+            raise InputError(f"{seen[key]} and {option} both go to {where}: give each output its own file")
+        seen[key] = option
+
+
 # --------------------------------------------------------------------- writing
 @contextmanager
 def open_output(path: str | Path | None) -> Iterator[BinaryIO]:
