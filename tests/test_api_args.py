@@ -122,3 +122,20 @@ def test_geocode_names_what_it_was_given_when_it_is_not_one_name(name):
 def test_a_radius_that_is_not_a_number_of_metres_is_refused(radius):
     with pytest.raises(InputError, match="radius_m must be a finite number of metres"):
         geomap.measure(at=[(47.0318, 39.52)], layer="nk-line-2020", radius_m=radius)
+
+
+def test_write_map_takes_a_result_or_its_rows_and_refuses_what_it_cannot_draw(tmp_path):
+    """write_map(path, result, ...) failed with TypeError ('Result' object is not iterable), a layer id or None
+    as the line with AttributeError ('str' object has no attribute 'geoms'), and 'map.png' got an HTML page."""
+    result = geomap.measure(at=[(47.0318, 39.52)], layer="nk-line-2020", claim="dozens of km")
+    whole = geomap.write_map(tmp_path / "a.html", result, None)
+    by_rows = geomap.write_map(tmp_path / "b.html", result.rows(), "nk-line-2020")
+    for page in (whole, by_rows):
+        assert page.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+    with pytest.raises(InputError, match="line"):
+        geomap.write_map(tmp_path / "c.html", result.rows(), None)
+    with pytest.raises(InputError, match=r"\.html"):
+        geomap.write_map(tmp_path / "d.png", result, None)
+    with pytest.raises(InputError, match="rows"):
+        geomap.write_map(tmp_path / "e.html", [(47.0318, 39.52)], "nk-line-2020")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "b.html"]

@@ -218,9 +218,13 @@ def write_page(path: str | Path, data: dict, inputs: Sequence = ()) -> Path:
 
 def write_map(path: str | Path, rows, lines, **kwargs) -> Path:
     """Render a map (see :func:`render_map`) and write it atomically to ``path`` (never over an input)."""
+    from geomap.errors import InputError
     from geomap.io.write import guard_output
 
     guard_output(Path(path), [getattr(lines, "path", None)])
+    if Path(path).suffix.lower() not in (".html", ".htm"):  # 'map.png' got an HTML page
+        raise InputError(f"write_map writes an HTML page: name the file like map.html, not {Path(path).name} "
+                         "(a picture: geomap.add_result_map(result, png=...))")
     return write_page(path, map_data(rows, lines, **kwargs), [getattr(lines, "path", None)])
 
 
