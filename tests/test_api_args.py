@@ -136,6 +136,8 @@ def test_write_map_takes_a_result_or_its_rows_and_refuses_what_it_cannot_draw(tm
         geomap.write_map(tmp_path / "c.html", result.rows(), None)
     with pytest.raises(InputError, match=r"\.html"):
         geomap.write_map(tmp_path / "d.png", result, None)
+    with pytest.raises(InputError, match=r"\.html"):
+        geomap.add_result_map(result, html=tmp_path / "d.txt")
     with pytest.raises(InputError, match="rows"):
         geomap.write_map(tmp_path / "e.html", [(47.0318, 39.52)], "nk-line-2020")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "b.html"]
