@@ -131,14 +131,16 @@ class Verdict:
         }
 
 
-def judge_intervals(claim: Claim, low_m, high_m) -> dict[str, Any]:
+def judge_intervals(claim: Claim | str, low_m, high_m) -> dict[str, Any]:
     """THE verdict rule, over many distance intervals at once.
 
     Parameters
     ----------
-    claim : Claim
+    claim : Claim or str
+        A claim's text is read by :func:`geomap.claims.parse_claim`.
     low_m, high_m : array_like of float, shape (n,)
         Each row's distance interval in metres; NaN in either = not measured.
+        Otherwise ``0 <= low <= high``, else :class:`~geomap.errors.InputError`.
 
     Returns
     -------
@@ -150,9 +152,17 @@ def judge_intervals(claim: Claim, low_m, high_m) -> dict[str, Any]:
     """
     import numpy as np
 
+    claim = claim_of(claim)
     lo = np.atleast_1d(np.asarray(low_m, dtype=float))
     hi = np.atleast_1d(np.asarray(high_m, dtype=float))
+    if lo.shape != hi.shape:
+        raise InputError(f"distance intervals need one high end per low end: got {lo.size} lows and {hi.size} highs")
     measured = np.isfinite(lo) & np.isfinite(hi)
+    wrong = measured & ((lo < 0) | (lo > hi))
+    if wrong.any():  # what judge refuses for one interval, refused here for any
+        k = int(np.flatnonzero(wrong)[0])
+        raise InputError(f"distance interval {k + 1} must satisfy 0 <= lo_m <= hi_m (finite metres), got "
+                         f"({float(lo[k])!r}, {float(hi[k])!r}); NaN marks a row not measured")
     supported, inconclusive, contradicted = range(3)
 
     def outcome(reading: Range):
@@ -201,6 +211,20 @@ def _clearances(reading: Range, lo: float, hi: float) -> dict[str, float | None]
     }
 
 
+def claim_of(claim: Any) -> Claim:
+    """``claim`` itself, or its text read by :func:`geomap.claims.parse_claim`; ClaimError for anything else."""
+    if isinstance(claim, str):
+        from geomap.claims import parse_claim
+
+        return parse_claim(claim)
+    if not isinstance(claim, Claim):
+        from geomap.errors import ClaimError
+
+        raise ClaimError(f"a claim must be text or a Claim (geomap.parse_claim / geomap.claim_from_bounds), got "
+                         f"{type(claim).__name__}; write it like 'within 5 km' or 'dozens of kilometres'")
+    return claim
+
+
 def _check_interval(distance_interval_m: Any) -> tuple[float, float]:
     try:
         lo, hi = distance_interval_m
@@ -228,7 +252,7 @@ def _distance_text(lo: float, hi: float, unit: str | None, bounds: list[float]) 
 
 
 def judge(
-    claim: Claim,
+    claim: Claim | str,
     distance_interval_m: tuple[float, float],
     *,
     evidence: dict | None = None,
@@ -237,9 +261,10 @@ def judge(
 
     Parameters
     ----------
-    claim : Claim
+    claim : Claim or str
         From :func:`geomap.claims.parse_claim` or
-        :func:`geomap.claims.claim_from_bounds`.
+        :func:`geomap.claims.claim_from_bounds`, or a claim's text (read by
+        :func:`geomap.claims.parse_claim`).
     distance_interval_m : (float, float)
         ``(lo, hi)`` in metres, ``0 <= lo <= hi``: the smallest and largest
         distance the measurement allows (uncertainty already included).
@@ -261,6 +286,7 @@ def judge(
     >>> judge(parse_claim("within 5 km"), (4_000.0, 5_000.0)).verdict
     'supported'
     """
+    claim = claim_of(claim)
     lo, hi = _check_interval(distance_interval_m)
     strict, lenient = claim.strict, claim.lenient
     ruled = judge_intervals(claim, [lo], [hi])

@@ -24,7 +24,9 @@ def run_command(source, line, claim, *, engine="local", scheduler=None, html=Non
     quiet = is_quiet()
     is_file = source.kind == "file"
     inputs = formatting.input_paths(source, line) + list(extra_inputs)
-    guard_outputs({"-o": output, "--report": report, "--html": html, "--png": png}, inputs)
+    # the table goes to standard output when no -o is given (None there: no table is written)
+    guard_outputs({"-o": output if output is not None else ("-" if table_output else None), "--report": report,
+                   "--html": html, "--png": png}, inputs)
     if table_output:
         from geomap.io.formats import RESULT_FILES
 
@@ -50,7 +52,7 @@ def run_command(source, line, claim, *, engine="local", scheduler=None, html=Non
 
         from geomap.report.evidence import write_report
 
-        from geomap.io.write import public_command
+        from geomap.io.privacy import public_command
 
         # file names only: the record is published, the user's local folders are not
         write_report(report, result, command="geomap " + shlex.join(public_command(sys.argv[1:])), map_file=html)

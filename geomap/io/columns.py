@@ -353,7 +353,15 @@ def _plain_numbers(values) -> tuple[np.ndarray, np.ndarray]:
     import pandas as pd
 
     series = pd.Series(values)
+    if pd.api.types.is_bool_dtype(series.dtype):  # True/False are not numbers (pandas calls them numeric)
+        return np.full(len(series), np.nan), series.notna().to_numpy(dtype=bool)
     if pd.api.types.is_numeric_dtype(series.dtype):
+        held = np.dtype(getattr(series.dtype, "numpy_dtype", series.dtype))  # Float32 holds float32
+        if held.kind == "f" and held.itemsize < 8:
+            # a float32 holds 39.52 as 39.5200004577: the number meant is the shortest decimal that
+            # reads back as it, which is what a CSV of the column says ('39.52')
+            small = series.to_numpy(dtype=held, na_value=np.nan)
+            return small.astype(str).astype(float), np.zeros(small.shape, dtype=bool)
         out = series.to_numpy(dtype=float, na_value=np.nan)
         return out, np.zeros(out.shape, dtype=bool)
     text = arrow_text(series)

@@ -141,6 +141,9 @@ class PointTable:
     date_end: np.ndarray | None = None
     date_first: np.ndarray | None = None
     date_conflict: str | None = None
+    #: the index of a frame read in memory (:func:`geomap.io.frames.read_frame`): the result's rows keep it, so that its
+    #: columns assigned back to the caller's frame align with their rows (None for files: 0..n-1)
+    index: object = None
 
     def __len__(self) -> int:
         return int(self.lon.shape[0])
@@ -242,8 +245,8 @@ def read_points(
 
     Parameters
     ----------
-    source : str, Path, pandas.DataFrame or geopandas.GeoDataFrame
-        A frame in memory (see :func:`read_frame`), or an ACLED or UCDP GED export (CSV, or the JSON their APIs return), any
+    source : str or Path
+        An ACLED or UCDP GED export (CSV, or the JSON their APIs return), any
         delimited text with longitude and latitude columns (found by common
         names such as lon/lng/longitude/x and lat/latitude/y, or named), a
         (Geo)Parquet file, or any vector format GDAL reads (GeoJSON,
@@ -274,8 +277,6 @@ def read_points(
         A vector source without a CRS whose coordinates are not lon/lat.
     """
     cols = dict(lon_col=lon_col, lat_col=lat_col, date_col=date_col, id_col=id_col, date_format=date_format)
-    if is_frame(source):
-        return read_frame(source, assume_crs=assume_crs, **cols)
     if str(source) == "-":
         data = sys.stdin.buffer.read()
         if not data.strip():
@@ -286,7 +287,7 @@ def read_points(
             return _read_json_points(data, label, assume_crs, layer_name, **cols)
         if text_start == b"<" or data[:4] in (b"PK\x03\x04", b"PAR1") or data[:16].startswith(b"SQLite format 3"):
             return _from_vector(data, label, assume_crs, layer_name, **cols)
-        return _finish(table_from_frame(read_csv_frame(data, encoding=encoding, label=label), label, **cols))
+        return finish_table(table_from_frame(read_csv_frame(data, encoding=encoding, label=label), label, **cols))
     from geomap.io.vector import check_source_path
 
     path = Path(source)
@@ -294,76 +295,15 @@ def read_points(
     label = str(path)
     fmt = formats.format_of(path)
     if fmt in formats.TABULAR or (fmt is None and not path.is_file()):
-        return _finish(table_from_frame(read_csv_frame(path, encoding=encoding), label, **cols))
+        return finish_table(table_from_frame(read_csv_frame(path, encoding=encoding), label, **cols))
     if fmt in formats.JSON:
         return _read_json_points(path, label, assume_crs, layer_name, **cols)
     if fmt in formats.PARQUET:
-        return _finish(read_parquet_points(path, label, assume_crs=assume_crs, **cols))
+        return finish_table(read_parquet_points(path, label, assume_crs=assume_crs, **cols))
     return _from_vector(path, label, assume_crs, layer_name, **cols)
 
 
-def is_frame(source) -> bool:
-    """Whether ``source`` is a pandas DataFrame (a GeoDataFrame is one), not a path."""
-    pandas = sys.modules.get("pandas")  # a frame exists only if pandas was imported
-    return pandas is not None and isinstance(source, pandas.DataFrame)
-
-
-def read_frame(frame, *, label: str | None = None, assume_crs: str | None = None, **cols) -> PointTable:
-    """Incidents from a pandas DataFrame or geopandas GeoDataFrame in memory, by a file's rules.
-
-    A DataFrame is read as a CSV's rows are (the ACLED/UCDP schema or common
-    column names, or ``lon_col``/``lat_col``; dates and precision codes per
-    row); a GeoDataFrame as a vector file's features, in its CRS (converted
-    to lon/lat; ``assume_crs`` when it has none, else its coordinates must be
-    lon/lat).  The caller's frame is not changed.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame or geopandas.GeoDataFrame
-    label : str, optional
-        How to name the input in messages and results (default: ``DataFrame`` or ``GeoDataFrame``).
-    assume_crs : str, optional
-        CRS of a GeoDataFrame whose ``crs`` is None.
-    **cols
-        ``lon_col``, ``lat_col``, ``date_col``, ``id_col``, ``date_format`` as for :func:`read_points`.
-
-    Raises
-    ------
-    FileFormatError
-        No rows.
-    InputError, CRSError
-        As for a file: no coordinate columns, ambiguous dates; a GeoDataFrame
-        without a CRS whose coordinates are not lon/lat.
-    """
-    geometry = getattr(frame, "geometry", None) if hasattr(frame, "crs") else None
-    label = label or ("GeoDataFrame" if geometry is not None else "DataFrame")
-    if len(frame) == 0:
-        raise FileFormatError(f"the {label} has no rows: give one with a row per incident")
-    if geometry is None:
-        return _finish(table_from_frame(frame.reset_index(drop=True), label, **cols))
-    import shapely
-
-    from geomap.io.guards import assumed_crs
-
-    crs = frame.crs
-    if crs is None and assume_crs is not None:
-        crs = assumed_crs(assume_crs)
-    geoms = np.asarray(geometry.values, dtype=object)
-    if crs is None:
-        xy = shapely.get_coordinates(geoms[~shapely.is_missing(geoms)])
-        if xy.size and not (np.abs(xy[:, 0]).max() <= 180 and np.abs(xy[:, 1]).max() <= 90):
-            raise CRSError(f"the {label} has no crs and its coordinates are not lon/lat: set it (gdf.set_crs(...)) "
-                           "or pass assume_crs='EPSG:NNNN'")
-    elif not crs.equals("EPSG:4326", ignore_axis_order=True):
-        geoms = np.asarray(geometry.set_crs(crs, allow_override=True).to_crs(4326).values, dtype=object)
-    rows = frame.drop(columns=[geometry.name]).reset_index(drop=True)
-    if all(g is None for g in geoms) and (cols.get("lon_col") or _has_coordinate_columns(rows)):
-        return _finish(table_from_frame(rows, label, **cols))
-    lon, lat, status, area = geometry_status(geoms, rows)
-    return _finish(table_from_frame(rows, label, lon=lon, lat=lat, status=status, area=area, **cols))
-
-
-def _finish(table: PointTable) -> PointTable:
+def finish_table(table: PointTable) -> PointTable:
     """Log the table's notes (once per read) and return it."""
     table.notes = list(table.notes) + schema_notes(table.schema, table.source)
     for note in table.notes:
@@ -385,16 +325,16 @@ def _read_json_points(source, label, assume_crs, layer_name, **cols) -> PointTab
                 if not records:
                     raise FileFormatError(f"{label} holds an API response with no records in {key!r}: "
                                           "query a period or place that has events")
-                return _finish(table_from_frame(values.records_frame(records), label, **cols))
+                return finish_table(table_from_frame(values.records_frame(records), label, **cols))
         if layer_name is None:
             found = geojson_features(parsed, label, assume_crs=assume_crs, strict=False)
             if found is not None:
-                return _finish(table_from_vector(found, label, **cols))
+                return finish_table(table_from_vector(found, label, **cols))
     if isinstance(parsed, list) and parsed and all(isinstance(r, dict) for r in parsed[:100]):
         if parsed[0].get("type") not in ("Feature", "FeatureCollection"):
             import pandas as pd
 
-            return _finish(table_from_frame(values.records_frame(parsed), label, **cols))
+            return finish_table(table_from_frame(values.records_frame(parsed), label, **cols))
     return _from_vector(source, label, assume_crs, layer_name, **cols)
 
 
@@ -402,7 +342,7 @@ def _from_vector(source, label, assume_crs, layer_name, **cols) -> PointTable:
     from geomap.io.vector import read_vector
 
     found = read_vector(source, assume_crs=assume_crs, layer_name=layer_name, strict=False, label=label)
-    return _finish(table_from_vector(found, label, **cols))
+    return finish_table(table_from_vector(found, label, **cols))
 
 
 def read_parquet_points(path, label: str, *, assume_crs=None, row_group: int | None = None, **cols) -> PointTable:
@@ -447,7 +387,9 @@ def _refuse_other_coordinate_columns(frame, chosen: str | None, values: np.ndarr
         return
     names = LON_NAMES if axis == "lon" else LAT_NAMES
     lower = {str(c).lower(): str(c) for c in frame.columns}
-    for other in (lower[n] for n in names if n in lower and lower[n] != chosen):
+    # the other common names, and the chosen name repeated (a header's second 'lat' is read as 'lat.1')
+    repeats = [str(c) for c in frame.columns if str(c).startswith(f"{chosen}.") and str(c)[len(chosen) + 1:].isdigit()]
+    for other in [lower[n] for n in names if n in lower and lower[n] != chosen] + repeats:
         theirs, _ = numbers(frame[other], axis)
         both = np.isfinite(values) & np.isfinite(theirs)
         if (np.abs(values[both] - theirs[both]) > 1e-6).any():
@@ -527,17 +469,23 @@ def table_from_vector(found, source: str, **cols) -> PointTable:
     frame = found.to_frame().reset_index(drop=True)
     if len(frame) == 0:
         raise FileFormatError(f"{source} holds no features: give a file with point or area features")
-    if found.tabular or (all(g is None for g in found.geoms)
-                         and (cols.get("lon_col") or _has_coordinate_columns(frame))):
-        # a spreadsheet (XLSX, ODS; its sheet named only when there are several), or features whose
-        # geometry is null but whose properties hold lon/lat: coordinate columns, as for CSV
+    if found.tabular or named_columns(cols) or (all(g is None for g in found.geoms)
+                                                 and has_coordinate_columns(frame)):
+        # a spreadsheet (XLSX, ODS; its sheet named only when there are several), features whose
+        # geometry is null but whose properties hold lon/lat, or columns the user named (they were
+        # ignored beside geometries, which were measured instead): coordinate columns, as for CSV
         layer = None if found.tabular and len(found.layers) == 1 else found.layer
         return table_from_frame(frame, source, layer=layer, **cols)
     lon, lat, status, area = geometry_status(found.geoms, frame)
     return table_from_frame(frame, source, lon=lon, lat=lat, status=status, area=area, layer=found.layer, **cols)
 
 
-def _has_coordinate_columns(frame) -> bool:
+def named_columns(cols: dict) -> bool:
+    """Whether the caller named a coordinate column (``lon_col``/``lat_col``): those are measured, not geometries."""
+    return cols.get("lon_col") is not None or cols.get("lat_col") is not None
+
+
+def has_coordinate_columns(frame) -> bool:
     lower = {str(c).lower() for c in frame.columns}
     return any(n in lower for n in LON_NAMES) and any(n in lower for n in LAT_NAMES)
 

@@ -230,27 +230,38 @@ def guard_output(path: str | Path | None, inputs: Iterable[str | Path | None] = 
 
 
 def guard_outputs(targets: dict, inputs: Iterable[str | Path | None] = ()) -> None:
-    """:func:`guard_output` for each of a command's outputs, and refuse two that name the same file.
+    """:func:`guard_output` for each of a command's outputs, and refuse two that name one target.
 
     ``targets`` maps each output's name as the user gave it (``-o``,
-    ``--report``) to its path (None: not asked for).  Two outputs are the same
-    file when their paths resolve alike or they are one file (device and
-    inode: a symlink or hard link).  Devices, FIFOs and standard output may
-    take several outputs (they are written through).
+    ``--report``) to its path (None: not asked for; ``-``: standard output).
+    Two outputs are one file when their paths resolve alike or they are one
+    file (device and inode: a symlink or hard link): the second would be
+    written over the first (``-o r.md --report r.md``).  Two outputs to
+    standard output (or to standard error) would follow each other into one
+    stream (``--format json --report -``: no longer JSON).  Devices and FIFOs
+    may take several outputs (they are written through).
 
     Raises
     ------
     InputError
-        Two outputs are one file, or an output is an input.
+        Two outputs are one file or one standard stream, or an output is an input.
     OutputError
         An output cannot be written.
     """
-    seen: list[tuple[str, str | Path, Path, tuple | None]] = []
+    seen: list[tuple[str, str | Path, Any, tuple | None]] = []
     for name, path in targets.items():
-        if path is None or str(path) == "-":
+        if path is None:
+            continue
+        kind = target_kind(path)
+        if kind in ("stdout", "stderr"):
+            stream = "standard output" if kind == "stdout" else "standard error"
+            for other, _other_path, other_where, _ in seen:
+                if other_where == kind:
+                    raise InputError(f"{other} and {name} both go to {stream}: give each output its own file")
+            seen.append((name, path, kind, None))
             continue
         guard_output(path, inputs)
-        if target_kind(path) != "file":
+        if kind != "file":
             continue
         try:
             st = os.stat(path)
@@ -564,34 +575,3 @@ def emit(text: str, path: str | Path | None) -> None:
     Checked like every output: a failed write raises :class:`OutputError`.
     """
     write_atomic(path, text if text.endswith("\n") else text + "\n")
-
-
-# --------------------------------------------------------------------- privacy
-def public_name(value: Any) -> Any:
-    """A path as published outputs may show it: the file name only (no user's local folders).
-
-    Text that does not name a path (a layer id, ``-``, ``<memory>``) comes back
-    unchanged; so does anything that is not a str or Path.
-    """
-    if isinstance(value, Path):
-        value = str(value)
-    if not isinstance(value, str) or value in ("", "-") or value.startswith("<"):
-        return value
-    if os.sep in value or (os.altsep and os.altsep in value) or value.startswith("~"):
-        return os.path.basename(value.rstrip(os.sep)) or value
-    return value
-
-
-def public_command(argv: Iterable[str]) -> list[str]:
-    """Command-line words with every path reduced to its file name (``--opt=PATH`` too), for evidence records."""
-    out = []
-    for word in argv:
-        word = str(word)
-        if word.startswith("-") and "=" in word:
-            option, _, value = word.partition("=")
-            out.append(f"{option}={public_name(value)}")
-        elif not word.startswith("-"):
-            out.append(public_name(word) if os.path.exists(word) or os.path.isabs(word) else word)
-        else:
-            out.append(word)
-    return out

@@ -152,6 +152,9 @@ def distance_to_line(lon, lat, lines, *, workers: int | None = None) -> Distance
     lat = np.atleast_1d(np.asarray(lat, dtype=float))
     if lon.shape != lat.shape:
         raise CoordinateError("lon and lat have different lengths: pass one lon and one lat per point")
+    if lon.ndim != 1:
+        raise CoordinateError(f"lon and lat must be 1-D, one value per point, not of shape {lon.shape}: "
+                              "pass np.ravel(lon), np.ravel(lat)")
     finite = np.isfinite(lon) & np.isfinite(lat)
     check_lonlat(lon[finite], lat[finite])
     index = lines.index()

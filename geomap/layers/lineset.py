@@ -17,7 +17,7 @@ import numpy as np
 from geomap.io import guards
 from geomap.layers import registry
 from geomap.errors import CRSError, FileFormatError, LayerError
-from geomap.io.write import public_name
+from geomap.io.privacy import public_name
 
 log = logging.getLogger("geomap.layers.lineset")
 
@@ -298,6 +298,11 @@ def read_lines(
     """
     from geomap.layers import tidy
 
+    if not isinstance(source, (str, os.PathLike)):
+        from geomap.errors import InputError
+
+        raise InputError(f"a layer is a shipped layer id or a file path, not {type(source).__name__} {source!r}: "
+                         "see geomap.list_layers()")
     if accuracy_m is not None and not (accuracy_m >= 0 and np.isfinite(accuracy_m)):
         raise LayerError(f"layer accuracy {accuracy_m!r} m is not a distance: give --layer-accuracy-m 0 or more")
     layer_meta = None

@@ -448,11 +448,44 @@ def map_data(rows, lines, *, claim=None, area_lines=None, title=None, base="ne-c
     ``rows`` are :class:`~geomap.pipeline.result.IncidentResult` (``Result.rows()``),
     carrying their own verdicts when the run judged a claim.
     """
-    cols = row_columns(list(rows))
+    rows, lines, claim = _drawable(rows, lines, claim)
+    cols = row_columns(rows)
     lid = layer_data(lines)["id"]
     cols["layer_id"] = [lid] * len(cols["row"])
     return map_data_from_columns(cols, {lid: lines}, claim=claim, area_lines=area_lines, title=title, base=base,
                                  online_tiles=online_tiles)
+
+
+def _drawable(rows, lines, claim):
+    """``(rows, lines, claim)`` for a map: a Result stands for its rows (and its line and claim when not given),
+    a layer id or path for its LineSet; InputError for anything a map cannot draw (not a raw TypeError)."""
+    import os
+
+    from geomap.errors import InputError
+    from geomap.pipeline.result import IncidentResult, Result
+
+    if isinstance(rows, Result):
+        if lines is None:
+            lines = rows.line()  # None when the rows were measured against several lines
+        claim = rows.claim if claim is None else claim
+        rows = rows.rows()
+    if isinstance(lines, (str, os.PathLike)):
+        from geomap.layers.lineset import read_lines
+
+        lines = read_lines(lines)
+    if lines is None or not hasattr(lines, "geoms"):
+        raise InputError(f"a map needs one line to draw, not {type(lines).__name__}: give result.line(), a layer id "
+                         "or path, or geomap.read_lines(...) (rows measured against several lines: "
+                         "geomap.add_result_map(result, html=...))")
+    try:
+        rows = list(rows)
+    except TypeError:
+        rows = [rows]
+    odd = next((r for r in rows if not isinstance(r, IncidentResult)), None)
+    if odd is not None:
+        raise InputError(f"a map draws measured rows (result.rows()), not {type(odd).__name__}: measure first "
+                         "with geomap.measure(...)")
+    return rows, lines, claim
 
 
 def decode_incidents(data: dict) -> dict[str, Any]:

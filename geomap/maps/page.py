@@ -221,7 +221,19 @@ def write_map(path: str | Path, rows, lines, **kwargs) -> Path:
     from geomap.io.write import guard_output
 
     guard_output(Path(path), [getattr(lines, "path", None)])
+    _check_html_name(path)
     return write_page(path, map_data(rows, lines, **kwargs), [getattr(lines, "path", None)])
+
+
+def _check_html_name(path) -> None:
+    """InputError unless ``path`` names an HTML page (.html/.htm, or standard output/a device written through):
+    'map.png' or 'map.txt' got an HTML page under another kind's name."""
+    from geomap.errors import InputError
+    from geomap.io.write import target_kind
+
+    if target_kind(path) == "file" and Path(path).suffix.lower() not in (".html", ".htm"):
+        raise InputError(f"the map is an HTML page: name the file like map.html, not {Path(path).name} "
+                         "(a picture: geomap.add_result_map(result, png=...))")
 
 
 def write_outputs(data_fn, *, html=None, png=None, inputs: Sequence = ()) -> dict:
@@ -247,6 +259,7 @@ def write_outputs(data_fn, *, html=None, png=None, inputs: Sequence = ()) -> dic
         from geomap.io.write import guard_output
 
         guard_output(Path(html), inputs)
+        _check_html_name(html)
     data = data_fn()
     if html is not None:
         written["html"] = write_page(html, data, inputs)

@@ -14,6 +14,7 @@ Dask is optional: ``pip install 'geomap[dask]'``.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import json
 import os
@@ -254,9 +255,10 @@ def measure_dask(request, *, blocksize: int = BLOCKSIZE, n_workers: int = LOCAL_
             # no dashboard; the scheduler's HTTP server (health, metrics) still starts, so it is put on a free
             # loopback port: with distributed's default it took port 8787 on every interface, and warned
             # ("Port 8787 is already in use") when a notebook's cluster held it
-            cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                   dashboard_address=None,
-                                   scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})
+            with _quiet_workers(quiet):
+                cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                       dashboard_address=None,
+                                       scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})
             client = Client(cluster)
             if quiet:  # geomap's own workers (never a --scheduler's): their logs too
                 client.run(_quiet_library_logs)
@@ -305,6 +307,38 @@ def measure_dask(request, *, blocksize: int = BLOCKSIZE, n_workers: int = LOCAL_
                     verdicts=None if verdicts is None else dict(verdicts), failure_examples=failures[:5],
                     claim=claim)
     return result
+
+
+@contextlib.contextmanager
+def _quiet_workers(quiet: bool):
+    """Worker processes started inside this block log nothing below CRITICAL (unless ``-v -v``) and ignore
+    Ctrl-C, which the parent handles (it stops the cluster and removes the parts).
+
+    The levels the parent sets do not reach them: on Ctrl-C each worker logged 'Async instruction for
+    <Task cancelled ...> ended with CancelledError' before geomap's one line; distributed configures a
+    new process's logging from the environment (``DASK_LOGGING__DISTRIBUTED``) when it is imported there.
+    A Ctrl-C in a terminal also reaches the workers, and each printed a KeyboardInterrupt traceback:
+    a process started while SIGINT is ignored keeps ignoring it (Python installs its Ctrl-C handler only
+    where the parent left the default).  A Ctrl-C during the cluster's start-up (a second or two) is
+    therefore not seen: press it again.
+    """
+    import signal
+    import threading
+
+    key = "DASK_LOGGING__DISTRIBUTED"
+    set_env = quiet and key not in os.environ  # the user's own setting wins
+    if set_env:
+        os.environ[key] = "critical"
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+        if set_env:
+            os.environ.pop(key, None)
 
 
 def _check_date_orders(done: list[dict], source: str) -> None:

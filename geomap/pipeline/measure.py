@@ -389,6 +389,8 @@ def measure_table(
         out["verdict_margin_m"] = margin
         verdict_counts = verdicts["verdict"].counts(order="first")
     set_columns(frame, out)  # the arrays are new and nothing else holds them: taken without a copy
+    if getattr(table, "index", None) is not None:  # a caller's frame: its rows keep their labels (after the
+        frame.index = table.index                  # columns, which were built and set by position)
     summary = status_col.counts(order="text")
     if sum(summary.values()) != len(frame):  # pragma: no cover - an invariant, checked on every run
         raise AssertionError("status counts do not add up to the input rows")

@@ -47,6 +47,22 @@ class PlaceOptions:
     online: bool = False
 
 
+def _lonlat_pairs(points, name: str) -> tuple:
+    """``points`` as LonLat, each a pair of two numbers; InputError for one bare pair, text, or other lengths."""
+    example = f"{name}=[(lon, lat), ...] (degrees, longitude first), e.g. {name}=[(47.0318, 39.52)]"
+    if isinstance(points, (str, bytes)):
+        raise InputError(f"{name}= takes a list of pairs, not the text {points!r}: give {example}")
+    out = []
+    for p in points:
+        try:
+            if isinstance(p, (str, bytes)) or len(p) != 2:
+                raise ValueError
+            out.append(LonLat(float(p[0]), float(p[1])))
+        except (TypeError, ValueError):
+            raise InputError(f"{name}= takes a list of (lon, lat) pairs; {p!r} is not one: give {example}") from None
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class IncidentSource:
     """Where the incidents come from: exactly one of a file, coordinates, or place names.
@@ -98,10 +114,14 @@ class IncidentSource:
     label_col: str | None = None
 
     def __post_init__(self):
-        object.__setattr__(self, "at", tuple(LonLat(float(p[0]), float(p[1])) for p in self.at))
-        object.__setattr__(self, "latlon", tuple(LonLat(float(p[0]), float(p[1])) for p in self.latlon))
-        object.__setattr__(self, "places", tuple(self.places))
-        radius = float(self.radius_m)
+        object.__setattr__(self, "at", _lonlat_pairs(self.at, "at"))
+        object.__setattr__(self, "latlon", _lonlat_pairs(self.latlon, "latlon"))
+        # one name is one place, not its letters
+        object.__setattr__(self, "places", (self.places,) if isinstance(self.places, str) else tuple(self.places))
+        try:
+            radius = float(self.radius_m)
+        except (TypeError, ValueError):  # '5km': a raw ValueError before
+            radius = float("nan")
         if not (radius >= 0.0 and radius < float("inf")):
             raise InputError(f"radius_m must be a finite number of metres >= 0, got {self.radius_m!r}")
         if self.kind == "places" and radius > 0:
@@ -154,6 +174,11 @@ class LineChoice:
     section_field: str | None = None
 
     def __post_init__(self):
+        from os import PathLike
+
+        if self.layer is not None and not isinstance(self.layer, (str, PathLike)):
+            raise InputError(f"a layer is a shipped layer id or a file path, not {type(self.layer).__name__} "
+                             f"{self.layer!r}: see geomap.list_layers()")
         if self.layer is not None and self.theatre is not None:
             raise InputError("--layer and --theatre were both given: pass one (--theatre picks a layer by --date)")
         if self.layer is None and self.theatre is None:
@@ -251,10 +276,10 @@ class Request:
     execution: Execution = field(default_factory=Execution)
 
     def __post_init__(self):
-        if isinstance(self.claim, str):
-            from geomap.claims import parse_claim
+        if self.claim is not None:
+            from geomap.verdict import claim_of
 
-            object.__setattr__(self, "claim", parse_claim(self.claim))
+            object.__setattr__(self, "claim", claim_of(self.claim))
         kind = self.incidents.kind
         if self.execution.engine == "dask" and kind != "file":
             raise InputError("--engine dask is for FILE inputs: give a CSV glob or a GeoParquet folder")

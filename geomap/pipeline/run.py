@@ -25,17 +25,23 @@ FAR_FROM_LINE_M = 1_000_000.0
 
 
 def read_table(source: IncidentSource, context=None):
-    """Read the points file of an :class:`~geomap.pipeline.request.IncidentSource` into a PointTable.
+    """Read the points file (or the DataFrame) of an :class:`~geomap.pipeline.request.IncidentSource` into a PointTable.
 
+    A file goes to :func:`geomap.io.points.read_points`, a pandas DataFrame or
+    GeoDataFrame to :func:`geomap.io.frames.read_frame` (by the same rules).
     With ``source.place_col``, see :func:`read_place_table`.
     """
+    from geomap.io.frames import is_frame, read_frame
     from geomap.io.points import read_points
 
     if source.place_col is not None:
         return read_place_table(source, context)
-    return read_points(source.path, lon_col=source.lon_col, lat_col=source.lat_col, date_col=source.date_col,
-                       id_col=source.id_col, assume_crs=source.assume_crs, encoding=source.encoding,
-                       date_format=source.date_format, layer_name=source.layer_name)
+    cols = dict(lon_col=source.lon_col, lat_col=source.lat_col, date_col=source.date_col, id_col=source.id_col,
+                date_format=source.date_format)
+    if is_frame(source.path):
+        return read_frame(source.path, assume_crs=source.assume_crs, **cols)
+    return read_points(source.path, assume_crs=source.assume_crs, encoding=source.encoding,
+                       layer_name=source.layer_name, **cols)
 
 
 def read_place_table(source: IncidentSource, context=None):
@@ -50,7 +56,8 @@ def read_place_table(source: IncidentSource, context=None):
     import numpy as np
 
     from geomap.io import formats
-    from geomap.io.points import is_frame, table_from_frame
+    from geomap.io.frames import is_frame
+    from geomap.io.points import table_from_frame
     from geomap.io.tabular import read_csv_frame
     from geomap.places.column import geocode_column
 
@@ -105,7 +112,7 @@ def run(request: Request) -> Result:
     context = place_context(choice, lines) if (source.places or source.at or source.place_col) else None
     if source.kind == "file":
         if execution.engine == "dask":
-            from geomap.io.points import is_frame
+            from geomap.io.frames import is_frame
 
             if is_frame(source.path):
                 raise InputError("the Dask engine reads files in blocks: measure a DataFrame with the local engine, "
@@ -174,8 +181,8 @@ def measure(incidents=None, *, at=(), places=(), path=None, layer=None, theatre=
 
     Give the incidents as ``at`` ((lon, lat) pairs), ``places`` (names,
     resolved by the offline gazetteer), ``path`` (a points file) or
-    ``incidents``: a pandas DataFrame or geopandas GeoDataFrame (read by a
-    file's rules, :func:`geomap.io.points.read_frame`: each row measured as
+    ``incidents``: a points file's path (as ``path``), a pandas DataFrame or geopandas GeoDataFrame (read by a
+    file's rules, :func:`geomap.io.frames.read_frame`: each row measured as
     of its own date with ``theatre``) or
     :class:`~geomap.pipeline.incidents.Incident` objects;
     the line as ``layer`` (a shipped id, a path, or a LineSet) or ``theatre``
@@ -198,13 +205,15 @@ def measure(incidents=None, *, at=(), places=(), path=None, layer=None, theatre=
                     if f.name in options and f.name not in ("layer", "theatre", "date", "assume_crs")}
     if "assume_crs" in options:  # the CLI's --assume-crs applies to the points file and the layer alike
         line_options["assume_crs"] = options["assume_crs"]
-    from geomap.io.points import is_frame
+    from geomap.io.frames import is_frame
     from geomap.pipeline.incidents import Incident
 
-    if is_frame(incidents):  # a table in memory goes the way a file's rows go
+    from os import PathLike
+
+    if is_frame(incidents) or isinstance(incidents, (str, PathLike)):  # a table in memory or a file: a file's rows
         if path is not None:
-            raise InputError("give the incidents once: a DataFrame or path=, not both")
-        incidents, path = None, incidents
+            raise InputError("give the incidents once: a DataFrame, a file or path=, not two of them")
+        incidents, path = None, incidents if is_frame(incidents) else str(incidents)
     if incidents is not None:
         incidents = list(incidents)
         odd = next((i for i in incidents if not isinstance(i, Incident)), None)
@@ -213,15 +222,22 @@ def measure(incidents=None, *, at=(), places=(), path=None, layer=None, theatre=
                              "give (lon, lat) pairs as at=[(lon, lat), ...]")
         lines = layer if isinstance(layer, LineSet) else LineChoice(layer=layer, theatre=theatre, date=date,
                                                                     **line_options).load()
-        if isinstance(claim, str):
-            from geomap.claims import parse_claim
+        given = [i for i in incidents if i.place is None and i.area is None]  # a gazetteer's are never swapped
+        if given:  # the check at=[(lon, lat)] gets: Incident(lat, lon) by position is the same slip
+            from geomap.places.context import PlaceContext, check_not_swapped
 
-            claim = parse_claim(claim)
+            context = PlaceContext.from_lines(lines)
+            for i in given:
+                check_not_swapped(i.lon, i.lat, context, option="Incident")
+        if claim is not None:
+            from geomap.verdict import claim_of
+
+            claim = claim_of(claim)
         result = measure_table(incident_table(incidents), lines=lines, claim=claim, check_swaps=False, date=date)
         result.incidents = incidents
         _incident_notes(result)  # as for --at/--place: the layer's known errors near each, or a refusal
         return result
     if isinstance(layer, LineSet):
         raise InputError("a LineSet layer goes with incidents=[Incident(...)]: pass a layer id or path otherwise")
-    source = IncidentSource(path=path, at=tuple(at), places=tuple(places), radius_m=radius_m, **options)
+    source = IncidentSource(path=path, at=at, places=places, radius_m=radius_m, **options)
     return run(Request(source, LineChoice(layer=layer, theatre=theatre, date=date, **line_options), claim=claim))

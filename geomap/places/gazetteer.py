@@ -178,7 +178,10 @@ def geocode(
     >>> r.best.name, r.best.uncertainty_m, r.best.geometry["type"]
     ('Xocavənd', 0.0, 'Polygon')
     """
-    if not isinstance(name, str) or not name.strip():
+    if not isinstance(name, str):  # a list of names was called empty
+        raise InputError(f"geocode looks up one name (text), not {type(name).__name__}: give a name such as "
+                         "'Shusha', once per place")
+    if not name.strip():
         raise InputError("the place name is empty: give a name such as 'Shusha'")
     if limit < 1:
         raise InputError(f"limit={limit} must be at least 1")
