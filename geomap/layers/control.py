@@ -52,8 +52,10 @@ def refuse_grey_zone(area, side, boundary_m, other_m, shared_m, tolerance_m: flo
     shared edge (a map edge that runs off from a shared edge's end, past the other side's corner, is as
     near the shared edge as the other side, so it is not a gap).  The stretches are judged every
     ``_GAP_STEP_M`` metres; more than ``4 * max(tolerance_m, 100) + 1000`` metres of them in all (a few
-    digitising slivers pass) is refused.  A gap whose middle is at sea (``land_near()``, the land mask
-    in the same metres, when given) is a coast facing a coast, not a grey zone, and does not count.
+    digitising slivers pass) is refused, over land or across water alike: coasts that face the other
+    side's across a bay or river are a water front, and the map does not say along which shore it runs
+    (``land_near()``, the land mask in the same metres, when given, only lets the message say how much
+    of the gap is water).
     Inputs are in the local azimuthal equidistant metres.
 
     Raises
@@ -79,22 +81,25 @@ def refuse_grey_zone(area, side, boundary_m, other_m, shared_m, tolerance_m: flo
     to_shared = shapely.distance(points, shared_m) if shared_m is not None and not shared_m.is_empty \
         else np.full(points.size, np.inf)
     gapped = (to_other > SHARED_EDGE_M) & (to_other <= GAP_SEARCH_M) & (to_other < 0.5 * to_shared)
-    limit_km = (4 * max(tolerance_m, 100.0) + 1000.0) / 1000.0
-    if float(weights[gapped].sum()) / 1000.0 > limit_km and land_near is not None:
+    apart_km = float(weights[gapped].sum()) / 1000.0
+    if apart_km <= (4 * max(tolerance_m, 100.0) + 1000.0) / 1000.0:
+        return
+    water = ""
+    if land_near is not None:  # only to say so: a gap across water is refused as well (a water front)
         land_m = land_near()
         rows = np.flatnonzero(gapped)
-        across = shapely.shortest_line(points[rows], other_m)  # from the held edge to the other side
-        middle = shapely.line_interpolate_point(across, 0.5, normalized=True)
-        gapped[rows] = shapely.contains_xy(land_m, shapely.get_x(middle), shapely.get_y(middle))
-    apart_km = float(weights[gapped].sum()) / 1000.0
-    if apart_km > limit_km:
-        nearest = float(to_other[gapped].min())
-        raise LayerError(
-            f"{Path(str(area)).name}: the held polygons ({side}) and the other side's lie apart along "
-            f"{apart_km:,.1f} km of their facing edges ({nearest:,.0f} m apart at the nearest): the map does not say "
-            "where the front runs there; snap the two sides together (e.g. QGIS 'Snap geometries to layer') "
-            "or close the gap, and derive again"
-        )
+        middle = shapely.line_interpolate_point(shapely.shortest_line(points[rows], other_m), 0.5, normalized=True)
+        wet = ~shapely.contains_xy(land_m, shapely.get_x(middle), shapely.get_y(middle))
+        if wet.any():
+            water = (f"; {float(weights[rows[wet]].sum()) / 1000.0:,.1f} km of it face each other across water, "
+                     "where the front may run along either shore")
+    nearest = float(to_other[gapped].min())
+    raise LayerError(
+        f"{Path(str(area)).name}: the held polygons ({side}) and the other side's lie apart along "
+        f"{apart_km:,.1f} km of their facing edges ({nearest:,.0f} m apart at the nearest{water}): the map does not "
+        "say where the front runs there; snap the two sides together (e.g. QGIS 'Snap geometries to layer') "
+        "or close the gap, or give the line itself with --layer, and derive again"
+    )
 
 
 def pick_side(area, side: str | None) -> tuple[list, list]:
