@@ -98,7 +98,7 @@ def refuse_grey_zone(area, side, boundary_m, other_m, shared_m, tolerance_m: flo
         f"{Path(str(area)).name}: the held polygons ({side}) and the other side's lie apart along "
         f"{apart_km:,.1f} km of their facing edges ({nearest:,.0f} m apart at the nearest{water}): the map does not "
         "say where the front runs there; snap the two sides together (e.g. QGIS 'Snap geometries to layer') "
-        "or close the gap, or give the line itself with --layer, and derive again"
+        "or close the gap, and derive again; or measure to a line you draw yourself (--layer FILE)"
     )
 
 
