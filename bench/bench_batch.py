@@ -339,6 +339,8 @@ def errors_against(reference, path: Path) -> dict:
 
     peer = pd.read_csv(path, usecols=["event_id_cnty", "distance_m"], dtype={"event_id_cnty": str})
     merged = reference.merge(peer, on="event_id_cnty", suffixes=("_exact", "_peer"))
+    # rows geomap does not measure (a status such as layer_known_wrong: no distance) are not compared
+    merged = merged[merged["distance_m_exact"].notna()].reset_index(drop=True)
     diff = np.abs(merged["distance_m_peer"] - merged["distance_m_exact"])
     rel = diff / np.maximum(merged["distance_m_exact"], 1.0)
     k = int(np.argmax(diff.to_numpy()))
