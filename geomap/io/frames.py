@@ -1,9 +1,9 @@
 """Incidents from a pandas DataFrame or geopandas GeoDataFrame in memory (the Python API), by a file's rules.
 
-The one reader (:func:`geomap.io.points.read_points`) hands a frame here; its
-rows go through the same :func:`~geomap.io.points.table_from_frame` as a CSV's,
+:func:`geomap.pipeline.run.read_table` hands a frame here (a file goes to
+:func:`geomap.io.points.read_points`); its rows go through the same :func:`~geomap.io.points.table_from_frame` as a CSV's,
 and a GeoDataFrame's geometries through the same
-:func:`~geomap.io.points.geometry_status` as a vector file's features.
+:func:`~geomap.io.points.table_from_geometries` as a vector file's features.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ import sys
 import numpy as np
 
 from geomap.errors import CRSError, FileFormatError
-from geomap.io.points import (PointTable, finish_table, geometry_status, has_coordinate_columns, named_columns,
-                              table_from_frame)
+from geomap.io.points import PointTable, finish_table, table_from_frame, table_from_geometries
 
 
 def is_frame(source) -> bool:
@@ -76,11 +75,7 @@ def read_frame(frame, *, label: str | None = None, assume_crs: str | None = None
     elif not crs.equals("EPSG:4326", ignore_axis_order=True):
         geoms = np.asarray(geometry.set_crs(crs, allow_override=True).to_crs(4326).values, dtype=object)
     rows = frame.drop(columns=[geometry.name]).reset_index(drop=True)
-    if named_columns(cols) or (all(g is None for g in geoms) and has_coordinate_columns(rows)):
-        return _indexed(finish_table(table_from_frame(rows, label, **cols)), frame)
-    lon, lat, status, area = geometry_status(geoms, rows)
-    return _indexed(finish_table(table_from_frame(rows, label, lon=lon, lat=lat, status=status, area=area, **cols)),
-                    frame)
+    return _indexed(finish_table(table_from_geometries(geoms, rows, label, **cols)), frame)
 
 
 def _indexed(table: PointTable, frame) -> PointTable:

@@ -469,15 +469,23 @@ def table_from_vector(found, source: str, **cols) -> PointTable:
     frame = found.to_frame().reset_index(drop=True)
     if len(frame) == 0:
         raise FileFormatError(f"{source} holds no features: give a file with point or area features")
-    if found.tabular or named_columns(cols) or (all(g is None for g in found.geoms)
-                                                 and has_coordinate_columns(frame)):
-        # a spreadsheet (XLSX, ODS; its sheet named only when there are several), features whose
-        # geometry is null but whose properties hold lon/lat, or columns the user named (they were
-        # ignored beside geometries, which were measured instead): coordinate columns, as for CSV
-        layer = None if found.tabular and len(found.layers) == 1 else found.layer
+    if found.tabular:  # a spreadsheet (XLSX, ODS; its sheet named only when there are several): as for CSV
+        return table_from_frame(frame, source, layer=None if len(found.layers) == 1 else found.layer, **cols)
+    return table_from_geometries(found.geoms, frame, source, layer=found.layer, **cols)
+
+
+def table_from_geometries(geoms, frame, source: str, *, layer=None, **cols) -> PointTable:
+    """A :class:`PointTable` from lon/lat shapely ``geoms`` and the attribute ``frame`` of the same rows.
+
+    The geometries are measured (see :func:`table_from_vector`), unless the
+    caller named coordinate columns or every geometry is null and the
+    attributes hold lon/lat: then the columns are, as for CSV (named columns
+    were once ignored beside geometries, which were measured instead).
+    """
+    if named_columns(cols) or (all(g is None for g in geoms) and has_coordinate_columns(frame)):
         return table_from_frame(frame, source, layer=layer, **cols)
-    lon, lat, status, area = geometry_status(found.geoms, frame)
-    return table_from_frame(frame, source, lon=lon, lat=lat, status=status, area=area, layer=found.layer, **cols)
+    lon, lat, status, area = geometry_status(geoms, frame)
+    return table_from_frame(frame, source, lon=lon, lat=lat, status=status, area=area, layer=layer, **cols)
 
 
 def named_columns(cols: dict) -> bool:
