@@ -198,18 +198,16 @@ def measure(incidents=None, *, at=(), places=(), path=None, layer=None, theatre=
     'inconclusive'
     """
     from dataclasses import fields
+    from os import PathLike
 
+    from geomap.io.frames import is_frame
     from geomap.layers.lineset import LineSet
+    from geomap.pipeline.incidents import Incident
 
     line_options = {f.name: options.pop(f.name) for f in fields(LineChoice)
                     if f.name in options and f.name not in ("layer", "theatre", "date", "assume_crs")}
     if "assume_crs" in options:  # the CLI's --assume-crs applies to the points file and the layer alike
         line_options["assume_crs"] = options["assume_crs"]
-    from geomap.io.frames import is_frame
-    from geomap.pipeline.incidents import Incident
-
-    from os import PathLike
-
     if is_frame(incidents) or isinstance(incidents, (str, PathLike)):  # a table in memory or a file: a file's rows
         if path is not None:
             raise InputError("give the incidents once: a DataFrame, a file or path=, not two of them")
