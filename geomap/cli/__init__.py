@@ -30,7 +30,9 @@ import click
 
 from geomap._version import __version__
 from geomap.cli.options import configure_logging, flag_language, verbosity_options  # noqa: F401 (public)
+from geomap import stop
 from geomap.errors import GeomapError, OutputError
+from geomap.stop import Terminated  # noqa: F401 (public: the stop signals' exception)
 
 #: command name -> "module:attribute"; a module is imported only when its command runs
 COMMANDS = {
@@ -66,11 +68,12 @@ class LazyGroup(click.Group):
         previous = _catch_signals()
         try:
             result = super().invoke(ctx)
+            stop.check()  # a stop whose first raise was dropped (in a weakref callback, a __del__ ...)
             _flush_stdout()
             return result
         except GeomapError as exc:
-            if "signum" in _RECEIVED:  # the signal's unwinding surfaced as this error (e.g. a closed browser)
-                _stopped(_RECEIVED["signum"])
+            if stop.received() is not None:  # the signal's unwinding surfaced as this error (a closed browser)
+                _stopped(stop.received())
             _fail(exc)
         except click.UsageError as exc:
             # One line, naming the problem and where the fix is documented.
@@ -109,23 +112,10 @@ _WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
-class Terminated(BaseException):
-    """SIGINT, SIGTERM or SIGHUP arrived: unwinds like KeyboardInterrupt (every ``finally`` and cleanup runs)."""
-
-    def __init__(self, signum: int):
-        super().__init__(signum)
-        self.signum = signum
-
-
-#: the stop signal this run received, if any: an error that follows it (a browser driver that got the
-#: signal too and closed the page first) is reported as the stop, not as that error
-_RECEIVED: dict = {}
-
-
 def _raise_terminated(signum, frame):
     for sig in STOP_SIGNALS:  # the cleanup that follows is not interrupted by a second signal
         signal.signal(sig, signal.SIG_IGN)
-    _RECEIVED["signum"] = signum
+    stop.record(signum)
     # the unwinding may break a helper's pipe (playwright's driver): asyncio would log that, with a traceback
     logging.getLogger("asyncio").setLevel(logging.CRITICAL + 1)
     raise Terminated(signum)
@@ -133,7 +123,8 @@ def _raise_terminated(signum, frame):
 
 def _catch_signals() -> dict:
     """Turn SIGINT, SIGTERM and SIGHUP into :class:`Terminated`; return the handlers they had."""
-    _RECEIVED.clear()
+    stop.clear()
+    stop.quiet_dropped_stops()
     previous = {}
     for sig in STOP_SIGNALS:
         try:

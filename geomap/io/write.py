@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator
 
 from geomap.errors import InputError, OutputError
+from geomap.stop import check as stop_check
 from geomap.io.text import dumps
 
 #: decimals of degrees in machine-readable outputs (1e-9 degree: 0.1 mm on the ground)
@@ -410,6 +411,7 @@ def _atomic_output(path: Path) -> Iterator[BinaryIO]:
             os.fchmod(fh.fileno(), mode)  # a replaced file keeps its permissions
         if named is None:
             named = _link_temp(fh.fileno(), folder, real.name)
+        stop_check()  # a stop signal whose first raise was dropped: keep the previous file
         os.replace(named, real)
         done = True
     except BrokenPipeError:
@@ -533,6 +535,7 @@ class atomic_path:
         try:
             if exc_type is None:
                 try:
+                    stop_check()  # a stop signal whose first raise was dropped: keep the previous file
                     if self.kind == "file":
                         os.replace(self.tmp, self.path)
                     else:

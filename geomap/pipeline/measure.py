@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from geomap import stop
 from geomap._version import __version__
 from geomap.errors import InputError
 from geomap.io.write import COORD_DECIMALS
@@ -436,6 +437,7 @@ def _group_distances(groups: dict, table, lines_by_id: dict, chunk_rows: int, wo
             lineset = cached_lines(lid)
         measured = []
         for start in range(0, idx.size, chunk_rows):
+            stop.check()  # a stop signal whose first raise was dropped (in a library's callback)
             rows = idx[start:start + chunk_rows]
             measured.append((rows, distance_to_line(lon=table.lon[rows], lat=table.lat[rows], lines=lineset,
                                                     workers=kernel_workers)))
