@@ -426,14 +426,15 @@ def test_atomic_path_removes_its_temporary_file_and_journal_on_failure(tmp_path)
 
 
 def test_the_writer_imports_nothing_above_it():
-    """geomap.io.write and geomap.io.tables import only the standard library, geomap.errors, geomap.stop and each other."""
+    """geomap.io.write and geomap.io.tables import only the standard library, errors, stop and each other."""
     import ast
 
     for name in ("write.py", "tables.py", "text.py"):
         tree = ast.parse((ROOT / "geomap" / "io" / name).read_text())
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("geomap"):
-                assert node.module in ("geomap.errors", "geomap.stop", "geomap.io.write", "geomap.io.text"), (name, node.module)
+                allowed = ("geomap.errors", "geomap.stop", "geomap.io.write", "geomap.io.text")
+                assert node.module in allowed, (name, node.module)
             if isinstance(node, ast.Import):
                 assert not any(a.name.startswith("geomap") for a in node.names), name
 
