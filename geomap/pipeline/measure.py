@@ -192,7 +192,7 @@ def measure_table(
         status[spans] = "date_spans_layers"
         ok &= ~spans
         layer_codes[spans] = -1  # not measured against the line of its first day
-        groups = {lid: np.flatnonzero(layer_codes == k) for k, lid in enumerate(layer_meta)}
+        groups = _rows_by_code(layer_codes, list(layer_meta))
         as_of = dates
     else:
         if lines is None:
@@ -455,6 +455,16 @@ def _group_distances(groups: dict, table, lines_by_id: dict, chunk_rows: int, wo
                 yield window.pop(0).result()
         for future in window:
             yield future.result()
+
+
+def _rows_by_code(codes: np.ndarray, ids: list) -> dict:
+    """``{ids[k]: rows whose code is k}`` (ascending row numbers; codes < 0 left out), in one sort.
+
+    One comparison over every row per id cost 0.2 s for 1,000,000 rows over 700 versions.
+    """
+    order = np.argsort(codes, kind="stable")  # stable: each group's rows stay ascending
+    bounds = np.searchsorted(codes[order], np.arange(len(ids) + 1), side="left")
+    return {lid: order[bounds[k]:bounds[k + 1]] for k, lid in enumerate(ids)}
 
 
 def _without_index(lineset):
