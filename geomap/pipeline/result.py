@@ -442,7 +442,7 @@ class Result:
             )
             side = None
             if col["area_layer"][i]:
-                from geomap.layers.sides import BOTH_SIDES, OFF_THE_MAP, UNCERTAIN, side_text
+                from geomap.layers.sides import BOTH_SIDES, NEAR_UNASSIGNED, OFF_THE_MAP, UNCERTAIN, side_text
 
                 inside = col["inside_area"][i]
                 low, high = _num(col["signed_distance_low_m"][i]), _num(col["signed_distance_high_m"][i])
@@ -460,6 +460,9 @@ class Result:
                                                         if " is known to be wrong near " in k.split(": ", 1)[0])
                 elif beyond:
                     text = BOTH_SIDES if signed is not None and signed < 0 else OFF_THE_MAP
+                elif (which == UNCERTAIN and area is None and signed is not None and low is not None
+                      and abs(signed) > float(col["location_uncertainty_m"][i] or 0.0) + (accuracy or 0.0)):
+                    text = NEAR_UNASSIGNED  # uncertain although the line is farther than r + a: measure.py's rule
                 else:
                     text = side_text(which or "", holder, accuracy)
                 side = Side(inside_area=None if inside is None else bool(inside), area_layer=str(col["area_layer"][i]),
