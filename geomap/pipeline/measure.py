@@ -208,7 +208,7 @@ def measure_table(
     known = None  # the known_error column (geomap.layers.known_errors.KNOWN_ERROR_COLUMN), where one is recorded
     if known_errors.recorded(theatre, lines):
         areas = getattr(table, "area", None)
-        codes, labels, known_side, refused = known_errors.rows_near(
+        codes, labels, known_side, refused, known_error_m = known_errors.rows_near(
             groups, layer_meta, lines_by_id, table.lon, table.lat,
             known_errors.covering_radius_m(table.lon, table.lat, row_radius, areas), dates, areas)
         known = TextColumn(n, codes, labels)
@@ -265,6 +265,8 @@ def measure_table(
         layer_col.fill(idx, ev["layer"])
         sha_col.fill(idx, ev["layer_sha256"])
         acc[idx] = accuracy_m
+        if known is not None:  # another source of the line lies farther off here than the stated accuracy
+            acc[idx] = np.where(known_error_m[idx] > np.nan_to_num(acc[idx]), known_error_m[idx], acc[idx])
         meta = getattr(lineset, "layer", None)
         if meta is not None:
             valid_from.fill(idx, meta.valid_from)
