@@ -27,7 +27,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PAIRS = (("korea-mdl-1953", "korea-mdl-osm"), ("kashmir-loc", "kashmir-loc-osm"))
+PAIRS = (("korea-mdl-1953", "korea-mdl-osm"), ("kashmir-loc", "kashmir-loc-osm"), ("cyprus-line-1974", "cyprus-line-osm"),
+         ("golan-line-1974", "golan-line-osm"), ("israel-lebanon-line", "israel-lebanon-osm"))
 STEP_M = 250.0
 GROUP_KM = 25.0
 CAVEAT = "Disagrees with"

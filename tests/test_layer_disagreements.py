@@ -18,7 +18,8 @@ from geomap.cli import main
 from tests.conftest import no_crash
 
 ROOT = Path(__file__).resolve().parents[1]
-PAIRS = [("korea-mdl-1953", "korea-mdl-osm"), ("kashmir-loc", "kashmir-loc-osm")]
+PAIRS = [("korea-mdl-1953", "korea-mdl-osm"), ("kashmir-loc", "kashmir-loc-osm"), ("cyprus-line-1974", "cyprus-line-osm"),
+         ("golan-line-1974", "golan-line-osm"), ("israel-lebanon-line", "israel-lebanon-osm")]
 
 
 def _measure(runner, lon, lat, layer):
@@ -32,6 +33,7 @@ def _measure(runner, lon, lat, layer):
     (126.55, 37.83, 0),  # by the west end of the Natural Earth line
     (74.40, 32.85, 1),   # the south end of the Line of Control, where the two lie 11-15 km apart
     (76.85, 35.40, 1),   # the Siachen segment, which only OpenStreetMap draws
+    (32.56, 35.28, 2),   # off the north-west coast, where the OSM line has maritime pieces
 ])
 def test_each_sources_interval_holds_the_others_distance(runner, lon, lat, pair):
     a, b = PAIRS[pair]
