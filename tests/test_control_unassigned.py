@@ -54,6 +54,15 @@ def test_a_strip_naming_no_side_is_not_the_other_sides(tmp_path, runner, middle,
     assert no_crash(picked) and picked.exit_code == 2 and "names no side" in picked.output, picked.output
 
 
+def test_a_map_of_one_side_and_places_of_neither_is_refused(tmp_path):
+    """Only UA and 'contested' polygons: UA's edge facing the contested strip is no known front."""
+    path = _write(tmp_path / "two.geojson", "control", [
+        ("contested", shapely.box(37.5, 47.8, 37.6, 48.2)), ("UA", shapely.box(37.6, 47.8, 38.1, 48.2))])
+    with pytest.raises(LayerError, match="no polygon is the other side's") as info:
+        derive_line(path, border=None, land=None, side="control=UA")
+    assert "control=contested" in str(info.value) and "--side" in str(info.value)
+
+
 def _measure(runner, lon, lat, theatre="ctl"):
     got = runner.invoke(main, ["distance", "--at", f"{lon},{lat}", "--theatre", theatre, "--date", "2024-02-01",
                                "--format", "json"])
@@ -84,6 +93,11 @@ def test_near_a_place_the_map_leaves_to_neither_side_the_front_may_be_as_near(tm
                                  "--derive-line", "--side", "control=UA", "--held-by", "UA", "--border", "none",
                                  "--land", "none", "--accuracy-m", "100"])
     assert no_crash(added) and added.exit_code == 0, added.output
+    from geomap.layers.check import validate_path
+    from geomap.layers.registry import get_layer
+
+    report = validate_path(get_layer("ctl-area-2024-01-01").path.parent)  # the store's folder, holes and all
+    assert report.ok, report.problems
     derived = runner.invoke(main, ["layers", "derive-line", str(path), "-o", str(tmp_path / "line.geojson"),
                                    "--side", "control=UA", "--border", "none", "--land", "none"])
     assert no_crash(derived) and derived.exit_code == 0 and "to neither side" in derived.output, derived.output
