@@ -169,11 +169,14 @@ SPECS: list[dict] = [
         "held_by": "Armenian forces (self-declared Nagorno-Karabakh Republic), at most: an UPPER BOUND",
         "sides": NK_AREA_SIDES, "checks": NK_INTERIM_CHECKS,
         "known_errors": [
-            dict(SHUSHA_ERROR, what="Shusha, taken by Azerbaijan on 8 Nov 2020, lies inside this area (inherited "
-                 "from nk-area-2020): near Shusha the bound is misplaced by 4.6-10 km."),
-            dict(LACHIN_ERROR, what="Lachin town, Armenian-held until 1 Dec 2020, lies about 1.4 km outside this "
-                 "area: near Lachin it is not an upper bound."),
-            HIN_TAGHER_ERROR,
+            dict(SHUSHA_ERROR, what="Shusha, taken by Azerbaijan on 8 Nov 2020, lies about 4.6 km inside this area "
+                 "(inherited from nk-area-2020): near Shusha the bound is misplaced by 4.6-10 km."),
+            dict(LACHIN_ERROR, what="Lachin town (Berdzor), Armenian-held throughout this layer's validity (it stayed "
+                 "in the Lachin corridor until 26 Aug 2022; Lachin district was handed over on 1 Dec 2020), lies about "
+                 "1.1 km outside this area: near Lachin it is not an upper bound."),
+            dict(HIN_TAGHER_ERROR, what="The Hin Tagher / Khtsaberd pocket, held by Armenian forces until about "
+                 "12-13 Dec 2020, lies about 11.5 km outside this area: near Hin Tagher it is not an upper bound.",
+                 source=HIN_TAGHER_ERROR["source"] + "; distance measured by scripts/build_layers.py"),
         ],
         "accuracy": (10000.0, "As nk-area-2020 (measured near Shusha, 4.6-10 km), and the district edges used to "
                      "build it are Natural Earth admin-1 at 1:10m (errors of km)."),

@@ -225,6 +225,11 @@ def derive_line_command(area, out, border, land, tolerance_m, side, fmt):
     if summary.get("mode") == "shared-edge":
         click.echo(f"wrote {out}: {summary['pieces']} piece(s), {summary['line_km']:.1f} km of line: the edge "
                    f"{side} shares with the other side's polygons ({summary['boundary_km']:.1f} km of boundary)")
+        if summary.get("unassigned_km2"):  # holes and polygons naming no side: the file alone cannot say so
+            click.echo(f"note: the map leaves {summary['unassigned_km2']:,.1f} km2 inside it to neither side (holes, "
+                       "contested polygons) and the front may run through them; this line file alone does not say "
+                       "so: measure with 'geomap layers add --derive-line' and --theatre, which widens the intervals "
+                       "near them", err=True)
         return
     click.echo(
         f"wrote {out}: {summary['pieces']} piece(s), {summary['line_km']:.1f} km of line from "

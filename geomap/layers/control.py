@@ -11,6 +11,7 @@ azimuthal equidistant metres of ``derive_line``.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from geomap.errors import InputError, LayerError
@@ -102,12 +103,28 @@ def refuse_grey_zone(area, side, boundary_m, other_m, shared_m, tolerance_m: flo
     )
 
 
-def pick_side(area, side: str | None) -> tuple[list, list]:
-    """The held polygons and the other side's polygons of ``area`` (see :func:`derive_line`'s ``side``).
+#: values of a control map's side field that name no holder: places the map says neither side holds for sure
+NEITHER_SIDE = re.compile(r"^\s*$|\b(contested|disputed|grey|gray|greyzone|grayzone|unknown|unclear|uncertain|neutral"
+                          r"|unassigned|uncontrolled|unoccupied|none|null|n/?a|no[ -]?man'?s[ -]?land|nomansland)\b",
+                          re.IGNORECASE)
+
+
+def names_no_side(value: str) -> bool:
+    """Whether a side field's value says the map does not know who holds the polygon ("contested", "grey zone")."""
+    return bool(NEITHER_SIDE.search(value.replace("_", " ")))
+
+
+def pick_side(area, side: str | None) -> tuple[list, list, list]:
+    """The held polygons, the other side's and neither side's of ``area`` (see :func:`derive_line`'s ``side``).
+
+    A polygon whose ``FIELD`` value names no holder (:func:`names_no_side`: "contested", "grey zone",
+    "disputed", "unknown", blank, ...) is on neither side: it is not the other side's, and the front may
+    run anywhere through it, so it is left out of both (derive_line then refuses it between the sides as a
+    grey zone, or keeps it as an area neither side holds).
 
     Returns
     -------
-    (held, others) : lists of shapely (Multi)Polygons, lon/lat
+    (held, others, neither) : lists of shapely (Multi)Polygons, lon/lat
 
     Raises
     ------
@@ -139,7 +156,7 @@ def pick_side(area, side: str | None) -> tuple[list, list]:
                     "front in one file?); merging them would erase the front: pass --side FIELD=VALUE to pick the "
                     f"held side (fields: {', '.join(fields) or 'none'}), or --side all if they are all one side"
                 )
-        return polygons, []
+        return polygons, [], []
     name, eq, value = side.partition("=")
     if not eq or not name:
         raise InputError(f"--side {side!r} is not FIELD=VALUE: give e.g. --side side=UA, or --side all")
@@ -151,7 +168,24 @@ def pick_side(area, side: str | None) -> tuple[list, list]:
         present = sorted(set(values))
         raise InputError(f"in {area} no polygon has {name}={value}: its {name} values are "
                          f"{', '.join(present[:10])}{' ...' if len(present) > 10 else ''}")
-    return held, [g for g, v in zip(polygons, values) if v != value]
+    if names_no_side(value):
+        raise InputError(f"--side {side}: {value!r} names no side (the map does not say who holds those places): "
+                         f"pick the side that holds its polygons, e.g. --side {name}="
+                         f"{next((v for v in values if not names_no_side(v)), 'VALUE')}")
+    neither = [g for g, v in zip(polygons, values) if v != value and names_no_side(v)]
+    return held, [g for g, v in zip(polygons, values) if v != value and not names_no_side(v)], neither
+
+
+def neither_values(area, side: str | None) -> list[str]:
+    """The values of ``side``'s field in ``area`` that name no holder (for messages)."""
+    from geomap.layers.lineset import read_vector
+    from geomap.layers.resolve import resolve
+
+    name, eq, _value = (side or "").partition("=")
+    if not eq:
+        return []
+    _geoms, attrs, _crs = read_vector(resolve(area)[0])
+    return sorted({_text(v) for v in attrs.get(name, []) if names_no_side(_text(v))})
 
 
 def _touching_pair(polygons) -> tuple[int, int] | None:

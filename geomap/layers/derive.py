@@ -77,6 +77,8 @@ class DerivedLine:
     evidence: dict[str, Any] = field(default_factory=dict)
     #: the held area (union of the picked side's polygons), lon/lat; not part of the summary
     area: Any = field(default=None, compare=False, repr=False)
+    #: inside a two-sided map, the area neither side holds (:func:`unassigned_area`), lon/lat; None: one-sided
+    unassigned: Any = field(default=None, compare=False, repr=False)
 
     def to_geojson(self) -> dict:
         """Return a GeoJSON FeatureCollection (one feature per piece, lon/lat)."""
@@ -200,7 +202,9 @@ def derive_line(
     if not (isinstance(tolerance_m, (int, float)) and math.isfinite(tolerance_m) and tolerance_m >= 0):
         raise InputError(f"tolerance {tolerance_m!r} m is not a non-negative number of metres: give e.g. 500")
     area_path, area_layer = resolve(area)
-    polygons, others = pick_side(area, side)
+    polygons, others, neither = pick_side(area, side)
+    if neither and not others:
+        raise LayerError(_neither_message(area, side, "and no polygon is the other side's"))
     area_geom = shapely.union_all(polygons)
     boundary = area_geom.boundary
     min_lon, min_lat, max_lon, max_lat = area_geom.bounds
@@ -240,12 +244,24 @@ def derive_line(
 
         other_m = dense_m(other_geom)
         refuse_overlap(area, side, dense_m(area_geom), other_m, tolerance_m)
-        refuse_grey_zone(area, side, dense_m(boundary), other_m, dense_m(shared) if shared is not None else None,
-                         tolerance_m, land_near if land is not None else None)
+        try:
+            refuse_grey_zone(area, side, dense_m(boundary), other_m, dense_m(shared) if shared is not None else None,
+                             tolerance_m, land_near if land is not None else None)
+        except LayerError as error:
+            if not neither:
+                raise
+            raise LayerError(_neither_message(area, side, "and lie between the two sides")) from error
         if shared is not None:
             if out is not None:
                 out = _check_output(Path(out), [area])
-            return _shared_edge_result(area, area_layer, area_path, side, boundary, area_geom, shared, aeqd, out)
+            result = _shared_edge_result(area, area_layer, area_path, side, boundary, area_geom, shared, aeqd, None)
+            result.unassigned = unassigned_area([*polygons, *others], neither)
+            result.evidence["unassigned_km2"] = round(_area_km2(result.unassigned), 3)
+            if out is not None:
+                from geomap.io.write import write_json
+
+                write_json(out, result.to_geojson())
+            return result
 
     border_id = None
     if border is not None:
@@ -333,6 +349,37 @@ def derive_line(
         removed_border_km=_length_km(to_deg(removed_border_m)) if removed_border_m is not None else 0.0,
         removed_coast_km=_length_km(to_deg(removed_coast_m)) if removed_coast_m is not None else 0.0,
     )
+
+
+def unassigned_area(sides: list, neither: list):
+    """The area inside a two-sided map that neither side holds (lon/lat): the holes of the union of both
+    sides' polygons (a lake, an unmapped pocket) and the polygons whose side field names no holder.
+
+    The map does not say where the front runs there: it may run anywhere through it
+    (:func:`geomap.layers.sides.unassigned_distance` widens the intervals of points near it).
+    """
+    import shapely
+
+    union = shapely.union_all(sides)
+    holes = [shapely.Polygon(ring) for part in shapely.get_parts(union) if part.geom_type == "Polygon"
+             for ring in part.interiors]
+    return shapely.union_all([*holes, *neither]) if holes or neither else shapely.Polygon()
+
+
+def _area_km2(geom) -> float:
+    from pyproj import Geod
+
+    return 0.0 if geom.is_empty else abs(Geod(ellps="WGS84").geometry_area_perimeter(geom)[0]) / 1e6
+
+
+def _neither_message(area, side, where: str) -> str:
+    from geomap.layers.control import neither_values
+
+    field = (side or "").partition("=")[0]
+    values = ", ".join(f"{field}={v}" if v else f"{field} blank" for v in neither_values(area, side))
+    return (f"{Path(str(area)).name}: the polygons with {values} name no side {where}: the map does not say where "
+            f"the front runs through them, so --side {side} cannot count them as either side's; give them a side in "
+            "the file (or pick it with --side FIELD=VALUE), or measure to a line you draw yourself (--layer FILE)")
 
 
 def _shared_edge_result(area, area_layer, area_path, side, boundary, area_geom, line, aeqd, out):

@@ -150,7 +150,7 @@ def _area_reaches(area, entry: dict) -> bool:
 
 
 def rows_near(groups: dict, layer_meta: dict, lines_by_id: dict, lon, lat, row_radius, dates, areas=None):
-    """The rows each group's layer is known to be wrong near: ``(codes, labels, near, refused)``.
+    """The rows each group's layer is known to be wrong near: ``(codes, labels, near, refused, error_m)``.
 
     ``groups``: layer key -> row numbers measured against it; ``layer_meta``: key -> :class:`Layer`
     (groups without one have no recorded errors); ``lines_by_id``: key -> LineSet already loaded.
@@ -166,6 +166,12 @@ def rows_near(groups: dict, layer_meta: dict, lines_by_id: dict, lon, lat, row_r
     states none), the interval ``d ± a`` is no bound either, and the rows within
     the circle are refused rather than given a distance, a side or a verdict.
     A row without a date cannot rule out a dated error whose dates overlap the layer's validity: it applies.
+
+    An entry with ``error_m`` records instead where another source of the same line lies that far from it
+    (scripts/layer_disagreements.py): which one is right is not known, so within its circle the layer is no
+    more accurate than that.  ``error_m`` (float, 0: none) is the largest such figure at each row: the
+    caller takes it as the row's accuracy where it exceeds the stated one (the side then follows the
+    widened interval, one rule); such rows are neither refused nor counted in ``near``.
     """
     import numpy as np
 
@@ -174,6 +180,7 @@ def rows_near(groups: dict, layer_meta: dict, lines_by_id: dict, lon, lat, row_r
     labels_out: list[str] = []
     near = np.zeros(n, dtype=bool)
     refused = np.zeros(n, dtype=bool)
+    error_m = np.zeros(n)
     for lid, idx in groups.items():
         layer = layer_meta.get(lid)
         if layer is None or not idx.size or not layer.known_errors:
@@ -181,6 +188,7 @@ def rows_near(groups: dict, layer_meta: dict, lines_by_id: dict, lon, lat, row_r
         row_dates = None if dates is None else dates[idx]
         undated = np.ones(idx.size, dtype=bool) if row_dates is None else np.isnat(row_dates)
         bits = np.zeros(idx.size, dtype=np.int64)
+        side_bits = np.zeros(idx.size, dtype=bool)  # rows within an entry that makes the side unknown
         texts: list[str] = []
         for k, (entry, hit, _dist) in enumerate(matches(layer, lon[idx], lat[idx], row_radius[idx], row_dates)):
             if areas is not None:  # the covering circle meets the error's: does the area itself?
@@ -188,8 +196,15 @@ def rows_near(groups: dict, layer_meta: dict, lines_by_id: dict, lon, lat, row_r
                     if areas[idx[j]] is not None and not _area_reaches(areas[idx[j]], entry):
                         hit[j] = False
             text = undated_text = f"{layer.id} is known to be wrong near {entry['place']}: {entry['what']}"
-            if hit.any():
+            if entry.get("error_m") is not None:
+                text = undated_text = (f"{layer.id} disagrees with {entry.get('with')} near {entry['place']}: "
+                                       f"{entry['what']}")
+            if hit.any() and entry.get("error_m") is not None:  # another source's line that far: a wider interval
                 bits[hit] |= 1 << (2 * k)
+                error_m[idx[hit]] = np.maximum(error_m[idx[hit]], float(entry["error_m"]))
+            elif hit.any():
+                bits[hit] |= 1 << (2 * k)
+                side_bits |= hit
                 refusal = _beyond_accuracy(entry, lid, lines_by_id)
                 if refusal:
                     text = undated_text = f"{text} {refusal}"
@@ -202,7 +217,7 @@ def rows_near(groups: dict, layer_meta: dict, lines_by_id: dict, lon, lat, row_r
         hit_rows = np.flatnonzero(bits)
         if not hit_rows.size:
             continue
-        near[idx[hit_rows]] = True
+        near[idx[np.flatnonzero(side_bits)]] = True
         combos, inverse = np.unique(bits[hit_rows], return_inverse=True)
         labels = []
         for combo in combos.tolist():
@@ -215,7 +230,7 @@ def rows_near(groups: dict, layer_meta: dict, lines_by_id: dict, lon, lat, row_r
             labels.append("; ".join(chosen))
         codes_out[idx[hit_rows]] = len(labels_out) + inverse.reshape(-1)
         labels_out.extend(labels)
-    return codes_out, labels_out, near, refused
+    return codes_out, labels_out, near, refused, error_m
 
 
 def _beyond_accuracy(entry: dict, lid: str, lines_by_id: dict) -> str:

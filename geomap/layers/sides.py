@@ -211,6 +211,56 @@ def other_side(lon, lat, area: str | Path, *, max_edge_m: float = MAX_EDGE_M):
     return np.asarray(shapely.intersects_xy(other_geom, lon_arr, lat_arr), dtype=bool)
 
 
+def unassigned_distance(lon, lat, area: str | Path, *, max_edge_m: float = MAX_EDGE_M):
+    """Geodesic distance (m) from each point to the area a two-sided map leaves to neither side; None if none.
+
+    A user area derived from a map of both sides keeps the holes neither side's polygons fill (a lake,
+    an unmapped pocket) and the polygons whose side names no holder ("contested"), as ``unassigned_file``
+    (see :func:`geomap.layers.derive.unassigned_area`).  The map does not say where the front runs
+    through them, so it may pass as near a point as they are: 0 inside them.  None for other areas.
+
+    Raises
+    ------
+    LayerError
+        The layer records the file but it is gone from its folder.
+    """
+    import numpy as np
+    import shapely
+
+    from geomap.errors import LayerError
+    from geomap.layers.distance import distance_to_line
+    from geomap.layers.registry import get_layer
+
+    try:
+        layer = get_layer(str(area), verify=False)
+    except LayerError:  # a file path, not a registered area: nothing recorded
+        return None
+    name = layer.meta.get("unassigned_file")
+    if not name:
+        return None
+    path = layer.path.parent / str(name)
+    try:
+        stat = path.stat()
+    except OSError:
+        raise LayerError(f"{layer.id}: the area neither side holds ({name}) is missing from its folder: remove the "
+                         f"layer (geomap layers remove) and add the control map again") from None
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    geom = _prepared_area(*key, float(max_edge_m))
+    lon_arr = np.atleast_1d(np.asarray(lon, dtype=float))
+    lat_arr = np.atleast_1d(np.asarray(lat, dtype=float))
+    out = np.asarray(distance_to_line(lon_arr, lat_arr, _rings(*key)).distance_m, dtype=float).copy()
+    out[np.asarray(shapely.intersects_xy(geom, lon_arr, lat_arr), dtype=bool)] = 0.0
+    return out
+
+
+@lru_cache(maxsize=8)
+def _rings(path: str, size: int, mtime_ns: int):
+    """The boundary rings of a polygon file as a line to measure to (geodesic edges)."""
+    from geomap.layers.lineset import read_lines
+
+    return read_lines(Path(path), rings=True)
+
+
 def signed_distance(distance_m, inside):
     """Return the distance with a side: negative inside the held area, positive outside.
 
@@ -321,6 +371,9 @@ def held_by(area: str | Path | None) -> str:
 
 #: the side text of a point beyond a two-sided map (see :func:`other_side`)
 OFF_THE_MAP = "side unknown: on neither side's area of the control map (beyond its extent)"
+#: the side text of a point a two-sided map leaves to neither side, or near such a place (a hole, a contested area)
+NEAR_UNASSIGNED = ("side unknown: the control map leaves a place within the interval to neither side (a hole or a "
+                   "contested area), and the front may run through it")
 #: the side text of a point a two-sided map puts on both sides (their polygons overlap there)
 BOTH_SIDES = "side unknown: on both sides' areas of the control map (they overlap here)"
 

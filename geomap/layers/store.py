@@ -422,7 +422,12 @@ def _derived(version: _Version, lid, common, title, holder, side, border, land, 
 
         others = pick_side(version.original, side)[1]
         area_meta["other_side_file"] = "other_side.geojson"
-        area_payload = (area_geoms, {}, {"other_side.geojson": np.array([shapely.union_all(others)], dtype=object)})
+        extra = {"other_side.geojson": np.array([shapely.union_all(others)], dtype=object)}
+        if result.unassigned is not None and not result.unassigned.is_empty:
+            # the holes neither side fills (and polygons naming no side): the front may run through them
+            area_meta["unassigned_file"] = "unassigned.geojson"
+            extra["unassigned.geojson"] = np.array([result.unassigned], dtype=object)
+        area_payload = (area_geoms, {}, extra)
     return [(area_meta, area_payload), (line_meta, (line_geoms, {}))]
 
 

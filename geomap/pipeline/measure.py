@@ -208,7 +208,7 @@ def measure_table(
     known = None  # the known_error column (geomap.layers.known_errors.KNOWN_ERROR_COLUMN), where one is recorded
     if known_errors.recorded(theatre, lines):
         areas = getattr(table, "area", None)
-        codes, labels, known_side, refused = known_errors.rows_near(
+        codes, labels, known_side, refused, known_error_m = known_errors.rows_near(
             groups, layer_meta, lines_by_id, table.lon, table.lat,
             known_errors.covering_radius_m(table.lon, table.lat, row_radius, areas), dates, areas)
         known = TextColumn(n, codes, labels)
@@ -230,6 +230,7 @@ def measure_table(
     inside = np.zeros(n, dtype=bool)
     has_side = np.zeros(n, dtype=bool)
     no_side = np.zeros(n, dtype=bool)  # on neither or both sides' polygons of a two-sided map (sides.other_side)
+    unassigned_m = np.full(n, np.inf)  # to the area a two-sided map leaves to neither side (sides.unassigned_distance)
     suspect = np.zeros(n, dtype=bool)  # swap and sign suspects, see check_swaps
     sign = np.zeros(n, dtype=bool)  # sign suspects (a lost or added minus sign)
     area_col = TextColumn(n)
@@ -264,18 +265,23 @@ def measure_table(
         layer_col.fill(idx, ev["layer"])
         sha_col.fill(idx, ev["layer_sha256"])
         acc[idx] = accuracy_m
+        if known is not None:  # another source of the line lies farther off here than the stated accuracy
+            acc[idx] = np.where(known_error_m[idx] > np.nan_to_num(acc[idx]), known_error_m[idx], acc[idx])
         meta = getattr(lineset, "layer", None)
         if meta is not None:
             valid_from.fill(idx, meta.valid_from)
             valid_to.fill(idx, meta.valid_to)
             if getattr(meta, "area_layer", None):
-                from geomap.layers.sides import held_by, inside_area, other_side
+                from geomap.layers.sides import held_by, inside_area, other_side, unassigned_distance
 
                 inside[idx] = inside_area(table.lon[idx], table.lat[idx], meta.area_layer)
                 has_side[idx] = True
                 other = other_side(table.lon[idx], table.lat[idx], meta.area_layer)
                 if other is not None:  # a side only where exactly one side's polygons hold the point
                     no_side[idx] = ~(inside[idx] ^ other)
+                    unassigned = unassigned_distance(table.lon[idx], table.lat[idx], meta.area_layer)
+                    if unassigned is not None:
+                        unassigned_m[idx] = unassigned
                 area_col.fill(idx, meta.area_layer)
                 held_col.fill(idx, held_by(meta.area_layer))
     if progress is not None:
@@ -327,6 +333,16 @@ def measure_table(
 
     signed = np.where(has_side, signed_distance(d, inside), np.nan)
     side, side_low, side_high = side_rule(signed, acc, row_radius)  # codes into SIDES, -1: no side
+    near = np.isfinite(unassigned_m)
+    if near.any():  # the front may run anywhere through an area the map leaves to neither side: as near as it
+        closest = np.minimum(np.abs(signed[near]), unassigned_m[near])
+        width = np.abs(row_radius[near] if np.ndim(row_radius) else row_radius) + np.nan_to_num(acc[near])
+        low[near] = np.minimum(low[near], np.maximum(closest - width, 0.0))
+        held = signed[near] < 0
+        side_low[near] = np.where(held, side_low[near], closest - width)
+        side_high[near] = np.where(held, width - closest, side_high[near])
+        flip = (side[near] >= 0) & (side_low[near] <= 0) & (side_high[near] >= 0)
+        side[np.flatnonzero(near)[flip]] = SIDES.index(UNCERTAIN)
     for i, rng in areas.items():  # an area the line crosses lies on both sides: its point says nothing
         if rng.intersects_line and has_side[i]:
             side[i] = SIDES.index(UNCERTAIN)

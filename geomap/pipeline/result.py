@@ -53,6 +53,16 @@ def row_labels(frame, id_col: str | None = None, label_col: str | None = None) -
     return out
 
 
+def _accuracy_source(evidence: dict, stated: float | None) -> str:
+    """Where a row's layer accuracy comes from: the layer's, or a recorded disagreement with another source."""
+    own = evidence.get("layer_accuracy_m")
+    if stated is not None and own is not None and stated > float(own):  # known_errors' error_m (measure.py)
+        return (f"another source of this line lies up to ±{stated / 1000:.1f} km off near here (see the note); "
+                f"the layer states ±{float(own) / 1000:.1f} km")
+    return evidence.get("layer_accuracy_source") or ("layer metadata accuracy_m" if stated is not None
+                                                     else "none stated by the layer")
+
+
 def _num(value, digits: int | None = None) -> float | None:
     """A finite float (rounded to ``digits``) or None."""
     if value is None:
@@ -436,13 +446,12 @@ class Result:
                 location_kind="area" if area is not None else "radius",
                 radius_m=float(col["location_uncertainty_m"][i] or 0.0),
                 layer_accuracy_m=stated,
-                layer_accuracy_source=evidence.get("layer_accuracy_source")
-                or ("layer metadata accuracy_m" if stated is not None else "none stated by the layer"),
+                layer_accuracy_source=_accuracy_source(evidence, stated),
                 rule=INTERVAL_RULE,
             )
             side = None
             if col["area_layer"][i]:
-                from geomap.layers.sides import BOTH_SIDES, OFF_THE_MAP, UNCERTAIN, side_text
+                from geomap.layers.sides import BOTH_SIDES, NEAR_UNASSIGNED, OFF_THE_MAP, UNCERTAIN, side_text
 
                 inside = col["inside_area"][i]
                 low, high = _num(col["signed_distance_low_m"][i]), _num(col["signed_distance_high_m"][i])
@@ -460,6 +469,9 @@ class Result:
                                                         if " is known to be wrong near " in k.split(": ", 1)[0])
                 elif beyond:
                     text = BOTH_SIDES if signed is not None and signed < 0 else OFF_THE_MAP
+                elif (which == UNCERTAIN and area is None and signed is not None and low is not None
+                      and abs(signed) > float(col["location_uncertainty_m"][i] or 0.0) + (accuracy or 0.0)):
+                    text = NEAR_UNASSIGNED  # uncertain although the line is farther than r + a: measure.py's rule
                 else:
                     text = side_text(which or "", holder, accuracy)
                 side = Side(inside_area=None if inside is None else bool(inside), area_layer=str(col["area_layer"][i]),
