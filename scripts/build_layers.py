@@ -353,6 +353,10 @@ def build_all(data_dir: Path, out_dir: Path) -> list[dict]:
         )
         metas.append(ordered)
     (out_dir / "theatres.json").write_text(json.dumps(THEATRES, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    # where two sources of one line disagree beyond a layer's accuracy (known_errors with error_m)
+    from layer_disagreements import record
+
+    record(out_dir, quiet=True)
     return metas
 
 

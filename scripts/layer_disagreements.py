@@ -17,6 +17,8 @@ the layer's accuracy are grouped greedily, largest offset first: a group takes e
 group plus ``error_m`` (a point that far from the stretch may be measured to it).
 
     .venv/bin/python scripts/layer_disagreements.py          # rewrites the entries in layers/*/layer.json
+
+``scripts/build_layers.py`` runs :func:`record` on what it builds, so the shipped files stay reproducible.
 """
 
 from __future__ import annotations
@@ -55,8 +57,11 @@ def _points(lines):
     return lon, lat
 
 
-def disagreements(layer_id: str, other_id: str) -> list[dict]:
-    """The known-error entries (with ``error_m``) of ``layer_id`` where ``other_id`` lies beyond its accuracy."""
+def disagreements(layers_dir: Path, layer_id: str, other_id: str) -> list[dict]:
+    """The known-error entries (with ``error_m``) of ``layer_id`` where ``other_id`` lies beyond its accuracy.
+
+    Both layers are read from ``layers_dir`` (the shipped folder, or a fresh build of it).
+    """
     import numpy as np
     from pyproj import Geod
 
@@ -64,8 +69,9 @@ def disagreements(layer_id: str, other_id: str) -> list[dict]:
     from geomap.layers.lineset import read_lines
 
     geod = Geod(ellps="WGS84")
-    mine, other = read_lines(layer_id), read_lines(other_id)
-    accuracy_m = float(mine.accuracy_m or 0.0)
+    mine, other = (read_lines(layers_dir / i / "data.geojson") for i in (layer_id, other_id))
+    meta = json.loads((layers_dir / layer_id / "layer.json").read_text(encoding="utf-8"))
+    accuracy_m = float(meta.get("accuracy_m") or 0.0)
     lon, lat, off = [], [], []
     for a, b in ((mine, other), (other, mine)):  # both ways: a stretch only one of them draws counts too
         x, y = _points(a)
@@ -100,14 +106,17 @@ def disagreements(layer_id: str, other_id: str) -> list[dict]:
     return out
 
 
-def main() -> int:
-    sys.path.insert(0, str(ROOT))
+def record(layers_dir: Path, quiet: bool = False) -> None:
+    """Rewrite the disagreement entries and caveats of every pair's ``layer.json`` in ``layers_dir``.
+
+    Run by ``scripts/build_layers.py`` after it writes the layers, so a build reproduces the shipped files.
+    """
     for pair in PAIRS:
         for layer_id, other_id in (pair, pair[::-1]):
-            path = ROOT / "layers" / layer_id / "layer.json"
+            path = layers_dir / layer_id / "layer.json"
             meta = json.loads(path.read_text(encoding="utf-8"))
             kept = [e for e in meta.get("known_errors") or [] if "error_m" not in e]
-            found = disagreements(layer_id, other_id)
+            found = disagreements(layers_dir, layer_id, other_id)
             meta["known_errors"] = kept + found
             top = max(found, key=lambda e: e["error_m"], default=None)
             caveats = [c for c in meta.get("caveats") or [] if not c.startswith(CAVEAT)]
@@ -118,9 +127,16 @@ def main() -> int:
                                "records each with error_m, and results within its circle carry that accuracy.")
             meta["caveats"] = caveats
             path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            if quiet:
+                continue
             print(f"{layer_id}: {len(found)} stretch(es) beyond ±{meta['accuracy_m'] / 1000:.1f} km of {other_id}: "
                   + ", ".join(f"{e['error_m'] / 1000:.1f} km within {e['radius_m'] / 1000:.0f} km of "
                               f"{e['lon']:.3f},{e['lat']:.3f}" for e in found))
+
+
+def main() -> int:
+    sys.path.insert(0, str(ROOT))
+    record(ROOT / "layers")
     return 0
 
 

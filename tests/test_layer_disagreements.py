@@ -62,4 +62,4 @@ def test_the_recorded_disagreements_are_those_measured_on_the_shipped_files(pair
     for mine, other in (pair, pair[::-1]):
         recorded = [e for e in json.loads((ROOT / "layers" / mine / "layer.json").read_text(encoding="utf-8"))
                     ["known_errors"] if "error_m" in e]
-        assert recorded == layer_disagreements.disagreements(mine, other)
+        assert recorded == layer_disagreements.disagreements(ROOT / "layers", mine, other)
