@@ -33,12 +33,66 @@ def row_days(frame, schema, names, date_format, source: str, orders: list, *, ch
                                          date_format, source, orders)
     if checked:
         conflict = _other_date_columns(frame, schema.date_col, names, dates, date_format, source)
+    if getattr(schema, "date_prec_col", None) is not None:
+        firsts, ends, date_status = precision_windows(schema.name, column_values(frame, schema.date_prec_col),
+                                                      dates, ends, date_status)
     instants = utc_day_ranges(column_values(frame, schema.date_col))
     if instants is not None:  # a UTC time: its local day is one of up to three
         timed = ~np.isnat(instants[0]) & (date_status == "ok")
-        firsts = np.where(timed, np.minimum(dates, instants[0]), dates)
+        base = dates if firsts is None else firsts
+        firsts = np.where(timed, np.minimum(base, instants[0]), base)
         ends = np.where(timed, np.maximum(ends, instants[1]), ends)
     return dates, date_status, ends, firsts, conflict
+
+
+#: ACLED ``time_precision``: 1 the day; 2 a week (or weekend) and 3 a month, coded to a day within it (which
+#: day depends on the codebook's version): a week's event happened within 6 days either side of the coded day,
+#: a month's within the calendar month of the coded day
+ACLED_DAYS_EITHER_SIDE = {1: 0, 2: 6}
+ACLED_MONTH = 3
+#: UCDP GED ``date_prec``: 1 the day; 2 2-6 days; 3 a week; 4 a month (8-30 days); 5 more than a month, less
+#: than a year, all from ``date_start``, the earliest possible day: the days after it the event may have been on
+UCDP_DAYS_AFTER = {1: 0, 2: 5, 3: 6, 4: 30, 5: 364}
+
+
+def precision_windows(name: str, codes, dates, ends, date_status):
+    """``(firsts, ends, date_status)`` widened to the days each row's date-precision code allows.
+
+    ``name`` is the schema (``acled``: ``time_precision``; ``ucdp``: ``date_prec``,
+    applied only where ``date_end`` does not already give a later day).  A blank
+    code leaves the day as written (as a file without the column does); a code
+    the dataset does not define makes the row ``invalid_date`` (its day is not
+    known).  ``firsts`` is ``dates`` where the window starts on the day itself.
+    """
+    import pandas as pd
+
+    series = pd.Series(codes)
+    if not pd.api.types.is_numeric_dtype(series.dtype):
+        text = text_column(series.astype(object)).str.replace(",", ".", regex=False)
+        series = pd.to_numeric(text.where(text != "", None), errors="coerce").where(text != "", np.nan)
+        blank = (text == "").to_numpy()
+    else:
+        blank = series.isna().to_numpy()
+    code = series.to_numpy(dtype=float)
+    known = ~np.isnat(dates) & (np.asarray(date_status, dtype=object) == "ok")
+    firsts, ends = dates.copy(), np.array(ends, dtype="datetime64[D]").copy()
+    status = np.asarray(date_status, dtype=object).copy()
+    table = ACLED_DAYS_EITHER_SIDE if name == "acled" else UCDP_DAYS_AFTER
+    defined = np.isin(code, list(table) + ([ACLED_MONTH] if name == "acled" else []))
+    status[known & ~blank & ~defined] = "invalid_date"
+    one_day = ends == dates  # UCDP: a date_end after date_start gives the window itself
+    for value, days in table.items():
+        hit = known & (code == value) & (one_day if name == "ucdp" else True)
+        span = np.timedelta64(days, "D")
+        if name == "acled":
+            firsts[hit] = dates[hit] - span
+        ends[hit] = np.maximum(ends[hit], dates[hit] + span)
+    if name == "acled":
+        month = known & (code == ACLED_MONTH)
+        start = dates[month].astype("datetime64[M]")
+        firsts[month] = start.astype("datetime64[D]")
+        ends[month] = np.maximum(ends[month], ((start + 1).astype("datetime64[D]") - np.timedelta64(1, "D")))
+    return firsts, ends, status
 
 
 def _other_date_columns(frame, chosen: str, names, dates, date_format, source: str) -> str | None:

@@ -99,6 +99,8 @@ class Schema:
     precision_col: str | None = None
     #: the last day of an event dated by a range (UCDP ``date_end``); None: each row's date is one day
     date_end_col: str | None = None
+    #: how well each row's date is known (ACLED ``time_precision``, UCDP ``date_prec``): see geomap.io.days
+    date_prec_col: str | None = None
 
     @property
     def precision_radii_m(self) -> dict[str, float | None] | None:
@@ -201,8 +203,10 @@ def detect_schema(columns, *, lon_col=None, lat_col=None, date_col=None, id_col=
         pick["lon"] = pick["lat"] = None
     # without its precision column the rows are measured as points (radius_m given, else 0): see schema_notes
     prec = lower.get(dflt["prec"])
-    end = lower.get("date_end") if name == "ucdp" and pick["date"] == lower.get(dflt["date"]) else None  # a range
-    return Schema(name, pick["lon"], pick["lat"], pick["date"], pick["id"], prec, end)
+    own_date = pick["date"] == lower.get(dflt["date"])  # the schema's date column: its range and precision apply
+    end = lower.get("date_end") if name == "ucdp" and own_date else None  # a range
+    date_prec = lower.get("time_precision" if name == "acled" else "date_prec") if own_date else None
+    return Schema(name, pick["lon"], pick["lat"], pick["date"], pick["id"], prec, end, date_prec)
 
 
 def schema_notes(schema: Schema, source: str) -> list[str]:
