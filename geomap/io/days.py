@@ -131,8 +131,10 @@ def _date_ranges(dates, date_status, end_values, date_format, source, orders):
     return ends, status
 
 
-#: an ISO date and time in UTC ('Z' or a zero offset): an instant, not a local day
-_UTC_INSTANT = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]00(?::?00)?)$"
+#: an ISO date and time with a zone ('Z' or any offset): an instant, not a local day.  An offset names the
+#: clock the writer read, not the place of the event: 2020-09-26T23:30-05:00 (a newsroom in New York) is
+#: 27 Sep in Baku, so the day written is not the event's local day unless the clock was the theatre's
+_UTC_INSTANT = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)$"
 #: the local time of a UTC instant lies between these offsets from it (UTC-12 to UTC+14)
 _WEST, _EAST = np.timedelta64(-12, "h"), np.timedelta64(14, "h")
 
@@ -140,13 +142,14 @@ _WEST, _EAST = np.timedelta64(-12, "h"), np.timedelta64(14, "h")
 def utc_day_ranges(values) -> tuple[np.ndarray, np.ndarray] | None:
     """The first and last local day a UTC instant may fall on, per value (NaT for other values).
 
-    Event datasets date an event by its local day.  A time written in UTC
-    (``2020-09-26T21:00:00Z``, ``+00:00``, a datetime column whose zone is UTC)
-    falls locally on its UTC day, the day before or the day after: between
-    12 h before and 14 h after it.  A time of exactly midnight is a date
-    stored as a timestamp, and values with any other offset (or none) are
-    local times whose day is the one written: both get NaT.  None when no
-    value is a UTC instant.
+    Event datasets date an event by its local day.  A time written with a zone
+    (``2020-09-26T21:00:00Z``, ``+00:00``, ``-05:00``, a datetime column whose
+    zone is UTC or a fixed offset) is an instant: the event's local day is its
+    UTC day, the day before or the day after (between 12 h before and 14 h
+    after it).  A time of exactly midnight UTC is a date stored as a timestamp,
+    a time without a zone (or a column in a named zone, ``Asia/Baku``) is a
+    local time whose day is the one written: both get NaT.  None when no value
+    is an instant.
     """
     import datetime as dt
 
@@ -155,10 +158,9 @@ def utc_day_ranges(values) -> tuple[np.ndarray, np.ndarray] | None:
     series = pd.Series(values)
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         tz = getattr(series.dt, "tz", None)
-        if tz is None or tz.utcoffset(dt.datetime(2000, 1, 1)) != dt.timedelta(0) or str(tz) not in (
-                "UTC", "Etc/UTC", "GMT", "Etc/GMT", "UTC+00:00", "+00:00", "Z"):
-            return None
-        stamps = series.dt.tz_localize(None).to_numpy()
+        if tz is None or "/" in str(tz) and not str(tz).startswith("Etc/"):
+            return None  # no zone, or a named place's zone: the day written is the local day
+        stamps = series.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
     else:
         arrow = arrow_text(series)
         if arrow is not None:  # ACLED/UCDP-sized columns: arrow's regex, and nothing more for plain dates
