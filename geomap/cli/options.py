@@ -117,7 +117,8 @@ def layer_options(f):
     f = click.option(
         "--assume-crs", metavar="CRS", default=None,
         help="CRS of a layer or points file that declares none, or whose format only implies WGS84 "
-             "(a GeoJSON without crs holding projected coordinates), e.g. EPSG:32638."
+             "(a GeoJSON without crs holding projected coordinates), or of a table's coordinate columns "
+             "(x/y, easting/northing in metres), e.g. EPSG:32638."
     )(f)
     f = click.option(
         "--date", "date", metavar="YYYY-MM-DD", default=None, help="Incident date: picks the --theatre line valid then."
