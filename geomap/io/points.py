@@ -42,6 +42,7 @@ from geomap.io.columns import (  # noqa: F401 - parse_dates and precision_radii:
 )
 from geomap.io.days import row_days
 from geomap.io.projected import projected_columns, to_lonlat
+from geomap.io.privacy import safe_text
 from geomap.io.tabular import read_csv_frame, sniff_separator  # noqa: F401 - read_csv_frame: public here too
 
 log = logging.getLogger("geomap.io")
@@ -298,7 +299,7 @@ def read_points(
 
     path = Path(source)
     check_source_path(path)
-    label = str(path)
+    label = safe_text(str(path))
     fmt = formats.format_of(path)
     if fmt in formats.TABULAR or (fmt is None and not path.is_file()):
         return finish_table(table_from_frame(read_csv_frame(path, encoding=encoding), label, crs=assume_crs, **cols))

@@ -15,15 +15,16 @@ def public_name(value: Any) -> Any:
     """A path as published outputs may show it: the file name only (no user's local folders).
 
     Text that does not name a path (a layer id, ``-``, ``<memory>``) comes back
-    unchanged; so does anything that is not a str or Path.
+    unchanged but for control characters (:func:`safe_text`); anything that is
+    not a str or Path comes back unchanged.
     """
     if isinstance(value, Path):
         value = str(value)
     if not isinstance(value, str) or value in ("", "-") or value.startswith("<"):
         return value
     if os.sep in value or (os.altsep and os.altsep in value) or value.startswith("~"):
-        return os.path.basename(value.rstrip(os.sep)) or value
-    return value
+        return safe_text(os.path.basename(value.rstrip(os.sep)) or value)
+    return safe_text(value)
 
 
 def public_command(argv: Iterable[str]) -> list[str]:
@@ -39,3 +40,16 @@ def public_command(argv: Iterable[str]) -> list[str]:
         else:
             out.append(word)
     return out
+
+
+def safe_text(text) -> str:
+    """``text`` with its control and format characters escaped (``a\\nb.csv`` for a newline): one line, no terminal codes.
+
+    For names that come from outside (file names, layer ids, labels) on their way
+    into messages and text output: a newline in a file name broke the one-line
+    error and the text table, an escape sequence could rewrite the terminal.
+    """
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
