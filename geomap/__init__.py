@@ -12,6 +12,7 @@ True
 from __future__ import annotations
 
 from importlib import import_module
+from inspect import isfunction
 
 from geomap._version import __version__
 
@@ -69,6 +70,10 @@ def __getattr__(name: str):
         raise AttributeError(f"module 'geomap' has no attribute {name!r}")
     module, _, attr = target.partition(":")
     value = getattr(import_module(module), attr or name)
+    if isfunction(value):  # its errors name keywords (lon_col=), not the CLI's flags (--lon-col)
+        from geomap.errors import api_errors
+
+        value = api_errors(value)
     globals()[name] = value
     return value
 
