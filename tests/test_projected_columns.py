@@ -63,3 +63,18 @@ def test_one_row_out_of_degrees_keeps_its_status(tmp_path):
     path = tmp_path / "ev.csv"
     path.write_text("id,lon,lat\n1,46.75,39.8\n2,467.5,39.8\n")
     assert geomap.measure(str(path), layer="nk-line-2020").frame["status"].tolist() == ["ok", "coordinates_out_of_range"]
+
+
+def test_assume_crs_converts_the_columns_of_features_without_geometry(tmp_path):
+    import json
+
+    crs, x, y = POINTS[0]
+    lon, lat = _degrees(crs, x, y)
+    path = tmp_path / "ev.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"id": 1, "x": x, "y": y}, "geometry": None}]}))
+    got = geomap.measure(str(path), layer="nk-line-2020", assume_crs=crs).frame
+    want = geomap.measure(at=[(lon, lat)], layer="nk-line-2020").frame
+    assert got["distance_m"].iloc[0] == pytest.approx(want["distance_m"].iloc[0], abs=0.01)
+    with pytest.raises(geomap.errors.InputError, match="assume_crs="):
+        geomap.measure(str(path), layer="nk-line-2020")

@@ -336,7 +336,7 @@ def _read_json_points(source, label, assume_crs, layer_name, **cols) -> PointTab
         if layer_name is None:
             found = geojson_features(parsed, label, assume_crs=assume_crs, strict=False)
             if found is not None:
-                return finish_table(table_from_vector(found, label, **cols))
+                return finish_table(table_from_vector(found, label, crs=assume_crs, **cols))
     if isinstance(parsed, list) and parsed and all(isinstance(r, dict) for r in parsed[:100]):
         if parsed[0].get("type") not in ("Feature", "FeatureCollection"):
             import pandas as pd
@@ -358,7 +358,7 @@ def read_parquet_points(path, label: str, *, assume_crs=None, row_group: int | N
 
     found = read_geoparquet(path, assume_crs=assume_crs, strict=False, label=label, row_group=row_group)
     if found is not None:
-        return table_from_vector(found, label, **cols)
+        return table_from_vector(found, label, crs=assume_crs, **cols)
     import pyarrow.parquet as pq
 
     pf = pq.ParquetFile(path)
@@ -484,19 +484,20 @@ def table_from_vector(found, source: str, crs=None, **cols) -> PointTable:
         raise FileFormatError(f"{source} holds no features: give a file with point or area features")
     if found.tabular:  # a spreadsheet (XLSX, ODS; its sheet named only when there are several): as for CSV
         return table_from_frame(frame, source, layer=None if len(found.layers) == 1 else found.layer, crs=crs, **cols)
-    return table_from_geometries(found.geoms, frame, source, layer=found.layer, **cols)
+    return table_from_geometries(found.geoms, frame, source, layer=found.layer, crs=crs, **cols)
 
 
-def table_from_geometries(geoms, frame, source: str, *, layer=None, **cols) -> PointTable:
+def table_from_geometries(geoms, frame, source: str, *, layer=None, crs=None, **cols) -> PointTable:
     """A :class:`PointTable` from lon/lat shapely ``geoms`` and the attribute ``frame`` of the same rows.
 
     The geometries are measured (see :func:`table_from_vector`), unless the
     caller named coordinate columns or every geometry is null and the
     attributes hold lon/lat: then the columns are, as for CSV (named columns
-    were once ignored beside geometries, which were measured instead).
+    were once ignored beside geometries, which were measured instead), in
+    ``crs`` when given (``--assume-crs``).
     """
     if named_columns(cols) or (all(g is None for g in geoms) and has_coordinate_columns(frame)):
-        return table_from_frame(frame, source, layer=layer, **cols)
+        return table_from_frame(frame, source, layer=layer, crs=crs, **cols)
     lon, lat, status, area = geometry_status(geoms, frame)
     return table_from_frame(frame, source, lon=lon, lat=lat, status=status, area=area, layer=layer, **cols)
 
