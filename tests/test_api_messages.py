@@ -96,3 +96,20 @@ def test_measure_names_itself_for_an_unknown_keyword(keyword, near):
     assert "radius_m" in text and "lon_col" in text  # the keywords it takes
     if near:
         assert f"did you mean {near}=?" in text
+
+
+@pytest.mark.parametrize("label,escaped", [("x\x1b[2Jy", "x\\x1b[2Jy"), ("a\x07b", "a\\x07b"),
+                                           ("r\u202eev", "r\\u202eev")])
+def test_labels_from_the_data_are_escaped_in_text_tables(runner, tmp_path, label, escaped):
+    # a file's name column, and a place of the user's gazetteer: the text tables and the notes under them
+    path = tmp_path / "ev.csv"
+    path.write_text(f'name,lon,lat\n"{label}",46.75,39.8\n', encoding="utf-8")
+    result = runner.invoke(main, ["distance", str(path), "--layer", "nk-line-2020"])
+    assert result.exit_code == 0 and escaped in result.stdout and label not in result.stdout, result.stdout
+    gazetteer = tmp_path / "gaz.csv"
+    gazetteer.write_text(f'name,lon,lat,kind,country\n"{label}",46.75,39.8,town,AZ\n', encoding="utf-8")
+    for command, code in ((["distance"], 0), (["check", "--claim", "about 9 km"], 11)):  # 11: inconclusive
+        result = runner.invoke(main, [*command, "--place", label, "--gazetteer", str(gazetteer), "--layer",
+                                      "nk-line-2020"])
+        assert result.exit_code == code, result.output
+        assert escaped in result.stdout and label not in result.stdout, result.stdout

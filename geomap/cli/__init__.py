@@ -32,7 +32,7 @@ from geomap._version import __version__
 from geomap.cli.options import configure_logging, flag_language, verbosity_options  # noqa: F401 (public)
 from geomap import stop
 from geomap.errors import GeomapError, OutputError
-from geomap.io.privacy import safe_text
+from geomap.io.text import safe_text
 from geomap.stop import Terminated  # noqa: F401 (public: the stop signals' exception)
 
 #: command name -> "module:attribute"; a module is imported only when its command runs

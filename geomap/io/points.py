@@ -42,7 +42,7 @@ from geomap.io.columns import (  # noqa: F401 - parse_dates and precision_radii:
 )
 from geomap.io.days import row_days
 from geomap.io.projected import projected_columns, to_lonlat
-from geomap.io.privacy import safe_text
+from geomap.io.text import safe_text
 from geomap.io.tabular import read_csv_frame, sniff_separator  # noqa: F401 - read_csv_frame: public here too
 
 log = logging.getLogger("geomap.io")

@@ -10,6 +10,8 @@ import os
 from pathlib import Path
 from typing import Any, Iterable
 
+from geomap.io.text import safe_text
+
 
 def public_name(value: Any) -> Any:
     """A path as published outputs may show it: the file name only (no user's local folders).
@@ -40,16 +42,3 @@ def public_command(argv: Iterable[str]) -> list[str]:
         else:
             out.append(word)
     return out
-
-
-def safe_text(text) -> str:
-    """``text`` with its control and format characters escaped (``a\\nb.csv`` for a newline): one line, no terminal codes.
-
-    For names that come from outside (file names, layer ids, labels) on their way
-    into messages and text output: a newline in a file name broke the one-line
-    error and the text table, an escape sequence could rewrite the terminal.
-    """
-    text = str(text)
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)

@@ -33,7 +33,7 @@ import numpy as np
 
 from geomap.errors import CRSError, FileFormatError, InputNote
 from geomap.io import formats, guards, values
-from geomap.io.privacy import safe_text
+from geomap.io.text import safe_text
 
 log = logging.getLogger("geomap.io")
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from geomap.errors import FileFormatError
-from geomap.io.privacy import safe_text
+from geomap.io.text import safe_text
 from geomap.layers.registry import file_sha256, validate_metadata
 
 #: how far (degrees) geometry may stick out of a stated bbox before it is a problem

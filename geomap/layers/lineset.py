@@ -17,7 +17,8 @@ import numpy as np
 from geomap.io import guards
 from geomap.layers import registry
 from geomap.errors import CRSError, FileFormatError, LayerError
-from geomap.io.privacy import public_name, safe_text
+from geomap.io.privacy import public_name
+from geomap.io.text import safe_text
 
 log = logging.getLogger("geomap.layers.lineset")
 
