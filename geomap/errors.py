@@ -115,22 +115,29 @@ def api_language(message: str) -> str:
     def word(m: re.Match) -> str:
         flag, value = m.group(1), m.group(2)
         key = _API_KEYWORDS.get(flag, flag.replace("-", "_"))
-        if value is not None:
+        tail = ""
+        if value is not None:  # the sentence's punctuation after the value stays after it
+            tail = value[len(value.rstrip(".,:")):]
             value = value.rstrip(".,:")
-        is_value = value and (not re.search(r"[a-z]", value) or re.search(r"[-.:/]", value))
-        if not is_value:
-            return f"{key}=" + ("" if value is None else f" {value}")
-        if flag in ("at", "latlon") and "," in value:
-            return f"{key}=[({', '.join(value.split(','))})]"
-        if flag in _PLACE_OPTIONS:
-            return f'place_options=PlaceOptions({key}="{value}")'
-        try:
-            float(value)
-            return f"{key}={value}"
-        except ValueError:
-            return f'{key}="{value}"'
+        return _keyword(flag, key, value) + tail
 
     return _FLAG.sub(word, message)
+
+
+def _keyword(flag: str, key: str, value: str | None) -> str:
+    """``--flag value`` of :func:`api_language` as ``key=value``."""
+    is_value = value and (not re.search(r"[a-z]", value) or re.search(r"[-.:/]", value))
+    if not is_value:  # a word of the sentence ("pass --layer or --theatre"), or nothing
+        return f"{key}=" + (f" {value}" if value else "")
+    if flag in ("at", "latlon") and "," in value:
+        return f"{key}=[({', '.join(value.split(','))})]"
+    if flag in _PLACE_OPTIONS:
+        return f'place_options=PlaceOptions({key}="{value}")'
+    try:
+        float(value)
+        return f"{key}={value}"
+    except ValueError:
+        return f'{key}="{value}"'
 
 
 def api_errors(function):

@@ -113,3 +113,30 @@ def test_labels_from_the_data_are_escaped_in_text_tables(runner, tmp_path, label
                                       "nk-line-2020"])
         assert result.exit_code == code, result.output
         assert escaped in result.stdout and label not in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize("build,words,flags", [
+    (lambda: geomap.IncidentSource(), "at=[(LON, LAT)], places=", ("--at", "--place")),
+    (lambda: geomap.LineChoice(layer="nk-line-2020", theatre="nagorno-karabakh"), "layer= and theatre=",
+     ("--layer", "--theatre")),
+    (lambda: geomap.run(geomap.Request(geomap.IncidentSource(at=[(46.75, 39.8)]),
+                                       geomap.LineChoice(theatre="nagorno-karabakh"))), 'date="YYYY-MM-DD"', ("--date",)),
+])
+def test_the_request_types_speak_keywords_too(build, words, flags):
+    with pytest.raises(InputError) as info:
+        build()
+    assert words in str(info.value) and not any(f in str(info.value) for f in flags), str(info.value)
+
+
+def test_the_request_types_still_work_as_the_pipelines():
+    import dataclasses
+    import pickle
+
+    from geomap.pipeline.request import IncidentSource
+
+    source = geomap.IncidentSource(at=[(46.75, 39.8)])
+    assert isinstance(source, IncidentSource) and repr(source).startswith("IncidentSource(")
+    assert pickle.loads(pickle.dumps(source)).at == source.at  # the Dask engine ships requests
+    assert dataclasses.replace(source, radius_m=5.0).radius_m == 5.0
+    result = geomap.run(geomap.Request(source, geomap.LineChoice(layer="nk-line-2020")))
+    assert result.frame["status"].tolist() == ["ok"]
