@@ -67,6 +67,10 @@ def test_mgrs_centre_against_utm(text, size):
     ("https://maps.app.goo.gl/AbCdEf", "shortened link"),
     ("https://www.google.com/maps/place/Shusha", "without coordinates"),
     ("geo:39.8,46.7;crs=epsg:32638", "not WGS84"),
+    # directions between two places: the view's centre (@) is neither
+    ("https://www.google.com/maps/dir/39.8177,46.7528/39.7613,46.7509/@39.79,46.75,13z", "directions link"),
+    ("https://www.openstreetmap.org/directions?engine=fossgis_osrm_car&route=39.8177%2C46.7528%3B39.7613%2C46.7509"
+     "#map=13/39.79/46.75", "directions link"),
 ])
 def test_links_without_a_point_are_refused_in_one_line(runner, text, words):
     result = runner.invoke(main, ["distance", "--at", text, "--layer", "nk-line-2020"])

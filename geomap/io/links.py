@@ -70,6 +70,8 @@ def _map_link(t: str) -> tuple[float, float]:
         raise LinkError(f"{t!r} is a shortened link, which holds no coordinates: open it and copy the link "
                          "from the address bar (or the coordinates)")
     query = {k.lower(): v[-1] for k, v in parse_qs(url.query).items()}
+    if "/dir/" in url.path or "route=" in url.query or "route=" in url.fragment:  # directions: several places
+        raise LinkError(f"{t!r} is a directions link, which holds several places: copy the link of one place")
     pins = {m for m in _PIN.findall(whole)}
     if len(pins) > 1:
         raise LinkError(f"{t!r} holds {len(pins)} different places: copy the link of one")
