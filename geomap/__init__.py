@@ -12,6 +12,7 @@ True
 from __future__ import annotations
 
 from importlib import import_module
+from inspect import isfunction
 
 from geomap._version import __version__
 
@@ -62,6 +63,17 @@ _LAZY = {
 
 __all__ = ["__version__", *sorted(_LAZY)]
 
+#: the request types, whose checks on construction name the CLI's flags inside geomap
+_CHECKED_CLASSES = ("Request", "IncidentSource", "LineChoice", "PlaceOptions", "Incident")
+
+
+def _api_class(cls):
+    """``cls`` as the API hands it out: a subclass whose construction errors name keywords (see geomap.errors)."""
+    from geomap.errors import api_errors
+
+    return type(cls.__name__, (cls,), {"__init__": api_errors(cls.__init__), "__module__": __name__,
+                                       "__qualname__": cls.__qualname__, "__doc__": cls.__doc__})
+
 
 def __getattr__(name: str):
     target = _LAZY.get(name)
@@ -69,6 +81,10 @@ def __getattr__(name: str):
         raise AttributeError(f"module 'geomap' has no attribute {name!r}")
     module, _, attr = target.partition(":")
     value = getattr(import_module(module), attr or name)
+    if isfunction(value) or name in _CHECKED_CLASSES:  # its errors name keywords (lon_col=), not flags (--lon-col)
+        from geomap.errors import api_errors
+
+        value = api_errors(value) if isfunction(value) else _api_class(value)
     globals()[name] = value
     return value
 

@@ -10,6 +10,8 @@ never prints a traceback for one.
 
 from __future__ import annotations
 
+import re
+
 
 class GeomapError(Exception):
     """Base class of every error geomap raises on purpose."""
@@ -93,3 +95,62 @@ class InputNote(UserWarning):
 
     kind = "note"
     feature = None
+
+
+#: CLI flags whose Python keyword is not the flag's own name with ``_`` (geomap.measure's keywords)
+_API_KEYWORDS = {"source-layer": "layer_name", "layer-accuracy-m": "accuracy_m", "place": "places"}
+#: --country, --near, --within, --gazetteer: fields of geomap.PlaceOptions, given as place_options=
+_PLACE_OPTIONS = ("country", "near", "within", "gazetteer")
+_FLAG = re.compile(r"(?<![\w-])--([a-z][a-z0-9]*(?:-[a-z0-9]+)*)(?: ([A-Za-z0-9][^\s;()']*))?")
+
+
+def api_language(message: str) -> str:
+    """A message written for the CLI (``--lon-col NAME``) in the Python API's words (``lon_col="NAME"``).
+
+    Library messages name the CLI's flags (the CLI is how most users meet them);
+    the public functions of :mod:`geomap` raise them in keyword words instead.
+    A flag's value is kept when it looks like one (``NAME``, ``EPSG:32638``,
+    ``nagorno-karabakh``, ``46.75,39.8``), not a word of the sentence.
+    """
+    def word(m: re.Match) -> str:
+        flag, value = m.group(1), m.group(2)
+        key = _API_KEYWORDS.get(flag, flag.replace("-", "_"))
+        tail = ""
+        if value is not None:  # the sentence's punctuation after the value stays after it
+            tail = value[len(value.rstrip(".,:")):]
+            value = value.rstrip(".,:")
+        return _keyword(flag, key, value) + tail
+
+    return _FLAG.sub(word, message)
+
+
+def _keyword(flag: str, key: str, value: str | None) -> str:
+    """``--flag value`` of :func:`api_language` as ``key=value``."""
+    is_value = value and (not re.search(r"[a-z]", value) or re.search(r"[-.:/]", value))
+    if not is_value:  # a word of the sentence ("pass --layer or --theatre"), or nothing
+        return f"{key}=" + (f" {value}" if value else "")
+    if flag in ("at", "latlon") and "," in value:
+        return f"{key}=[({', '.join(value.split(','))})]"
+    if flag in _PLACE_OPTIONS:
+        return f'place_options=PlaceOptions({key}="{value}")'
+    try:
+        float(value)
+        return f"{key}={value}"
+    except ValueError:
+        return f'{key}="{value}"'
+
+
+def api_errors(function):
+    """``function`` raising its :class:`GeomapError` messages in the API's words (:func:`api_language`)."""
+    import functools
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except GeomapError as exc:
+            if exc.args and isinstance(exc.args[0], str):
+                exc.args = (api_language(exc.args[0]), *exc.args[1:])
+            raise
+
+    return wrapper

@@ -35,7 +35,9 @@ ROWS = [  # (id, date_start, date_end, expected status)
 
 
 def ucdp_csv(path):
-    path.write_text(HEADER + "".join(f"{i},2020,{s},{e},39.8,46.75,1,3\n" for i, s, e, _ in ROWS))
+    # date_prec 1 where the row is one day (a wider code there widens its day: see test_date_precision)
+    path.write_text(HEADER + "".join(f"{i},2020,{s},{e},39.8,46.75,1,{1 if e in ('', s) else 4}\n"
+                                     for i, s, e, _ in ROWS))
     return path
 
 

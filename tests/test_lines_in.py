@@ -661,7 +661,7 @@ def test_user_area_layer_as_line_is_refused_without_rings(tmp_path):
     result = _cli("distance", "--at", "37.5,48.01", "--layer", "own-test-area-2024-03-01")
     assert result.returncode == 2, (result.returncode, result.stdout)
     assert "--rings" in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
-    with pytest.raises(LayerError, match="--rings"):
+    with pytest.raises(LayerError, match="rings="):  # the API names its keyword (tests/test_api_messages.py)
         geomap.measure(at=[(37.5, 48.01)], layer="own-test-area-2024-03-01")
 
 

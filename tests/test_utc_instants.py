@@ -22,7 +22,10 @@ CASES = [  # (text, expected status)
     ("2023-09-18T22:15:00.000Z", "date_spans_layers"),      # the 2020 line's last day, or the offensive's first
     ("2021-06-01T12:00:00Z", "ok"),                         # every possible local day has the same line
     ("2020-09-26T00:00:00Z", "ok"),                         # midnight: a date stored as a timestamp
-    ("2020-09-26T21:00:00+04:00", "ok"),                    # a local time: its day is the one written
+    ("2020-09-26T21:00:00+04:00", "date_spans_layers"),     # an offset names the writer's clock, not the place:
+    ("2020-09-26T23:30-05:00", "date_spans_layers"),        # 27 Sep 08:30 in Baku, written 26 Sep in New York
+    ("2020-09-26T12:00+14:00", "ok"),                       # 25 or 26 Sep anywhere: the 1994 line
+    ("2020-09-26T21:00:00", "ok"),                          # no zone: a local time, its day is the one written
 ]
 
 
@@ -51,7 +54,7 @@ def test_utc_datetime_columns(tmp_path, suffix):
     import geopandas as gpd
     from shapely.geometry import Point
 
-    utc = [(t, s) for t, s in CASES if not t.endswith("+04:00")]
+    utc = [(t, s) for t, s in CASES if t.endswith(("Z", "+00:00"))]
     stamps = pd.to_datetime([t for t, _ in utc], utc=True, format="ISO8601")
     frame = gpd.GeoDataFrame({"id": range(len(utc)), "date": stamps}, geometry=[Point(46.75, 39.8)] * len(utc),
                              crs=4326)
@@ -70,7 +73,19 @@ def test_local_datetime_column_keeps_its_day(tmp_path):
     assert list(_measure(path).frame["status"]) == ["ok", "no_layer_for_date"]
 
 
-@pytest.mark.parametrize("date", ["2020-09-26T21:00:00Z", "2020-09-27T02:30Z", "2023-09-18T22:15:00+00:00"])
+def test_fixed_offset_datetime_column_is_an_instant(tmp_path):
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    # a column at a fixed offset (not a named place's zone) says when, not where: 27 Sep in Baku
+    stamps = pd.to_datetime(["2020-09-26T23:30:00-05:00", "2021-06-01T12:00:00-05:00"])
+    path = tmp_path / "ev.parquet"
+    gpd.GeoDataFrame({"id": [1, 2], "date": stamps}, geometry=[Point(46.75, 39.8)] * 2, crs=4326).to_parquet(path)
+    assert list(_measure(path).frame["status"]) == ["date_spans_layers", "ok"]
+
+
+@pytest.mark.parametrize("date", ["2020-09-26T21:00:00Z", "2020-09-27T02:30Z", "2023-09-18T22:15:00+00:00",
+                                  "2020-09-26T23:30-05:00"])
 def test_date_option_with_a_utc_time_across_a_change_of_line_is_refused(runner, tmp_path, date):
     from geomap.cli import main
 
@@ -85,7 +100,7 @@ def test_date_option_with_a_utc_time_across_a_change_of_line_is_refused(runner, 
     assert result.exit_code == 2 and "local date" in result.stderr, result.output
 
 
-@pytest.mark.parametrize("date", ["2021-06-01T12:00:00Z", "2020-09-26T00:00:00Z", "2020-09-26T21:00:00+04:00"])
+@pytest.mark.parametrize("date", ["2021-06-01T12:00:00Z", "2020-09-26T00:00:00Z", "2020-09-26T12:00:00+04:00"])
 def test_date_option_with_a_time_that_settles_the_line_is_read(runner, date):
     from geomap.cli import main
 

@@ -32,6 +32,7 @@ from geomap._version import __version__
 from geomap.cli.options import configure_logging, flag_language, verbosity_options  # noqa: F401 (public)
 from geomap import stop
 from geomap.errors import GeomapError, OutputError
+from geomap.io.text import safe_text
 from geomap.stop import Terminated  # noqa: F401 (public: the stop signals' exception)
 
 #: command name -> "module:attribute"; a module is imported only when its command runs
@@ -181,7 +182,8 @@ def _quiet_broken_pipe() -> None:
 
 
 def _fail(exc: GeomapError) -> None:
-    message = flag_language(" ".join(str(exc).split())) or type(exc).__name__
+    # one line: whitespace collapsed, other control characters (a file name's escape sequence) escaped
+    message = flag_language(safe_text(" ".join(str(exc).split()))) or type(exc).__name__
     click.echo(f"Error: {message}", err=True)
     sys.exit(exc.exit_code)
 

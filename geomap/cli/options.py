@@ -27,8 +27,13 @@ def parse_lonlat(text: str, order: str = "lonlat") -> LonLat:
         try:
             lon, lat = parse_position(text, order)
         except (ValueError, IndexError) as exc:
+            from geomap.io.links import LinkError
+
+            if isinstance(exc, LinkError):  # its message names the fix
+                raise click.BadParameter(str(exc)) from None
             example = "LAT,LON like 39.5200,47.0318" if order == "latlon" else "LON,LAT like 47.0318,39.5200"
-            raise click.BadParameter(f"{exc}: write {example}, or 39°31′12″N 47°01′54″E") from None
+            raise click.BadParameter(f"{exc}: write {example}, or 39°31′12″N 47°01′54″E (also a Google Maps or "
+                                     "OpenStreetMap link, geo:LAT,LON, a full Plus Code, an MGRS reference)") from None
     if not (lon == lon and lat == lat) or abs(lon) > 180 or abs(lat) > 90:
         if abs(lat) > 90 and abs(lon) <= 90:
             raise click.BadParameter(
@@ -84,7 +89,8 @@ def at_option(f):
         multiple=True,
         metavar="LON,LAT",
         callback=_lonlat_callback,
-        help="An incident's coordinates, longitude first (repeatable).",
+        help="An incident's coordinates, longitude first (repeatable); also a Google Maps or OpenStreetMap link, "
+             "geo:LAT,LON, a full Plus Code or an 8/10-digit MGRS reference.",
     )(f)
 
 
@@ -117,7 +123,8 @@ def layer_options(f):
     f = click.option(
         "--assume-crs", metavar="CRS", default=None,
         help="CRS of a layer or points file that declares none, or whose format only implies WGS84 "
-             "(a GeoJSON without crs holding projected coordinates), e.g. EPSG:32638."
+             "(a GeoJSON without crs holding projected coordinates), or of a table's coordinate columns "
+             "(x/y, easting/northing in metres), e.g. EPSG:32638."
     )(f)
     f = click.option(
         "--date", "date", metavar="YYYY-MM-DD", default=None, help="Incident date: picks the --theatre line valid then."

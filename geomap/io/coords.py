@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from geomap.io.links import is_link, parse_link
+
 #: characters that separate degrees, minutes and seconds
 _MARKS = re.compile(r"[°º˚′'’″\"”:]")
 #: a run of separators between the numbers of an angle (marks or spaces)
@@ -105,11 +107,26 @@ def parse_position(text: str, order: str = "lonlat") -> tuple[float, float]:
     in ``order`` (``"lonlat"``, geomap's ``LON,LAT``, or ``"latlon"``, what
     Google Maps copies), separated by a comma, semicolon or space.
 
+    A map link (Google Maps, OpenStreetMap), ``geo:`` URI, Plus Code or MGRS
+    reference is read by :mod:`geomap.io.links` (links are latitude first,
+    whatever ``order`` says).
+
     Raises ValueError with a one-line reason.
     """
     t = str(text).strip()
-    if re.search(r"[^\W\dNSEWnsew_]", t):  # letters other than hemispheres: words, not coordinates
+    if is_link(t):  # a map link, geo: URI, Plus Code or MGRS reference: its own order, whatever ``order`` says
+        lon, lat = parse_link(t)
+    elif re.search(r"[^\W\dNSEWnsew_]", t):  # letters other than hemispheres: words, not coordinates
         raise ValueError(f"{text!r} is not two numbers")
+    else:
+        lon, lat = _lettered_or_not(text, t, order)
+    if not (abs(lon) <= 180 and abs(lat) <= 90):
+        raise ValueError(f"{text!r} is outside lon/lat range: longitude is -180..180, latitude -90..90")
+    return lon, lat
+
+
+def _lettered_or_not(text: str, t: str, order: str) -> tuple[float, float]:
+    """``(lon, lat)`` of two numbers, with hemisphere letters or in ``order``."""
     letters = re.search(r"[NSEWnsew]", t) is not None
     if letters:
         up = t.upper()
@@ -132,8 +149,6 @@ def parse_position(text: str, order: str = "lonlat") -> tuple[float, float]:
         lon, lat = found["lon"], found["lat"]
     else:
         lon, lat = _unlettered_position(text, t, order)
-    if not (abs(lon) <= 180 and abs(lat) <= 90):
-        raise ValueError(f"{text!r} is outside lon/lat range: longitude is -180..180, latitude -90..90")
     return lon, lat
 
 

@@ -37,7 +37,7 @@ def read_frame(frame, *, label: str | None = None, assume_crs: str | None = None
     label : str, optional
         How to name the input in messages and results (default: ``DataFrame`` or ``GeoDataFrame``).
     assume_crs : str, optional
-        CRS of a GeoDataFrame whose ``crs`` is None.
+        CRS of a GeoDataFrame whose ``crs`` is None, or of a DataFrame's coordinate columns (default: degrees).
     **cols
         ``lon_col``, ``lat_col``, ``date_col``, ``id_col``, ``date_format`` as for :func:`geomap.io.points.read_points`.
 
@@ -58,7 +58,8 @@ def read_frame(frame, *, label: str | None = None, assume_crs: str | None = None
 
         frame = frame.set_axis(unique_names([str(c) for c in frame.columns]), axis=1)
     if geometry is None:
-        return _indexed(finish_table(table_from_frame(frame.reset_index(drop=True), label, **cols)), frame)
+        return _indexed(finish_table(table_from_frame(frame.reset_index(drop=True), label, crs=assume_crs, **cols)),
+                        frame)
     import shapely
 
     from geomap.io.guards import assumed_crs

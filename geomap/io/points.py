@@ -41,6 +41,8 @@ from geomap.io.columns import (  # noqa: F401 - parse_dates and precision_radii:
     precision_radii,
 )
 from geomap.io.days import row_days
+from geomap.io.projected import projected_columns, to_lonlat
+from geomap.io.text import safe_text
 from geomap.io.tabular import read_csv_frame, sniff_separator  # noqa: F401 - read_csv_frame: public here too
 
 log = logging.getLogger("geomap.io")
@@ -99,6 +101,8 @@ class Schema:
     precision_col: str | None = None
     #: the last day of an event dated by a range (UCDP ``date_end``); None: each row's date is one day
     date_end_col: str | None = None
+    #: how well each row's date is known (ACLED ``time_precision``, UCDP ``date_prec``): see geomap.io.days
+    date_prec_col: str | None = None
 
     @property
     def precision_radii_m(self) -> dict[str, float | None] | None:
@@ -201,8 +205,10 @@ def detect_schema(columns, *, lon_col=None, lat_col=None, date_col=None, id_col=
         pick["lon"] = pick["lat"] = None
     # without its precision column the rows are measured as points (radius_m given, else 0): see schema_notes
     prec = lower.get(dflt["prec"])
-    end = lower.get("date_end") if name == "ucdp" and pick["date"] == lower.get(dflt["date"]) else None  # a range
-    return Schema(name, pick["lon"], pick["lat"], pick["date"], pick["id"], prec, end)
+    own_date = pick["date"] == lower.get(dflt["date"])  # the schema's date column: its range and precision apply
+    end = lower.get("date_end") if name == "ucdp" and own_date else None  # a range
+    date_prec = lower.get("time_precision" if name == "acled" else "date_prec") if own_date else None
+    return Schema(name, pick["lon"], pick["lat"], pick["date"], pick["id"], prec, end, date_prec)
 
 
 def schema_notes(schema: Schema, source: str) -> list[str]:
@@ -287,15 +293,16 @@ def read_points(
             return _read_json_points(data, label, assume_crs, layer_name, **cols)
         if text_start == b"<" or data[:4] in (b"PK\x03\x04", b"PAR1") or data[:16].startswith(b"SQLite format 3"):
             return _from_vector(data, label, assume_crs, layer_name, **cols)
-        return finish_table(table_from_frame(read_csv_frame(data, encoding=encoding, label=label), label, **cols))
+        return finish_table(table_from_frame(read_csv_frame(data, encoding=encoding, label=label), label,
+                                             crs=assume_crs, **cols))
     from geomap.io.vector import check_source_path
 
     path = Path(source)
     check_source_path(path)
-    label = str(path)
+    label = safe_text(str(path))
     fmt = formats.format_of(path)
     if fmt in formats.TABULAR or (fmt is None and not path.is_file()):
-        return finish_table(table_from_frame(read_csv_frame(path, encoding=encoding), label, **cols))
+        return finish_table(table_from_frame(read_csv_frame(path, encoding=encoding), label, crs=assume_crs, **cols))
     if fmt in formats.JSON:
         return _read_json_points(path, label, assume_crs, layer_name, **cols)
     if fmt in formats.PARQUET:
@@ -325,16 +332,16 @@ def _read_json_points(source, label, assume_crs, layer_name, **cols) -> PointTab
                 if not records:
                     raise FileFormatError(f"{label} holds an API response with no records in {key!r}: "
                                           "query a period or place that has events")
-                return finish_table(table_from_frame(values.records_frame(records), label, **cols))
+                return finish_table(table_from_frame(values.records_frame(records), label, crs=assume_crs, **cols))
         if layer_name is None:
             found = geojson_features(parsed, label, assume_crs=assume_crs, strict=False)
             if found is not None:
-                return finish_table(table_from_vector(found, label, **cols))
+                return finish_table(table_from_vector(found, label, crs=assume_crs, **cols))
     if isinstance(parsed, list) and parsed and all(isinstance(r, dict) for r in parsed[:100]):
         if parsed[0].get("type") not in ("Feature", "FeatureCollection"):
             import pandas as pd
 
-            return finish_table(table_from_frame(values.records_frame(parsed), label, **cols))
+            return finish_table(table_from_frame(values.records_frame(parsed), label, crs=assume_crs, **cols))
     return _from_vector(source, label, assume_crs, layer_name, **cols)
 
 
@@ -342,7 +349,7 @@ def _from_vector(source, label, assume_crs, layer_name, **cols) -> PointTable:
     from geomap.io.vector import read_vector
 
     found = read_vector(source, assume_crs=assume_crs, layer_name=layer_name, strict=False, label=label)
-    return finish_table(table_from_vector(found, label, **cols))
+    return finish_table(table_from_vector(found, label, crs=assume_crs, **cols))
 
 
 def read_parquet_points(path, label: str, *, assume_crs=None, row_group: int | None = None, **cols) -> PointTable:
@@ -351,7 +358,7 @@ def read_parquet_points(path, label: str, *, assume_crs=None, row_group: int | N
 
     found = read_geoparquet(path, assume_crs=assume_crs, strict=False, label=label, row_group=row_group)
     if found is not None:
-        return table_from_vector(found, label, **cols)
+        return table_from_vector(found, label, crs=assume_crs, **cols)
     import pyarrow.parquet as pq
 
     pf = pq.ParquetFile(path)
@@ -360,7 +367,7 @@ def read_parquet_points(path, label: str, *, assume_crs=None, row_group: int | N
         raise FileFormatError(f"{label} holds no rows: give a file with rows")
     from geomap.io.values import plain_table
 
-    return table_from_frame(plain_table(table).to_pandas(), label, **cols)
+    return table_from_frame(plain_table(table).to_pandas(), label, crs=assume_crs, **cols)
 
 
 def csv_separator(path: Path, encoding: str | None = None) -> str:
@@ -400,7 +407,7 @@ def _refuse_other_coordinate_columns(frame, chosen: str | None, values: np.ndarr
 
 def table_from_frame(frame, source: str, *, lon_col=None, lat_col=None, date_col=None, id_col=None,
                      schema: Schema | None = None, lon=None, lat=None, status=None, date_format=None,
-                     area=None, layer=None) -> PointTable:
+                     area=None, layer=None, crs=None) -> PointTable:
     """Turn a frame of input rows into a :class:`PointTable` (statuses for every row).
 
     Used for every input and for each partition of the Dask engine, so both
@@ -408,7 +415,11 @@ def table_from_frame(frame, source: str, *, lon_col=None, lat_col=None, date_col
     geometries) take the place of the coordinate columns; ``area`` and
     ``layer`` are the :class:`PointTable` fields of the same names.  With a
     date column, the frame gains ``parsed_date`` (ISO, empty where none).
+    ``crs`` is the CRS the coordinate columns are written in (None: lon/lat
+    degrees; see :mod:`geomap.io.projected`).
     """
+    if schema is None and lon is None and lon_col is None and lat_col is None and not has_coordinate_columns(frame):
+        lon_col, lat_col = projected_columns(frame.columns, crs) or (None, None)  # easting/northing
     if schema is None:
         schema = detect_schema(frame.columns, lon_col=lon_col, lat_col=lat_col, date_col=date_col, id_col=id_col,
                                source=source, geometry=lon is not None)
@@ -418,6 +429,7 @@ def table_from_frame(frame, source: str, *, lon_col=None, lat_col=None, date_col
         if schema.name == "generic":
             _refuse_other_coordinate_columns(frame, schema.lon_col if lon_col is None else None, lon, "lon", source)
             _refuse_other_coordinate_columns(frame, schema.lat_col if lat_col is None else None, lat, "lat", source)
+        lon, lat = to_lonlat(lon, lat, crs, source, (schema.lon_col, schema.lat_col))
         status = coordinate_status(lon, lat)
         missing = ~(np.isfinite(lon) & np.isfinite(lat))  # where coordinate_status says missing_coordinates
         status[missing & (bad_lon | bad_lat)] = "invalid_coordinates"
@@ -457,33 +469,35 @@ def _free_name(frame, name: str) -> str:
     return found
 
 
-def table_from_vector(found, source: str, **cols) -> PointTable:
+def table_from_vector(found, source: str, crs=None, **cols) -> PointTable:
     """A :class:`PointTable` from features read by :func:`geomap.io.vector.read_vector` (lon/lat, ``strict=False``).
 
     Points are measured as points (a MultiPoint whose members are one point
     is that point); Polygons and MultiPolygons as areas (``area``, measured
     min-max); other geometries get ``not_a_point``, empty ones
     ``empty_geometry``, invalid polygons ``invalid_geometry``.  Rows of a
-    multi-layer source carry their layer (``source_layer``).
+    multi-layer source carry their layer (``source_layer``).  ``crs``: that of a
+    spreadsheet's coordinate columns (``--assume-crs``).
     """
     frame = found.to_frame().reset_index(drop=True)
     if len(frame) == 0:
         raise FileFormatError(f"{source} holds no features: give a file with point or area features")
     if found.tabular:  # a spreadsheet (XLSX, ODS; its sheet named only when there are several): as for CSV
-        return table_from_frame(frame, source, layer=None if len(found.layers) == 1 else found.layer, **cols)
-    return table_from_geometries(found.geoms, frame, source, layer=found.layer, **cols)
+        return table_from_frame(frame, source, layer=None if len(found.layers) == 1 else found.layer, crs=crs, **cols)
+    return table_from_geometries(found.geoms, frame, source, layer=found.layer, crs=crs, **cols)
 
 
-def table_from_geometries(geoms, frame, source: str, *, layer=None, **cols) -> PointTable:
+def table_from_geometries(geoms, frame, source: str, *, layer=None, crs=None, **cols) -> PointTable:
     """A :class:`PointTable` from lon/lat shapely ``geoms`` and the attribute ``frame`` of the same rows.
 
     The geometries are measured (see :func:`table_from_vector`), unless the
     caller named coordinate columns or every geometry is null and the
     attributes hold lon/lat: then the columns are, as for CSV (named columns
-    were once ignored beside geometries, which were measured instead).
+    were once ignored beside geometries, which were measured instead), in
+    ``crs`` when given (``--assume-crs``).
     """
     if named_columns(cols) or (all(g is None for g in geoms) and has_coordinate_columns(frame)):
-        return table_from_frame(frame, source, layer=layer, **cols)
+        return table_from_frame(frame, source, layer=layer, crs=crs, **cols)
     lon, lat, status, area = geometry_status(geoms, frame)
     return table_from_frame(frame, source, lon=lon, lat=lat, status=status, area=area, layer=layer, **cols)
 

@@ -10,20 +10,23 @@ import os
 from pathlib import Path
 from typing import Any, Iterable
 
+from geomap.io.text import safe_text
+
 
 def public_name(value: Any) -> Any:
     """A path as published outputs may show it: the file name only (no user's local folders).
 
     Text that does not name a path (a layer id, ``-``, ``<memory>``) comes back
-    unchanged; so does anything that is not a str or Path.
+    unchanged but for control characters (:func:`safe_text`); anything that is
+    not a str or Path comes back unchanged.
     """
     if isinstance(value, Path):
         value = str(value)
     if not isinstance(value, str) or value in ("", "-") or value.startswith("<"):
         return value
     if os.sep in value or (os.altsep and os.altsep in value) or value.startswith("~"):
-        return os.path.basename(value.rstrip(os.sep)) or value
-    return value
+        return safe_text(os.path.basename(value.rstrip(os.sep)) or value)
+    return safe_text(value)
 
 
 def public_command(argv: Iterable[str]) -> list[str]:

@@ -83,7 +83,8 @@ def to_geojson(features: list[dict[str, Any]], extra: dict[str, Any] | None = No
 
 
 def table(rows: list[list[str]], headers: list[str]) -> str:
-    """A plain aligned text table (numbers right-aligned)."""
+    """A plain aligned text table (numbers right-aligned); cells' control characters escaped (:func:`safe_text`)."""
+    rows = [[safe_text(cell) for cell in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row):
@@ -106,3 +107,16 @@ def km(value_m: float | None, digits: int = 2) -> str:
     if value_m is None or (isinstance(value_m, float) and not math.isfinite(value_m)):
         return "n/a"
     return f"{value_m / 1000:.{digits}f}"
+
+
+def safe_text(text) -> str:
+    """``text`` with its control and format characters escaped (``a\\nb.csv`` for a newline): one line, no terminal codes.
+
+    For names that come from outside (file names, layer ids, labels) on their way
+    into messages and text output: a newline in a file name broke the one-line
+    error and the text table, an escape sequence could rewrite the terminal.
+    """
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)

@@ -33,6 +33,7 @@ import numpy as np
 
 from geomap.errors import CRSError, FileFormatError, InputNote
 from geomap.io import formats, guards, values
+from geomap.io.text import safe_text
 
 log = logging.getLogger("geomap.io")
 
@@ -166,7 +167,7 @@ def read_vector(source, *, assume_crs: str | None = None, layer_name: str | None
         guards.assumed_crs(assume_crs)  # one line for a CRS no map is drawn in (geocentric, vertical) or PROJ lacks
     data = source if isinstance(source, (bytes, bytearray)) else None
     path = None if data is not None else Path(source)
-    label = label or ("<stdin>" if path is None else str(path))
+    label = safe_text(label or ("<stdin>" if path is None else str(path)))
     fmt = "json" if path is None else formats.format_of(path)
     if path is not None:
         check_source_path(path)
@@ -421,7 +422,7 @@ def read_geoparquet(path, *, assume_crs=None, lonlat=True, strict=True, label=No
     """
     import pyarrow.parquet as pq
 
-    label = label or str(path)
+    label = safe_text(label or str(path))
     try:
         pf = pq.ParquetFile(path)
         table = pf.read() if row_group is None else pf.read_row_group(row_group)

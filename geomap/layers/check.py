@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from geomap.errors import FileFormatError
+from geomap.io.text import safe_text
 from geomap.layers.registry import file_sha256, validate_metadata
 
 #: how far (degrees) geometry may stick out of a stated bbox before it is a problem
@@ -105,6 +107,10 @@ def _check_as_line(path: Path, report: ValidationReport) -> None:
 def validate_path(path: str | Path) -> ValidationReport:
     """Validate a vector file or a layer folder; see the module notes.
 
+    The report names files without the folders they sit in (its text gets
+    pasted into reports: an absolute path names the user's folders), with
+    control characters escaped (a newline in a name: ``li\\nne.geojson``).
+
     Parameters
     ----------
     path : str or Path
@@ -120,12 +126,36 @@ def validate_path(path: str | Path) -> ValidationReport:
     FileFormatError
         ``path`` does not exist, or is a folder without ``layer.json``.
     """
+    path = Path(path)
+    try:
+        return _public(_validate(path), path)
+    except FileFormatError as exc:
+        exc.args = (_public_text(str(exc), path),)
+        raise
+
+
+def _public_text(text: str, path: Path) -> str:
+    """``text`` without the folders of ``path`` (as given, absolute, resolved) and with control characters escaped."""
+    folders = {str(path.parent), str(path.absolute().parent), str(path.resolve().parent)} - {"", "."}
+    for folder in sorted(folders, key=len, reverse=True):
+        text = text.replace(folder.rstrip(os.sep) + os.sep, "")
+    return safe_text(text)
+
+
+def _public(report: ValidationReport, path: Path) -> ValidationReport:
+    report.path = _public_text(report.path, path)
+    report.metadata = None if report.metadata is None else _public_text(report.metadata, path)
+    report.problems[:] = [_public_text(p, path) for p in report.problems]
+    report.notes[:] = [_public_text(n, path) for n in report.notes]
+    return report
+
+
+def _validate(path: Path) -> ValidationReport:
     import numpy as np
     import shapely
 
     from geomap.layers.resolve import read_any
 
-    path = Path(path)
     if not path.exists():
         raise FileFormatError(f"{path} does not exist: give a layer folder, a layer.json or a vector file")
     geometry_path, meta_path, meta = _locate(path)

@@ -18,6 +18,7 @@ from geomap.io import guards
 from geomap.layers import registry
 from geomap.errors import CRSError, FileFormatError, LayerError
 from geomap.io.privacy import public_name
+from geomap.io.text import safe_text
 
 log = logging.getLogger("geomap.layers.lineset")
 
@@ -312,7 +313,7 @@ def read_lines(
         label = layer_meta.id
     else:
         path = Path(source)
-        label = Path(str(source)).name
+        label = safe_text(Path(str(source)).name)
     notes: list = []
     with tidy.collect_notes(notes):
         geoms, attrs, crs_in = read_vector(path, assume_crs=assume_crs, layer_name=layer_name)

@@ -125,7 +125,7 @@ def _run_part(part, number: int, kind: str, job: dict, lines_by_id: dict, workdi
 
     cols = job["cols"]
     if kind == "csv":
-        table = table_from_frame(part, job["source"], **cols)
+        table = table_from_frame(part, job["source"], crs=job["assume_crs"], **cols)
     else:
         table = read_parquet_part(part[0], part[1], job["source"], assume_crs=job["assume_crs"], **cols)
     # one kernel thread per worker process: the processes are the parallelism (and the kernel's

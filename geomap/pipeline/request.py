@@ -208,7 +208,7 @@ class LineChoice:
                 self._refuse_utc_time_across_lines()
 
     def _refuse_utc_time_across_lines(self) -> None:
-        """A ``date`` that is a UTC time (``2020-09-26T21:00Z``) whose local day may have another line: InputError.
+        """A ``date`` that is a time with a zone (``2020-09-26T21:00Z``, ``-05:00``) whose local day may have another line: InputError.
 
         The incident's local day is its UTC day, the day before or the day
         after (:func:`geomap.io.days.utc_day_ranges`); when the theatre's
@@ -227,7 +227,8 @@ class LineChoice:
         first, last = (_dt.date.fromisoformat(str(d[0])) for d in ranges)
         changes = [d for d in selection_changes(self.theatre, source=self.source) if first < d <= last]
         if changes:
-            raise InputError(f"--date {self.date.strip()} is a time in UTC: the incident's local day is one of "
+            raise InputError(f"--date {self.date.strip()} is a time with a zone (an instant): the incident's local "
+                             f"day is one of "
                              f"{first.isoformat()}..{last.isoformat()}, and the {self.theatre} line changes on "
                              f"{changes[0].isoformat()}: give the local date as YYYY-MM-DD")
 

@@ -175,6 +175,30 @@ def _incident_notes(result: Result) -> None:
         incident.note = "; ".join(n for n in notes if n)
 
 
+#: measure()'s own keywords (the rest are IncidentSource's and LineChoice's fields)
+_MEASURE_KEYWORDS = ("incidents", "at", "places", "path", "layer", "theatre", "date", "claim", "radius_m")
+
+
+def _refuse_unknown_keywords(options: dict) -> None:
+    """TypeError naming ``measure`` and the keywords it takes, for a keyword it does not (``radius_km=``).
+
+    The options go on to IncidentSource, whose own TypeError named that internal class instead.
+    """
+    from dataclasses import fields
+    from difflib import get_close_matches
+
+    internal = {"at", "places", "path", "radius_m", "layer", "theatre", "date"}
+    accepted = list(_MEASURE_KEYWORDS) + [f.name for cls in (IncidentSource, LineChoice) for f in fields(cls)
+                                          if f.name not in internal]
+    accepted = list(dict.fromkeys(accepted))
+    unknown = [k for k in options if k not in accepted]
+    if unknown:
+        near = get_close_matches(unknown[0], accepted, n=1)
+        hint = f" (did you mean {near[0]}=?)" if near else ""
+        raise TypeError(f"measure() got an unexpected keyword argument {unknown[0]!r}{hint}; it takes "
+                        f"{', '.join(accepted)}")
+
+
 def measure(incidents=None, *, at=(), places=(), path=None, layer=None, theatre=None, date=None, claim=None,
             radius_m: float = 0.0, **options) -> Result:
     """The Python API of ``geomap distance`` / ``geomap check``: one call, one :class:`Result`.
@@ -204,6 +228,7 @@ def measure(incidents=None, *, at=(), places=(), path=None, layer=None, theatre=
     from geomap.layers.lineset import LineSet
     from geomap.pipeline.incidents import Incident
 
+    _refuse_unknown_keywords(options)
     line_options = {f.name: options.pop(f.name) for f in fields(LineChoice)
                     if f.name in options and f.name not in ("layer", "theatre", "date", "assume_crs")}
     if "assume_crs" in options:  # the CLI's --assume-crs applies to the points file and the layer alike

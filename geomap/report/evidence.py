@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from geomap.errors import InputError
+
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
@@ -46,8 +48,20 @@ def _km(value_m) -> str:
 
 def evidence_markdown(result, *, command: str | None = None, map_file: str | None = None,
                       generated: _dt.datetime | None = None) -> str:
-    """The evidence record of a :class:`geomap.pipeline.result.Result` with a claim, as Markdown text."""
+    """The evidence record of a :class:`geomap.pipeline.result.Result` with a claim, as Markdown text.
+
+    Raises TypeError for anything but a Result (``result.rows()``, a row, a
+    frame: the record needs the claim and every row) and InputError for a
+    Result measured without a claim.
+    """
     from geomap.report.versions import software_versions
+
+    if not (callable(getattr(result, "rows", None)) and hasattr(result, "claim")):
+        raise TypeError(f"evidence_markdown() takes the Result that geomap.measure(..., claim=...) returns; got a "
+                        f"{type(result).__name__}: pass the result itself (not result.rows() or result.frame)")
+    if result.claim is None:
+        raise InputError("evidence_markdown() needs a result with a claim: measure with claim=\"...\" "
+                         "(the record states the claim, its readings and the verdict)")
 
     generated = generated or _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
     claim = result.claim

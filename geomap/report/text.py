@@ -15,6 +15,7 @@ so; the machine formats carry millimetres and 1e-9 degrees.
 from __future__ import annotations
 
 from geomap.io import text as out
+from geomap.io.text import safe_text
 
 #: said under every table for people: what was rounded, and where the exact values are
 ROUNDING_NOTE = "(km rounded to 10 m and coordinates to 1e-5 degree in this table; --format json or csv give mm and 1e-9 degree)"
@@ -118,7 +119,7 @@ def distance_table(result, rows) -> str:
         if r.incident.note:
             foot.insert(1, f"{r.label}: {r.incident.note}")
     foot.append(ROUNDING_NOTE)
-    return text + "\n".join(foot)
+    return text + "\n".join(safe_text(line) for line in foot)
 
 
 def check_table(result, rows) -> str:
@@ -160,7 +161,7 @@ def check_table(result, rows) -> str:
     lines.append(ROUNDING_NOTE)
     lines.append("")
     lines += [r.verdict.sentence for r in rows if r.verdict is not None]
-    return text + "\n" + "\n".join(lines)
+    return text + "\n" + "\n".join(safe_text(line) for line in lines)
 
 
 def frame_text(frame, fmt: str, *, lon=None, lat=None, id_col=None, label_col=None) -> str:
@@ -191,4 +192,9 @@ def frame_text(frame, fmt: str, *, lon=None, lat=None, id_col=None, label_col=No
         shown.insert(0, "date", frame[date_col].to_numpy())
     shown.insert(0, "label", row_labels(frame, id_col, label_col))
     shown = shown.set_axis(range(1, len(shown) + 1))
+    import pandas as pd
+
+    for col in shown.columns:  # the file's labels and the layer's sections: never a terminal's escape sequence
+        if shown[col].dtype == object or pd.api.types.is_string_dtype(shown[col].dtype):
+            shown[col] = shown[col].map(lambda v: safe_text(v) if isinstance(v, str) else v)
     return shown.to_string(max_rows=200)
