@@ -299,7 +299,7 @@ def judge(
     # the claim's ends with as many decimals as keep them apart from the interval's ('≥ 2.0001 km' beside
     # '2–2.5 km', not '≥ 2 km' beside an interval said to straddle it)
     shown = distinct_decimals((lo, hi), unit=unit, avoid_m=bounds)
-    label = claim.matched_text or claim.text
+    label = claim.label
     subject = f"The claim '{label}'" if label else "The claimed range"
     readings = claim.describe_readings(decimals=shown)
     margin_m: float | None

@@ -400,9 +400,10 @@ def claim_from_bounds(text: str | None, *, min_km: float | None, max_km: float |
     if min_km is not None and max_km is not None and min_km > max_km:
         raise ClaimError(f"the minimum {min_km:g} km is larger than the maximum {max_km:g} km: swap them")
     bounds = Range(None if min_km is None else min_km * 1000.0, None if max_km is None else max_km * 1000.0)
+    label = text if text and text.strip() else ""  # a blank --claim is no label ('', '   ')
     return Claim(
-        text=text or "",
-        matched_text=text or "",
+        text=label,
+        matched_text=label,
         rule="user-bounds",
         rationale="Bounds given explicitly by the user; both readings are this range.",
         citation=None,

@@ -138,7 +138,8 @@ def default_title(lines_by_layer: Mapping[str, Any], claim=None) -> str:
     """``Distance to LAYER[, LAYER...]`` and the claim's text."""
     text = "Distance to " + ", ".join(str(k) for k in lines_by_layer)
     if claim is not None:
-        text += f" - claim: {getattr(claim, 'text', '')}"
+        label = getattr(claim, "label", getattr(claim, "text", ""))
+        text += f" - claim: {label}" if label else f" - claim: {claim.describe_readings()}"
     return text
 
 
