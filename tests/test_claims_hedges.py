@@ -10,7 +10,9 @@ import json
 
 import pytest
 
+from geomap.claims import parse_claim
 from geomap.cli import main
+from geomap.errors import ClaimError
 
 AT = ("--at", "46.75,39.6", "--theatre", "nagorno-karabakh", "--date", "2020-12-27")
 
@@ -34,3 +36,38 @@ def test_a_blank_label_with_bounds_is_no_label(runner, label):
 def test_a_label_with_bounds_is_still_quoted(runner):
     result = runner.invoke(main, ["check", *AT, "--claim", "dozens of km", "--min-km", "3"])
     assert "The claim 'dozens of km' (≥ 3 km) is inconclusive" in result.stdout
+
+
+# --- a distance from another object than the line, in every shipped language that writes it so ---------------
+
+@pytest.mark.parametrize("text, lang, obj", [
+    ('5 ק"מ מסטפנקרט', "he", "מסטפנקרט"),                 # 'from' joined to a name
+    ('במרחק 3 ק"מ מהכפר', "he", "מהכפר"),                 # 'from the village'
+    ('כ-7 ק"מ מצפון לעיר', "he", "לעיר"),                 # north of the city
+    ('در ۴ کیلومتری مرز', "fa", "مرز"),                    # Persian ezafe unit: no 'از'
+    ('4 կմ Հադրութից', "hy", "Հադրութից"),                # the ablative after the distance
+    ("4 km Hadrutdan", "az", "Hadrutdan"),
+    ("в 4 км южнее Гадрута", "ru", "южнее Гадрута"),
+    ("за 4 км південніше села", "uk", "південніше села"),
+    ("على بعد 4 كم جنوب القرية", "ar", "جنوب القرية"),
+])
+def test_a_distance_from_another_object_is_refused(text, lang, obj):
+    with pytest.raises(ClaimError, match="not from a line of contact") as err:
+        parse_claim(text, lang=lang)
+    assert repr(obj) in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("text, lang, metres", [
+    ('5 ק"מ מקו המגע', "he", 5000),
+    ('במרחק 3 ק"מ מהחזית', "he", 3000),
+    ('2 ק"מ מהקו הכחול', "he", 2000),
+    ('در ۴ کیلومتری خط مقدم', "fa", 4000),
+    ("4 կմ շփման գծից", "hy", 4000),
+    ("4 km təmas xəttindən", "az", 4000),
+    ("على بعد 4 كم جنوب خط الجبهة", "ar", 4000),
+    ("в 4 км к югу от линии фронта", "ru", 4000),
+])
+def test_a_distance_from_the_line_is_still_read(text, lang, metres):
+    claim = parse_claim(text, lang=lang)
+    assert claim.strict.min_m < metres < claim.strict.max_m

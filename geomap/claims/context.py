@@ -193,7 +193,11 @@ def other_reference(tokens: list[Token], match: Match, lex: Lexicon, text: str) 
     lexicon's ``reference.prepositions`` (with ``skip`` words such as 'north'
     or 'away' between), up to the end of the clause: a ``line`` word before any
     ``other`` word ('from the nearest section of the line of contact') is the
-    line.  Languages without a ``reference`` entry are not checked.
+    line.  A preposition joined to the object (Hebrew 'מהעיר', ``attached``), a
+    unit form that takes its object directly (Persian '۵ کیلومتری مرز',
+    ``object_after_units``) and an ablative ending on the word after the
+    distance (Armenian '5 կմ Ստեփանակերտից', ``before_suffixes``) are read too.
+    Languages without a ``reference`` entry are not checked.
     """
     ref = lex.reference
     if ref is None:
@@ -202,12 +206,44 @@ def other_reference(tokens: list[Token], match: Match, lex: Lexicon, text: str) 
     if before is not None:
         return before
     k = match.end
+    if tokens[k - 1].norm in ref.object_after_units and word_at(tokens, k) is not None:
+        return _object_from(tokens, k, k, None, ref, text)  # Persian '۵ کیلومتری مرز': 5 km from the border
     while k < len(tokens) and tokens[k].kind in ("word", "sym") and tokens[k].norm not in ref.prepositions and (
             tokens[k].norm in ref.skip or tokens[k].norm in lex.fillers or tokens[k].norm == "-"):
         k += 1
-    if word_at(tokens, k) not in ref.prepositions:
+    after = _ablative_after(tokens, k, ref, text)
+    if after is not None:
+        return after
+    joined = None if word_at(tokens, k) in ref.prepositions else ref.attached_prefix(word_at(tokens, k))
+    if word_at(tokens, k) not in ref.prepositions and joined is None:
         return None
-    start = k + 1
+    return _object_from(tokens, k, k + 1 if joined is None else k, joined, ref, text)
+
+
+def _ablative_after(tokens: list[Token], k: int, ref, text: str) -> str | None:
+    """The object right after a distance with an ablative ending ('5 կմ Ստեփանակերտից'), when not the line."""
+    word = word_at(tokens, k)
+    if not ref.before_suffixes or word is None or set(text[tokens[k - 1].end:tokens[k].start]) & _CLAUSE_END:
+        return None
+    if word_at(tokens, k + 1) in ref.before_suffixes and tokens[k + 1].start <= tokens[k].end + 1:
+        end = k + 2  # Turkish "Hankendi'den", the ending split off
+    elif any(word.endswith(sfx) and len(word) > len(sfx) + 1 for sfx in ref.before_suffixes):
+        end = k + 1
+    else:
+        # the ending may close a phrase of up to three words ('5 կմ շփման գծից')
+        end = next((e + 1 for e in range(k + 1, min(k + 3, len(tokens)))
+                    if tokens[e].kind == "word" and not set(text[tokens[e - 1].end:tokens[e].start]) & _CLAUSE_END
+                    and any(tokens[e].norm.endswith(sfx) and len(tokens[e].norm) > len(sfx) + 1
+                            for sfx in ref.before_suffixes)), None)
+        if end is None:
+            return None
+    if any(ref.is_line(tok.norm) for tok in tokens[k:end]):
+        return None
+    return snippet(text, tokens, k, end)
+
+
+def _object_from(tokens: list[Token], k: int, start: int, joined: str | None, ref, text: str) -> str | None:
+    """The object from ``start`` to the end of the clause, as written from ``k``, unless a line word comes first."""
     end = start
     while end < len(tokens) and end - start < _REFERENCE_WINDOW:
         if set(text[tokens[end - 1].end:tokens[end].start]) & _CLAUSE_END:
@@ -215,12 +251,13 @@ def other_reference(tokens: list[Token], match: Match, lex: Lexicon, text: str) 
         end += 1
     if end == start:
         return None  # nothing after 'from' in this clause
-    for tok in tokens[start:end]:
+    for at, tok in enumerate(tokens[start:end]):
         if tok.kind != "word":
             continue
-        if ref.is_line(tok.norm):
+        word = tok.norm[len(joined):] if joined is not None and at == 0 else tok.norm
+        if ref.is_line(word):
             return None
-        if ref.is_other(tok.norm):
+        if ref.is_other(word):
             break
     return snippet(text, tokens, k, end)
 

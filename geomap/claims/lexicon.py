@@ -98,6 +98,17 @@ class Reference:
     #: case endings of the word right before a distance that name what it is measured from (Armenian
     #: 'Ստեփանակերտից 5 կմ', Azerbaijani 'Xankəndidən 5 km', Turkish "Hankendi'den 5 km")
     before_suffixes: tuple[str, ...] = ()
+    #: prepositions written joined to the object's first word, longest first (Hebrew 'מ' in 'מסטפנקרט',
+    #: 'מה' in 'מהעיר', 'ל' in 'מצפון לעיר')
+    attached: tuple[str, ...] = ()
+    #: unit forms whose object follows with no preposition (Persian 'کیلومتری' in 'در ۵ کیلومتری مرز')
+    object_after_units: frozenset[str] = frozenset()
+
+    def attached_prefix(self, word: str | None) -> str | None:
+        """The joined preposition ``word`` starts with (leaving at least two letters of the object), else None."""
+        if not word:
+            return None
+        return next((p for p in self.attached if word.startswith(p) and len(word) >= len(p) + 2), None)
 
     @staticmethod
     def _matches(word: str, patterns: tuple[str, ...]) -> bool:
@@ -402,6 +413,8 @@ def _reference(source: str, raw: Any) -> Reference | None:
         object_after_unit=_flag(source, "reference.object_after_unit", raw.get("object_after_unit", False)),
         before_suffixes=tuple(sorted(_words(source, "reference.before_suffixes", raw.get("before_suffixes")),
                                      key=len, reverse=True)),
+        attached=tuple(sorted(_words(source, "reference.attached", raw.get("attached")), key=len, reverse=True)),
+        object_after_units=_words(source, "reference.object_after_units", raw.get("object_after_units")),
     )
 
 
