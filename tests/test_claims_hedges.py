@@ -71,3 +71,43 @@ def test_a_distance_from_another_object_is_refused(text, lang, obj):
 def test_a_distance_from_the_line_is_still_read(text, lang, metres):
     claim = parse_claim(text, lang=lang)
     assert claim.strict.min_m < metres < claim.strict.max_m
+
+
+# --- a length OF a front (or of anything), not a distance FROM it, in every shipped language -------------------
+
+@pytest.mark.parametrize("text, lang", [
+    ("ils ont repris 15 km de front", "fr"),
+    ("environ 15 km de tranchées", "fr"),
+    ("recuperaron 15 km de frente", "es"),
+    ("sie hielten 15 km Front", "de"),
+    ("15 km der Frontlinie wurden gehalten", "de"),
+    ("سيطروا على 15 كم من خط الجبهة", "ar"),
+    ('החזיקו 15 ק"מ של חזית', "he"),
+    ("۱۵ کیلومتر خط مقدم", "fa"),
+    ("15 km'lik cephe", "tr"),
+    ("15 km cephe hattını tuttular", "tr"),
+    ("15 km-lik cəbhə", "az"),
+    ("15 կմ-անոց ճակատ", "hy"),
+    ("they held a 15 km stretch of the front", "en"),
+    ("along a 15-km front", "en"),
+])
+def test_a_length_of_something_is_refused(text, lang):
+    with pytest.raises(ClaimError, match="is a length of something"):
+        parse_claim(text, lang=lang)
+
+
+@pytest.mark.parametrize("text, lang, metres", [
+    ("à 15 km du front", "fr", 15000),
+    ("à environ 15 km de la ligne de front", "fr", 15000),
+    ("a unos 15 km del frente", "es", 15000),
+    ("15 km von der Front", "de", 15000),
+    ("على بعد 15 كم من خط الجبهة", "ar", 15000),
+    ('15 ק"מ מהחזית', "he", 15000),
+    ("15 km cephe hattından", "tr", 15000),
+    ("15 km'lik mesafede", "tr", 15000),
+    ("15 km-lik məsafədə", "az", 15000),
+    ("15 km from the front", "en", 15000),
+])
+def test_a_distance_from_the_front_is_still_read(text, lang, metres):
+    claim = parse_claim(text, lang=lang)
+    assert claim.strict.min_m < metres < claim.strict.max_m

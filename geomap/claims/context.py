@@ -265,13 +265,19 @@ def _object_from(tokens: list[Token], k: int, start: int, joined: str | None, re
 def length_of(tokens: list[Token], match: Match, lex: Lexicon, text: str) -> str | None:
     """The words that make ``match`` a length of something rather than a distance from it, else None.
 
-    'captured 20 km of the front line', 'they dug 5 km of trenches', Russian
-    '20 км линии фронта' (a genitive object right after the unit) give how
-    long something is; they were read as 20 km from the line.  An English
-    'of' counts only after a bare or approximate number with no direction
-    word between ('within 5 km of the front', '5 km north of the line' are
-    distances); an object right after the unit only in lexicons that set
-    ``reference.object_after_unit``.
+    'captured 20 km of the front line', 'a 20 km stretch of the front', French
+    'ils ont pris 20 km de front', Russian '20 км линии фронта' (a genitive
+    object right after the unit), Turkish "20 km'lik cephe" (a 20-km front)
+    give how long something is; they were read as 20 km from the line.  A
+    ``reference.length_words`` word right after the unit ('of', 'de', 'של')
+    counts after a bare or approximate number with no direction word between
+    ('within 5 km of the front', '5 km north of the line' are distances), and
+    not when a ``distance_before`` word stands right before the expression
+    (French 'à 20 km du front', Arabic 'على بعد 20 كم من'); an object right
+    after the unit only in lexicons that set ``reference.object_after_unit``,
+    and not when the object ends in an ablative ('5 km cephe hattından': from
+    the front line); a ``length_suffixes`` ending on the unit only before a
+    line or other object ("20 km'lik mesafede" is a distance).
     """
     ref = lex.reference
     if ref is None:
@@ -280,14 +286,38 @@ def length_of(tokens: list[Token], match: Match, lex: Lexicon, text: str) -> str
         return None
     k = match.end
     word = word_at(tokens, k)
+    if word is None and k + 1 < len(tokens) and tokens[k].norm in "-'’" and tokens[k].start == tokens[k - 1].end:
+        k += 1  # Armenian '20 կմ-անոց'
+        word = word_at(tokens, k)
     if word is None or set(text[tokens[k - 1].end:tokens[k].start]) & _CLAUSE_END:
         return None  # '20 km, of which ...'
-    if word in ref.length_words or (ref.object_after_unit and (ref.is_line(word) or ref.is_other(word))):
-        end = k + 1
-        while end < len(tokens) and end - k < 4 and not set(text[tokens[end - 1].end:tokens[end].start]) & _CLAUSE_END:
-            end += 1
-        return snippet(text, tokens, match.start, end)
-    return None
+    found = False
+    if word in ref.length_suffixes:
+        found = any(ref.is_line(w) or ref.is_other(w) for w in _clause_words(tokens, k + 1, 2, text))
+    elif word in ref.length_words:
+        # the distance word may open the comparator itself ('à environ 20 km du front', 'a unos 20 km')
+        found = not {word_at(tokens, match.start - 1), word_at(tokens, match.start)} & ref.distance_before
+    elif ref.object_after_unit and (ref.is_line(word) or ref.is_other(word)) \
+            and tokens[match.end - 1].norm not in ref.object_after_units:
+        found = not any(w.endswith(sfx) and len(w) > len(sfx) + 1 or w in ref.before_suffixes
+                        for w in _clause_words(tokens, k, 3, text) for sfx in ref.before_suffixes)
+    if not found:
+        return None
+    end = k + 1
+    while end < len(tokens) and end - k < 4 and not set(text[tokens[end - 1].end:tokens[end].start]) & _CLAUSE_END:
+        end += 1
+    return snippet(text, tokens, match.start, end)
+
+
+def _clause_words(tokens: list[Token], k: int, most: int, text: str) -> list[str]:
+    """Up to ``most`` words from ``k`` on, stopping at the end of the clause."""
+    words = []
+    for at in range(k, min(len(tokens), k + most)):
+        if at > 0 and set(text[tokens[at - 1].end:tokens[at].start]) & _CLAUSE_END:
+            break
+        if tokens[at].kind == "word":
+            words.append(tokens[at].norm)
+    return words
 
 
 def _object_before(tokens: list[Token], match: Match, ref, text: str) -> str | None:

@@ -103,6 +103,10 @@ class Reference:
     attached: tuple[str, ...] = ()
     #: unit forms whose object follows with no preposition (Persian 'کیلومتری' in 'در ۵ کیلومتری مرز')
     object_after_units: frozenset[str] = frozenset()
+    #: words right before a distance that make a following ``length_words`` word 'from', not 'of' (French 'à')
+    distance_before: frozenset[str] = frozenset()
+    #: endings on the unit that make it an adjective of length before an object (Turkish "20 km'lik cephe")
+    length_suffixes: frozenset[str] = frozenset()
 
     def attached_prefix(self, word: str | None) -> str | None:
         """The joined preposition ``word`` starts with (leaving at least two letters of the object), else None."""
@@ -415,6 +419,8 @@ def _reference(source: str, raw: Any) -> Reference | None:
                                      key=len, reverse=True)),
         attached=tuple(sorted(_words(source, "reference.attached", raw.get("attached")), key=len, reverse=True)),
         object_after_units=_words(source, "reference.object_after_units", raw.get("object_after_units")),
+        distance_before=_words(source, "reference.distance_before", raw.get("distance_before")),
+        length_suffixes=_words(source, "reference.length_suffixes", raw.get("length_suffixes")),
     )
 
 
