@@ -111,3 +111,40 @@ def test_a_length_of_something_is_refused(text, lang):
 def test_a_distance_from_the_front_is_still_read(text, lang, metres):
     claim = parse_claim(text, lang=lang)
     assert claim.strict.min_m < metres < claim.strict.max_m
+
+
+# --- a hedged or amended second figure after the distance widens it: refused, never dropped ---------------------
+
+@pytest.mark.parametrize("text, lang, second", [
+    ("8 km, maybe 9", None, "maybe 9"),
+    ("8 km or possibly 9", None, "or possibly 9"),
+    ("about 8 km from the front (perhaps 12)", None, "perhaps 12"),
+    ("8 km, if not 9 km", None, "if not 9 km"),
+    ("8 km or 9", None, "or 9"),
+    ("8 km, 9 at most", None, "9"),
+    ("8 км, а может и 9", "ru", "а может и 9"),
+    ("8 км або навіть 9", "uk", "або навіть 9"),
+    ("8 km, voire 9", "fr", "voire 9"),
+    ("8 km o quizá 9", "es", "o quizá 9"),
+    ("8 km, vielleicht sogar 9", "de", "vielleicht sogar 9"),
+    ("8 km, belki 9", "tr", "belki 9"),
+    ('8 ק"מ ואולי 9', "he", "ואולי 9"),
+    ("8 كم، وربما 9", "ar", "وربما 9"),
+    ("۸ کیلومتر، شاید ۹", "fa", "شاید ۹"),
+])
+def test_a_hedged_second_figure_is_refused(text, lang, second):
+    with pytest.raises(ClaimError, match="second figure") as err:
+        parse_claim(text, lang=lang)
+    assert repr(second) in str(err.value)
+
+
+@pytest.mark.parametrize("text, notes", [
+    ("8 km or 5 miles", 1),              # the same distance in another unit
+    ("8 km (5 miles)", 1),
+    ("8 km, maybe 9 people were hurt", 0),  # a count of something else
+    ("8 km from the front on 12 May 2021", 0),
+])
+def test_a_restatement_or_another_count_is_not_an_amendment(text, notes):
+    claim = parse_claim(text)
+    assert claim.strict.min_m < 8000 < claim.strict.max_m
+    assert len(claim.notes) == notes

@@ -13,7 +13,7 @@ Standard library only.
 
 from __future__ import annotations
 
-from geomap.claims.grammar import Match, parse_number, phrase_at, snippet
+from geomap.claims.grammar import Match, parse_number, phrase_at, snippet, unit_at
 from geomap.claims.lexicon import Lexicon
 from geomap.claims.numbers import Token, is_fraction_word, word_at
 
@@ -98,9 +98,62 @@ def misread_context(tokens: list[Token], match: Match, lex: Lexicon, text: str) 
     dropped = _dropped_number(tokens, match, lex, text)
     if dropped is not None:
         return f"follows a number with no unit ({dropped!r})"
+    amended = _amended_figure(tokens, match, lex, text)
+    if amended is not None:
+        return (f"is followed by a second figure ({amended!r}) that reading it alone would drop "
+                "(write the range, e.g. '5-6 km')")
     if lex.language == "en" and word_at(tokens, start) in ("a", "an") and word_at(tokens, start - 1) == "of" \
             and start >= 2 and (is_fraction_word(word_at(tokens, start - 2)) or tokens[start - 2].kind == "num"):
         return f"follows a fraction geomap does not read ({snippet(text, tokens, max(0, start - 3), start)!r})"
+    return None
+
+
+#: what ends a sentence: a second figure after it is not an amendment of the distance
+_SENTENCE_END = set(".!?;")
+#: most tokens after an expression a hedged second figure is looked for ('5 km from the front, maybe 6')
+_AMENDMENT_WINDOW = 12
+
+
+def _amended_figure(tokens: list[Token], match: Match, lex: Lexicon, text: str) -> str | None:
+    """A second figure after ``match`` that amends it ('5 km, maybe 6', '5 km or 6', '5 км, а то и 6'), else None.
+
+    Within the sentence, an ``amendments`` word ('maybe', 'voire', 'может') or
+    an 'or' (``restatement_joiners``) followed by a number that ends its clause,
+    takes the distance's unit or a comparator.  Reading the first figure alone
+    dropped the second one, a range the claim allows.  A restatement in
+    another unit after 'or' alone ('5 km or 3 miles') and a count of something
+    else ('maybe 6 people') are not amendments.
+    """
+    joiners = {w for phrase in lex.restatement_joiners for w in phrase.split()}
+    n = len(tokens)
+    for at in range(match.end, min(n, match.end + _AMENDMENT_WINDOW)):
+        if set(text[tokens[at - 1].end:tokens[at].start]) & _SENTENCE_END:
+            return None
+        j, hedged = at, False
+        while j < n and j - at < 4:
+            phrase = next((p for p in sorted(lex.amendments, key=len, reverse=True) if phrase_at(tokens, j, p)), None)
+            if phrase is not None:
+                j, hedged = j + len(phrase), True
+            elif tokens[j].norm in joiners and tokens[j].kind == "word":
+                j += 1
+            else:
+                break
+        bare = j == at and at == match.end and tokens[at].kind == "num" \
+            and "," in text[tokens[at - 1].end:tokens[at].start]  # '5 km, 6 at most'
+        if (j == at and not bare) or j >= n or set(text[tokens[j - 1].end:tokens[j].start]) & _SENTENCE_END:
+            continue
+        num = parse_number(tokens, j, lex, text)
+        if num is None or _is_year(tokens[j]):
+            continue
+        after = num.end
+        unit = unit_at(tokens, after, lex)
+        if unit is not None and unit.id != match.unit.id and not hedged:
+            continue  # '5 km or 3 miles': the same distance in another unit
+        ends = after >= n or bool(set(text[tokens[after - 1].end:tokens[after].start]) & (_CLAUSE_END | {"—", "–"}))
+        comparator = any(phrase_at(tokens, after, p) for e in lex.comparators for p in e.phrases)
+        if comparator or not bare and (unit is not None or ends):
+            end = after + 1 if unit is not None else after
+            return snippet(text, tokens, at, min(end, n))
     return None
 
 

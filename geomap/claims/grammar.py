@@ -32,7 +32,7 @@ from geomap.claims.numbers import (
 )
 from geomap.claims.readings import Range
 
-__all__ = ["Match", "Refusal", "prepare", "scan", "snippet", "phrase_at", "parse_number"]
+__all__ = ["Match", "Refusal", "prepare", "scan", "snippet", "phrase_at", "parse_number", "unit_at"]
 
 _EN_ARTICLES = ("the", "a", "an")
 
@@ -197,6 +197,12 @@ def _unit_at(tokens: list[Token], i: int, lex: Lexicon) -> tuple[Entry, int] | N
     if end < len(tokens) and tokens[end].norm in ("/", "²", "per"):
         return None
     return entry, end
+
+
+def unit_at(tokens: list[Token], i: int, lex: Lexicon) -> Entry | None:
+    """The unit entry written at ``i`` ('km', '-km'), else None (areas and speeds are not units of distance)."""
+    found = _unit_at(tokens, i, lex)
+    return None if found is None else found[0]
 
 
 def parse_number(tokens: list[Token], i: int, lex: Lexicon, text: str) -> Num | None:
