@@ -148,3 +148,62 @@ def test_a_restatement_or_another_count_is_not_an_amendment(text, notes):
     claim = parse_claim(text)
     assert claim.strict.min_m < 8000 < claim.strict.max_m
     assert len(claim.notes) == notes
+
+
+# --- degree words: read by a documented entry ('a good' = 'just over') or refused, never dropped -----------------
+
+@pytest.mark.parametrize("text, lang, word", [
+    ("scarcely 4 km from the front", "en", "scarcely"),
+    ("far more than 12 km", "en", "far"),
+    ("comfortably within 4 km", "en", "comfortably"),
+    ("намного более 12 км", "ru", "намного"),
+    ("ледве 4 км", "uk", "ледве"),
+    ("nettement plus de 12 km", "fr", "nettement"),
+    ("mucho más de 12 km", "es", "mucho"),
+    ("deutlich mehr als 12 km", "de", "deutlich"),
+    ("հազիվ 4 կմ", "hy", "հազիվ"),
+    ('בקושי 4 ק"מ', "he", "בקושי"),
+    ("بالكاد 4 كم", "ar", "بالكاد"),
+    ("به سختی ۴ کیلومتر", "fa", "به سختی"),
+])
+def test_a_degree_word_is_refused(text, lang, word):
+    with pytest.raises(ClaimError, match="degree word") as err:
+        parse_claim(text, lang=lang)
+    assert repr(word) in str(err.value)
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("a good 12 km", "en"),
+    ("a full 12 km", "en"),
+    ("добрых 12 км", "ru"),
+    ("добрих 12 км", "uk"),
+    ("unos buenos 12 km", "es"),
+    ("gut 12 km", "de"),
+])
+def test_a_good_n_is_read_as_just_over(text, lang):
+    claim = parse_claim(text, lang=lang)
+    assert claim.rule == "just-over"
+    # docs/claims.md: 'just over' is the number up to 10 % more (strict), 25 % (lenient)
+    assert (claim.strict.min_m, claim.strict.max_m) == (12000, pytest.approx(13200))
+    assert (claim.lenient.min_m, claim.lenient.max_m) == (12000, pytest.approx(15000))
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("more than 4-8 km", "en"),
+    ("less than 4 to 8 km", "en"),
+    ("более 4-8 км", "ru"),
+    ("plus de 4 à 8 km", "fr"),
+])
+def test_a_bound_before_a_range_is_refused(text, lang):
+    with pytest.raises(ClaimError, match="a bound before a range"):
+        parse_claim(text, lang=lang)
+
+
+@pytest.mark.parametrize("text, lo, hi", [
+    ("about 4-8 km", 4000, 8000),       # an approximate range is read
+    ("within 340-500 m", 340, 500),     # documented: a range
+    ("just under 2 km", 1800, 2000),    # documented: 'nearly'
+])
+def test_documented_hedges_are_still_read(text, lo, hi):
+    claim = parse_claim(text)
+    assert claim.strict.min_m <= lo and claim.strict.max_m >= hi

@@ -422,6 +422,14 @@ def _range_at(tokens, i, j, k, first, unit1, comparator, lex, text) -> Match | N
     reversed_ends = lo_m > hi_m
     if reversed_ends:
         lo_m, hi_m = hi_m, lo_m
+    if comparator is not None and not is_range_comparator and comparator.data.get("kind") != "approx":
+        bound, unit = snippet(text, tokens, i, j), snippet(text, tokens, second.end, unit2[1])
+        ends = (snippet(text, tokens, j, first.end), snippet(text, tokens, k2 + len(sep), second.end))
+        raise Refusal(
+            f"a bound before a range ({snippet(text, tokens, i, unit2[1])!r}): which end it bounds is not said",
+            fix=f"pass the bound meant ('{bound} {ends[0]} {unit}' or '{bound} {ends[1]} {unit}'), or the bounds with "
+                "--min-km/--max-km",
+        )
     if comparator is None or is_range_comparator:
         comparator = lex.comparator("range")
     found = _finish(tokens, i, unit2[1], (lo_m, hi_m), (lo_m, hi_m), 0.0, comparator, None, (), unit2[0], lex)
