@@ -207,3 +207,38 @@ def test_a_bound_before_a_range_is_refused(text, lang):
 def test_documented_hedges_are_still_read(text, lo, hi):
     claim = parse_claim(text)
     assert claim.strict.min_m <= lo and claim.strict.max_m >= hi
+
+
+# --- 'from the border' where the line is a border: the layer says so, or --line-called border -------------------
+
+@pytest.mark.parametrize("args, claim", [
+    (("--at", "127.0,38.0", "--theatre", "korea", "--date", "2024-01-01"), "3 km from the border"),
+    (("--at", "35.5,33.1", "--layer", "israel-lebanon-osm"), "в 3 км от границы"),
+    (("--at", "74.0,34.5", "--theatre", "kashmir", "--date", "2020-01-01"), "about 3 km from the frontier"),
+])
+def test_a_border_claim_is_judged_where_the_layer_says_its_line_is_a_border(runner, args, claim):
+    result = runner.invoke(main, ["check", *args, "--claim", claim, "--format", "json"])
+    # each point lies well off 3 km (Korea 12.3-14.3 km, Blue Line 0-1.3 km, Kashmir LoC 6.8-8.8 km)
+    assert result.exit_code == 10, result.output
+    data = json.loads(result.stdout)
+    assert data["claim"]["strict"]["max_m"] < 4000 and data["verdict"] == "contradicted"
+    assert any("read as from the line" in note for note in data["claim"]["notes"])
+
+
+def test_a_border_claim_elsewhere_is_refused_naming_the_fix(runner):
+    result = runner.invoke(main, ["check", *AT, "--claim", "3 km from the border"])
+    assert result.exit_code == 2
+    assert "pass --line-called border" in result.output
+    forced = runner.invoke(main, ["check", *AT, "--claim", "3 km from the border", "--line-called", "border",
+                                  "--format", "json"])
+    assert forced.exit_code == 11, forced.output  # 0-18.2 km (the 2020 line's +-10 km) straddles 3 km
+    assert json.loads(forced.stdout)["claim"]["strict"]["max_m"] < 4000
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("3 km from Panmunjom", "en"),          # another object stays refused where the line is a border
+    ('3 ק"מ מקריית שמונה', "he"),
+])
+def test_a_line_called_a_border_still_refuses_other_objects(text, lang):
+    with pytest.raises(ClaimError, match="not from a line of contact"):
+        parse_claim(text, lang=lang, line_called=("border",))

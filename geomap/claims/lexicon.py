@@ -38,6 +38,7 @@ Standard library only.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
@@ -110,6 +111,14 @@ class Reference:
     distance_before: frozenset[str] = frozenset()
     #: endings on the unit that make it an adjective of length before an object (Turkish "20 km'lik cephe")
     length_suffixes: frozenset[str] = frozenset()
+    #: words for a border ('border', 'граница', 'גבול'): the line when the layer's line is called a border
+    border: tuple[str, ...] = ()
+
+    def calling(self, names: tuple[str, ...]) -> "Reference":
+        """This reference with the words in ``names`` (only ``"border"``) counted as the line's words."""
+        if "border" not in names:
+            return self
+        return dataclasses.replace(self, line=self.line + self.border)
 
     def attached_prefix(self, word: str | None) -> str | None:
         """The joined preposition ``word`` starts with (leaving at least two letters of the object), else None."""
@@ -408,7 +417,7 @@ def _reference(source: str, raw: Any) -> Reference | None:
     if not isinstance(raw, dict) or not isinstance(raw.get("rationale"), str):
         raise _bad(source, "'reference' must be an object with 'prepositions', 'line', 'other', 'skip' and a 'rationale'")
     patterns = {}
-    for key in ("line", "other"):
+    for key in ("line", "other", "border"):
         items = raw.get(key, [])
         if not isinstance(items, list) or not all(isinstance(w, str) and w.strip("* ") for w in items):
             raise _bad(source, f"'reference.{key}' must be a list of non-empty words (a trailing * matches any ending)")
@@ -418,6 +427,7 @@ def _reference(source: str, raw: Any) -> Reference | None:
         prepositions=_words(source, "reference.prepositions", raw.get("prepositions")),
         line=patterns["line"],
         other=patterns["other"],
+        border=patterns["border"],
         skip=_words(source, "reference.skip", raw.get("skip")),
         length_words=_words(source, "reference.length_words", raw.get("length_words")),
         object_after_unit=_flag(source, "reference.object_after_unit", raw.get("object_after_unit", False)),

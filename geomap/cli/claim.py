@@ -22,11 +22,46 @@ from pathlib import Path
 import click
 
 from geomap.claims import LANGUAGE_NAMES, Claim, claim_from_bounds, parse_claim
+from geomap.claims.parse import LINE_NAMES
 from geomap.cli.options import FiniteFloat, verbosity_options
 
 __all__ = ["claim", "claim_options", "claim_from_options"]
 
 _KM = FiniteFloat(min=0, min_open=False)
+
+
+_LINE_CALLED_OPTION = click.option(
+    "--line-called",
+    "line_called",
+    type=click.Choice(LINE_NAMES),
+    multiple=True,
+    help="What the line is also called, so a claim's '2 km from the border' is read as from the line "
+    "[default: what the --layer or --theatre layers declare: border for Korea, Israel-Lebanon, Kashmir].",
+)
+
+
+def layer_line_called(layer: str | None, theatre: str | None, source: str | None = None) -> tuple[str, ...]:
+    """What the shipped ``layer`` (an id), or every line layer of ``theatre``, says its line is also called.
+
+    A file path, an unknown id or a theatre whose line layers disagree says nothing (``()``): a claim
+    'from the border' is then refused with --line-called as the fix.
+    """
+    from geomap.errors import GeomapError
+    from geomap.layers.registry import get_layer, list_layers
+
+    try:
+        if layer is not None:
+            if Path(layer).exists():
+                return ()
+            return get_layer(layer, verify=False).line_called
+        if theatre is not None:
+            lines = [lyr for lyr in list_layers(theatre=theatre, kind="line")
+                     if source is None or lyr.provider == source]
+            if lines:
+                return tuple(name for name in lines[0].line_called if all(name in lyr.line_called for lyr in lines))
+    except GeomapError:
+        return ()  # the command itself names a bad --layer or --theatre
+    return ()
 
 
 def claim_options(func):
@@ -69,13 +104,17 @@ def claim_options(func):
             default=None,
             help="Language of the claim (ISO 639-1: ar az de en es fa fr he hy ru tr uk); default: detected.",
         ),
+        _LINE_CALLED_OPTION,
     ]
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         text, min_km, max_km = kwargs.pop("claim"), kwargs.pop("min_km"), kwargs.pop("max_km")
         lang = kwargs.pop("lang")
-        kwargs["claim"] = claim_from_options(text, min_km, max_km, kwargs["lexicon"], lang=lang)
+        line = kwargs.get("line")  # a LineChoice (check, map)
+        called = tuple(kwargs.pop("line_called") or ()) or layer_line_called(
+            getattr(line, "layer", None), getattr(line, "theatre", None), getattr(line, "source", None))
+        kwargs["claim"] = claim_from_options(text, min_km, max_km, kwargs["lexicon"], lang=lang, line_called=called)
         # how the claim was read ("the first was used", "larger end first") goes to stderr, as other notes
         for note in getattr(kwargs["claim"], "notes", ()) or ():
             logging.getLogger("geomap").warning("note: claim: %s", note)
@@ -93,6 +132,7 @@ def claim_from_options(
     lexicon: Path | str | None,
     *,
     lang: str | None = None,
+    line_called: tuple[str, ...] = (),
 ) -> Claim | None:
     """Build the claim the options describe, or None if none was given.
 
@@ -124,7 +164,7 @@ def claim_from_options(
         if lexicon is not None:
             raise click.UsageError("--lexicon needs a claim to read: add --claim TEXT")
         return None
-    return parse_claim(claim, lexicon=lexicon, lang=lang)
+    return parse_claim(claim, lexicon=lexicon, lang=lang, line_called=line_called)
 
 
 def _fmt_m(value: float | None) -> str:
@@ -186,8 +226,9 @@ def _table(parsed: Claim, how: str = "detected") -> str:
     "-o", "--output", metavar="PATH", default=None,
     help="Write to this file (atomically) instead of standard output.",
 )
+@_LINE_CALLED_OPTION
 @verbosity_options
-def claim(text, min_km, max_km, lexicon, lang, fmt, output):
+def claim(text, min_km, max_km, lexicon, lang, fmt, output, line_called):
     """Show how a distance claim is read: its range in metres under a strict and a lenient reading.
 
     TEXT is a claim such as 'dozens of kilometres', 'within 5 km', 'about 30
@@ -205,7 +246,7 @@ def claim(text, min_km, max_km, lexicon, lang, fmt, output):
     """
     if text is None and min_km is None and max_km is None:
         raise click.UsageError("give a claim TEXT (e.g. 'within 5 km') or --min-km/--max-km")
-    parsed = claim_from_options(text, min_km, max_km, lexicon, lang=lang)
+    parsed = claim_from_options(text, min_km, max_km, lexicon, lang=lang, line_called=tuple(line_called))
     if fmt == "json":
         rendered = json.dumps(parsed.to_dict(), sort_keys=True, indent=2, ensure_ascii=False)
     else:
