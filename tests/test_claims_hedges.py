@@ -242,3 +242,29 @@ def test_a_border_claim_elsewhere_is_refused_naming_the_fix(runner):
 def test_a_line_called_a_border_still_refuses_other_objects(text, lang):
     with pytest.raises(ClaimError, match="not from a line of contact"):
         parse_claim(text, lang=lang, line_called=("border",))
+
+
+# --- a bound written after the distance ('5 km at least') is read as that bound or refused, never dropped --------
+
+@pytest.mark.parametrize("text, lang", [
+    ("7 km at least", "en"),
+    ("7 км как минимум", "ru"),
+    ("7 км щонайменше", "uk"),
+    ("7 km mindestens", "de"),
+    ("7 km por lo menos", "es"),
+    ('7 ק"מ לפחות', "he"),
+    ("۷ کیلومتر حداقل", "fa"),
+])
+def test_a_trailing_at_least_is_read_as_a_lower_bound(text, lang):
+    claim = parse_claim(text, lang=lang)
+    assert claim.strict.min_m == 7000 and claim.strict.max_m is None
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("7 km from the front, at least", "en"),
+    ("7 km, up to", "en"),
+    ("7 km, bis zu", "de"),
+])
+def test_a_trailing_bound_without_an_entry_is_refused(text, lang):
+    with pytest.raises(ClaimError, match="followed by a bound"):
+        parse_claim(text, lang=lang)

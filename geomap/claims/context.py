@@ -74,6 +74,9 @@ def misread_context(tokens: list[Token], match: Match, lex: Lexicon, text: str) 
             if phrase[0] in negating and (phrase_at(tokens, match.end, phrase)
                                           or phrase_at(tokens, match.end + 1, phrase)):
                 return f"is followed by a comparator ('{' '.join(phrase)}') that geomap does not read after a distance"
+    bound_after = _bound_after(tokens, match, lex, text)
+    if bound_after is not None:
+        return f"is followed by a bound ({bound_after!r}) that geomap does not read after a distance"
     if match.rule == "bare-number":
         k = match.end + 1 if match.end < len(tokens) and tokens[match.end].norm == "-" else match.end
         if word_at(tokens, k) in lex.zone_words:  # 'in a 5 km radius': an upper bound, not 5 km
@@ -110,6 +113,35 @@ def misread_context(tokens: list[Token], match: Match, lex: Lexicon, text: str) 
     if lex.language == "en" and word_at(tokens, start) in ("a", "an") and word_at(tokens, start - 1) == "of" \
             and start >= 2 and (is_fraction_word(word_at(tokens, start - 2)) or tokens[start - 2].kind == "num"):
         return f"follows a fraction geomap does not read ({snippet(text, tokens, max(0, start - 3), start)!r})"
+    return None
+
+
+def _bound_after(tokens: list[Token], match: Match, lex: Lexicon, text: str) -> str | None:
+    """A bound written before numbers ('at least', 'не более') standing alone after ``match``, else None.
+
+    '5 km from the front, at least', '5 km, up to' (a bound the lexicon has no
+    trailing entry for) was read as a bare 5 km: the bound was dropped.  Only
+    a phrase right after the distance or opening a clause, and ending its
+    clause, counts ('5 km under the hill' is not a bound).
+    """
+    if any(entry.data.get("position") == "postfix" for entry in match.entries):
+        return None
+    n = len(tokens)
+    for k in range(match.end, min(n, match.end + _AMENDMENT_WINDOW)):
+        gap = set(text[tokens[k - 1].end:tokens[k].start])
+        if gap & _SENTENCE_END:
+            break
+        # right after the distance, or opening a clause of its own ('5 km from the front, at least')
+        if k > match.end and not gap & _CLAUSE_END and not (k == match.end + 1 and tokens[match.end].kind == "sym"):
+            continue
+        for entry in lex.prefix:
+            if entry.data.get("kind") not in ("lower", "upper"):
+                continue
+            for phrase in entry.phrases:
+                end = k + len(phrase)
+                if phrase_at(tokens, k, phrase) and (
+                        end >= n or set(text[tokens[end - 1].end:tokens[end].start]) & _CLAUSE_END):
+                    return snippet(text, tokens, k, end)
     return None
 
 
