@@ -268,3 +268,22 @@ def test_a_trailing_at_least_is_read_as_a_lower_bound(text, lang):
 def test_a_trailing_bound_without_an_entry_is_refused(text, lang):
     with pytest.raises(ClaimError, match="followed by a bound"):
         parse_claim(text, lang=lang)
+
+
+@pytest.mark.parametrize("text, lang, first", [
+    ("8, maybe 9 km", "en", "8, maybe"),
+    ("8 or perhaps 9 km", "en", "8 or perhaps"),
+    ("8 (possibly 9) km", "en", "8 (possibly"),
+    ("8, может быть 9 км", "ru", "8, может быть"),
+    ("8 ou peut-être 9 km", "fr", "8 ou peut-être"),
+])
+def test_a_hedged_first_figure_before_the_unit_is_refused(text, lang, first):
+    # these were read as 9 km alone: the first figure was dropped
+    with pytest.raises(ClaimError, match="follows a number with no unit") as err:
+        parse_claim(text, lang=lang)
+    assert repr(first) in str(err.value)
+
+
+def test_a_year_before_a_hedged_distance_is_not_a_dropped_figure():
+    claim = parse_claim("in 2021, maybe 8 km from the front")
+    assert claim.strict.min_m < 8000 < claim.strict.max_m

@@ -246,17 +246,21 @@ def _dropped_number(tokens: list[Token], match: Match, lex: Lexicon, text: str) 
     joiners = {w for p in (*lex.range_separators, *lex.range_joiners) for w in p}
     joiners |= {w for phrase in lex.restatement_joiners for w in phrase.split()}  # 'или', 'və ya'
     joiners |= set(lex.conjunctions)
+    hedges = {w for phrase in lex.amendments for w in phrase}  # '5, maybe 6 km', '5 or perhaps 6 km'
     k = start
-    while k > 0 and start - k < 3 and tokens[k - 1].norm in joiners and tokens[k - 1].kind in ("sym", "word"):
+    while k > 0 and start - k < 4 and tokens[k - 1].norm in joiners | hedges and tokens[k - 1].kind in ("sym", "word"):
         k -= 1
     if k == 0 or (k == start and tokens[start].kind != "num"):
         return None  # a word right before a word ('un demi-kilomètre') is an article or part of the number
-    if any(text[tokens[m - 1].end:tokens[m].start].strip() for m in range(k, start + 1)):
+    hedged = any(tok.norm in hedges for tok in tokens[k:start])
+    if any(text[tokens[m - 1].end:tokens[m].start].strip() for m in range(k, start + 1)) and not (
+            hedged and not any(set(text[tokens[m - 1].end:tokens[m].start]) & _SENTENCE_END
+                               for m in range(k, start + 1))):
         return None  # punctuation between: 'On 12 May 2021, 5 km from the front'
     for m in range(max(0, k - 4), k):
         num = parse_number(tokens, m, lex, text)
         if num is not None and num.end == k:
-            if k == start and m == k - 1 and _is_year(tokens[m]):
+            if (k == start or hedged) and m == k - 1 and _is_year(tokens[m]):
                 return None  # 'in 2020 500 m from the line': a year, not part of the distance
             return snippet(text, tokens, m, start)
     return None
