@@ -287,3 +287,12 @@ def test_a_hedged_first_figure_before_the_unit_is_refused(text, lang, first):
 def test_a_year_before_a_hedged_distance_is_not_a_dropped_figure():
     claim = parse_claim("in 2021, maybe 8 km from the front")
     assert claim.strict.min_m < 8000 < claim.strict.max_m
+
+
+@pytest.mark.parametrize("text", ["as much as 12 km", "as little as 4 km", "as far as 12 km from the front",
+                                  "as close as 4 km"])
+def test_as_much_as_and_as_little_as_are_refused(text):
+    # 'as much as 12 km' was read as >= 12 km and 'as little as 4 km' as 0-4 km: dictionaries give 'up to' for the
+    # first and a minimum for the second, and both are used for about the number itself
+    with pytest.raises(ClaimError, match="degree word"):
+        parse_claim(text)
