@@ -296,3 +296,21 @@ def test_as_much_as_and_as_little_as_are_refused(text):
     # first and a minimum for the second, and both are used for about the number itself
     with pytest.raises(ClaimError, match="degree word"):
         parse_claim(text)
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("a front of 15 km", "en"),
+    ("a front line stretching 15 km", "en"),
+    ("на участке фронта протяжённостью 15 км", "ru"),
+    ("на ділянці фронту протяжністю 15 км", "uk"),
+    ("auf 15 km Breite", "de"),
+    ("cephe hattının 15 km'lik kısmı", "tr"),
+])
+def test_a_length_written_otherwise_is_refused(text, lang):
+    with pytest.raises(ClaimError, match="length of something|height, depth, size"):
+        parse_claim(text, lang=lang)
+
+
+def test_in_front_of_is_not_a_length():
+    claim = parse_claim("in front of the school, 8 km from the line")
+    assert claim.strict.min_m < 8000 < claim.strict.max_m

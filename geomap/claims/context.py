@@ -14,7 +14,7 @@ Standard library only.
 from __future__ import annotations
 
 from geomap.claims.grammar import Match, parse_number, phrase_at, snippet, unit_at
-from geomap.claims.lexicon import Lexicon
+from geomap.claims.lexicon import Lexicon, Reference
 from geomap.claims.numbers import Token, is_fraction_word, word_at
 
 __all__ = ["not_distance_marker", "misread_context", "other_reference", "length_of"]
@@ -387,7 +387,11 @@ def length_of(tokens: list[Token], match: Match, lex: Lexicon, text: str) -> str
         return None  # '20 km, of which ...'
     found = False
     if word in ref.length_suffixes:
-        found = any(ref.is_line(w) or ref.is_other(w) for w in _clause_words(tokens, k + 1, 2, text))
+        after = _clause_words(tokens, k + 1, 2, text)
+        if ref.distance_nouns:  # "20 km'lik kısmı" (a 20-km part) is a length, "5 km'lik mesafede" a distance
+            found = bool(after) and not Reference._matches(after[0], ref.distance_nouns)
+        else:
+            found = any(ref.is_line(w) or ref.is_other(w) for w in after)
     elif word in ref.length_words:
         # the distance word may open the comparator itself ('à environ 20 km du front', 'a unos 20 km')
         found = not {word_at(tokens, match.start - 1), word_at(tokens, match.start)} & ref.distance_before

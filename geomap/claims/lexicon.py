@@ -113,6 +113,8 @@ class Reference:
     length_suffixes: frozenset[str] = frozenset()
     #: words for a border ('border', 'граница', 'גבול'): the line when the layer's line is called a border
     border: tuple[str, ...] = ()
+    #: words for a distance after a ``length_suffixes`` ending ('mesafe*'): anything else there makes a length
+    distance_nouns: tuple[str, ...] = ()
 
     def calling(self, names: tuple[str, ...]) -> "Reference":
         """This reference with the words in ``names`` (only ``"border"``) counted as the line's words."""
@@ -417,7 +419,7 @@ def _reference(source: str, raw: Any) -> Reference | None:
     if not isinstance(raw, dict) or not isinstance(raw.get("rationale"), str):
         raise _bad(source, "'reference' must be an object with 'prepositions', 'line', 'other', 'skip' and a 'rationale'")
     patterns = {}
-    for key in ("line", "other", "border"):
+    for key in ("line", "other", "border", "distance_nouns"):
         items = raw.get(key, [])
         if not isinstance(items, list) or not all(isinstance(w, str) and w.strip("* ") for w in items):
             raise _bad(source, f"'reference.{key}' must be a list of non-empty words (a trailing * matches any ending)")
@@ -428,6 +430,7 @@ def _reference(source: str, raw: Any) -> Reference | None:
         line=patterns["line"],
         other=patterns["other"],
         border=patterns["border"],
+        distance_nouns=patterns["distance_nouns"],
         skip=_words(source, "reference.skip", raw.get("skip")),
         length_words=_words(source, "reference.length_words", raw.get("length_words")),
         object_after_unit=_flag(source, "reference.object_after_unit", raw.get("object_after_unit", False)),
