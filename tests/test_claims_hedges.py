@@ -314,3 +314,28 @@ def test_a_length_written_otherwise_is_refused(text, lang):
 def test_in_front_of_is_not_a_length():
     claim = parse_claim("in front of the school, 8 km from the line")
     assert claim.strict.min_m < 8000 < claim.strict.max_m
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("6 km outside Hadrut", "en"),
+    ("6 km into Azerbaijani territory", "en"),
+    ("6 km to the south of Hadrut", "en"),
+    ("в 6 км за селом", "ru"),
+    ("за 6 км вглиб території", "uk"),
+    ("6 km südlich der Stadt", "de"),
+    ("a 6 km dentro de Armenia", "es"),
+])
+def test_a_distance_beyond_or_into_another_object_is_refused(text, lang):
+    with pytest.raises(ClaimError, match="not from a line of contact"):
+        parse_claim(text, lang=lang)
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("6 km behind the front line", "en"),
+    ("в 6 км за линией фронта", "ru"),
+    ("6 km hinter der Front", "de"),
+    ("à 6 km derrière la ligne de front", "fr"),
+])
+def test_a_distance_behind_the_line_is_read(text, lang):
+    claim = parse_claim(text, lang=lang)
+    assert claim.strict.min_m < 6000 < claim.strict.max_m
