@@ -339,3 +339,8 @@ def test_a_distance_beyond_or_into_another_object_is_refused(text, lang):
 def test_a_distance_behind_the_line_is_read(text, lang):
     claim = parse_claim(text, lang=lang)
     assert claim.strict.min_m < 6000 < claim.strict.max_m
+
+
+def test_geomap_claim_names_bounds_without_text(runner):
+    out = runner.invoke(main, ["claim", "  ", "--min-km", "3"]).stdout
+    assert out.splitlines()[0] == "claim      (no text: bounds given with --min-km/--max-km)"

@@ -176,7 +176,8 @@ def _fmt_m(value: float | None) -> str:
 def _table(parsed: Claim, how: str = "detected") -> str:
     width = 96
     lines = [
-        f"claim      {' '.join(parsed.text.split())}",
+        f"claim      {parsed.label or '(no text: bounds given with --min-km/--max-km)'}" if parsed.rule == "user-bounds"
+        else f"claim      {' '.join(parsed.text.split())}",
         f"language   {parsed.language} ({LANGUAGE_NAMES.get(parsed.language, parsed.language)}, {how})",
         f"matched    {parsed.matched_text}",
         f"rule       {parsed.rule}",
