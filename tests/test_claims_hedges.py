@@ -344,3 +344,12 @@ def test_a_distance_behind_the_line_is_read(text, lang):
 def test_geomap_claim_names_bounds_without_text(runner):
     out = runner.invoke(main, ["claim", "  ", "--min-km", "3"]).stdout
     assert out.splitlines()[0] == "claim      (no text: bounds given with --min-km/--max-km)"
+
+
+def test_the_map_names_bounds_without_text():
+    from geomap.claims import claim_from_bounds
+    from geomap.maps.data import claim_data, default_title
+
+    claim = claim_from_bounds("  ", min_km=3, max_km=None)
+    assert claim_data(claim)["text"] == "(no text: bounds ≥ 3 km)"
+    assert default_title({"nk-line-2020": None}, claim) == "Distance to nk-line-2020 - claim: ≥ 3 km"

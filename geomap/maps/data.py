@@ -92,8 +92,11 @@ def claim_data(claim) -> dict | None:
     if claim is None:
         return None
     readings = claim.describe_readings() if hasattr(claim, "describe_readings") else ""
+    text = str(getattr(claim, "text", "") or "")
+    if not text.strip():  # bounds given with --min-km/--max-km and no (or a blank) --claim
+        text = f"(no text: bounds {readings})"
     return {
-        "text": str(getattr(claim, "text", "") or ""),
+        "text": text,
         "matched": str(getattr(claim, "matched_text", "") or ""),
         "rule": str(getattr(claim, "rule", "") or ""),
         "readings": str(readings),
