@@ -156,6 +156,7 @@ def test_a_restatement_or_another_count_is_not_an_amendment(text, notes):
     ("scarcely 4 km from the front", "en", "scarcely"),
     ("far more than 12 km", "en", "far"),
     ("comfortably within 4 km", "en", "comfortably"),
+    ("a good deal more than 12 km", "en", "a good deal"),
     ("намного более 12 км", "ru", "намного"),
     ("ледве 4 км", "uk", "ледве"),
     ("nettement plus de 12 km", "fr", "nettement"),
