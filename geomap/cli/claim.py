@@ -49,16 +49,20 @@ def layer_line_called(layer: str | None, theatre: str | None, source: str | None
     from geomap.errors import GeomapError
     from geomap.layers.registry import get_layer, list_layers
 
+    def called(lyr) -> tuple[str, ...]:  # ``line_called`` in layer.json (layers/README.md)
+        value = lyr.meta.get("line_called")
+        return tuple(str(v) for v in value) if isinstance(value, list) else ()
+
     try:
         if layer is not None:
             if Path(layer).exists():
                 return ()
-            return get_layer(layer, verify=False).line_called
+            return called(get_layer(layer, verify=False))
         if theatre is not None:
             lines = [lyr for lyr in list_layers(theatre=theatre, kind="line")
                      if source is None or lyr.provider == source]
             if lines:
-                return tuple(name for name in lines[0].line_called if all(name in lyr.line_called for lyr in lines))
+                return tuple(name for name in called(lines[0]) if all(name in called(lyr) for lyr in lines))
     except GeomapError:
         return ()  # the command itself names a bad --layer or --theatre
     return ()

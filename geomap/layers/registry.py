@@ -162,13 +162,6 @@ class Layer:
         return f"{root}/{self.path.parent.name}/{self.path.name}"
 
     @property
-    def line_called(self) -> tuple[str, ...]:
-        """What claims call this layer's line besides a line or front (``("border",)`` for the Korean MDL, the Blue
-        Line, the Kashmir LoC): a claim's '2 km from the border' is then read as from this line."""
-        value = self.meta.get("line_called") or ()
-        return tuple(str(v) for v in value) if isinstance(value, list) else ()
-
-    @property
     def experimental(self) -> bool:
         """True for layers shipped as an experimental bound, not as a published line or area."""
         return bool(self.meta.get("experimental"))
