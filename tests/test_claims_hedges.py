@@ -354,3 +354,10 @@ def test_the_map_names_bounds_without_text():
     claim = claim_from_bounds("  ", min_km=3, max_km=None)
     assert claim_data(claim)["text"] == "(no text: bounds ≥ 3 km)"
     assert default_title({"nk-line-2020": None}, claim) == "Distance to nk-line-2020 - claim: ≥ 3 km"
+
+
+def test_a_persian_length_taken_is_refused_and_a_distance_read():
+    with pytest.raises(ClaimError, match="is a length of something"):
+        parse_claim("۱۵ کیلومتر از خط مقدم را گرفتند", lang="fa")   # they took 15 km of the front line
+    claim = parse_claim("۱۵ کیلومتر از خط مقدم فاصله دارد", lang="fa")  # it is 15 km from the front line
+    assert claim.strict.min_m < 15000 < claim.strict.max_m

@@ -392,6 +392,9 @@ def length_of(tokens: list[Token], match: Match, lex: Lexicon, text: str) -> str
             found = bool(after) and not Reference._matches(after[0], ref.distance_nouns)
         else:
             found = any(ref.is_line(w) or ref.is_other(w) for w in after)
+    elif word in ref.prepositions and ref.object_markers and any(
+            w in ref.object_markers for w in _clause_words(tokens, k + 1, _REFERENCE_WINDOW, text)):
+        found = True  # Persian '۲۰ کیلومتر از خط مقدم را تصرف کردند': 'را' marks what was taken (20 km of the front)
     elif word in ref.length_words:
         # the distance word may open the comparator itself ('à environ 20 km du front', 'a unos 20 km')
         found = not {word_at(tokens, match.start - 1), word_at(tokens, match.start)} & ref.distance_before

@@ -115,6 +115,8 @@ class Reference:
     border: tuple[str, ...] = ()
     #: words for a distance after a ``length_suffixes`` ending ('mesafe*'): anything else there makes a length
     distance_nouns: tuple[str, ...] = ()
+    #: words in the clause after 'from' that make the distance a length taken or held (Persian 'را')
+    object_markers: frozenset[str] = frozenset()
 
     def calling(self, names: tuple[str, ...]) -> "Reference":
         """This reference with the words in ``names`` (only ``"border"``) counted as the line's words."""
@@ -440,6 +442,7 @@ def _reference(source: str, raw: Any) -> Reference | None:
         object_after_units=_words(source, "reference.object_after_units", raw.get("object_after_units")),
         distance_before=_words(source, "reference.distance_before", raw.get("distance_before")),
         length_suffixes=_words(source, "reference.length_suffixes", raw.get("length_suffixes")),
+        object_markers=_words(source, "reference.object_markers", raw.get("object_markers")),
     )
 
 
