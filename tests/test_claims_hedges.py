@@ -361,3 +361,10 @@ def test_a_persian_length_taken_is_refused_and_a_distance_read():
         parse_claim("۱۵ کیلومتر از خط مقدم را گرفتند", lang="fa")   # they took 15 km of the front line
     claim = parse_claim("۱۵ کیلومتر از خط مقدم فاصله دارد", lang="fa")  # it is 15 km from the front line
     assert claim.strict.min_m < 15000 < claim.strict.max_m
+
+
+@pytest.mark.parametrize("label", ["", "  ", "\n"])
+def test_a_blank_claim_without_bounds_is_refused_as_blank(runner, label):
+    result = runner.invoke(main, ["check", *AT, "--claim", label])
+    assert result.exit_code == 2
+    assert "the claim is blank" in result.output and "--min-km/--max-km" in result.output

@@ -258,6 +258,9 @@ def parse_claim(text: str, *, lexicon: str | Path | None = None, lang: str | Non
             f"the claim text is {len(text):,} characters long (limit {MAX_CLAIM_CHARS:,}): "
             f"pass the sentence that holds the distance, e.g. {_EXAMPLES}"
         )
+    if not text.strip():
+        raise ClaimError(f"the claim is blank: write a distance claim, e.g. {_EXAMPLES}, or give explicit bounds "
+                         "(--min-km/--max-km)")
     unknown = [name for name in line_called if name not in LINE_NAMES]
     if unknown:
         raise ClaimError(f"unknown name of the line {unknown[0]!r}: geomap knows {', '.join(LINE_NAMES)}")
