@@ -367,4 +367,4 @@ def test_a_persian_length_taken_is_refused_and_a_distance_read():
 def test_a_blank_claim_without_bounds_is_refused_as_blank(runner, label):
     result = runner.invoke(main, ["check", *AT, "--claim", label])
     assert result.exit_code == 2
-    assert "the claim is blank" in result.output and "--min-km/--max-km" in result.output
+    assert "is blank: write a distance claim" in result.output and "--min-km/--max-km" in result.output

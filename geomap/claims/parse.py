@@ -259,7 +259,7 @@ def parse_claim(text: str, *, lexicon: str | Path | None = None, lang: str | Non
             f"pass the sentence that holds the distance, e.g. {_EXAMPLES}"
         )
     if not text.strip():
-        raise ClaimError(f"the claim is blank: write a distance claim, e.g. {_EXAMPLES}, or give explicit bounds "
+        raise ClaimError(f"the claim {_quote(text)} is blank: write a distance claim, e.g. {_EXAMPLES}, or give bounds "
                          "(--min-km/--max-km)")
     unknown = [name for name in line_called if name not in LINE_NAMES]
     if unknown:
