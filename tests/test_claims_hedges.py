@@ -368,3 +368,16 @@ def test_a_blank_claim_without_bounds_is_refused_as_blank(runner, label):
     result = runner.invoke(main, ["check", *AT, "--claim", label])
     assert result.exit_code == 2
     assert "is blank: write a distance claim" in result.output and "--min-km/--max-km" in result.output
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("some 8 km, or maybe a bit more", "en"),
+    ("roughly 8 km, perhaps a little less", "en"),
+    ("approximately 8 km, possibly up to 11 km", "en"),
+    ("8 km, give or take 2", "en"),
+    ("8 км, а может и больше", "ru"),
+    ("8 km, vielleicht mehr", "de"),
+])
+def test_an_amendment_without_a_second_figure_is_refused(text, lang):
+    with pytest.raises(ClaimError, match="second figure or amendment"):
+        parse_claim(text, lang=lang)

@@ -108,7 +108,7 @@ def misread_context(tokens: list[Token], match: Match, lex: Lexicon, text: str) 
         return f"follows a number with no unit ({dropped!r})"
     amended = _amended_figure(tokens, match, lex, text)
     if amended is not None:
-        return (f"is followed by a second figure ({amended!r}) that reading it alone would drop "
+        return (f"is followed by a second figure or amendment ({amended!r}) that reading it alone would drop "
                 "(write the range, e.g. '5-6 km')")
     if lex.language == "en" and word_at(tokens, start) in ("a", "an") and word_at(tokens, start - 1) == "of" \
             and start >= 2 and (is_fraction_word(word_at(tokens, start - 2)) or tokens[start - 2].kind == "num"):
@@ -177,8 +177,17 @@ def _amended_figure(tokens: list[Token], match: Match, lex: Lexicon, text: str) 
                 break
         bare = j == at and at == match.end and tokens[at].kind == "num" \
             and "," in text[tokens[at - 1].end:tokens[at].start]  # '5 km, 6 at most'
-        if (j == at and not bare) or j >= n or set(text[tokens[j - 1].end:tokens[j].start]) & _SENTENCE_END:
+        # '5 km give or take 1': a number right after a trailing comparator
+        tolerance = j == at and at == match.end and tokens[at].kind == "num" and not _is_year(tokens[at]) \
+            and any(entry.data.get("position") == "postfix" for entry in match.entries)
+        if (j == at and not (bare or tolerance)) or j >= n \
+                or set(text[tokens[j - 1].end:tokens[j].start]) & _SENTENCE_END:
             continue
+        if j > at and _comparator_start(tokens, j, lex, text):  # 'some 5 km, or maybe a bit more', ', possibly up to 7 km'
+            end = j
+            while end < n and end - j < 4 and not set(text[tokens[end - 1].end:tokens[end].start]) & _CLAUSE_END:
+                end += 1
+            return snippet(text, tokens, at, end)
         num = parse_number(tokens, j, lex, text)
         if num is None or _is_year(tokens[j]):
             continue
@@ -188,10 +197,25 @@ def _amended_figure(tokens: list[Token], match: Match, lex: Lexicon, text: str) 
             continue  # '5 km or 3 miles': the same distance in another unit
         ends = after >= n or bool(set(text[tokens[after - 1].end:tokens[after].start]) & (_CLAUSE_END | {"—", "–"}))
         comparator = any(phrase_at(tokens, after, p) for e in lex.comparators for p in e.phrases)
-        if comparator or not bare and (unit is not None or ends):
+        if comparator or tolerance or not bare and (unit is not None or ends):
             end = after + 1 if unit is not None else after
             return snippet(text, tokens, at, min(end, n))
     return None
+
+
+def _comparator_start(tokens: list[Token], j: int, lex: Lexicon, text: str) -> bool:
+    """True if a comparator begins at ``j``: the first two words of one ('a bit more', 'up to'), or the first word
+    of a longer one ending its clause ('maybe less', 'or even more')."""
+    n = len(tokens)
+    ends = j + 1 >= n or tokens[j + 1].kind != "word" or bool(
+        set(text[tokens[j].end:tokens[j + 1].start]) & _CLAUSE_END)
+    for entry in lex.comparators:
+        if entry.id in ("bare-number", "range") or entry.data.get("kind") == "exact":
+            continue
+        for phrase in entry.phrases:
+            if phrase_at(tokens, j, phrase[:2]) or (ends and len(phrase) > 1 and phrase_at(tokens, j, phrase[:1])):
+                return True
+    return False
 
 
 #: characters written between digits as a decimal mark or digit group separator in some language
