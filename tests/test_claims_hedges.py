@@ -381,3 +381,13 @@ def test_a_blank_claim_without_bounds_is_refused_as_blank(runner, label):
 def test_an_amendment_without_a_second_figure_is_refused(text, lang):
     with pytest.raises(ClaimError, match="second figure or amendment"):
         parse_claim(text, lang=lang)
+
+
+def test_a_degree_word_before_a_preposition_is_refused():
+    with pytest.raises(ClaimError, match="degree word"):
+        parse_claim("далеко за 12 км", lang="ru")   # well beyond 12 km: was read as a bare 12 km
+
+
+@pytest.mark.parametrize("text, rule", [("մի փոքր ավելի քան 12 կմ", "just-over"), ("մի փոքր պակաս քան 12 կմ", "nearly")])
+def test_armenian_a_little_more_than_keeps_a_little(text, rule):
+    assert parse_claim(text, lang="hy").rule == rule   # was read as 'ավելի քան' (more than), 'մի փոքր' dropped

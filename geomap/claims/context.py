@@ -59,9 +59,12 @@ def misread_context(tokens: list[Token], match: Match, lex: Lexicon, text: str) 
     for phrase in lex.negations:
         if phrase_at(tokens, start - len(phrase), phrase) or phrase_at(tokens, start - 1 - len(phrase), phrase):
             return f"is negated ('{' '.join(phrase)}')"
+    between = lex.prepositions | (lex.reference.prepositions if lex.reference is not None else frozenset())
     for phrase in lex.degree_words:
         at = start - len(phrase)
-        if phrase_at(tokens, at, phrase) and not set(text[tokens[start - 1].end:tokens[start].start]) & _CLAUSE_END:
+        if word_at(tokens, start - 1) in between and not phrase_at(tokens, at, phrase):
+            at -= 1  # Russian 'далеко за 10 км' (well beyond 10 km): a preposition between
+        if phrase_at(tokens, at, phrase) and not set(text[tokens[at].end:tokens[start].start]) & _CLAUSE_END:
             return (f"is modified by {snippet(text, tokens, at, start)!r}, a degree word that moves its range by an "
                     "amount geomap does not read")
     for entry in lex.prefix:
