@@ -391,3 +391,14 @@ def test_a_degree_word_before_a_preposition_is_refused():
 @pytest.mark.parametrize("text, rule", [("մի փոքր ավելի քան 12 կմ", "just-over"), ("մի փոքր պակաս քան 12 կմ", "nearly")])
 def test_armenian_a_little_more_than_keeps_a_little(text, rule):
     assert parse_claim(text, lang="hy").rule == rule   # was read as 'ավելի քան' (more than), 'մի փոքր' dropped
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("3 km from the Chinese border", "en"),
+    ("3 km from the border with China", "en"),
+    ("в 3 км от китайской границы", "ru"),
+])
+def test_a_qualified_border_is_not_taken_for_the_line(text, lang):
+    # where the line is the Korean MDL, 'the Chinese border' is another border
+    with pytest.raises(ClaimError, match="not from a line of contact"):
+        parse_claim(text, lang=lang, line_called=("border",))

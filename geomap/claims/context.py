@@ -358,7 +358,7 @@ def _ablative_after(tokens: list[Token], k: int, ref, text: str) -> str | None:
                             for sfx in ref.before_suffixes)), None)
         if end is None:
             return None
-    if any(ref.is_line(tok.norm) for tok in tokens[k:end]):
+    if any(ref.is_line(tok.norm) for tok in tokens[k:end]) or (ref.border_is_line and ref.is_border(tokens[end - 1].norm)):
         return None
     return snippet(text, tokens, k, end)
 
@@ -372,15 +372,31 @@ def _object_from(tokens: list[Token], k: int, start: int, joined: str | None, re
         end += 1
     if end == start:
         return None  # nothing after 'from' in this clause
+    first = True
     for at, tok in enumerate(tokens[start:end]):
         if tok.kind != "word":
             continue
         word = tok.norm[len(joined):] if joined is not None and at == 0 else tok.norm
         if ref.is_line(word):
             return None
+        # a border is the line only unqualified ('the border', not 'the Chinese border' where the line is the MDL)
+        if ref.border_is_line and first and (ref.is_border(word) or ref.is_border(word[1:] if word[:1] in "הال" else "")):
+            rest = [t.norm for t in tokens[start + at + 1:end] if t.kind == "word"]
+            if not rest or rest[0] not in _QUALIFIERS:  # 'the border with China' names which border
+                return None
+            break
         if ref.is_other(word):
             break
+        first = first and word in _ARTICLES
     return snippet(text, tokens, k, end)
+
+
+#: words after 'border' that say which border it is ('the border with China'): then it is not taken for the line
+_QUALIFIERS = frozenset({"with", "between", "of", "с", "со", "между", "з", "із", "між", "avec", "entre", "mit",
+                         "zwischen", "con", "עם", "مع", "بين", "با", "ile", "ilə", "հետ"})
+#: articles that may stand before 'border' when a border is the line ('from the border', 'de la frontière')
+_ARTICLES = frozenset({"the", "a", "this", "that", "its", "la", "le", "l", "el", "der", "die", "dem", "den", "des",
+                       "de", "del", "du", "'"})
 
 
 def length_of(tokens: list[Token], match: Match, lex: Lexicon, text: str) -> str | None:
@@ -466,6 +482,6 @@ def _object_before(tokens: list[Token], match: Match, ref, text: str) -> str | N
     while lo > 0 and first - lo < 3 and tokens[lo - 1].kind == "word" \
             and not set(text[tokens[lo - 1].end:tokens[lo].start]) & _CLAUSE_END:
         lo -= 1
-    if any(ref.is_line(tok.norm) for tok in tokens[lo:k + 1]):
+    if any(ref.is_line(tok.norm) for tok in tokens[lo:k + 1]) or (ref.border_is_line and ref.is_border(tokens[first].norm)):
         return None
     return snippet(text, tokens, first, k + 1)

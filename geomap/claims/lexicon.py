@@ -118,11 +118,15 @@ class Reference:
     #: words in the clause after 'from' that make the distance a length taken or held (Persian 'را')
     object_markers: frozenset[str] = frozenset()
 
+    #: the ``border`` words name the line (the layer's line is a border: --line-called border)
+    border_is_line: bool = False
+
     def calling(self, names: tuple[str, ...]) -> "Reference":
-        """This reference with the words in ``names`` (only ``"border"``) counted as the line's words."""
-        if "border" not in names:
-            return self
-        return dataclasses.replace(self, line=self.line + self.border)
+        """This reference with the words in ``names`` (only ``"border"``) naming the line."""
+        return dataclasses.replace(self, border_is_line=True) if "border" in names else self
+
+    def is_border(self, word: str) -> bool:
+        return self._matches(word, self.border)
 
     def attached_prefix(self, word: str | None) -> str | None:
         """The joined preposition ``word`` starts with (leaving at least two letters of the object), else None."""

@@ -369,7 +369,7 @@ def parse_claim(text: str, *, lexicon: str | Path | None = None, lang: str | Non
         reference = other_reference(tokens, match, lex, norm)
         if reference is not None:
             border = not line_called and lex.reference is not None and any(
-                lex.reference.calling(LINE_NAMES).is_line(tok.norm) and not lex.reference.is_line(tok.norm)
+                lex.reference.is_border(tok.norm)
                 for tok in tokenize(reference, lex.number_format) if tok.kind == "word")
             fix = ("if the line you measure to is that border (the Korean MDL, the Blue Line, the Kashmir LoC, whose "
                    "shipped layers say so), pass --line-called border" if border else
