@@ -402,3 +402,12 @@ def test_a_qualified_border_is_not_taken_for_the_line(text, lang):
     # where the line is the Korean MDL, 'the Chinese border' is another border
     with pytest.raises(ClaimError, match="not from a line of contact"):
         parse_claim(text, lang=lang, line_called=("border",))
+
+
+def test_the_python_api_reads_a_border_claim_as_the_cli_does():
+    import geomap
+
+    result = geomap.measure(at=[(127.0, 38.0)], theatre="korea", date="2024-01-01", claim="3 km from the border")
+    assert any("read as from the line" in note for note in result.claim.notes)
+    with pytest.raises(ClaimError, match="--line-called border"):
+        geomap.measure(at=[(46.75, 39.6)], theatre="nagorno-karabakh", date="2020-12-27", claim="3 km from the border")

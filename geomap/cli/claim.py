@@ -40,34 +40,6 @@ _LINE_CALLED_OPTION = click.option(
 )
 
 
-def layer_line_called(layer: str | None, theatre: str | None, source: str | None = None) -> tuple[str, ...]:
-    """What the shipped ``layer`` (an id), or every line layer of ``theatre``, says its line is also called.
-
-    A file path, an unknown id or a theatre whose line layers disagree says nothing (``()``): a claim
-    'from the border' is then refused with --line-called as the fix.
-    """
-    from geomap.errors import GeomapError
-    from geomap.layers.registry import get_layer, list_layers
-
-    def called(lyr) -> tuple[str, ...]:  # ``line_called`` in layer.json (layers/README.md)
-        value = lyr.meta.get("line_called")
-        return tuple(str(v) for v in value) if isinstance(value, list) else ()
-
-    try:
-        if layer is not None:
-            if Path(layer).exists():
-                return ()
-            return called(get_layer(layer, verify=False))
-        if theatre is not None:
-            lines = [lyr for lyr in list_layers(theatre=theatre, kind="line")
-                     if source is None or lyr.provider == source]
-            if lines:
-                return tuple(name for name in called(lines[0]) if all(name in called(lyr) for lyr in lines))
-    except GeomapError:
-        return ()  # the command itself names a bad --layer or --theatre
-    return ()
-
-
 def claim_options(func):
     """Add ``--claim TEXT``, ``--min-km``, ``--max-km``, ``--lexicon PATH`` and ``--lang CODE`` to a command.
 
@@ -115,9 +87,8 @@ def claim_options(func):
     def wrapper(*args, **kwargs):
         text, min_km, max_km = kwargs.pop("claim"), kwargs.pop("min_km"), kwargs.pop("max_km")
         lang = kwargs.pop("lang")
-        line = kwargs.get("line")  # a LineChoice (check, map)
-        called = tuple(kwargs.pop("line_called") or ()) or layer_line_called(
-            getattr(line, "layer", None), getattr(line, "theatre", None), getattr(line, "source", None))
+        line = kwargs.get("line")  # a LineChoice (check, map): what its layers say the line is called
+        called = tuple(kwargs.pop("line_called") or ()) or (line.line_called if line is not None else ())
         kwargs["claim"] = claim_from_options(text, min_km, max_km, kwargs["lexicon"], lang=lang, line_called=called)
         # how the claim was read ("the first was used", "larger end first") goes to stderr, as other notes
         for note in getattr(kwargs["claim"], "notes", ()) or ():
