@@ -211,12 +211,13 @@ def _clearances(reading: Range, lo: float, hi: float) -> dict[str, float | None]
     }
 
 
-def claim_of(claim: Any) -> Claim:
-    """``claim`` itself, or its text read by :func:`geomap.claims.parse_claim`; ClaimError for anything else."""
+def claim_of(claim: Any, *, line_called: tuple[str, ...] = ()) -> Claim:
+    """``claim`` itself, or its text read by :func:`geomap.claims.parse_claim` (``line_called``: what the line
+    measured to is also called, e.g. ``("border",)``); ClaimError for anything else."""
     if isinstance(claim, str):
         from geomap.claims import parse_claim
 
-        return parse_claim(claim)
+        return parse_claim(claim, line_called=line_called)
     if not isinstance(claim, Claim):
         from geomap.errors import ClaimError
 
@@ -299,7 +300,7 @@ def judge(
     # the claim's ends with as many decimals as keep them apart from the interval's ('≥ 2.0001 km' beside
     # '2–2.5 km', not '≥ 2 km' beside an interval said to straddle it)
     shown = distinct_decimals((lo, hi), unit=unit, avoid_m=bounds)
-    label = claim.matched_text or claim.text
+    label = claim.label
     subject = f"The claim '{label}'" if label else "The claimed range"
     readings = claim.describe_readings(decimals=shown)
     margin_m: float | None

@@ -77,7 +77,7 @@ def _accuracy_note(scale: str, denominator: float, spacing_km: float | None) -> 
 KEY_ORDER = [
     "id", "title", "kind", "theatre", "valid_from", "valid_to", "validity_note", "version", "provider",
     "preference", "experimental", "geometry_file", "crs", "sha256", "bbox", "counts", "detail", "accuracy_m",
-    "accuracy_note", "offsets_vs_osm", "area_layer", "held_by", "sides", "role", "source", "licence",
+    "accuracy_note", "offsets_vs_osm", "area_layer", "held_by", "sides", "role", "line_called", "source", "licence",
     "attribution", "omits", "caveats", "known_errors", "point_checks", "notes",
 ]
 
@@ -342,7 +342,8 @@ def build_all(data_dir: Path, out_dir: Path) -> list[dict]:
             "detail": detail(spec, stats) if spec.get("provider") else None,
             "accuracy_m": acc, "accuracy_note": acc_note, "offsets_vs_osm": offsets,
             "area_layer": spec.get("area_layer"), "held_by": spec.get("held_by"),
-            "sides": sides or None, "role": spec.get("role"), "source": spec["source"],
+            "sides": sides or None, "role": spec.get("role"), "line_called": spec.get("line_called"),
+            "source": spec["source"],
             "licence": OSM_LICENCE if osm else NE_LICENCE, "attribution": OSM_ATTRIBUTION if osm else NE_ATTRIBUTION,
             "omits": spec["omits"], "caveats": spec.get("caveats", []) if spec.get("provider") else None,
             "known_errors": known_errors(spec) or None, "point_checks": checks or None, "notes": spec["notes"],

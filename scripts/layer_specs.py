@@ -278,7 +278,7 @@ KASHMIR_VALIDITY = ("valid_from 1972-12-11: the Line of Control was delineated u
                     "(2 Jul 1972) and the delineation was completed in Dec 1972. Open end: it is still the line.")
 SPECS += [
     {
-        "id": "kashmir-loc", "file": "kashmir_line_of_control_ne4.geojson", "select": {"index": [0]},
+        "id": "kashmir-loc", "line_called": ["border"], "file": "kashmir_line_of_control_ne4.geojson", "select": {"index": [0]},
         "provider": "ne", "preference": 2, "version": "2",
         "title": "Kashmir Line of Control (India-Pakistan), Natural Earth, without the Working Boundary",
         "kind": "line", "theatre": "kashmir", "valid_from": "1972-12-11", "valid_to": None,
@@ -301,7 +301,7 @@ SPECS += [
                  "second feature, which is the Working Boundary, not the Line of Control.",
     },
     {
-        "id": "kashmir-working-boundary", "file": "kashmir_line_of_control_ne4.geojson", "select": {"index": [1]},
+        "id": "kashmir-working-boundary", "line_called": ["border"], "file": "kashmir_line_of_control_ne4.geojson", "select": {"index": [1]},
         "provider": "ne",
         "title": "India-Pakistan Working Boundary, Sialkot sector (reference, NOT the Line of Control)",
         "kind": "reference", "theatre": "kashmir", "valid_from": None, "valid_to": None,
@@ -317,7 +317,7 @@ SPECS += [
                  "in compare_osm. Split out of kashmir-loc on 2026-11-30.",
     },
     {
-        "id": "kashmir-loc-osm", "file": "more/osm/osm_kashmir_loc_derived.geojson", "provider": "osm",
+        "id": "kashmir-loc-osm", "line_called": ["border"], "file": "more/osm/osm_kashmir_loc_derived.geojson", "provider": "osm",
         "preference": 1,
         "title": "Kashmir Line of Control and Actual Ground Position Line, OpenStreetMap",
         "kind": "line", "theatre": "kashmir", "valid_from": "1987-07-01", "valid_to": None,
@@ -345,7 +345,7 @@ KOREA_CHECKS = [
 KOREA_VALIDITY = "valid_from 1953-07-27: the Korean Armistice Agreement was signed and took effect. Open end."
 SPECS += [
     {
-        "id": "korea-mdl-1953", "file": "korea_mdl_1953_ne4.geojson", "provider": "ne", "preference": 2,
+        "id": "korea-mdl-1953", "line_called": ["border"], "file": "korea_mdl_1953_ne4.geojson", "provider": "ne", "preference": 2,
         "title": "Korean Military Demarcation Line 1953, Natural Earth",
         "kind": "line", "theatre": "korea", "valid_from": "1953-07-27", "valid_to": None,
         "validity_note": KOREA_VALIDITY,
@@ -358,7 +358,7 @@ SPECS += [
                  "draws it, unchanged.",
     },
     {
-        "id": "korea-mdl-osm", "file": "more/osm/osm_korea_mdl_derived.geojson", "provider": "osm", "preference": 1,
+        "id": "korea-mdl-osm", "line_called": ["border"], "file": "more/osm/osm_korea_mdl_derived.geojson", "provider": "osm", "preference": 1,
         "title": "Korean Military Demarcation Line, OpenStreetMap (with the Han estuary segment)",
         "kind": "line", "theatre": "korea", "valid_from": "1953-07-27", "valid_to": None,
         "validity_note": KOREA_VALIDITY,
@@ -804,7 +804,7 @@ IL_CHECKS = [
 ]
 SPECS += [
     {
-        "id": "israel-lebanon-line", "file": MORE_NE_LINES,
+        "id": "israel-lebanon-line", "line_called": ["border"], "file": MORE_NE_LINES,
         "select": {"prop": ["featurecla", "Indefinite (please verify)"], "prop2": ["adm0_a3_l", ["LBN", "ISR"]],
                    "prop3": ["adm0_a3_r", ["LBN", "ISR"]]},
         "provider": "ne", "preference": 2,
@@ -829,7 +829,7 @@ SPECS += [
         "notes": "Two Natural Earth features (LBN/ISR and ISR/LBN along the Israeli-held Golan), unchanged.",
     },
     {
-        "id": "israel-lebanon-osm", "file": "more/osm/osm_israel_lebanon_edge_derived.geojson", "provider": "osm",
+        "id": "israel-lebanon-osm", "line_called": ["border"], "file": "more/osm/osm_israel_lebanon_edge_derived.geojson", "provider": "osm",
         "preference": 1,
         "title": "Israel-Lebanon line as mapped in OpenStreetMap",
         "kind": "line", "theatre": "israel-lebanon", "valid_from": "2000-05-25", "valid_to": "2024-09-30",
@@ -860,7 +860,7 @@ SPECS += [
         "notes": "The base map drawn under every offline map, and the land mask derive-line uses to recognise coastline.",
     },
     {
-        "id": "ne-borders-caucasus-10m", "file": "ne4_10m_admin_0_boundary_lines_land_caucasus.geojson",
+        "id": "ne-borders-caucasus-10m", "line_called": ["border"], "file": "ne4_10m_admin_0_boundary_lines_land_caucasus.geojson",
         "title": "International land boundaries of the South Caucasus, Natural Earth 1:10m",
         "kind": "reference", "theatre": None, "valid_from": None, "valid_to": None, "scale": ("1:10m", 10_000_000),
         "source": dict(NE4, file="10m/cultural/ne_10m_admin_0_boundary_lines_land.json",

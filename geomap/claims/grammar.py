@@ -32,7 +32,7 @@ from geomap.claims.numbers import (
 )
 from geomap.claims.readings import Range
 
-__all__ = ["Match", "Refusal", "prepare", "scan", "snippet", "phrase_at", "parse_number"]
+__all__ = ["Match", "Refusal", "prepare", "scan", "snippet", "phrase_at", "parse_number", "unit_at"]
 
 _EN_ARTICLES = ("the", "a", "an")
 
@@ -197,6 +197,12 @@ def _unit_at(tokens: list[Token], i: int, lex: Lexicon) -> tuple[Entry, int] | N
     if end < len(tokens) and tokens[end].norm in ("/", "²", "per"):
         return None
     return entry, end
+
+
+def unit_at(tokens: list[Token], i: int, lex: Lexicon) -> Entry | None:
+    """The unit entry written at ``i`` ('km', '-km'), else None (areas and speeds are not units of distance)."""
+    found = _unit_at(tokens, i, lex)
+    return None if found is None else found[0]
 
 
 def parse_number(tokens: list[Token], i: int, lex: Lexicon, text: str) -> Num | None:
@@ -416,6 +422,14 @@ def _range_at(tokens, i, j, k, first, unit1, comparator, lex, text) -> Match | N
     reversed_ends = lo_m > hi_m
     if reversed_ends:
         lo_m, hi_m = hi_m, lo_m
+    if comparator is not None and not is_range_comparator and comparator.data.get("kind") != "approx":
+        bound, unit = snippet(text, tokens, i, j), snippet(text, tokens, second.end, unit2[1])
+        ends = (snippet(text, tokens, j, first.end), snippet(text, tokens, k2 + len(sep), second.end))
+        raise Refusal(
+            f"a bound before a range ({snippet(text, tokens, i, unit2[1])!r}): which end it bounds is not said",
+            fix=f"pass the bound meant ('{bound} {ends[0]} {unit}' or '{bound} {ends[1]} {unit}'), or the bounds with "
+                "--min-km/--max-km",
+        )
     if comparator is None or is_range_comparator:
         comparator = lex.comparator("range")
     found = _finish(tokens, i, unit2[1], (lo_m, hi_m), (lo_m, hi_m), 0.0, comparator, None, (), unit2[0], lex)

@@ -19,7 +19,10 @@ and a ``citation`` (or null).  A lexicon holds:
   ``comparisons`` ("than", "ближе": a comparison the lexicon has no entry for),
   ``conjunctions`` ("and", "but": "more than 5 and less than 10 km" gives the
   5 no unit), ``negations_after`` (Azerbaijani "deyil", Turkish "değil",
-  written after the expression).  These four make :func:`geomap.claims.parse.parse_claim`
+  written after the expression), ``amendments`` ("maybe", "voire": a second
+  figure after the distance, '5 km, maybe 6'), ``degree_words`` ("well",
+  "barely": right before an expression, they change its range by an
+  amount no entry gives).  These six make :func:`geomap.claims.parse.parse_claim`
   refuse, never read, the expression they stand by.  ``half_after`` ("et
   demi", "y medio") adds a half to the number before the unit it follows;
   ``prepositions`` (Russian "в", Ukrainian "за") may stand between a
@@ -35,6 +38,7 @@ Standard library only.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
@@ -98,6 +102,37 @@ class Reference:
     #: case endings of the word right before a distance that name what it is measured from (Armenian
     #: 'Ստեփանակերտից 5 կմ', Azerbaijani 'Xankəndidən 5 km', Turkish "Hankendi'den 5 km")
     before_suffixes: tuple[str, ...] = ()
+    #: prepositions written joined to the object's first word, longest first (Hebrew 'מ' in 'מסטפנקרט',
+    #: 'מה' in 'מהעיר', 'ל' in 'מצפון לעיר')
+    attached: tuple[str, ...] = ()
+    #: unit forms whose object follows with no preposition (Persian 'کیلومتری' in 'در ۵ کیلومتری مرز')
+    object_after_units: frozenset[str] = frozenset()
+    #: words right before a distance that make a following ``length_words`` word 'from', not 'of' (French 'à')
+    distance_before: frozenset[str] = frozenset()
+    #: endings on the unit that make it an adjective of length before an object (Turkish "20 km'lik cephe")
+    length_suffixes: frozenset[str] = frozenset()
+    #: words for a border ('border', 'граница', 'גבול'): the line when the layer's line is called a border
+    border: tuple[str, ...] = ()
+    #: words for a distance after a ``length_suffixes`` ending ('mesafe*'): anything else there makes a length
+    distance_nouns: tuple[str, ...] = ()
+    #: words in the clause after 'from' that make the distance a length taken or held (Persian 'را')
+    object_markers: frozenset[str] = frozenset()
+
+    #: the ``border`` words name the line (the layer's line is a border: --line-called border)
+    border_is_line: bool = False
+
+    def calling(self, names: tuple[str, ...]) -> "Reference":
+        """This reference with the words in ``names`` (only ``"border"``) naming the line."""
+        return dataclasses.replace(self, border_is_line=True) if "border" in names else self
+
+    def is_border(self, word: str) -> bool:
+        return self._matches(word, self.border)
+
+    def attached_prefix(self, word: str | None) -> str | None:
+        """The joined preposition ``word`` starts with (leaving at least two letters of the object), else None."""
+        if not word:
+            return None
+        return next((p for p in self.attached if word.startswith(p) and len(word) >= len(p) + 2), None)
 
     @staticmethod
     def _matches(word: str, patterns: tuple[str, ...]) -> bool:
@@ -137,6 +172,8 @@ class Lexicon:
     comparisons: tuple[tuple[str, ...], ...] = ()
     conjunctions: frozenset[str] = frozenset()
     negations_after: tuple[tuple[str, ...], ...] = ()
+    amendments: tuple[tuple[str, ...], ...] = ()
+    degree_words: tuple[tuple[str, ...], ...] = ()
     half_after: tuple[tuple[str, ...], ...] = ()
     prepositions: frozenset[str] = frozenset()
     zone_words: frozenset[str] = frozenset()
@@ -168,7 +205,8 @@ class Lexicon:
     def vocabulary(self) -> frozenset[str]:
         """Every word of every phrase and number word: what language detection counts."""
         words: set[str] = set(self.detect_words) | set(self.number_words.words)
-        for phrases in (self.range_separators, self.range_joiners, self.range_closers, self.signs):
+        for phrases in (self.range_separators, self.range_joiners, self.range_closers, self.signs, self.amendments,
+                        self.degree_words):
             for phrase in phrases:
                 words.update(phrase)
         for group in (self.units, self.comparators, self.vague, self.multipliers):
@@ -387,7 +425,7 @@ def _reference(source: str, raw: Any) -> Reference | None:
     if not isinstance(raw, dict) or not isinstance(raw.get("rationale"), str):
         raise _bad(source, "'reference' must be an object with 'prepositions', 'line', 'other', 'skip' and a 'rationale'")
     patterns = {}
-    for key in ("line", "other"):
+    for key in ("line", "other", "border", "distance_nouns"):
         items = raw.get(key, [])
         if not isinstance(items, list) or not all(isinstance(w, str) and w.strip("* ") for w in items):
             raise _bad(source, f"'reference.{key}' must be a list of non-empty words (a trailing * matches any ending)")
@@ -397,11 +435,18 @@ def _reference(source: str, raw: Any) -> Reference | None:
         prepositions=_words(source, "reference.prepositions", raw.get("prepositions")),
         line=patterns["line"],
         other=patterns["other"],
+        border=patterns["border"],
+        distance_nouns=patterns["distance_nouns"],
         skip=_words(source, "reference.skip", raw.get("skip")),
         length_words=_words(source, "reference.length_words", raw.get("length_words")),
         object_after_unit=_flag(source, "reference.object_after_unit", raw.get("object_after_unit", False)),
         before_suffixes=tuple(sorted(_words(source, "reference.before_suffixes", raw.get("before_suffixes")),
                                      key=len, reverse=True)),
+        attached=tuple(sorted(_words(source, "reference.attached", raw.get("attached")), key=len, reverse=True)),
+        object_after_units=_words(source, "reference.object_after_units", raw.get("object_after_units")),
+        distance_before=_words(source, "reference.distance_before", raw.get("distance_before")),
+        length_suffixes=_words(source, "reference.length_suffixes", raw.get("length_suffixes")),
+        object_markers=_words(source, "reference.object_markers", raw.get("object_markers")),
     )
 
 
@@ -467,6 +512,8 @@ def _validate(source: str, data: Any) -> Lexicon:
         comparisons=_phrases(source, "comparisons", data.get("comparisons"), fmt),
         conjunctions=_words(source, "conjunctions", data.get("conjunctions")),
         negations_after=_phrases(source, "negations_after", data.get("negations_after"), fmt),
+        amendments=_phrases(source, "amendments", data.get("amendments"), fmt),
+        degree_words=_phrases(source, "degree_words", data.get("degree_words"), fmt),
         half_after=_phrases(source, "half_after", data.get("half_after"), fmt),
         prepositions=_words(source, "prepositions", data.get("prepositions")),
         zone_words=_words(source, "zone_words", data.get("zone_words")),

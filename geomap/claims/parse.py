@@ -11,6 +11,7 @@ Standard library only.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import math
@@ -202,7 +203,12 @@ def _name(lex: Lexicon) -> str:
     return LANGUAGE_NAMES.get(lex.language, lex.language)
 
 
-def parse_claim(text: str, *, lexicon: str | Path | None = None, lang: str | None = None) -> Claim:
+#: what a layer's line may be called besides a line or front (``line_called`` in layer.json, --line-called)
+LINE_NAMES = ("border",)
+
+
+def parse_claim(text: str, *, lexicon: str | Path | None = None, lang: str | None = None,
+                line_called: tuple[str, ...] | list[str] = ()) -> Claim:
     """Read a distance claim (a phrase or a sentence containing one) as ranges in metres.
 
     Parameters
@@ -216,6 +222,11 @@ def parse_claim(text: str, *, lexicon: str | Path | None = None, lang: str | Non
         fixes the language.  Default: the shipped lexicon of the language.
     lang : str, optional
         ISO 639-1 code of the language; default: detected from the text.
+    line_called : sequence of str, optional
+        What the line measured to is also called (:data:`LINE_NAMES`: ``"border"``
+        for the Korean MDL, the Blue Line, the Kashmir LoC, as their layers
+        declare): '2 km from the border' is then a distance from the line,
+        not refused as a distance from something else.
 
     Returns
     -------
@@ -247,8 +258,17 @@ def parse_claim(text: str, *, lexicon: str | Path | None = None, lang: str | Non
             f"the claim text is {len(text):,} characters long (limit {MAX_CLAIM_CHARS:,}): "
             f"pass the sentence that holds the distance, e.g. {_EXAMPLES}"
         )
+    if not text.strip():
+        raise ClaimError(f"the claim {_quote(text)} is blank: write a distance claim, e.g. {_EXAMPLES}, or give bounds "
+                         "(--min-km/--max-km)")
+    unknown = [name for name in line_called if name not in LINE_NAMES]
+    if unknown:
+        raise ClaimError(f"unknown name of the line {unknown[0]!r}: geomap knows {', '.join(LINE_NAMES)}")
     norm = unicodedata.normalize("NFC", text)
     lex, how = _choose_lexicon(norm, lexicon, lang)
+    base_lex = lex
+    if line_called and lex.reference is not None:
+        lex = dataclasses.replace(lex, reference=lex.reference.calling(tuple(line_called)))
     tolerance = _PLUS_MINUS.search(norm)
     if tolerance is not None:
         raise ClaimError(
@@ -348,11 +368,21 @@ def parse_claim(text: str, *, lexicon: str | Path | None = None, lang: str | Non
             )
         reference = other_reference(tokens, match, lex, norm)
         if reference is not None:
+            border = not line_called and lex.reference is not None and any(
+                lex.reference.is_border(tok.norm)
+                for tok in tokenize(reference, lex.number_format) if tok.kind == "word")
+            fix = ("if the line you measure to is that border (the Korean MDL, the Blue Line, the Kashmir LoC, whose "
+                   "shipped layers say so), pass --line-called border" if border else
+                   f"if it is measured from the line, pass only {show(chosen)!r}")
             raise ClaimError(
                 f"{show(chosen)!r} in {_quote(text)} is a distance {reference!r}, not from a line of contact or "
-                f"front, which is what geomap measures to: if it is measured from the line (a border that is the "
-                f"line), pass only {show(chosen)!r}; otherwise the claim cannot be checked against the line"
+                f"front, which is what geomap measures to: {fix}; otherwise the claim cannot be checked against the line"
             )
+    if lex is not base_lex:
+        named = other_reference(tokens, chosen, base_lex, norm)
+        if named is not None:
+            notes.append(f"{show(chosen)!r} is a distance {named!r}, read as from the line: the line measured to is "
+                         f"called a {' or '.join(line_called)} (its layer says so, or --line-called)")
     if chosen.reversed:
         notes.append(f"{show(chosen)!r} gives the larger end first: read as "
                      f"{chosen.strict.describe(chosen.unit.id)}")
@@ -400,9 +430,10 @@ def claim_from_bounds(text: str | None, *, min_km: float | None, max_km: float |
     if min_km is not None and max_km is not None and min_km > max_km:
         raise ClaimError(f"the minimum {min_km:g} km is larger than the maximum {max_km:g} km: swap them")
     bounds = Range(None if min_km is None else min_km * 1000.0, None if max_km is None else max_km * 1000.0)
+    label = text if text and text.strip() else ""  # a blank --claim is no label ('', '   ')
     return Claim(
-        text=text or "",
-        matched_text=text or "",
+        text=label,
+        matched_text=label,
         rule="user-bounds",
         rationale="Bounds given explicitly by the user; both readings are this range.",
         citation=None,

@@ -157,6 +157,15 @@ class Claim:
         return self.strict.max_m
 
     @property
+    def label(self) -> str:
+        """The claim's words to quote ('dozens of kilometers'), white space collapsed; '' when it has none.
+
+        Bounds given with --min-km/--max-km and a blank --claim ('', '   ') have
+        no words: outputs then name the range alone, never quote an empty label.
+        """
+        return " ".join((self.matched_text or self.text or "").split())
+
+    @property
     def is_vague(self) -> bool:
         """True if the two readings differ."""
         return self.strict != self.lenient

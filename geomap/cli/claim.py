@@ -22,11 +22,22 @@ from pathlib import Path
 import click
 
 from geomap.claims import LANGUAGE_NAMES, Claim, claim_from_bounds, parse_claim
+from geomap.claims.parse import LINE_NAMES
 from geomap.cli.options import FiniteFloat, verbosity_options
 
 __all__ = ["claim", "claim_options", "claim_from_options"]
 
 _KM = FiniteFloat(min=0, min_open=False)
+
+
+_LINE_CALLED_OPTION = click.option(
+    "--line-called",
+    "line_called",
+    type=click.Choice(LINE_NAMES),
+    multiple=True,
+    help="What the line is also called, so a claim's '2 km from the border' is read as from the line "
+    "[default: what the --layer or --theatre layers declare: border for Korea, Israel-Lebanon, Kashmir].",
+)
 
 
 def claim_options(func):
@@ -69,13 +80,16 @@ def claim_options(func):
             default=None,
             help="Language of the claim (ISO 639-1: ar az de en es fa fr he hy ru tr uk); default: detected.",
         ),
+        _LINE_CALLED_OPTION,
     ]
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         text, min_km, max_km = kwargs.pop("claim"), kwargs.pop("min_km"), kwargs.pop("max_km")
         lang = kwargs.pop("lang")
-        kwargs["claim"] = claim_from_options(text, min_km, max_km, kwargs["lexicon"], lang=lang)
+        line = kwargs.get("line")  # a LineChoice (check, map): what its layers say the line is called
+        called = tuple(kwargs.pop("line_called") or ()) or (line.line_called if line is not None else ())
+        kwargs["claim"] = claim_from_options(text, min_km, max_km, kwargs["lexicon"], lang=lang, line_called=called)
         # how the claim was read ("the first was used", "larger end first") goes to stderr, as other notes
         for note in getattr(kwargs["claim"], "notes", ()) or ():
             logging.getLogger("geomap").warning("note: claim: %s", note)
@@ -93,6 +107,7 @@ def claim_from_options(
     lexicon: Path | str | None,
     *,
     lang: str | None = None,
+    line_called: tuple[str, ...] = (),
 ) -> Claim | None:
     """Build the claim the options describe, or None if none was given.
 
@@ -124,7 +139,7 @@ def claim_from_options(
         if lexicon is not None:
             raise click.UsageError("--lexicon needs a claim to read: add --claim TEXT")
         return None
-    return parse_claim(claim, lexicon=lexicon, lang=lang)
+    return parse_claim(claim, lexicon=lexicon, lang=lang, line_called=line_called)
 
 
 def _fmt_m(value: float | None) -> str:
@@ -136,7 +151,8 @@ def _fmt_m(value: float | None) -> str:
 def _table(parsed: Claim, how: str = "detected") -> str:
     width = 96
     lines = [
-        f"claim      {' '.join(parsed.text.split())}",
+        f"claim      {parsed.label or '(no text: bounds given with --min-km/--max-km)'}" if parsed.rule == "user-bounds"
+        else f"claim      {' '.join(parsed.text.split())}",
         f"language   {parsed.language} ({LANGUAGE_NAMES.get(parsed.language, parsed.language)}, {how})",
         f"matched    {parsed.matched_text}",
         f"rule       {parsed.rule}",
@@ -186,8 +202,9 @@ def _table(parsed: Claim, how: str = "detected") -> str:
     "-o", "--output", metavar="PATH", default=None,
     help="Write to this file (atomically) instead of standard output.",
 )
+@_LINE_CALLED_OPTION
 @verbosity_options
-def claim(text, min_km, max_km, lexicon, lang, fmt, output):
+def claim(text, min_km, max_km, lexicon, lang, fmt, output, line_called):
     """Show how a distance claim is read: its range in metres under a strict and a lenient reading.
 
     TEXT is a claim such as 'dozens of kilometres', 'within 5 km', 'about 30
@@ -205,7 +222,7 @@ def claim(text, min_km, max_km, lexicon, lang, fmt, output):
     """
     if text is None and min_km is None and max_km is None:
         raise click.UsageError("give a claim TEXT (e.g. 'within 5 km') or --min-km/--max-km")
-    parsed = claim_from_options(text, min_km, max_km, lexicon, lang=lang)
+    parsed = claim_from_options(text, min_km, max_km, lexicon, lang=lang, line_called=tuple(line_called))
     if fmt == "json":
         rendered = json.dumps(parsed.to_dict(), sort_keys=True, indent=2, ensure_ascii=False)
     else:

@@ -92,8 +92,11 @@ def claim_data(claim) -> dict | None:
     if claim is None:
         return None
     readings = claim.describe_readings() if hasattr(claim, "describe_readings") else ""
+    text = str(getattr(claim, "text", "") or "")
+    if not text.strip():  # bounds given with --min-km/--max-km and no (or a blank) --claim
+        text = f"(no text: bounds {readings})"
     return {
-        "text": str(getattr(claim, "text", "") or ""),
+        "text": text,
         "matched": str(getattr(claim, "matched_text", "") or ""),
         "rule": str(getattr(claim, "rule", "") or ""),
         "readings": str(readings),
@@ -138,7 +141,8 @@ def default_title(lines_by_layer: Mapping[str, Any], claim=None) -> str:
     """``Distance to LAYER[, LAYER...]`` and the claim's text."""
     text = "Distance to " + ", ".join(str(k) for k in lines_by_layer)
     if claim is not None:
-        text += f" - claim: {getattr(claim, 'text', '')}"
+        label = getattr(claim, "label", getattr(claim, "text", ""))
+        text += f" - claim: {label}" if label else f" - claim: {claim.describe_readings()}"
     return text
 
 

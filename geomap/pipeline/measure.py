@@ -522,7 +522,7 @@ def verdict_columns(claim, low_m, high_m) -> tuple[TextColumn, dict[str, TextCol
     lo = np.asarray(low_m, dtype=float)
     ruled = judge_intervals(claim, lo, high_m)
     text = TextColumn(lo.size)
-    text.fill(ruled["verdict"] >= 0, getattr(claim, "matched_text", None) or getattr(claim, "text", ""))
+    text.fill(ruled["verdict"] >= 0, getattr(claim, "label", None) or getattr(claim, "text", ""))
     verdicts = {name: TextColumn(lo.size, ruled[key].astype(np.int32), list(VERDICTS))
                 for name, key in (("verdict", "verdict"), ("verdict_strict", "strict"), ("verdict_lenient", "lenient"))}
     return text, verdicts, np.round(ruled["margin_m"], 3), ruled["verdict"]

@@ -207,6 +207,33 @@ class LineChoice:
             if self.date is not None:
                 self._refuse_utc_time_across_lines()
 
+    @property
+    def line_called(self) -> tuple[str, ...]:
+        """What the shipped ``layer``, or every line layer of ``theatre``, says its line is also called.
+
+        ``line_called`` in layer.json (``("border",)`` for the Korean MDL, the
+        Blue Line, the Kashmir LoC): a claim's '2 km from the border' is then
+        read as from the line.  A file path or a theatre whose line layers
+        disagree says nothing (``()``).
+        """
+        from pathlib import Path
+
+        from geomap.errors import GeomapError
+        from geomap.layers.registry import get_layer, list_layers
+
+        def called(lyr) -> tuple[str, ...]:
+            value = lyr.meta.get("line_called")
+            return tuple(str(v) for v in value) if isinstance(value, list) else ()
+
+        try:
+            if self.layer is not None:
+                return () if Path(self.layer).exists() else called(get_layer(str(self.layer), verify=False))
+            lines = [lyr for lyr in list_layers(theatre=self.theatre, kind="line")
+                     if self.source is None or lyr.provider == self.source]
+        except GeomapError:
+            return ()  # loading the line names a bad --layer or --theatre
+        return tuple(n for n in called(lines[0]) if all(n in called(lyr) for lyr in lines)) if lines else ()
+
     def _refuse_utc_time_across_lines(self) -> None:
         """A ``date`` that is a time with a zone (``2020-09-26T21:00Z``, ``-05:00``) whose local day may have another line: InputError.
 
@@ -280,7 +307,7 @@ class Request:
         if self.claim is not None:
             from geomap.verdict import claim_of
 
-            object.__setattr__(self, "claim", claim_of(self.claim))
+            object.__setattr__(self, "claim", claim_of(self.claim, line_called=self.line.line_called))
         kind = self.incidents.kind
         if self.execution.engine == "dask" and kind != "file":
             raise InputError("--engine dask is for FILE inputs: give a CSV glob or a GeoParquet folder")

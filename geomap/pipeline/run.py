@@ -255,7 +255,9 @@ def measure(incidents=None, *, at=(), places=(), path=None, layer=None, theatre=
         if claim is not None:
             from geomap.verdict import claim_of
 
-            claim = claim_of(claim)
+            called = () if isinstance(layer, LineSet) else LineChoice(
+                layer=layer, theatre=theatre, source=line_options.get("source")).line_called
+            claim = claim_of(claim, line_called=called)
         result = measure_table(incident_table(incidents), lines=lines, claim=claim, check_swaps=False, date=date)
         result.incidents = incidents
         _incident_notes(result)  # as for --at/--place: the layer's known errors near each, or a refusal

@@ -85,7 +85,7 @@ def evidence_markdown(result, *, command: str | None = None, map_file: str | Non
     if command:
         lines += ["Command:", "", *fenced(command), ""]
     lines += [
-        f"- Claim: “{md(claim.text)}”",
+        f"- Claim: “{md(claim.text)}”" if getattr(claim, "label", claim.text) else "- Claim: bounds given, no text",
         f"- Matched words: “{md(getattr(claim, 'matched_text', '') or '')}”; rule {code(claim.rule)}",
         f"- Readings: {md(claim.describe_readings())}",
         f"- Rationale: {md(getattr(claim, 'rationale', '') or '')}",

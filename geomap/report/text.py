@@ -143,7 +143,8 @@ def check_table(result, rows) -> str:
     ev = rows[0].evidence if rows else {}
     lines = [
         "",
-        f"claim: {claim.text!r} -> {claim.describe_readings()} (rule {claim.rule})",
+        (f"claim: {claim.text!r} -> " if claim.label else "claim (bounds given, no text): ")
+        + f"{claim.describe_readings()} (rule {claim.rule})",
         f"line: {ev.get('layer')} valid {ev.get('layer_valid_from') or '?'}..{ev.get('layer_valid_to') or ''}, "
         + (f"stated accuracy ±{out.km(ev['layer_accuracy_m'], 1)} km" if ev.get("layer_accuracy_m") is not None
            else "no stated accuracy (the interval leaves map error out)")
