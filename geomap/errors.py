@@ -126,6 +126,8 @@ def api_language(message: str) -> str:
 
 def _keyword(flag: str, key: str, value: str | None) -> str:
     """``--flag value`` of :func:`api_language` as ``key=value``."""
+    if flag == "line-called":  # no keyword of measure(): the claim is parsed with it
+        return f'claim=geomap.parse_claim(TEXT, line_called=("{value or "border"}",))'
     is_value = value and (not re.search(r"[a-z]", value) or re.search(r"[-.:/]", value))
     if not is_value:  # a word of the sentence ("pass --layer or --theatre"), or nothing
         return f"{key}=" + (f" {value}" if value else "")
