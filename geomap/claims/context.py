@@ -67,6 +67,10 @@ def misread_context(tokens: list[Token], match: Match, lex: Lexicon, text: str) 
         if phrase_at(tokens, at, phrase) and not set(text[tokens[at].end:tokens[start].start]) & _CLAUSE_END:
             return (f"is modified by {snippet(text, tokens, at, start)!r}, a degree word that moves its range by an "
                     "amount geomap does not read")
+    for phrase in lex.movement_words:
+        if phrase_at(tokens, start - len(phrase), phrase):
+            return (f"follows {' '.join(phrase)!r}: it says how far something moved, not how far from the line "
+                    "it lies")
     for entry in lex.prefix:
         for phrase in entry.phrases:
             if phrase_at(tokens, start - len(phrase), phrase):

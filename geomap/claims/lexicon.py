@@ -22,7 +22,9 @@ and a ``citation`` (or null).  A lexicon holds:
   written after the expression), ``amendments`` ("maybe", "voire": a second
   figure after the distance, '5 km, maybe 6'), ``degree_words`` ("well",
   "barely": right before an expression, they change its range by an
-  amount no entry gives).  These six make :func:`geomap.claims.parse.parse_claim`
+  amount no entry gives), ``movement_words`` ("advanced", "продвинулись на":
+  right before an expression, it is how far something moved, not how far
+  from the line it lies).  These seven make :func:`geomap.claims.parse.parse_claim`
   refuse, never read, the expression they stand by.  ``half_after`` ("et
   demi", "y medio") adds a half to the number before the unit it follows;
   ``prepositions`` (Russian "в", Ukrainian "за") may stand between a
@@ -174,6 +176,7 @@ class Lexicon:
     negations_after: tuple[tuple[str, ...], ...] = ()
     amendments: tuple[tuple[str, ...], ...] = ()
     degree_words: tuple[tuple[str, ...], ...] = ()
+    movement_words: tuple[tuple[str, ...], ...] = ()
     half_after: tuple[tuple[str, ...], ...] = ()
     prepositions: frozenset[str] = frozenset()
     zone_words: frozenset[str] = frozenset()
@@ -206,7 +209,7 @@ class Lexicon:
         """Every word of every phrase and number word: what language detection counts."""
         words: set[str] = set(self.detect_words) | set(self.number_words.words)
         for phrases in (self.range_separators, self.range_joiners, self.range_closers, self.signs, self.amendments,
-                        self.degree_words):
+                        self.degree_words, self.movement_words):
             for phrase in phrases:
                 words.update(phrase)
         for group in (self.units, self.comparators, self.vague, self.multipliers):
@@ -514,6 +517,7 @@ def _validate(source: str, data: Any) -> Lexicon:
         negations_after=_phrases(source, "negations_after", data.get("negations_after"), fmt),
         amendments=_phrases(source, "amendments", data.get("amendments"), fmt),
         degree_words=_phrases(source, "degree_words", data.get("degree_words"), fmt),
+        movement_words=_phrases(source, "movement_words", data.get("movement_words"), fmt),
         half_after=_phrases(source, "half_after", data.get("half_after"), fmt),
         prepositions=_words(source, "prepositions", data.get("prepositions")),
         zone_words=_words(source, "zone_words", data.get("zone_words")),
