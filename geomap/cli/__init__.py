@@ -98,6 +98,7 @@ class LazyGroup(click.Group):
             _stopped(signal.SIGINT)
         finally:
             _restore_signals(previous)
+            stop.clear()  # a library call after this command (in the same process) is not stopped by it
 
 
 #: errno values only a write can give (reported as "cannot write ...", exit 2, not as a traceback); outputs
