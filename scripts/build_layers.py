@@ -239,28 +239,13 @@ def known_errors(spec: dict) -> list[dict]:
 def compare_with_osm(ne_path: Path, osm_path: Path) -> dict:
     """Offsets from Natural Earth to OSM: distances of points every 250 m along the NE line to the OSM line."""
     import numpy as np
-    import shapely
-    from pyproj import Geod
+    from layer_disagreements import densified_points
 
     from geomap.layers.lineset import read_lines
     from geomap.layers.distance import distance_to_line
 
-    geod = Geod(ellps="WGS84")
     ne = read_lines(ne_path)
-    lon, lat = [], []
-    for geom in ne.geoms:
-        for part in shapely.get_parts(geom):
-            xy = shapely.get_coordinates(part)
-            for (x0, y0), (x1, y1) in zip(xy[:-1], xy[1:]):
-                d = geod.inv(x0, y0, x1, y1)[2]
-                n = max(int(math.ceil(d / COMPARE_STEP_M)) - 1, 0)
-                lon.append(x0)
-                lat.append(y0)
-                for x, y in (geod.npts(x0, y0, x1, y1, n) if n else []):
-                    lon.append(x)
-                    lat.append(y)
-            lon.append(xy[-1][0])
-            lat.append(xy[-1][1])
+    lon, lat = densified_points(ne, COMPARE_STEP_M)
     dist = distance_to_line(lon, lat, read_lines(osm_path)).distance_m
     return {
         "points": len(dist), "median_m": round(float(np.median(dist)), 0),

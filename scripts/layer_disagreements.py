@@ -36,7 +36,8 @@ GROUP_KM = 25.0
 CAVEAT = "Disagrees with"
 
 
-def _points(lines):
+def densified_points(lines, step_m: float = STEP_M) -> tuple[list, list]:
+    """lon, lat lists of every vertex of ``lines`` (a LineSet) and geodesic points at most ``step_m`` apart between."""
     import shapely
     from pyproj import Geod
 
@@ -46,7 +47,7 @@ def _points(lines):
         for part in shapely.get_parts(geom):
             xy = shapely.get_coordinates(part)
             for (x0, y0), (x1, y1) in zip(xy[:-1], xy[1:]):
-                n = max(int(math.ceil(geod.inv(x0, y0, x1, y1)[2] / STEP_M)) - 1, 0)
+                n = max(int(math.ceil(geod.inv(x0, y0, x1, y1)[2] / step_m)) - 1, 0)
                 lon.append(x0)
                 lat.append(y0)
                 for x, y in (geod.npts(x0, y0, x1, y1, n) if n else []):
@@ -74,7 +75,7 @@ def disagreements(layers_dir: Path, layer_id: str, other_id: str) -> list[dict]:
     accuracy_m = float(meta.get("accuracy_m") or 0.0)
     lon, lat, off = [], [], []
     for a, b in ((mine, other), (other, mine)):  # both ways: a stretch only one of them draws counts too
-        x, y = _points(a)
+        x, y = densified_points(a)
         lon += x
         lat += y
         off += list(distance_to_line(x, y, b).distance_m)

@@ -190,25 +190,37 @@ def other_side(lon, lat, area: str | Path, *, max_edge_m: float = MAX_EDGE_M):
     import numpy as np
     import shapely
 
+    key = _companion_file(area, "other_side_file", "the other side's polygons")
+    if key is None:
+        return None
+    other_geom = _prepared_area(*key, float(max_edge_m))
+    lon_arr, lat_arr = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    return np.asarray(shapely.intersects_xy(other_geom, lon_arr, lat_arr), dtype=bool)
+
+
+def _companion_file(area, field: str, what: str, verb: str = "are") -> tuple[str, int, int] | None:
+    """``(path, size, mtime_ns)`` of the file a registered area layer records under ``field``; None if none.
+
+    A file path (not a registered area) or a layer without that field gives None.  Raises LayerError
+    naming ``what`` when the layer records the file but it is gone from its folder.
+    """
     from geomap.errors import LayerError
     from geomap.layers.registry import get_layer
 
     try:
         layer = get_layer(str(area), verify=False)
-    except LayerError:  # a file path, not a registered area: no extent recorded
+    except LayerError:  # a file path, not a registered area: nothing recorded
         return None
-    other = layer.meta.get("other_side_file")
-    if not other:
+    name = layer.meta.get(field)
+    if not name:
         return None
-    other_path = layer.path.parent / str(other)
+    path = layer.path.parent / str(name)
     try:
-        stat = other_path.stat()
+        stat = path.stat()
     except OSError:
-        raise LayerError(f"{layer.id}: the other side's polygons ({other}) are missing from its folder: remove the "
-                         f"layer (geomap layers remove) and add the control map again") from None
-    other_geom = _prepared_area(str(other_path.resolve()), stat.st_size, stat.st_mtime_ns, float(max_edge_m))
-    lon_arr, lat_arr = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
-    return np.asarray(shapely.intersects_xy(other_geom, lon_arr, lat_arr), dtype=bool)
+        raise LayerError(f"{layer.id}: {what} ({name}) {verb} missing from its folder: remove the layer "
+                         f"(geomap layers remove) and add the control map again") from None
+    return str(path.resolve()), stat.st_size, stat.st_mtime_ns
 
 
 def unassigned_distance(lon, lat, area: str | Path, *, max_edge_m: float = MAX_EDGE_M):
@@ -227,24 +239,11 @@ def unassigned_distance(lon, lat, area: str | Path, *, max_edge_m: float = MAX_E
     import numpy as np
     import shapely
 
-    from geomap.errors import LayerError
     from geomap.layers.distance import distance_to_line
-    from geomap.layers.registry import get_layer
 
-    try:
-        layer = get_layer(str(area), verify=False)
-    except LayerError:  # a file path, not a registered area: nothing recorded
+    key = _companion_file(area, "unassigned_file", "the area neither side holds", "is")
+    if key is None:
         return None
-    name = layer.meta.get("unassigned_file")
-    if not name:
-        return None
-    path = layer.path.parent / str(name)
-    try:
-        stat = path.stat()
-    except OSError:
-        raise LayerError(f"{layer.id}: the area neither side holds ({name}) is missing from its folder: remove the "
-                         f"layer (geomap layers remove) and add the control map again") from None
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
     geom = _prepared_area(*key, float(max_edge_m))
     lon_arr = np.atleast_1d(np.asarray(lon, dtype=float))
     lat_arr = np.atleast_1d(np.asarray(lat, dtype=float))
